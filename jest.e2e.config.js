@@ -1,0 +1,6 @@
+// End-to-end tests start the real, built apps against real Postgres and Redis.
+module.exports = {
+  ...require('./jest.preset'),
+  testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+  testTimeout: 120000,
+};
