@@ -1,1 +1,9 @@
-export {};
+export * from './config/env';
+export * from './config/dev-secrets';
+export * from './config/common.config';
+export * from './crypto/secret-box';
+export * from './database/entities';
+export * from './database/data-source';
+export * from './database/bootstrap';
+export * from './redis/redis-check';
+export * from './queue/delivery-queue';

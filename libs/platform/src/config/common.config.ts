@@ -1,0 +1,55 @@
+import { loadOrCreateDevSecrets } from './dev-secrets';
+import { EnvReader } from './env';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/fullstory_destination';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_FULLSTORY_BASE_URL = 'http://127.0.0.1:4010';
+
+/** Settings shared by ingest-api and delivery-worker. */
+export interface CommonConfig {
+  production: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+  fullstoryBaseUrl: string;
+  adminToken: string;
+  /** Whether the admin token was generated for development (then it is printed at start). */
+  adminTokenGenerated: boolean;
+  secretsKey: string;
+  logLevel: string;
+  queuePrefix: string;
+}
+
+export function readCommonConfig(r: EnvReader): CommonConfig {
+  let dev: ReturnType<typeof loadOrCreateDevSecrets> | undefined;
+  const devSecrets = () => (dev ??= loadOrCreateDevSecrets());
+  const adminTokenGenerated = !r.raw('ADMIN_TOKEN') && !r.isProduction;
+  const config: CommonConfig = {
+    production: r.isProduction,
+    databaseUrl: r.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+    redisUrl: r.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+    fullstoryBaseUrl: r.isProduction
+      ? r.url('FULLSTORY_BASE_URL', undefined, ['http:', 'https:'])
+      : r.url('FULLSTORY_BASE_URL', DEFAULT_FULLSTORY_BASE_URL, ['http:', 'https:']),
+    adminToken: r.productionRequired('ADMIN_TOKEN', () => devSecrets().adminToken),
+    adminTokenGenerated,
+    secretsKey: r.productionRequired('SECRETS_KEY', () => devSecrets().secretsKey),
+    logLevel: r.string('LOG_LEVEL', 'info'),
+    queuePrefix: r.string('QUEUE_PREFIX', 'fsd'),
+  };
+  r.check(
+    'ADMIN_TOKEN',
+    config.adminToken.length === 0 || config.adminToken.length >= 16,
+    'must be at least 16 characters',
+  );
+  r.check(
+    'SECRETS_KEY',
+    config.secretsKey.length === 0 || config.secretsKey.length >= 16,
+    'must be at least 16 characters',
+  );
+  r.check(
+    'LOG_LEVEL',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel),
+    'must be one of fatal, error, warn, info, debug, trace, silent',
+  );
+  return config;
+}

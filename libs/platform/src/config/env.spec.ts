@@ -1,0 +1,48 @@
+import { ConfigError, EnvReader } from './env';
+import { readCommonConfig } from './common.config';
+
+describe('EnvReader', () => {
+  it('lists every bad variable at once', () => {
+    const r = new EnvReader({ INGEST_PORT: 'abc', DATABASE_URL: 'nope', LOG_LEVEL: 'loud', NODE_ENV: 'production' });
+    r.port('INGEST_PORT', 3000);
+    readCommonConfig(r);
+    let error: unknown;
+    try {
+      r.done();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('INGEST_PORT must be an integer');
+    expect(problems).toContain('DATABASE_URL must be a URL');
+    expect(problems).toContain('LOG_LEVEL must be one of');
+    expect(problems).toContain('ADMIN_TOKEN is required when NODE_ENV=production');
+    expect(problems).toContain('SECRETS_KEY is required when NODE_ENV=production');
+    expect(problems).toContain('FULLSTORY_BASE_URL is required');
+  });
+
+  it('uses the documented defaults outside production', () => {
+    process.env.DEV_SECRETS_FILE = `/tmp/fsd-dev-secrets-${process.pid}.json`;
+    const r = new EnvReader({});
+    const c = readCommonConfig(r);
+    r.done();
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/fullstory_destination');
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.fullstoryBaseUrl).toBe('http://127.0.0.1:4010');
+    expect(c.adminTokenGenerated).toBe(true);
+    expect(c.adminToken.length).toBeGreaterThanOrEqual(16);
+    expect(readCommonConfig(new EnvReader({})).adminToken).toBe(c.adminToken);
+  });
+
+  it('never prints a database password in an error', () => {
+    const r = new EnvReader({ DATABASE_URL: 'mysql://u:secretpw@host/db' });
+    readCommonConfig(r);
+    expect(() => r.done()).toThrow(/must use postgres/);
+    try {
+      r.done();
+    } catch (e) {
+      expect(String(e)).not.toContain('secretpw');
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-InitialSchema';
+
+export const MIGRATIONS = [InitialSchema1764300000000];
+
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ALL_ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'fullstory-destination' },
+  };
+}
+
+export function createDataSource(databaseUrl: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+}

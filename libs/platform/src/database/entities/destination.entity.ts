@@ -1,0 +1,65 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinTable,
+  ManyToMany,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { MappingEntity } from './mapping.entity';
+import { SourceEntity } from './source.entity';
+
+export interface DestinationPresets {
+  trackEvent: boolean;
+  identifyUser: boolean;
+}
+
+@Entity({ name: 'destinations' })
+export class DestinationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /** AES-GCM sealed with SECRETS_KEY; never returned by any API. */
+  @Column({ name: 'api_key_encrypted', type: 'text', select: false })
+  apiKeyEncrypted!: string;
+
+  @Column({ type: 'text', nullable: true })
+  region!: 'us' | 'eu' | null;
+
+  @Column({ name: 'base_url', type: 'text', nullable: true })
+  baseUrl!: string | null;
+
+  @Column({ type: 'jsonb' })
+  presets!: DestinationPresets;
+
+  @Column({ type: 'jsonb' })
+  filters!: unknown[];
+
+  @Column({ type: 'jsonb' })
+  settings!: Record<string, unknown>;
+
+  @ManyToMany(() => SourceEntity)
+  @JoinTable({
+    name: 'destination_sources',
+    joinColumn: { name: 'destination_id', referencedColumnName: 'id' },
+    inverseJoinColumn: { name: 'source_id', referencedColumnName: 'id' },
+  })
+  sources!: SourceEntity[];
+
+  @OneToMany(() => MappingEntity, (m) => m.destination)
+  mappings!: MappingEntity[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

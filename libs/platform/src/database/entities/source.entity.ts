@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'sources' })
+export class SourceEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** sha256 of the write key; the key itself is shown once, at creation, and never stored. */
+  @Column({ name: 'write_key_hash', type: 'text', unique: true })
+  writeKeyHash!: string;
+
+  /** The first characters of the write key, so operators can tell keys apart. */
+  @Column({ name: 'write_key_hint', type: 'text' })
+  writeKeyHint!: string;
+
+  @Column({ name: 'rate_limit_requests_per_second', type: 'integer', nullable: true })
+  rateLimitRequestsPerSecond!: number | null;
+
+  @Column({ name: 'rate_limit_events_per_second', type: 'integer', nullable: true })
+  rateLimitEventsPerSecond!: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

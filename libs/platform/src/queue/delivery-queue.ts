@@ -1,0 +1,32 @@
+/**
+ * Queue naming and job identity. Each destination has its own queue so that a slow or failing
+ * FullStory account never holds back another (separate concurrency and rate limit per queue).
+ * Jobs carry ids only; the database row is the truth.
+ */
+export const DELIVERY_QUEUE_PREFIX = 'delivery-';
+export const DELETION_QUEUE = 'deletions';
+
+export interface DeliveryJobData {
+  deliveryId: string;
+  trigger?: 'auto' | 'replay' | 'redrive';
+  replayId?: string;
+}
+
+export function deliveryQueueName(destinationId: string): string {
+  return `${DELIVERY_QUEUE_PREFIX}${destinationId}`;
+}
+
+export function destinationIdFromQueue(queueName: string): string | undefined {
+  return queueName.startsWith(DELIVERY_QUEUE_PREFIX) ? queueName.slice(DELIVERY_QUEUE_PREFIX.length) : undefined;
+}
+
+/** Derived from the business key (the delivery = event × destination), so enqueuing twice is a no-op. */
+export function deliveryJobId(deliveryId: string, suffix = ''): string {
+  return `d${deliveryId}${suffix}`;
+}
+
+export const DEFAULT_JOB_OPTIONS = {
+  removeOnComplete: { age: 3600, count: 10000 },
+  // Failed jobs stay for redrive from the dashboard.
+  removeOnFail: false,
+} as const;
