@@ -1,1 +1,5 @@
-export {};
+export * from './api-types';
+export * from './errors';
+export * from './status-text';
+export * from './classify';
+export * from './client';
