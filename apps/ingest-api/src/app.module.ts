@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { pgPoolProvider } from './database/pg-pool.provider';
+import { DevSeedService } from './dev-seed/dev-seed.service';
+import { EventLogWriter } from './event-log/event-log.writer';
+import { LogMaintenance } from './event-log/log-maintenance.service';
+import { HealthController } from './health/health.controller';
+import { DeliveryEnqueuer } from './outbox/delivery-enqueuer.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+import { QueueRegistry } from './queue/queue-registry.service';
+import { TrackingController } from './tracking/tracking.controller';
+import { TrackingService } from './tracking/tracking.service';
+import { WriteKeyService } from './tracking/write-key.service';
+
+@Module({})
+export class AppModule {
+  static register(config: IngestConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
+      controllers: [TrackingController, HealthController],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        pgPoolProvider,
+        QueueRegistry,
+        EventLogWriter,
+        DeliveryEnqueuer,
+        OutboxRelay,
+        LogMaintenance,
+        WriteKeyService,
+        TrackingService,
+        DevSeedService,
+      ],
+    };
+  }
+}

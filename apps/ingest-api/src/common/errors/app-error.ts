@@ -1,0 +1,35 @@
+/** Typed application errors: a snake_case code and an HTTP status, mapped to a response in one place. */
+export interface RejectedItem {
+  index: number;
+  messageId: string | null;
+  code: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly errors?: RejectedItem[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: string, message: string, errors?: RejectedItem[]) =>
+  new AppError(400, code, message, {}, errors);
+export const unauthorized = (message = 'A valid write key is required (HTTP Basic user name, or "writeKey" in the body)') =>
+  new AppError(401, 'unauthorized', message);
+export const notFound = (message: string) => new AppError(404, 'not_found', message);
+export const storageUnavailable = () =>
+  new AppError(503, 'storage_unavailable', 'The event log cannot be written right now; nothing was stored. Retry later.', {
+    'Retry-After': '5',
+  });
+export const tooManyRequests = (retryAfterSeconds: number, what: string) =>
+  new AppError(429, 'rate_limited', `Rate limit exceeded for ${what}`, {
+    'Retry-After': String(retryAfterSeconds),
+    'X-RateLimit-Reset': String(retryAfterSeconds),
+  });

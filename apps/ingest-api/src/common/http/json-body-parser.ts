@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { gunzipSync } from 'zlib';
+import { AppError, badRequest } from '../errors/app-error';
+
+export const SINGLE_CALL_LIMIT = 32 * 1024;
+export const BATCH_LIMIT = 500 * 1024;
+const ADMIN_LIMIT = 1024 * 1024;
+/** Compressed bodies are bounded too, before we spend memory inflating them. */
+const RAW_LIMIT = 2 * 1024 * 1024;
+
+function limitFor(url: string): { bytes: number; what: string } {
+  if (url.startsWith('/v1/batch') || url.startsWith('/v1/import')) return { bytes: BATCH_LIMIT, what: 'a batch request' };
+  if (url.startsWith('/v1/')) return { bytes: SINGLE_CALL_LIMIT, what: 'a single call' };
+  return { bytes: ADMIN_LIMIT, what: 'this request' };
+}
+
+/** JSON.parse reviver-free guard: own "__proto__" keys are kept as data by JSON.parse, never as prototypes. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
+  const { bytes, what } = limitFor(req.url);
+  let body = raw;
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'gzip') {
+    try {
+      body = gunzipSync(raw, { maxOutputLength: bytes + 1 });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength/i.test(String(e))) {
+        throw badRequest('payload_too_large', `The decompressed body is larger than ${bytes} bytes, the limit for ${what}`);
+      }
+      throw badRequest('invalid_body', 'The body is not valid gzip data');
+    }
+  } else if (encoding !== 'identity') {
+    throw new AppError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not supported; use gzip or none`);
+  }
+  if (body.length > bytes) {
+    throw badRequest('payload_too_large', `The body is ${body.length} bytes; the limit for ${what} is ${bytes} bytes`);
+  }
+  if (body.length === 0) throw badRequest('invalid_json', 'The body is empty; send one JSON object');
+  // Decoding with fatal: invalid UTF-8 is a client error, not silently replaced characters.
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw badRequest('invalid_json', 'The body is not valid UTF-8');
+  }
+  return parseJson(text);
+}
+
+/** Replaces fastify's JSON parser: gzip, per-route size limits, strict UTF-8, and our error codes. */
+export function installJsonBodyParser(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i,
+    { parseAs: 'buffer', bodyLimit: RAW_LIMIT },
+    (req, raw, done) => {
+      try {
+        done(null, decodeBody(req, raw as Buffer));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    },
+  );
+}

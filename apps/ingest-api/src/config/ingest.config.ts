@@ -1,0 +1,37 @@
+import { CommonConfig, Env, EnvReader, readCommonConfig } from '@fsd/platform';
+
+export interface IngestConfig extends CommonConfig {
+  port: number;
+  host: string;
+  databasePoolSize: number;
+  /** How long a (source, messageId) pair is remembered for deduplication. */
+  dedupWindowDays: number;
+  /** Largest number of events written in one group-commit transaction. */
+  groupCommitMaxEvents: number;
+  outboxRelayIntervalMs: number;
+  /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
+  outboxRelayGraceMs: number;
+  seedDevelopmentData: boolean;
+  devFullStoryApiKey: string;
+}
+
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+
+export function loadIngestConfig(env: Env = process.env): IngestConfig {
+  const r = new EnvReader(env);
+  const common = readCommonConfig(r);
+  const config: IngestConfig = {
+    ...common,
+    port: r.port('INGEST_PORT', 3000),
+    host: r.string('INGEST_HOST', '0.0.0.0'),
+    databasePoolSize: r.int('INGEST_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
+    dedupWindowDays: r.int('DEDUP_WINDOW_DAYS', 30, { min: 1, max: 3650 }),
+    groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
+    outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
+    outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
+    seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
+    devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
+  };
+  r.done();
+  return config;
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppModule } from './app.module';
+import { installJsonBodyParser } from './common/http/json-body-parser';
+import { loadIngestConfig } from './config/ingest.config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadIngestConfig();
+  await assertRedisReachable(config.redisUrl);
+  const ran = await prepareDatabase(config.databaseUrl);
+  if (ran.length > 0) Logger.log(`Applied migrations: ${ran.join(', ')}`, 'Database');
+
+  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 2 * 1024 * 1024, keepAliveTimeout: 65_000 });
+  installJsonBodyParser(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+    logger: ['error', 'warn', 'log'],
+    bodyParser: false,
+  });
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  Logger.log(`ingest-api listening on http://127.0.0.1:${config.port}`, 'Bootstrap');
+  if (config.adminTokenGenerated && !config.seedDevelopmentData) {
+    process.stdout.write(`Generated development ADMIN_TOKEN: ${config.adminToken}\n`);
+  }
+}
+
+bootstrap().catch((e: unknown) => {
+  process.stderr.write(`ingest-api failed to start: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

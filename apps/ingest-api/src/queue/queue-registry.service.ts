@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { createRedisConnection, deliveryQueueName, DELETION_QUEUE } from '@fsd/platform';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+
+/** One BullMQ Queue handle per destination queue, sharing one Redis connection. */
+@Injectable()
+export class QueueRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger(QueueRegistry.name);
+  private readonly queues = new Map<string, Queue>();
+  readonly connection: Redis;
+
+  constructor(@Inject(INGEST_CONFIG) private readonly config: IngestConfig) {
+    this.connection = createRedisConnection(config.redisUrl, 'ingest-api');
+  }
+
+  forDestination(destinationId: string): Queue {
+    return this.byName(deliveryQueueName(destinationId));
+  }
+
+  deletions(): Queue {
+    return this.byName(DELETION_QUEUE);
+  }
+
+  byName(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.config.queuePrefix });
+      q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  get redisReady(): boolean {
+    return this.connection.status === 'ready';
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.connection.disconnect();
+  }
+}
