@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from '@fsd/platform';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
@@ -20,7 +22,10 @@ export class AppModule {
   static register(config: IngestConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 }),
+      ],
       controllers: [TrackingController, HealthController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },

@@ -28,6 +28,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((e: unknown) => {
-  process.stderr.write(`ingest-api failed to start: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `ingest-api failed to start: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

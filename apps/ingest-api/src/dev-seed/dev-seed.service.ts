@@ -28,7 +28,9 @@ export class DevSeedService implements OnApplicationBootstrap {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(7300417002)');
       let sourceId = (
-        await client.query<{ id: string }>('SELECT id FROM sources WHERE write_key_hash = $1', [hashWriteKey(devWriteKey)])
+        await client.query<{ id: string }>('SELECT id FROM sources WHERE write_key_hash = $1', [
+          hashWriteKey(devWriteKey),
+        ])
       ).rows[0]?.id;
       if (!sourceId) {
         sourceId = (

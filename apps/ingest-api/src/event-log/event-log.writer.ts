@@ -69,7 +69,10 @@ export class EventLogWriter implements OnModuleDestroy {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const group: Pending[] = [];
       let count = 0;
-      while (this.queue.length > 0 && (group.length === 0 || count + this.queue[0].rows.length <= this.config.groupCommitMaxEvents)) {
+      while (
+        this.queue.length > 0 &&
+        (group.length === 0 || count + this.queue[0].rows.length <= this.config.groupCommitMaxEvents)
+      ) {
         const next = this.queue.shift() as Pending;
         group.push(next);
         count += next.rows.length;
@@ -124,7 +127,14 @@ export class EventLogWriter implements OnModuleDestroy {
       cols[9].push(r.raw);
       cols[10].push(i);
     });
-    const result = await this.pool.query<{ k: string; source_id: string; message_id: string; id: string; dest: string | null; ord: number }>(
+    const result = await this.pool.query<{
+      k: string;
+      source_id: string;
+      message_id: string;
+      id: string;
+      dest: string | null;
+      ord: number;
+    }>(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                               $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::int[])

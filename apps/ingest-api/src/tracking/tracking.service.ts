@@ -74,8 +74,14 @@ export class TrackingService {
     const rejected: RejectedItem[] = [];
     items.forEach((item: unknown, index) => {
       const reject = (issue: Pick<MessageIssue, 'code' | 'message'>) =>
-        rejected.push({ index, messageId: messageIdOf(item), code: issue.code, message: `batch[${index}]: ${issue.message}` });
-      if (!isPlainObject(item)) return reject({ code: 'invalid_message', message: 'each batch item must be a JSON object' });
+        rejected.push({
+          index,
+          messageId: messageIdOf(item),
+          code: issue.code,
+          message: `batch[${index}]: ${issue.message}`,
+        });
+      if (!isPlainObject(item))
+        return reject({ code: 'invalid_message', message: 'each batch item must be a JSON object' });
       if (!isCallType(item.type)) {
         return reject({
           code: 'invalid_message',
@@ -83,10 +89,17 @@ export class TrackingService {
         });
       }
       if (messageByteLength(item) > LIMITS.maxMessageBytes) {
-        return reject({ code: 'payload_too_large', message: `the message is larger than ${LIMITS.maxMessageBytes} bytes` });
+        return reject({
+          code: 'payload_too_large',
+          message: `the message is larger than ${LIMITS.maxMessageBytes} bytes`,
+        });
       }
       const issue = validateMessage(item, item.type);
-      if (issue) return reject({ code: issue.code === 'payload_too_large' ? issue.code : 'invalid_message', message: issue.message });
+      if (issue)
+        return reject({
+          code: issue.code === 'payload_too_large' ? issue.code : 'invalid_message',
+          message: issue.message,
+        });
       valid.push({
         raw: item,
         event: normaliseMessage(item as SegmentMessage, item.type, {

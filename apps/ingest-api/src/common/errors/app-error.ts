@@ -21,13 +21,19 @@ export class AppError extends Error {
 
 export const badRequest = (code: string, message: string, errors?: RejectedItem[]) =>
   new AppError(400, code, message, {}, errors);
-export const unauthorized = (message = 'A valid write key is required (HTTP Basic user name, or "writeKey" in the body)') =>
-  new AppError(401, 'unauthorized', message);
+export const unauthorized = (
+  message = 'A valid write key is required (HTTP Basic user name, or "writeKey" in the body)',
+) => new AppError(401, 'unauthorized', message);
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
 export const storageUnavailable = () =>
-  new AppError(503, 'storage_unavailable', 'The event log cannot be written right now; nothing was stored. Retry later.', {
-    'Retry-After': '5',
-  });
+  new AppError(
+    503,
+    'storage_unavailable',
+    'The event log cannot be written right now; nothing was stored. Retry later.',
+    {
+      'Retry-After': '5',
+    },
+  );
 export const tooManyRequests = (retryAfterSeconds: number, what: string) =>
   new AppError(429, 'rate_limited', `Rate limit exceeded for ${what}`, {
     'Retry-After': String(retryAfterSeconds),

@@ -9,7 +9,8 @@ const ADMIN_LIMIT = 1024 * 1024;
 const RAW_LIMIT = 2 * 1024 * 1024;
 
 function limitFor(url: string): { bytes: number; what: string } {
-  if (url.startsWith('/v1/batch') || url.startsWith('/v1/import')) return { bytes: BATCH_LIMIT, what: 'a batch request' };
+  if (url.startsWith('/v1/batch') || url.startsWith('/v1/import'))
+    return { bytes: BATCH_LIMIT, what: 'a batch request' };
   if (url.startsWith('/v1/')) return { bytes: SINGLE_CALL_LIMIT, what: 'a single call' };
   return { bytes: ADMIN_LIMIT, what: 'this request' };
 }
@@ -32,12 +33,19 @@ export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
       body = gunzipSync(raw, { maxOutputLength: bytes + 1 });
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength/i.test(String(e))) {
-        throw badRequest('payload_too_large', `The decompressed body is larger than ${bytes} bytes, the limit for ${what}`);
+        throw badRequest(
+          'payload_too_large',
+          `The decompressed body is larger than ${bytes} bytes, the limit for ${what}`,
+        );
       }
       throw badRequest('invalid_body', 'The body is not valid gzip data');
     }
   } else if (encoding !== 'identity') {
-    throw new AppError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not supported; use gzip or none`);
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      `Content-Encoding "${encoding}" is not supported; use gzip or none`,
+    );
   }
   if (body.length > bytes) {
     throw badRequest('payload_too_large', `The body is ${body.length} bytes; the limit for ${what} is ${bytes} bytes`);

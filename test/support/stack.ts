@@ -1,0 +1,191 @@
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+import path from 'path';
+
+/**
+ * Starts the real, compiled apps as child processes for end-to-end tests, each test file against
+ * its own database and Redis key prefix so suites never see each other's data.
+ */
+export const ROOT = path.resolve(__dirname, '../..');
+
+export type AppName = 'ingest-api' | 'delivery-worker' | 'fake-fullstory';
+
+export interface RunningApp {
+  name: AppName;
+  process: ChildProcess;
+  output: string[];
+  port: number;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+let nextPort = 20000 + Math.floor(Math.random() * 20000);
+export function freePort(): number {
+  nextPort += 1;
+  return nextPort;
+}
+
+export interface StackEnv {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  ADMIN_TOKEN: string;
+  SECRETS_KEY: string;
+  QUEUE_PREFIX: string;
+  FULLSTORY_BASE_URL: string;
+  INGEST_PORT: string;
+  WORKER_PORT: string;
+  FAKE_FULLSTORY_PORT: string;
+  [key: string]: string;
+}
+
+export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): StackEnv {
+  const id = `${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const fakePort = freePort();
+  return {
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/fsd_test_${id}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ADMIN_TOKEN: `test-admin-token-${id}`,
+    SECRETS_KEY: `test-secrets-key-${id}`,
+    QUEUE_PREFIX: `fsdtest_${id}`,
+    FULLSTORY_BASE_URL: `http://127.0.0.1:${fakePort}`,
+    INGEST_PORT: String(freePort()),
+    WORKER_PORT: String(freePort()),
+    FAKE_FULLSTORY_PORT: String(fakePort),
+    SEED_DEV_DATA: 'false',
+    LOG_LEVEL: 'warn',
+    OUTBOX_RELAY_INTERVAL_MS: '1000',
+    OUTBOX_RELAY_GRACE_MS: '2000',
+    DESTINATION_REFRESH_MS: '500',
+    ...overrides,
+  } as StackEnv;
+}
+
+const HEALTH_PATH: Record<AppName, string> = {
+  'ingest-api': '/health',
+  'delivery-worker': '/health',
+  'fake-fullstory': '/__fake/requests',
+};
+
+const PORT_VAR: Record<AppName, keyof StackEnv> = {
+  'ingest-api': 'INGEST_PORT',
+  'delivery-worker': 'WORKER_PORT',
+  'fake-fullstory': 'FAKE_FULLSTORY_PORT',
+};
+
+export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000): Promise<RunningApp> {
+  const port = Number(env[PORT_VAR[name]]);
+  const child = spawn(process.execPath, [path.join(ROOT, 'tools/run.js'), `apps/${name}/src/main`], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: 'test',
+      DEV_SECRETS_FILE: `/tmp/fsd-test-secrets-${env.QUEUE_PREFIX}.json`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  const app: RunningApp = {
+    name,
+    process: child,
+    output,
+    port,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (exitCode !== undefined) return exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} during start:\n${output.join('')}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH[name]}`);
+      if (res.status === 200) return app;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await app.stop('SIGKILL');
+  throw new Error(`${name} did not become healthy within ${timeoutMs} ms:\n${output.join('')}`);
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function withDb<T>(databaseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export function basicAuth(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
