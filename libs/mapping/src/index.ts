@@ -1,1 +1,27 @@
-export {};
+export { ACTION_IDS, MAX_FILTERS, MAX_MAPPINGS, isActionId } from './types';
+export type {
+  ActionId,
+  HttpMethod,
+  PreparedRequest,
+  Subscription,
+  FilterEffect,
+  DestinationFilter,
+  DestinationSettings,
+  DestinationConfig,
+  ActionRequest,
+  ActionError,
+  PipelineResult,
+  CompiledDestination,
+} from './types';
+export { ConfigValidationError, PayloadValidationError } from './errors';
+export { compileDestination, validateSubscription } from './pipeline/pipeline';
+export { validateMapping } from './mapping/validate';
+export { parseTrigger, TriggerSyntaxError } from './trigger';
+export type { TriggerProgram, TriggerNode } from './trigger';
+export { defaultMapping } from './schema/fields';
+export { PRESETS } from './presets';
+export type { Preset } from './presets';
+export { buildDeleteRequest, buildTestConnectionRequest, testConnectionFailure, DEFAULT_BASE_URL } from './actions';
+export { isBlockedByIntegrations } from './integrations/integrations';
+export { normalise } from './normalise/normalise';
+export type { NormaliseOptions } from './normalise/normalise';

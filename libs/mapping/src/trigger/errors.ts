@@ -1,0 +1,7 @@
+/** A trigger (FQL) that cannot be parsed. */
+export class TriggerSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TriggerSyntaxError';
+  }
+}
