@@ -25,7 +25,12 @@ export function deliveryJobId(deliveryId: string, suffix = ''): string {
   return `d${deliveryId}${suffix}`;
 }
 
+/** The worker decides when to give up (per-destination cap and window); BullMQ's cap is only a backstop. */
+export const JOB_BACKOFF_TYPE = 'fsd';
+
 export const DEFAULT_JOB_OPTIONS = {
+  attempts: 1000,
+  backoff: { type: JOB_BACKOFF_TYPE },
   removeOnComplete: { age: 3600, count: 10000 },
   // Failed jobs stay for redrive from the dashboard.
   removeOnFail: false,

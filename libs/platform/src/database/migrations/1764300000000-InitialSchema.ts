@@ -133,6 +133,10 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         kind text NOT NULL DEFAULT 'event',
         status text NOT NULL DEFAULT 'pending',
         attempts integer NOT NULL DEFAULT 0,
+        -- An episode starts at creation, and again at each replay or redrive: the retry window and
+        -- the attempt cap count from there, so a redriven delivery gets a fresh budget.
+        episode_started_at timestamptz NOT NULL DEFAULT now(),
+        episode_runs integer NOT NULL DEFAULT 0,
         last_error text,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),

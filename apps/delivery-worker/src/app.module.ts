@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { FullStoryClient } from '@fsd/fullstory-contracts';
+import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
+import { pgPoolProvider } from './database/pg-pool.provider';
+import { DeliveryStore } from './delivery/delivery.store';
+import { DeliveryProcessor } from './delivery/delivery.processor';
+import { WorkerManager } from './delivery/worker-manager.service';
+import { DestinationCache } from './destinations/destination-cache.service';
+import { HealthController } from './health/health.controller';
+import { redisProbeProvider } from './health/redis-probe.provider';
+import { DeliveryMetrics } from './metrics/delivery-metrics.service';
+
+@Module({})
+export class AppModule {
+  static register(config: WorkerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        { provide: FullStoryClient, useFactory: () => new FullStoryClient({ timeoutMs: config.defaults.timeoutMs }) },
+        pgPoolProvider,
+        redisProbeProvider,
+        DeliveryMetrics,
+        DeliveryStore,
+        DestinationCache,
+        DeliveryProcessor,
+        WorkerManager,
+      ],
+    };
+  }
+}

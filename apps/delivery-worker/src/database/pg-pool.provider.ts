@@ -1,0 +1,19 @@
+import { Pool } from 'pg';
+import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+export const pgPoolProvider = {
+  provide: PG_POOL,
+  inject: [WORKER_CONFIG],
+  useFactory: (config: WorkerConfig): Pool => {
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: 5000,
+      application_name: 'delivery-worker',
+    });
+    pool.on('error', () => undefined);
+    return pool;
+  },
+};

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
+import { PG_POOL } from '../database/pg-pool.provider';
+
+export interface LoadedDelivery {
+  id: string;
+  kind: 'event' | 'deletion';
+  status: DeliveryStatus;
+  destinationId: string;
+  createdAt: Date;
+  episodeStartedAt: Date;
+  episodeRuns: number;
+  attempts: number;
+  lastAttemptNumber: number;
+  deletionUserId: string | null;
+  event: Record<string, unknown> | null;
+  eventReceivedAt: Date | null;
+  /** Subscriptions already delivered by an earlier attempt: never sent again. */
+  deliveredSubscriptions: Set<string>;
+}
+
+export interface AttemptRecord {
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  subscriptionId: string | null;
+  action: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+  latencyMs: number | null;
+  requestMethod: string | null;
+  requestUrl: string | null;
+  requestHeaders: Record<string, string> | null;
+  requestBody: unknown;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  responseTruncated: boolean;
+  errorClass: AttemptErrorClass | null;
+  errorMessage: string | null;
+  decision: AttemptDecision;
+  retryAt: Date | null;
+  skipReason: string | null;
+}
+
+/** All delivery SQL of the worker: one round trip to load, one to record an outcome. */
+@Injectable()
+export class DeliveryStore {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  async load(deliveryId: string): Promise<LoadedDelivery | null> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      kind: 'event' | 'deletion';
+      status: DeliveryStatus;
+      destination_id: string;
+      created_at: Date;
+      episode_started_at: Date;
+      episode_runs: number;
+      attempts: number;
+      last_attempt: number;
+      deletion_user_id: string | null;
+      payload: Record<string, unknown> | null;
+      event_received_at: Date | null;
+      delivered: string[] | null;
+    }>(
+      `SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id,
+              d.event_received_at, e.payload,
+              COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
+              ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
+                     WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered
+         FROM deliveries d
+         LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      destinationId: r.destination_id,
+      createdAt: r.created_at,
+      episodeStartedAt: r.episode_started_at,
+      episodeRuns: r.episode_runs,
+      attempts: r.attempts,
+      lastAttemptNumber: Number(r.last_attempt),
+      deletionUserId: r.deletion_user_id,
+      event: r.payload,
+      eventReceivedAt: r.event_received_at,
+      deliveredSubscriptions: new Set(r.delivered ?? []),
+    };
+  }
+
+  /**
+   * Appends the attempts, moves the delivery to its new status and appends the state change, in one
+   * statement (one transaction). The audit rows are written before the job is acknowledged to BullMQ.
+   */
+  async record(
+    deliveryId: string,
+    attempts: AttemptRecord[],
+    status: DeliveryStatus,
+    reason: string | null,
+    newEpisode = false,
+  ): Promise<void> {
+    await this.pool.query(
+      `WITH new_attempts AS (
+         INSERT INTO delivery_attempts (
+           delivery_id, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
+           request_method, request_url, request_headers, request_body, response_status, response_headers,
+           response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
+         SELECT $1, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt", x."latencyMs",
+                x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
+                x."responseBody", COALESCE(x."responseTruncated", false), x."errorClass", x."errorMessage", x.decision,
+                x."retryAt", x."skipReason"
+           FROM jsonb_to_recordset($2::jsonb) AS x(
+             "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
+             "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text, "requestHeaders" jsonb,
+             "requestBody" jsonb, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text,
+             "responseTruncated" boolean, "errorClass" text, "errorMessage" text, decision text, "retryAt" timestamptz,
+             "skipReason" text)
+         RETURNING 1
+       ),
+       previous AS (SELECT status FROM deliveries WHERE id = $1),
+       moved AS (
+         UPDATE deliveries SET status = $3, attempts = attempts + (SELECT count(*) FROM new_attempts),
+                last_error = CASE WHEN $3 = 'delivered' THEN NULL ELSE COALESCE($4, last_error) END,
+                episode_started_at = CASE WHEN $5 THEN now() ELSE episode_started_at END,
+                episode_runs = CASE WHEN $5 THEN 1 ELSE episode_runs + 1 END,
+                updated_at = now(), delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
+          WHERE id = $1 RETURNING id
+       )
+       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
+       SELECT $1, p.status, $3, $4 FROM previous p, moved WHERE p.status IS DISTINCT FROM $3`,
+      [deliveryId, JSON.stringify(attempts), status, reason, newEpisode],
+    );
+  }
+
+  /** Users deleted through /admin/deletions on this destination (for suppression). */
+  async isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM deliveries WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = $2 LIMIT 1`,
+      [destinationId, userId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppModule } from './app.module';
+import { loadWorkerConfig } from './config/worker.config';
+
+async function bootstrap(): Promise<void> {
+  const config = loadWorkerConfig();
+  await assertRedisReachable(config.redisUrl);
+  await prepareDatabase(config.databaseUrl);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
+    logger: ['error', 'warn', 'log'],
+  });
+  // SIGTERM/SIGINT: stop taking jobs, finish or release in-flight ones, then exit.
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  Logger.log(`delivery-worker listening on http://127.0.0.1:${config.port} (health and metrics)`, 'Bootstrap');
+}
+
+bootstrap().catch((e: unknown) => {
+  process.stderr.write(
+    `delivery-worker failed to start: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of the worker, served at /metrics. */
+@Injectable()
+export class DeliveryMetrics {
+  readonly registry = new Registry();
+  private readonly outcomes = new Counter({
+    name: 'fsd_deliveries_total',
+    help: 'Delivery attempts by destination, action and outcome',
+    labelNames: ['destination', 'action', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly retries = new Counter({
+    name: 'fsd_delivery_retries_total',
+    help: 'Deliveries scheduled for another attempt',
+    labelNames: ['destination'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'fsd_attempt_latency_seconds',
+    help: 'FullStory request latency per attempt',
+    labelNames: ['destination', 'action'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly endToEnd = new Histogram({
+    name: 'fsd_end_to_end_latency_seconds',
+    help: 'From receipt by ingest to delivery at FullStory',
+    labelNames: ['destination'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'fsd_worker_' });
+  }
+
+  outcome(destination: string, action: string, outcome: string): void {
+    this.outcomes.inc({ destination, action, outcome });
+  }
+
+  retry(destination: string): void {
+    this.retries.inc({ destination });
+  }
+
+  attemptLatency(destination: string, action: string, ms: number): void {
+    this.latency.observe({ destination, action }, ms / 1000);
+  }
+
+  delivered(destination: string, receivedAt: Date | null): void {
+    if (receivedAt) this.endToEnd.observe({ destination }, Math.max(0, Date.now() - receivedAt.getTime()) / 1000);
+  }
+}
