@@ -3,4 +3,5 @@ module.exports = {
   ...require('./jest.preset'),
   testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

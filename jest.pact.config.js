@@ -3,4 +3,5 @@ module.exports = {
   ...require('./jest.preset'),
   testMatch: ['<rootDir>/libs/fullstory-contracts/**/*.pact.spec.ts'],
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

@@ -114,10 +114,10 @@ export class DeliveryStore {
                 x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
                 x."responseBody", COALESCE(x."responseTruncated", false), x."errorClass", x."errorMessage", x.decision,
                 x."retryAt", x."skipReason"
-           FROM jsonb_to_recordset($2::jsonb) AS x(
+           FROM json_to_recordset($2::json) AS x(
              "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
              "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text, "requestHeaders" jsonb,
-             "requestBody" jsonb, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text,
+             "requestBody" json, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text,
              "responseTruncated" boolean, "errorClass" text, "errorMessage" text, decision text, "retryAt" timestamptz,
              "skipReason" text)
          RETURNING 1

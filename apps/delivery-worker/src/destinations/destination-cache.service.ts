@@ -92,9 +92,9 @@ export class DestinationCache {
       `SELECT d.id::text, d.enabled, d.api_key_encrypted, d.region, d.base_url, d.presets, d.filters, d.settings,
               GREATEST(d.updated_at, COALESCE((SELECT max(updated_at) FROM mappings m WHERE m.destination_id = d.id), d.updated_at))::text
                 || ':' || (SELECT count(*) FROM mappings m WHERE m.destination_id = d.id) AS version,
-              COALESCE((SELECT jsonb_agg(jsonb_build_object('id', m.id, 'name', m.name, 'enabled', m.enabled,
+              COALESCE((SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'enabled', m.enabled,
                                  'trigger', m.trigger, 'action', m.action, 'mapping', m.mapping) ORDER BY m.position)
-                          FROM mappings m WHERE m.destination_id = d.id), '[]'::jsonb) AS mappings
+                          FROM mappings m WHERE m.destination_id = d.id), '[]'::json) AS mappings
          FROM destinations d WHERE d.id = $1`,
       [destinationId],
     );

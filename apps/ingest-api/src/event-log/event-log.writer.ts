@@ -137,7 +137,7 @@ export class EventLogWriter implements OnModuleDestroy {
     }>(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                              $7::timestamptz[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::int[])
+                              $7::timestamptz[], $8::timestamptz[], $9::json[], $10::json[], $11::int[])
            AS t(source_id, message_id, type, event_name, user_id, anonymous_id, ts, received_at, payload, raw, ord)
        ),
        firsts AS (

@@ -159,7 +159,7 @@ export class TrackingService {
     try {
       await this.pool.query(
         `INSERT INTO rejected_events (source_id, received_at, batch_index, message_id, code, message, payload)
-         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
+         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::json[])`,
         [
           source.id,
           receivedAt,

@@ -68,6 +68,10 @@ export function toErrorResponse(error: unknown, log: (id: string, error: unknown
     if (status === 415) message = 'Content-Type must be application/json';
     const body: Record<string, unknown> = { success: false, code, message };
     if (details) body.details = details;
+    // Health checks carry which dependency is down.
+    if (typeof response === 'object' && response !== null && 'details' in response) {
+      body.details = (response as { details: unknown }).details;
+    }
     return { status, headers: {}, body };
   }
   const fastifyCode = (error as { code?: unknown })?.code;

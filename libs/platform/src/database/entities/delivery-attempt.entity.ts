@@ -43,7 +43,7 @@ export class DeliveryAttemptEntity {
   @Column({ name: 'request_headers', type: 'jsonb', nullable: true })
   requestHeaders!: Record<string, string> | null;
 
-  @Column({ name: 'request_body', type: 'jsonb', nullable: true })
+  @Column({ name: 'request_body', type: 'json', nullable: true })
   requestBody!: unknown;
 
   @Column({ name: 'response_status', type: 'integer', nullable: true })

@@ -40,7 +40,8 @@ export class DestinationEntity {
   @Column({ type: 'jsonb' })
   presets!: DestinationPresets;
 
-  @Column({ type: 'jsonb' })
+  /** json (not jsonb) keeps the order of keys as written. */
+  @Column({ type: 'json' })
   filters!: unknown[];
 
   @Column({ type: 'jsonb' })

@@ -31,10 +31,10 @@ export class EventEntity {
   timestamp!: Date;
 
   /** The normalised event, as destinations see it. */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   payload!: Record<string, unknown>;
 
   /** The message exactly as received. */
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   raw!: Record<string, unknown>;
 }

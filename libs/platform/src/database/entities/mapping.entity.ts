@@ -37,7 +37,7 @@ export class MappingEntity {
   @Column({ type: 'text' })
   action!: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   mapping!: Record<string, unknown>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

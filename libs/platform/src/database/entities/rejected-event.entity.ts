@@ -24,6 +24,6 @@ export class RejectedEventEntity {
   @Column({ type: 'text' })
   message!: string;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   payload!: unknown;
 }

@@ -30,7 +30,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         region text,
         base_url text,
         presets jsonb NOT NULL DEFAULT '{"trackEvent": true, "identifyUser": true}',
-        filters jsonb NOT NULL DEFAULT '[]',
+        filters json NOT NULL DEFAULT '[]',
         settings jsonb NOT NULL DEFAULT '{}',
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
@@ -51,7 +51,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         enabled boolean NOT NULL DEFAULT true,
         trigger text NOT NULL,
         action text NOT NULL,
-        mapping jsonb NOT NULL,
+        mapping json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
@@ -69,8 +69,9 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         user_id text,
         anonymous_id text,
         "timestamp" timestamptz NOT NULL,
-        payload jsonb NOT NULL,
-        raw jsonb NOT NULL,
+        -- json, not jsonb: jsonb reorders keys, and FullStory must receive properties in the order sent.
+        payload json NOT NULL,
+        raw json NOT NULL,
         PRIMARY KEY (id, received_at)
       ) PARTITION BY RANGE (received_at)`);
     await q.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
@@ -120,7 +121,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         message_id text,
         code text NOT NULL,
         message text NOT NULL,
-        payload jsonb
+        payload json
       )`);
     await q.query(`CREATE INDEX rejected_events_received_idx ON rejected_events (received_at)`);
 
@@ -174,7 +175,7 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         request_method text,
         request_url text,
         request_headers jsonb,
-        request_body jsonb,
+        request_body json,
         response_status integer,
         response_headers jsonb,
         response_body text,

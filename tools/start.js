@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm start`: builds once, checks Postgres and Redis, migrates, then runs ingest-api, delivery-worker
+// and fake-fullstory together with prefixed logs. Ctrl-C stops all three.
+'use strict';
+const path = require('path');
+const root = path.resolve(__dirname, '..');
+const { ensureBuilt } = require('./build-if-stale');
+
+async function main() {
+  ensureBuilt(root);
+  require('./register-dist-paths').register(root);
+  const platform = require(path.join(root, 'dist/libs/platform/src/index.js'));
+  const env = process.env;
+  const databaseUrl = env.DATABASE_URL || platform.DEFAULT_DATABASE_URL;
+  const redisUrl = env.REDIS_URL || platform.DEFAULT_REDIS_URL;
+  const problems = [];
+  await platform.assertRedisReachable(redisUrl).catch((e) => problems.push(e.message));
+  await platform
+    .prepareDatabase(databaseUrl)
+    .then((ran) => ran.length && console.log(`[start] applied migrations: ${ran.join(', ')}`))
+    .catch((e) => problems.push(e.message));
+  if (problems.length > 0) {
+    console.error(`[start] cannot start the stack:\n\n${problems.join('\n\n')}\n`);
+    process.exit(1);
+  }
+  // Generate the development secrets once, before the apps race to do it.
+  if (env.NODE_ENV !== 'production') platform.loadOrCreateDevSecrets();
+
+  const { concurrently } = require('concurrently');
+  const run = (app) => `node ${JSON.stringify(path.join(root, 'tools/run.js'))} apps/${app}/src/main`;
+  const { result } = concurrently(
+    [
+      { command: run('fake-fullstory'), name: 'fake', prefixColor: 'magenta' },
+      { command: run('ingest-api'), name: 'ingest', prefixColor: 'cyan' },
+      { command: run('delivery-worker'), name: 'worker', prefixColor: 'green' },
+    ],
+    { prefix: '[{name}]', killOthersOn: ['failure'], restartTries: 0, cwd: root },
+  );
+  result.then(
+    () => process.exit(0),
+    (events) => {
+      const failed = events.filter((e) => e.exitCode !== 0 && e.exitCode !== 'SIGINT' && e.exitCode !== 'SIGTERM');
+      process.exit(failed.length > 0 ? 1 : 0);
+    },
+  );
+}
+
+main().catch((e) => {
+  console.error(`[start] ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
