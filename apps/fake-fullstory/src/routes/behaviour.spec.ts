@@ -154,6 +154,23 @@ describe('fake FullStory behaviour', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     });
 
+    it('latency with a status delays, then answers the fault status', async () => {
+      await h.control('POST', '/__fake/faults', { match: { path: '/me' }, latencyMs: 60, status: 503, times: 1 });
+      const started = Date.now();
+      const r = await h.call('GET', '/me');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+      expect(r).toMatchObject({ status: 503, body: { code: 'server_error' } });
+      const faults = (await h.control('GET', '/__fake/faults')).body as Array<{ seen: number; applied: number }>;
+      expect(faults[0]).toMatchObject({ seen: 1, applied: 1 });
+    });
+
+    it('bodies over the limit → 413 in the v2 envelope', async () => {
+      const tiny = new Harness({ bodyLimit: 1024 });
+      const r = await tiny.call('POST', '/v2/events', { name: 'e', properties: { big: 'x'.repeat(2000) } });
+      expect(r).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+      await tiny.close();
+    });
+
     it('validates fault definitions and can be cleared', async () => {
       expect((await h.control('POST', '/__fake/faults', { match: {} })).status).toBe(400);
       expect((await h.control('POST', '/__fake/faults', { status: 99 })).status).toBe(400);
