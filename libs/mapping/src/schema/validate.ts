@@ -61,6 +61,11 @@ function coerce(type: FieldType, v: unknown): unknown {
 
 /** `date-like` format of the reference: dayjs validity; numeric strings are read as unix seconds. */
 export function isDateLike(value: string): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  if ((last === 90 || last === 122) && String(Number(value)) !== value) {
+    // dayjs parses strings ending in Z/z with the native Date parser (fast path, same result).
+    return !Number.isNaN(new Date(value).getTime());
+  }
   let date = dayjs(value);
   if (String(Number(value)) === value) date = dayjs.unix(Number(value));
   return date.isValid();
