@@ -83,7 +83,7 @@ function parseArgs(argv: string[]): PreviewOptions {
 }
 
 async function main(): Promise<void> {
-  let dest;
+  let dest: ReturnType<typeof buildPreviewDestination>;
   try {
     const opts = parseArgs(process.argv.slice(2));
     dest = buildPreviewDestination(opts);
@@ -93,47 +93,50 @@ async function main(): Promise<void> {
   }
 
   const out = process.stdout;
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  const input = process.stdin;
+  const rl = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
   let buffer = '';
-  const flush = async (): Promise<void> => {
+  let waiting = false;
+  const flush = (): void => {
     if (buffer === '') return;
     const chunk = buffer;
     buffer = '';
-    if (!out.write(chunk)) {
-      rl.pause();
-      await new Promise<void>((resolve) => out.once('drain', resolve));
-      rl.resume();
+    if (!out.write(chunk) && !waiting) {
+      // Backpressure: stop reading until stdout drains (at most one input chunk is still in flight).
+      waiting = true;
+      input.pause();
+      out.once('drain', () => {
+        waiting = false;
+        input.resume();
+      });
     }
   };
 
-  for await (const line of rl) {
-    let text: string;
-    if (line.trim() === '') {
-      text = JSON.stringify({ error: 'empty line' });
-    } else {
-      let event: unknown;
-      let parseError: string | undefined;
-      try {
-        event = JSON.parse(line);
-      } catch (err) {
-        parseError = `invalid JSON: ${err instanceof Error ? err.message : String(err)}`;
-      }
-      if (parseError !== undefined) text = JSON.stringify({ error: parseError });
-      else if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-        text = JSON.stringify({ error: 'the line is not a JSON object' });
-      } else {
-        try {
-          text = JSON.stringify(previewEvent(dest, event));
-        } catch (err) {
-          text = JSON.stringify({ error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
-        }
-      }
-    }
-    buffer += text + '\n';
-    if (buffer.length >= 65536) await flush();
+  rl.on('line', (line: string) => {
+    buffer += processLine(dest, line) + '\n';
+    if (buffer.length >= 65536) flush();
+  });
+  await new Promise<void>((resolve) => rl.once('close', resolve));
+  flush();
+  await new Promise<void>((resolve) => out.end(resolve));
+}
+
+function processLine(dest: ReturnType<typeof buildPreviewDestination>, line: string): string {
+  if (line.trim() === '') return JSON.stringify({ error: 'empty line' });
+  let event: unknown;
+  try {
+    event = JSON.parse(line);
+  } catch (err) {
+    return JSON.stringify({ error: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` });
   }
-  await flush();
-  out.end();
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    return JSON.stringify({ error: 'the line is not a JSON object' });
+  }
+  try {
+    return JSON.stringify(previewEvent(dest, event));
+  } catch (err) {
+    return JSON.stringify({ error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
+  }
 }
 
 main().catch((err: unknown) => {
