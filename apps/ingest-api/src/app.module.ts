@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@fsd/platform';
+import { AdminModule } from './admin/admin.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
@@ -13,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { DeliveryEnqueuer } from './outbox/delivery-enqueuer.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { QueueRegistry } from './queue/queue-registry.service';
+import { SourceRateLimiter } from './tracking/source-rate-limiter';
 import { TrackingController } from './tracking/tracking.controller';
 import { TrackingService } from './tracking/tracking.service';
 import { WriteKeyService } from './tracking/write-key.service';
@@ -25,6 +27,7 @@ export class AppModule {
       imports: [
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 }),
+        AdminModule,
       ],
       controllers: [TrackingController, HealthController],
       providers: [
@@ -38,6 +41,7 @@ export class AppModule {
         LogMaintenance,
         WriteKeyService,
         TrackingService,
+        SourceRateLimiter,
         DevSeedService,
       ],
     };

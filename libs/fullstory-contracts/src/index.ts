@@ -3,3 +3,4 @@ export * from './errors';
 export * from './status-text';
 export * from './classify';
 export * from './client';
+export * as pactContract from './pact/contract';

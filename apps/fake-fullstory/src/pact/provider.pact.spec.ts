@@ -8,10 +8,11 @@ import { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
-// The contract is verified against the real fake; this test-only import is the one place a lib reaches into an app.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { buildFakeApp } from '../../../../apps/fake-fullstory/src/app';
-import { API_KEY, BAD_KEY, IDENTIFIED_UID, PACT_FILE, PROVIDER, STATES } from './contract';
+import { pactContract } from '@fsd/fullstory-contracts';
+import { buildFakeApp } from '../app';
+
+// Provider verification lives with the provider; the contract (pact file, states) comes from the lib.
+const { API_KEY, BAD_KEY, IDENTIFIED_UID, PACT_FILE, PROVIDER, STATES } = pactContract;
 
 describe('fake-fullstory honours the delivery-worker contract', () => {
   let app: FastifyInstance;

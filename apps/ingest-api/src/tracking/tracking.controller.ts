@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { isCallType } from '@fsd/segment-spec';
-import { isPlainObject } from '@fsd/segment-spec';
+import { isCallType, isPlainObject } from '@fsd/segment-spec';
 import { notFound } from '../common/errors/app-error';
+import { SourceRateLimiter } from './source-rate-limiter';
 import { TrackingService } from './tracking.service';
 import { WriteKeyService } from './write-key.service';
 
@@ -11,6 +11,7 @@ export class TrackingController {
   constructor(
     private readonly tracking: TrackingService,
     private readonly writeKeys: WriteKeyService,
+    private readonly rateLimiter: SourceRateLimiter,
   ) {}
 
   @Post(['batch', 'import'])
@@ -19,6 +20,8 @@ export class TrackingController {
     const source = await this.writeKeys.authenticate(
       WriteKeyService.extract(auth, isPlainObject(body) ? body.writeKey : undefined),
     );
+    const items = isPlainObject(body) && Array.isArray(body.batch) ? body.batch.length : 1;
+    this.rateLimiter.check(source, items);
     const result = await this.tracking.batch(source, body, ip);
     return { success: true, accepted: result.accepted, rejected: result.rejected };
   }
@@ -35,6 +38,7 @@ export class TrackingController {
     const source = await this.writeKeys.authenticate(
       WriteKeyService.extract(auth, isPlainObject(body) ? body.writeKey : undefined),
     );
+    this.rateLimiter.check(source, 1);
     await this.tracking.single(source, type, body, ip);
     return { success: true };
   }
