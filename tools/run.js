@@ -16,4 +16,5 @@ if (!target) {
 ensureBuilt(root);
 require('./register-dist-paths').register(root);
 process.argv.splice(1, 2, path.join(root, 'dist', target.replace(/\.(ts|js)$/, '') + '.js'));
-require(process.argv[1]);
+// Run it as the main module, so `require.main === module` holds in the entry point.
+require('module').runMain();

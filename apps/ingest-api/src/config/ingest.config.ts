@@ -8,6 +8,8 @@ export interface IngestConfig extends CommonConfig {
   dedupWindowDays: number;
   /** Largest number of events written in one group-commit transaction. */
   groupCommitMaxEvents: number;
+  /** Group-commit transactions in flight at once; fewer means larger groups and fewer fsyncs. */
+  groupCommitConcurrency: number;
   outboxRelayIntervalMs: number;
   /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
   outboxRelayGraceMs: number;
@@ -27,6 +29,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     databasePoolSize: r.int('INGEST_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
     dedupWindowDays: r.int('DEDUP_WINDOW_DAYS', 30, { min: 1, max: 3650 }),
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
+    groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),

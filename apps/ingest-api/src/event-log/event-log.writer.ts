@@ -13,8 +13,9 @@ export interface EventRow {
   anonymousId: string | null;
   timestamp: string;
   receivedAt: string;
-  payload: string;
-  raw: string;
+  /** The normalised event; serialised once, with the whole group, into one JSON parameter. */
+  payload: unknown;
+  raw: unknown;
 }
 
 export interface CreatedDelivery {
@@ -50,7 +51,7 @@ export class EventLogWriter implements OnModuleDestroy {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {
-    this.maxInFlight = Math.max(1, Math.floor(config.databasePoolSize / 2));
+    this.maxInFlight = config.groupCommitConcurrency;
   }
 
   write(rows: EventRow[]): Promise<WriteResult[]> {
@@ -113,20 +114,23 @@ export class EventLogWriter implements OnModuleDestroy {
   private async insert(
     rows: EventRow[],
   ): Promise<Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>> {
-    const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
-    rows.forEach((r, i) => {
-      cols[0].push(r.sourceId);
-      cols[1].push(r.messageId);
-      cols[2].push(r.type);
-      cols[3].push(r.eventName);
-      cols[4].push(r.userId);
-      cols[5].push(r.anonymousId);
-      cols[6].push(r.timestamp);
-      cols[7].push(r.receivedAt);
-      cols[8].push(r.payload);
-      cols[9].push(r.raw);
-      cols[10].push(i);
-    });
+    // One JSON parameter for the whole group: no per-value array escaping, and Postgres keeps the
+    // json text (and so the key order) of payload and raw as sent.
+    const input = JSON.stringify(
+      rows.map((r, ord) => ({
+        s: r.sourceId,
+        m: r.messageId,
+        t: r.type,
+        e: r.eventName,
+        u: r.userId,
+        a: r.anonymousId,
+        ts: r.timestamp,
+        r: r.receivedAt,
+        p: r.payload,
+        w: r.raw,
+        o: ord,
+      })),
+    );
     const result = await this.pool.query<{
       k: string;
       source_id: string;
@@ -136,9 +140,10 @@ export class EventLogWriter implements OnModuleDestroy {
       ord: number;
     }>(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                              $7::timestamptz[], $8::timestamptz[], $9::json[], $10::json[], $11::int[])
-           AS t(source_id, message_id, type, event_name, user_id, anonymous_id, ts, received_at, payload, raw, ord)
+         SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
+                x.a AS anonymous_id, x.ts, x.r AS received_at, x.p AS payload, x.w AS raw, x.o AS ord
+           FROM json_to_recordset($1::json)
+             AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json, o int)
        ),
        firsts AS (
          SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
@@ -167,7 +172,7 @@ export class EventLogWriter implements OnModuleDestroy {
          FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
        UNION ALL
        SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`,
-      cols,
+      [input],
     );
     const byKey = new Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>();
     const byEvent = new Map<string, CreatedDelivery[]>();

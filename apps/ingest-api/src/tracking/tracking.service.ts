@@ -135,8 +135,8 @@ export class TrackingService {
       anonymousId: idText(event.anonymousId),
       timestamp: event.timestamp,
       receivedAt: event.receivedAt,
-      payload: JSON.stringify(event),
-      raw: JSON.stringify(raw),
+      payload: event,
+      raw,
     }));
     if (rejected.length > 0) await this.storeRejected(source, receivedAt, items, rejected);
     const results = await this.writer.write(rows);

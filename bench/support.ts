@@ -1,0 +1,88 @@
+import { ChildProcess, spawn } from 'child_process';
+import path from 'path';
+import { Client } from 'pg';
+import { readFileSync } from 'fs';
+
+import { existsSync } from 'fs';
+
+/** The repository root, whether this runs from bench/ or from dist/bench/. */
+export const ROOT = existsSync(path.resolve(__dirname, '../package.json'))
+  ? path.resolve(__dirname, '..')
+  : path.resolve(__dirname, '../..');
+
+export interface BenchApp {
+  child: ChildProcess;
+  port: number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a compiled app (dist/) and samples its RSS from /proc while it runs. */
+export async function startBenchApp(app: string, env: Record<string, string>, port: number): Promise<BenchApp> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const m = /VmRSS:\s+(\d+) kB/.exec(status);
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      // process gone
+    }
+  }, 200);
+  const healthPath = app === 'fake-fullstory' ? '/__fake/requests?since=2999-01-01T00:00:00Z' : '/health';
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${app} exited: ${stderr}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${healthPath}`)).ok) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${app} did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    child,
+    port,
+    peakRssMb: () => Math.round(peak),
+    async stop() {
+      clearInterval(sampler);
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export async function recreateDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  const c = new Client({ connectionString: u.toString() });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await c.end();
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function event(i: number, runId: string): Record<string, unknown> {
+  return {
+    type: 'track',
+    userId: `user-${i % 1000}`,
+    event: i % 3 === 0 ? 'Order Completed' : 'Product Viewed',
+    messageId: `${runId}-${i}`,
+    timestamp: new Date().toISOString(),
+    properties: { revenue: i % 100, sku: `sku-${i % 50}`, currency: 'USD', items: [{ id: i, qty: 1 }] },
+    context: { library: { name: 'bench', version: '1.0.0' }, ip: '127.0.0.1' },
+  };
+}
