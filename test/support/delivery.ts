@@ -124,6 +124,8 @@ export async function deliveriesOf(env: StackEnv, destinationId: string): Promis
   });
 }
 
+const TERMINAL = ['delivered', 'failed', 'skipped'];
+
 /** Waits until the destination has `count` deliveries, all in one of `statuses`. */
 export async function waitForDeliveries(
   env: StackEnv,
@@ -137,6 +139,12 @@ export async function waitForDeliveries(
   while (Date.now() < deadline) {
     last = await deliveriesOf(env, destinationId);
     if (last.length === count && last.every((d) => statuses.includes(d.status))) return last;
+    const settledElsewhere = last.find((d) => TERMINAL.includes(d.status) && !statuses.includes(d.status));
+    if (settledElsewhere) {
+      throw new Error(
+        `delivery ${settledElsewhere.id} ended ${settledElsewhere.status} (${settledElsewhere.last_error}), expected ${statuses.join('/')}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const seen = last.reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.status]: (acc[d.status] ?? 0) + 1 }), {});

@@ -15,7 +15,7 @@ import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import { requestColumns, responseColumns } from './attempt-recorder';
 import { RetryableDeliveryError } from './delivery-errors';
 import { AttemptRecord, DeliveryStore, LoadedDelivery } from './delivery.store';
-import { backoffDelayMs, shouldGiveUp } from './retry-policy';
+import { backoffDelayMs, retryClassification, shouldGiveUp } from './retry-policy';
 
 export interface ProcessOutcome {
   status: DeliveryStatus | 'noop';
@@ -178,10 +178,11 @@ export class DeliveryProcessor {
         idempotencyKey,
         timeoutMs: destination.settings.timeoutMs,
       });
-      const classification = classifyResponse(response, {
-        url: sub.request.url,
-        retryV1NotFound: destination.settings.retryV1NotFound,
-      });
+      const classification = retryClassification(
+        classifyResponse(response, { url: sub.request.url, retryV1NotFound: destination.settings.retryV1NotFound }),
+        response.status,
+        idempotencyKey,
+      );
       this.metrics.attemptLatency(destination.id, sub.action, response.latencyMs);
       return { sub, idempotencyKey, startedAt, finishedAt: new Date(), response, classification };
     } catch (e) {

@@ -1,5 +1,5 @@
 import { V1_NOT_IDENTIFIED_REASON } from '@fsd/fullstory-contracts';
-import { backoffDelayMs, shouldGiveUp } from './retry-policy';
+import { IDEMPOTENCY_IN_FLIGHT_REASON, backoffDelayMs, retryClassification, shouldGiveUp } from './retry-policy';
 
 const settings = {
   backoffBaseMs: 1000,
@@ -40,5 +40,27 @@ describe('shouldGiveUp', () => {
       'not-identified window exceeded',
     );
     expect(shouldGiveUp(2, new Date(now - 5 * 60_000), settings, notFound, now)).toBeNull();
+  });
+});
+
+describe('retryClassification', () => {
+  const conflict = { outcome: 'permanent' as const, errorClass: 'http_4xx' as const, reason: 'HTTP 409 Conflict' };
+  it('retries a 409 to a request that carried an Idempotency-Key (an earlier attempt is still running)', () => {
+    expect(retryClassification(conflict, 409, 'k')).toEqual({
+      outcome: 'retry',
+      errorClass: 'http_4xx',
+      reason: IDEMPOTENCY_IN_FLIGHT_REASON,
+    });
+  });
+  it('keeps a 409 without an Idempotency-Key, and every other answer, as classified', () => {
+    expect(retryClassification(conflict, 409, undefined)).toBe(conflict);
+    const badRequest = {
+      outcome: 'permanent' as const,
+      errorClass: 'http_4xx' as const,
+      reason: 'HTTP 400 Bad Request',
+    };
+    expect(retryClassification(badRequest, 400, 'k')).toBe(badRequest);
+    const success = { outcome: 'success' as const };
+    expect(retryClassification(success, 200, 'k')).toBe(success);
   });
 });

@@ -20,6 +20,25 @@ export function backoffDelayMs(
   return jittered;
 }
 
+export const IDEMPOTENCY_IN_FLIGHT_REASON =
+  'HTTP 409 Conflict: an earlier attempt with this Idempotency-Key is still running';
+
+/**
+ * Adjusts the response classification for what only the worker knows: a 409 to a request that carried an
+ * Idempotency-Key means an earlier attempt of the same request (one that timed out, or whose worker died) is
+ * still being processed by FullStory. That is not a permanent failure: retrying later replays its result.
+ */
+export function retryClassification(
+  classification: Classification,
+  status: number | undefined,
+  idempotencyKey: string | undefined,
+): Classification {
+  if (status === 409 && idempotencyKey !== undefined && classification.outcome === 'permanent') {
+    return { outcome: 'retry', errorClass: 'http_4xx', reason: IDEMPOTENCY_IN_FLIGHT_REASON };
+  }
+  return classification;
+}
+
 export type GiveUpReason = 'attempt cap reached' | 'retry window exceeded' | 'not-identified window exceeded';
 
 /** Whether a retryable failure may still be retried, given how long and how often we have tried. */
