@@ -107,8 +107,10 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     const graceful = Promise.all(all.map((w) => w.close()));
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.config.shutdownGraceMs).unref());
     if ((await Promise.race([graceful, timeout])) === 'timeout') {
+      // Not `close(true)`: once a graceful close is under way BullMQ returns that same pending close, so the
+      // process would wait for the slowest request regardless of the grace period. The unfinished jobs keep
+      // their locks; when those expire another worker takes them over and re-sends with the same Idempotency-Key.
       this.logger.warn('shutdown grace period over; unfinished jobs will be picked up again after their lock expires');
-      await Promise.all(all.map((w) => w.close(true)));
     }
   }
 }
