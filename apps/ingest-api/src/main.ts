@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { RequestListener, createServer } from 'http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
+import { clientErrorHandler } from './common/http/client-error-handler';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { loadIngestConfig } from './config/ingest.config';
 
@@ -13,7 +15,22 @@ async function bootstrap(): Promise<void> {
   const ran = await prepareDatabase(config.databaseUrl);
   if (ran.length > 0) Logger.log(`Applied migrations: ${ran.join(', ')}`, 'Database');
 
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 2 * 1024 * 1024, keepAliveTimeout: 65_000 });
+  const adapter = new FastifyAdapter({
+    trustProxy: true,
+    bodyLimit: 2 * 1024 * 1024,
+    keepAliveTimeout: 65_000,
+    clientErrorHandler,
+    // Bounds slow-loris bodies: a request must arrive completely within requestTimeoutMs, checked
+    // every second (Node's default check interval is 30 s), then answered 408 by clientErrorHandler.
+    serverFactory: (handler: RequestListener) =>
+      createServer(
+        {
+          requestTimeout: config.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+        },
+        handler,
+      ),
+  });
   installJsonBodyParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     logger: ['error', 'warn', 'log'],

@@ -14,6 +14,8 @@ export interface IngestConfig extends CommonConfig {
   /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
   outboxRelayGraceMs: number;
   seedDevelopmentData: boolean;
+  /** A request (headers and body) must arrive completely within this time (slow-loris bound). */
+  requestTimeoutMs: number;
   devFullStoryApiKey: string;
 }
 
@@ -32,6 +34,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
+    requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
   };

@@ -24,6 +24,36 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Deeper than any real event; deeper nesting is an attack on whoever walks it later. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Rejects what JSON.parse accepts but nothing downstream should: nesting deeper than MAX_JSON_DEPTH,
+ * and numbers that overflowed to Infinity (they would silently become null). Iterative: no stack
+ * overflow on hostile input.
+ */
+export function assertSaneJson(value: unknown): void {
+  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '$' }];
+  while (stack.length > 0) {
+    const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw badRequest('invalid_json', `The number at ${path} is out of range`);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      throw badRequest('invalid_json', `The body is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`);
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}[${i}]` });
+    } else {
+      for (const k of Object.keys(v)) {
+        stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, path: `${path}.${k}` });
+      }
+    }
+  }
+}
+
 export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
   const { bytes, what } = limitFor(req.url);
   let body = raw;
@@ -58,7 +88,9 @@ export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
   } catch {
     throw badRequest('invalid_json', 'The body is not valid UTF-8');
   }
-  return parseJson(text);
+  const parsed = parseJson(text);
+  assertSaneJson(parsed);
+  return parsed;
 }
 
 /** Replaces fastify's JSON parser: gzip, per-route size limits, strict UTF-8, and our error codes. */
