@@ -237,4 +237,39 @@ describe('delivery retries', () => {
     await sleep(800);
     expect(await fake.requests({ path: '/v2/events' })).toHaveLength(3);
   });
+
+  it('does not re-send a subscription that failed permanently while another one of the event is retried', async () => {
+    // Two subscriptions for one event: the Track Event preset (v2) and a v1 trackEvent for a user
+    // FullStory has never identified (404, permanent).
+    const seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+    const mappingId = await addMapping(env.DATABASE_URL, seeded.destinationId, {
+      name: 'v1 track',
+      trigger: 'type = "track"',
+      action: 'trackEvent',
+      mapping: { userId: { '@path': '$.userId' }, name: { '@path': '$.event' } },
+    });
+    await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 500, times: 1 });
+    await track(seeded);
+
+    const [delivery] = await waitForDeliveries(env, seeded.destinationId, 1, ['failed']);
+    await sleep(800);
+    const v1 = await fake.requests({ path: '/users/v1/*' });
+    expect(v1.map((r) => r.status)).toEqual([404]);
+    expect((await fake.requests({ path: '/v2/events' })).map((r) => r.status)).toEqual([500, 200]);
+    const attempts = await attemptsOf(env, delivery.id);
+    const rows = attempts.map((a) => [a.attempt_number, a.subscription_id, a.decision, a.response_status]);
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        [1, mappingId, 'failed_permanently', 404],
+        [1, 'preset:trackEvent', 'retry_scheduled', 500],
+        [2, 'preset:trackEvent', 'delivered', 200],
+      ]),
+    );
+    expect(delivery.last_error).toContain('user not identified in FullStory yet');
+    expect(await stateChangesOf(env, delivery.id)).toEqual([
+      { from: 'pending', to: 'retrying' },
+      { from: 'retrying', to: 'failed' },
+    ]);
+  });
 });

@@ -93,6 +93,8 @@ export class DeliveryProcessor {
 
     let requests: OutgoingRequest[];
     const attempts: AttemptRecord[] = [];
+    // A retry of the same episode never re-sends what already failed permanently; a replay or redrive does.
+    const settledFailures = newEpisode ? new Set<string>() : delivery.failedSubscriptions;
     const now = new Date();
     let messageId: string;
     if (delivery.kind === 'deletion') {
@@ -151,6 +153,7 @@ export class DeliveryProcessor {
         });
       }
       for (const error of result.errors) {
+        if (settledFailures.has(error.subscriptionId)) continue;
         attempts.push(
           this.attempt(base, now, now, {
             subscriptionId: error.subscriptionId,
@@ -165,9 +168,13 @@ export class DeliveryProcessor {
       requests = result.requests;
     }
 
-    const pending = requests.filter((r) => replay || !delivery.deliveredSubscriptions.has(r.subscriptionId));
+    const pending = requests.filter(
+      (r) =>
+        replay || (!delivery.deliveredSubscriptions.has(r.subscriptionId) && !settledFailures.has(r.subscriptionId)),
+    );
     const sent = await Promise.all(pending.map((sub) => this.send(sub, messageId, destination)));
-    return this.decide(delivery, destination, base, newEpisode, attempts, sent);
+    const failedEarlier = settledFailures.size > 0 ? (delivery.failedReason ?? 'failed permanently') : null;
+    return this.decide(delivery, destination, base, newEpisode, attempts, sent, failedEarlier);
   }
 
   private async send(sub: OutgoingRequest, messageId: string, destination: LoadedDestination): Promise<SendResult> {
@@ -204,6 +211,7 @@ export class DeliveryProcessor {
     newEpisode: boolean,
     attempts: AttemptRecord[],
     sent: SendResult[],
+    failedEarlier: string | null = null,
   ): Promise<ProcessOutcome> {
     const retryable = sent.filter((s) => s.classification.outcome === 'retry');
     const runNumber = newEpisode ? 1 : delivery.episodeRuns + 1;
@@ -242,10 +250,15 @@ export class DeliveryProcessor {
       );
       this.metrics.outcome(destination.id, s.sub.action, decision);
     }
-    const anyFailed = attempts.some((a) => a.decision === 'failed_permanently');
+    const anyFailed = failedEarlier !== null || attempts.some((a) => a.decision === 'failed_permanently');
     const status: DeliveryStatus = retryable.length > 0 && !giveUp ? 'retrying' : anyFailed ? 'failed' : 'delivered';
+    // The reason of the status: for failed, the permanent failure (of this run or an earlier run of the episode).
     const lastError =
-      attempts.find((a) => a.decision !== 'delivered')?.errorMessage ?? (status === 'delivered' ? null : 'failed');
+      status === 'delivered'
+        ? null
+        : ((status === 'failed'
+            ? (attempts.find((a) => a.decision === 'failed_permanently')?.errorMessage ?? failedEarlier)
+            : attempts.find((a) => a.decision === 'retry_scheduled')?.errorMessage) ?? 'failed');
     await this.store.record(
       delivery.id,
       attempts,

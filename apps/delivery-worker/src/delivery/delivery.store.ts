@@ -18,6 +18,13 @@ export interface LoadedDelivery {
   eventReceivedAt: Date | null;
   /** Subscriptions already delivered by an earlier attempt: never sent again. */
   deliveredSubscriptions: Set<string>;
+  /**
+   * Subscriptions that failed permanently in the current episode (since the last replay or redrive): not sent
+   * again while the event's other subscriptions are retried, and they keep the delivery from ending delivered.
+   */
+  failedSubscriptions: Set<string>;
+  /** The error of the first of those failures (the delivery's reason when it ends failed). */
+  failedReason: string | null;
 }
 
 export interface AttemptRecord {
@@ -49,6 +56,10 @@ export class DeliveryStore {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   async load(deliveryId: string): Promise<LoadedDelivery | null> {
+    const episodeFailures = `FROM delivery_attempts a
+                     WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL
+                       AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
+                                                          WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
     const { rows } = await this.pool.query<{
       id: string;
       kind: 'event' | 'deletion';
@@ -63,12 +74,16 @@ export class DeliveryStore {
       payload: Record<string, unknown> | null;
       event_received_at: Date | null;
       delivered: string[] | null;
+      failed: string[] | null;
+      failed_reason: string | null;
     }>(
       `SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id,
               d.event_received_at, e.payload,
               COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
               ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
-                     WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered
+                     WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,
+              ARRAY(SELECT DISTINCT a.subscription_id ${episodeFailures}) AS failed,
+              (SELECT a.error_message ${episodeFailures} ORDER BY a.id LIMIT 1) AS failed_reason
          FROM deliveries d
          LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
         WHERE d.id = $1`,
@@ -90,6 +105,8 @@ export class DeliveryStore {
       event: r.payload,
       eventReceivedAt: r.event_received_at,
       deliveredSubscriptions: new Set(r.delivered ?? []),
+      failedSubscriptions: new Set(r.failed ?? []),
+      failedReason: r.failed_reason,
     };
   }
 
