@@ -5,12 +5,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@fsd/platform';
 import { AdminModule } from './admin/admin.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
 import { DevSeedService } from './dev-seed/dev-seed.service';
 import { EventLogWriter } from './event-log/event-log.writer';
 import { LogMaintenance } from './event-log/log-maintenance.service';
 import { HealthController } from './health/health.controller';
+import { IngestMetrics } from './metrics/ingest-metrics.service';
+import { OpsModule } from './ops-ui/ops.module';
 import { DeliveryEnqueuer } from './outbox/delivery-enqueuer.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { QueueRegistry } from './queue/queue-registry.service';
@@ -28,6 +31,7 @@ export class AppModule {
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 }),
         AdminModule,
+        OpsModule,
       ],
       controllers: [TrackingController, HealthController],
       providers: [
@@ -43,6 +47,8 @@ export class AppModule {
         TrackingService,
         SourceRateLimiter,
         DevSeedService,
+        IngestMetrics,
+        QueueDashboard,
       ],
     };
   }

@@ -8,6 +8,9 @@ import { AppModule } from './app.module';
 import { clientErrorHandler } from './common/http/client-error-handler';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { loadIngestConfig } from './config/ingest.config';
+import { QueueDashboard } from './dashboard/queue-dashboard.service';
+import { IngestMetrics } from './metrics/ingest-metrics.service';
+import { setupOpenApi } from './openapi/openapi';
 
 async function bootstrap(): Promise<void> {
   const config = loadIngestConfig();
@@ -37,6 +40,9 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   app.enableShutdownHooks();
+  app.get(IngestMetrics).instrument(adapter.getInstance());
+  await app.get(QueueDashboard).mount(app);
+  setupOpenApi(app);
   await app.listen(config.port, config.host);
   Logger.log(`ingest-api listening on http://127.0.0.1:${config.port}`, 'Bootstrap');
   if (config.adminTokenGenerated && !config.seedDevelopmentData) {

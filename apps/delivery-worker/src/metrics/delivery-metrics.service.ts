@@ -1,9 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Pool } from 'pg';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import { PG_POOL } from '../database/pg-pool.provider';
+import { QueueDepthCollector } from './queue-depth.collector';
 
 /** Prometheus metrics of the worker, served at /metrics. */
 @Injectable()
-export class DeliveryMetrics {
+export class DeliveryMetrics implements OnModuleDestroy {
   readonly registry = new Registry();
   private readonly outcomes = new Counter({
     name: 'fsd_deliveries_total',
@@ -32,8 +37,24 @@ export class DeliveryMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  private readonly queueDepths?: QueueDepthCollector;
+
+  constructor(@Optional() moduleRef?: ModuleRef) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_worker_' });
+    if (moduleRef) {
+      this.queueDepths = new QueueDepthCollector(this.registry, () => {
+        const config = moduleRef.get<WorkerConfig>(WORKER_CONFIG, { strict: false });
+        return {
+          pool: moduleRef.get<Pool>(PG_POOL, { strict: false }),
+          redisUrl: config.redisUrl,
+          queuePrefix: config.queuePrefix,
+        };
+      });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queueDepths?.close();
   }
 
   outcome(destination: string, action: string, outcome: string): void {

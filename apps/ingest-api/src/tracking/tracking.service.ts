@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import {
@@ -16,6 +16,7 @@ import {
 import { RejectedItem, badRequest } from '../common/errors/app-error';
 import { PG_POOL, isConnectivityError } from '../database/pg-pool.provider';
 import { EventLogWriter, EventRow } from '../event-log/event-log.writer';
+import { IngestMetrics } from '../metrics/ingest-metrics.service';
 import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
 import { storageUnavailable } from '../common/errors/app-error';
 import { AuthenticatedSource } from './write-key.service';
@@ -43,11 +44,17 @@ export class TrackingService {
     private readonly writer: EventLogWriter,
     private readonly enqueuer: DeliveryEnqueuer,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Optional() private readonly metrics?: IngestMetrics,
   ) {}
 
   async single(source: AuthenticatedSource, type: CallType, body: unknown, requestIp: string): Promise<IntakeResult> {
-    if (!isPlainObject(body)) throw badRequest('invalid_json', 'The body must be one JSON object');
+    this.metrics?.received(source.id, type);
+    if (!isPlainObject(body)) {
+      this.metrics?.rejected(source.id, type);
+      throw badRequest('invalid_json', 'The body must be one JSON object');
+    }
     const issue = validateMessage(body, type);
+    if (issue) this.metrics?.rejected(source.id, type);
     if (issue) throw badRequest(issue.code === 'payload_too_large' ? issue.code : 'invalid_message', issue.message);
     const receivedAt = new Date();
     const event = normaliseMessage(body as SegmentMessage, type, {
@@ -73,13 +80,16 @@ export class TrackingService {
     const valid: { event: SegmentEvent; raw: Record<string, unknown> }[] = [];
     const rejected: RejectedItem[] = [];
     items.forEach((item: unknown, index) => {
-      const reject = (issue: Pick<MessageIssue, 'code' | 'message'>) =>
+      this.metrics?.received(source.id, isPlainObject(item) ? item.type : undefined);
+      const reject = (issue: Pick<MessageIssue, 'code' | 'message'>) => {
+        this.metrics?.rejected(source.id, isPlainObject(item) ? item.type : undefined);
         rejected.push({
           index,
           messageId: messageIdOf(item),
           code: issue.code,
           message: `batch[${index}]: ${issue.message}`,
         });
+      };
       if (!isPlainObject(item))
         return reject({ code: 'invalid_message', message: 'each batch item must be a JSON object' });
       if (!isCallType(item.type)) {
@@ -142,9 +152,11 @@ export class TrackingService {
     const results = await this.writer.write(rows);
     let duplicates = 0;
     const deliveries = [];
-    for (const r of results) {
+    for (const [i, r] of results.entries()) {
       if (r.eventId === null) duplicates++;
       else deliveries.push(...r.deliveries);
+      if (r.eventId === null) this.metrics?.duplicate(source.id, rows[i].type);
+      else this.metrics?.accepted(source.id, rows[i].type);
     }
     this.enqueuer.enqueueInBackground(deliveries);
     return { accepted: rows.length - duplicates, duplicates, rejected };

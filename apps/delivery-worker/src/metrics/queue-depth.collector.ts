@@ -1,0 +1,76 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { Pool } from 'pg';
+import { Gauge, Registry } from 'prom-client';
+import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
+
+const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+const TIMEOUT_MS = 2000;
+
+export interface QueueDepthSource {
+  pool: Pool;
+  redisUrl: string;
+  queuePrefix: string;
+}
+
+/**
+ * `fsd_queue_jobs{destination,state}`: waiting / active / delayed / failed jobs per destination
+ * queue, read from Redis when /metrics is scraped (one Redis connection, opened on the first scrape).
+ */
+export class QueueDepthCollector {
+  private connection?: Redis;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    registry: Registry,
+    private readonly source: () => QueueDepthSource,
+  ) {
+    const gauge: Gauge<'destination' | 'state'> = new Gauge({
+      name: 'fsd_queue_jobs',
+      help: 'Jobs in each destination queue by state, read from Redis at scrape time',
+      labelNames: ['destination', 'state'],
+      registers: [registry],
+      collect: async () => {
+        gauge.reset();
+        try {
+          await this.collect((destination, state, n) => gauge.set({ destination, state }, n));
+        } catch {
+          // Redis or Postgres unreachable: no samples this scrape; /health reports the cause.
+        }
+      },
+    });
+  }
+
+  private async collect(set: (destination: string, state: string, n: number) => void): Promise<void> {
+    const { pool, redisUrl, queuePrefix } = this.source();
+    const { rows } = await timeout(pool.query<{ id: string }>('SELECT id::text FROM destinations'));
+    this.connection ??= createRedisConnection(redisUrl, 'worker-metrics');
+    await Promise.all(
+      rows.map(async ({ id }) => {
+        let queue = this.queues.get(id);
+        if (!queue) {
+          queue = new Queue(deliveryQueueName(id), { connection: this.connection as Redis, prefix: queuePrefix });
+          queue.on('error', () => undefined);
+          this.queues.set(id, queue);
+        }
+        const counts = await timeout(queue.getJobCounts(...STATES));
+        for (const state of STATES) set(id, state, counts[state] ?? 0);
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.connection?.disconnect();
+  }
+}
+
+function timeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isCallType } from '@fsd/segment-spec';
+import { deliveryQueueName } from '@fsd/platform';
+import { PG_POOL } from '../database/pg-pool.provider';
+import { QueueRegistry } from '../queue/queue-registry.service';
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+const SCRAPE_TIMEOUT_MS = 2000;
+
+/** A call type label bounded to the known types, so a client cannot blow up the label set. */
+function typeLabel(type: unknown): string {
+  return isCallType(type) ? type : 'invalid';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Prometheus metrics of ingest-api, served unauthenticated at GET /metrics (like /health: scrape it
+ * from the internal network; put it behind the proxy's access rules if the port is public). Counts
+ * carry source ids and call types only, never write keys or payloads.
+ */
+@Injectable()
+export class IngestMetrics {
+  private readonly logger = new Logger(IngestMetrics.name);
+  readonly registry = new Registry();
+  private readonly events = {
+    received: this.counter('fsd_ingest_events_received_total', 'Messages received, by source and call type'),
+    accepted: this.counter('fsd_ingest_events_accepted_total', 'Messages stored in the event log'),
+    rejected: this.counter('fsd_ingest_events_rejected_total', 'Messages refused as invalid'),
+    duplicate: this.counter(
+      'fsd_ingest_events_duplicate_total',
+      'Messages acknowledged but not stored again (source + messageId already in the log)',
+    ),
+  };
+  private readonly requestDuration = new Histogram({
+    name: 'fsd_ingest_http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route template and status code',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queues: QueueRegistry,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
+    const depths: Gauge<'destination' | 'state'> = new Gauge({
+      name: 'fsd_queue_jobs',
+      help: 'Jobs in each destination queue by state, read from Redis at scrape time',
+      labelNames: ['destination', 'state'],
+      registers: [this.registry],
+      collect: () => this.collectQueueDepths(depths),
+    });
+    const replays = new Gauge({
+      name: 'fsd_replays',
+      help: 'Replays by status (when the replays table exists)',
+      labelNames: ['status'],
+      registers: [this.registry],
+    });
+    const progress: Gauge<'replay' | 'status' | 'kind'> = new Gauge({
+      name: 'fsd_replay_progress',
+      help: 'Deliveries matched and enqueued so far by each replay that is not finished',
+      labelNames: ['replay', 'status', 'kind'],
+      registers: [this.registry],
+      collect: () => this.collectReplays(replays, progress),
+    });
+  }
+
+  received(sourceId: string, type: unknown, n = 1): void {
+    if (n > 0) this.events.received.inc({ source: sourceId, type: typeLabel(type) }, n);
+  }
+
+  accepted(sourceId: string, type: unknown, n = 1): void {
+    if (n > 0) this.events.accepted.inc({ source: sourceId, type: typeLabel(type) }, n);
+  }
+
+  rejected(sourceId: string, type: unknown, n = 1): void {
+    if (n > 0) this.events.rejected.inc({ source: sourceId, type: typeLabel(type) }, n);
+  }
+
+  duplicate(sourceId: string, type: unknown, n = 1): void {
+    if (n > 0) this.events.duplicate.inc({ source: sourceId, type: typeLabel(type) }, n);
+  }
+
+  /** Times every request (unmatched routes under one label). Call before the app starts listening. */
+  instrument(fastify: FastifyInstance): void {
+    const started = new WeakMap<object, bigint>();
+    fastify.addHook('onRequest', (req, _reply, done) => {
+      started.set(req, process.hrtime.bigint());
+      done();
+    });
+    fastify.addHook('onResponse', (req, reply, done) => {
+      const start = started.get(req);
+      if (start !== undefined) {
+        const route = req.routeOptions.url ?? 'unmatched';
+        this.requestDuration.observe(
+          { method: req.method, route, status: String(reply.statusCode) },
+          Number(process.hrtime.bigint() - start) / 1e9,
+        );
+      }
+      done();
+    });
+  }
+
+  private counter(name: string, help: string): Counter<'source' | 'type'> {
+    return new Counter({ name, help, labelNames: ['source', 'type'], registers: [this.registry] });
+  }
+
+  private async collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {
+    gauge.reset();
+    try {
+      const { rows } = await withTimeout(
+        this.pool.query<{ id: string }>('SELECT id::text FROM destinations'),
+        SCRAPE_TIMEOUT_MS,
+      );
+      await Promise.all(
+        rows.map(async ({ id }) => {
+          const counts = await withTimeout(
+            this.queues.byName(deliveryQueueName(id)).getJobCounts(...QUEUE_STATES),
+            SCRAPE_TIMEOUT_MS,
+          );
+          for (const state of QUEUE_STATES) gauge.set({ destination: id, state }, counts[state] ?? 0);
+        }),
+      );
+    } catch (e) {
+      this.logger.warn(`queue depths not collected: ${(e as Error).message}`);
+    }
+  }
+
+  private async collectReplays(
+    byStatus: Gauge<'status'>,
+    progress: Gauge<'replay' | 'status' | 'kind'>,
+  ): Promise<void> {
+    byStatus.reset();
+    progress.reset();
+    try {
+      const exists = await withTimeout(
+        this.pool.query<{ present: boolean }>(`SELECT to_regclass('replays') IS NOT NULL AS present`),
+        SCRAPE_TIMEOUT_MS,
+      );
+      if (!exists.rows[0]?.present) return;
+      const { rows } = await withTimeout(
+        this.pool.query<{ id: string; status: string; matched: string | null; enqueued: string | null }>(
+          `SELECT id::text, status::text, matched::text, enqueued::text FROM replays`,
+        ),
+        SCRAPE_TIMEOUT_MS,
+      );
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+        if (['completed', 'complete', 'done', 'failed', 'cancelled', 'canceled'].includes(r.status)) continue;
+        progress.set({ replay: r.id, status: r.status, kind: 'matched' }, Number(r.matched ?? 0));
+        progress.set({ replay: r.id, status: r.status, kind: 'enqueued' }, Number(r.enqueued ?? 0));
+      }
+      for (const [status, n] of counts) byStatus.set({ status }, n);
+    } catch (e) {
+      this.logger.warn(`replay progress not collected: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { OpsContext } from '../ops-ui/ops-context.service';
+
+/** GET /metrics: Prometheus text, unauthenticated (see IngestMetrics). */
+@ApiTags('operations')
+@Controller()
+export class MetricsController {
+  constructor(private readonly ctx: OpsContext) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics (unauthenticated; scrape from the internal network)' })
+  @ApiProduces('text/plain')
+  text(): Promise<string> {
+    return this.ctx.metrics.registry.metrics();
+  }
+}

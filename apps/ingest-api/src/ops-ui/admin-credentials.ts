@@ -1,0 +1,87 @@
+import { createHmac } from 'crypto';
+import type { IncomingHttpHeaders } from 'http';
+import { safeEqual } from '@fsd/platform';
+
+/**
+ * Admin credentials for the parts of /admin that a browser uses (the ops UI and the bull-board
+ * dashboard), in addition to the API's `Authorization: Bearer <ADMIN_TOKEN>`:
+ *
+ * - HTTP Basic with password = ADMIN_TOKEN (any user name), so a browser can log in to the dashboard;
+ * - the session cookie set by the ops UI login: `<expiry>.<HMAC-SHA256(SECRETS_KEY, token|expiry)>`.
+ *   The cookie never holds the token; rotating ADMIN_TOKEN (or SECRETS_KEY) ends every session.
+ *
+ * Every comparison is constant-time (`safeEqual`).
+ */
+export const SESSION_COOKIE = 'fsd_admin_session';
+export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+export interface AdminSecrets {
+  adminToken: string;
+  secretsKey: string;
+}
+
+function mac(secrets: AdminSecrets, expiresAt: number): string {
+  return createHmac('sha256', secrets.secretsKey)
+    .update(`fsd-admin-session|${secrets.adminToken}|${expiresAt}`)
+    .digest('base64url');
+}
+
+export function tokenMatches(secrets: AdminSecrets, candidate: string): boolean {
+  return secrets.adminToken.length > 0 && safeEqual(candidate, secrets.adminToken);
+}
+
+/** The cookie value of a new session. */
+export function createSession(secrets: AdminSecrets, now = Date.now()): string {
+  const expiresAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
+  return `${expiresAt}.${mac(secrets, expiresAt)}`;
+}
+
+export function sessionValid(secrets: AdminSecrets, value: string | undefined, now = Date.now()): boolean {
+  if (!value || secrets.adminToken.length === 0) return false;
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return false;
+  const expiresAt = Number(match[1]);
+  if (expiresAt * 1000 <= now) return false;
+  return safeEqual(match[2], mac(secrets, expiresAt));
+}
+
+export function readCookie(header: string | string[] | undefined, name: string): string | undefined {
+  const text = Array.isArray(header) ? header.join('; ') : header;
+  if (!text) return undefined;
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function sessionCookie(value: string, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/admin',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${SESSION_TTL_SECONDS}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`;
+}
+
+export type AdminMethod = 'bearer' | 'basic' | 'session';
+
+/** How the request proves admin access, or null. */
+export function adminAuthentication(secrets: AdminSecrets, headers: IncomingHttpHeaders): AdminMethod | null {
+  const auth = typeof headers.authorization === 'string' ? headers.authorization.trim() : '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
+  if (bearer) return tokenMatches(secrets, bearer[1]) ? 'bearer' : null;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
+  if (basic) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon !== -1 && tokenMatches(secrets, decoded.slice(colon + 1)) ? 'basic' : null;
+  }
+  return sessionValid(secrets, readCookie(headers.cookie, SESSION_COOKIE)) ? 'session' : null;
+}

@@ -1,0 +1,19 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors/app-error';
+import { adminAuthentication } from './admin-credentials';
+import { OpsContext } from './ops-context.service';
+
+/** The ops UI's JSON routes: admin session cookie, Bearer ADMIN_TOKEN or Basic with it as password. */
+@Injectable()
+export class OpsUiGuard implements CanActivate {
+  constructor(private readonly ctx: OpsContext) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!adminAuthentication(this.ctx.config, req.headers)) {
+      throw new AppError(401, 'unauthorized', 'Log in at /admin/ui, or send Authorization: Bearer <ADMIN_TOKEN>');
+    }
+    return true;
+  }
+}

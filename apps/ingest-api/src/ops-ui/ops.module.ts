@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MetricsController } from '../metrics/metrics.controller';
+import { OpsContext } from './ops-context.service';
+import { OpsUiController } from './ops-ui.controller';
+import { OpsUiGuard } from './ops-ui.guard';
+
+/**
+ * Operations: the /admin/ui page and GET /metrics. The metrics registry and the queue dashboard are
+ * root providers (TrackingService counts into the registry); they are reached through OpsContext.
+ */
+@Module({
+  controllers: [OpsUiController, MetricsController],
+  providers: [OpsContext, OpsUiGuard],
+})
+export class OpsModule {}
