@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@fsd/platform';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
@@ -17,6 +18,8 @@ import { OpsModule } from './ops-ui/ops.module';
 import { DeliveryEnqueuer } from './outbox/delivery-enqueuer.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { QueueRegistry } from './queue/queue-registry.service';
+import { RedriveModule } from './redrive/redrive.module';
+import { ReplayModule } from './replay/replay.module';
 import { SourceRateLimiter } from './tracking/source-rate-limiter';
 import { TrackingController } from './tracking/tracking.controller';
 import { TrackingService } from './tracking/tracking.service';
@@ -31,6 +34,9 @@ export class AppModule {
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 }),
         AdminModule,
+        AuditModule,
+        ReplayModule,
+        RedriveModule,
         OpsModule,
       ],
       controllers: [TrackingController, HealthController],

@@ -5,6 +5,10 @@ import { QueueRegistry } from '../queue/queue-registry.service';
 export interface DeliveryRef {
   deliveryId: string;
   destinationId: string;
+  /** Appended to the job id (`d<deliveryId><suffix>`): a replay or redrive job beside the delivery's own. */
+  jobIdSuffix?: string;
+  /** Job data for this delivery only (trigger, replayId), over the call's `data`. */
+  data?: Partial<DeliveryJobData>;
 }
 
 /**
@@ -51,8 +55,8 @@ export class DeliveryEnqueuer {
         this.queues.forDestination(destinationId).addBulk(
           list.map((r) => ({
             name: 'deliver',
-            data: { deliveryId: r.deliveryId, trigger: 'auto', ...data } satisfies DeliveryJobData,
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: deliveryJobId(r.deliveryId) },
+            data: { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data } satisfies DeliveryJobData,
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: deliveryJobId(r.deliveryId, r.jobIdSuffix) },
           })),
         ),
       ),

@@ -4,6 +4,7 @@ import { deliveryJobId, deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { QueueRegistry } from '../queue/queue-registry.service';
+import { replayJobSuffix } from '../replay/replay-jobs';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
 
 /**
@@ -40,23 +41,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.running || !this.queues.redisReady) return 0;
     this.running = true;
     try {
-      const { rows } = await this.pool.query<{ id: string; destination_id: string }>(
-        `SELECT id::text, destination_id::text FROM deliveries
-          WHERE status IN ('pending', 'retrying') AND updated_at < now() - make_interval(secs => $1::float / 1000)
-            AND id > $2::bigint
-          ORDER BY id LIMIT $3`,
+      // A delivery put back to pending by a replay (not cancelled) is served by the replay's job
+      // `d<id>-r<replayId>`: it counts as present, and it is what gets re-enqueued when missing.
+      const { rows } = await this.pool.query<{ id: string; destination_id: string; replay_id: string | null }>(
+        `SELECT d.id::text, d.destination_id::text, r.replay_id::text FROM deliveries d
+           LEFT JOIN LATERAL (
+             SELECT rd.replay_id FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
+              WHERE rd.delivery_id = d.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
+           ) r ON true
+          WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
+            AND d.id > $2::bigint
+          ORDER BY d.id LIMIT $3`,
         [this.config.outboxRelayGraceMs, this.cursor, pageSize],
       );
       this.cursor = rows.length < pageSize ? '0' : rows[rows.length - 1].id;
       if (rows.length === 0) return 0;
       const pipeline = this.queues.connection.pipeline();
       for (const r of rows) {
-        pipeline.exists(`${this.config.queuePrefix}:${deliveryQueueName(r.destination_id)}:${deliveryJobId(r.id)}`);
+        const key = (suffix = '') =>
+          `${this.config.queuePrefix}:${deliveryQueueName(r.destination_id)}:${deliveryJobId(r.id, suffix)}`;
+        if (r.replay_id) pipeline.exists(key(), key(replayJobSuffix(r.replay_id)));
+        else pipeline.exists(key());
       }
       const exists = (await pipeline.exec()) ?? [];
       const missing = rows.filter((_, i) => exists[i]?.[1] === 0);
       if (missing.length > 0) {
-        await this.enqueuer.enqueue(missing.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
+        await this.enqueuer.enqueue(
+          missing.map((r) =>
+            r.replay_id
+              ? {
+                  deliveryId: r.id,
+                  destinationId: r.destination_id,
+                  jobIdSuffix: replayJobSuffix(r.replay_id),
+                  data: { trigger: 'replay' as const, replayId: r.replay_id },
+                }
+              : { deliveryId: r.id, destinationId: r.destination_id },
+          ),
+        );
         this.relayed += missing.length;
         this.logger.log(`re-enqueued ${missing.length} deliveries whose jobs were missing`);
       }

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AdminTokenGuard } from '../admin/auth/admin-token.guard';
+import { AdminContext } from '../admin/common/admin-context.service';
+import { AdminErrorDetailsInterceptor } from '../admin/common/admin-errors';
+import { AuditContext } from './audit-context.service';
+import { AuditEventsController, AuditExportController } from './audit.controller';
+import { AuditService } from './audit.service';
+import { ExportService } from './export.service';
+
+/**
+ * The audit query API under /admin (the admin API's Bearer token guard and validation): events with
+ * their delivery status, one event's full timeline, and streamed exports. Exports AuditContext
+ * (and the guard's dependencies) for the replay and redrive modules.
+ */
+@Module({
+  controllers: [AuditEventsController, AuditExportController],
+  providers: [AdminContext, AdminTokenGuard, AdminErrorDetailsInterceptor, AuditContext, AuditService, ExportService],
+  exports: [AdminContext, AdminTokenGuard, AdminErrorDetailsInterceptor, AuditContext],
+})
+export class AuditModule {}

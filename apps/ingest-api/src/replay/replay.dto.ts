@@ -1,0 +1,93 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { REPLAY_STATUSES, ReplayStatusFilter } from '../audit/event-filter';
+
+export const DEFAULT_REPLAY_RATE = 1000;
+export const MAX_REPLAY_RATE = 100_000;
+
+export class ReplayFilterDto {
+  /** Inclusive lower bound on received_at; a replay is always bounded in time. */
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  /** Exclusive upper bound on received_at. */
+  @IsISO8601({ strict: true })
+  to!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  types?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @MaxLength(1000, { each: true })
+  eventNames?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  @MaxLength(1000, { each: true })
+  userIds?: string[];
+
+  /** The events' delivery status at the replay's destination; default any. */
+  @IsOptional()
+  @IsIn(REPLAY_STATUSES)
+  status?: ReplayStatusFilter;
+}
+
+export class CreateReplayDto {
+  @IsUUID()
+  destinationId!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ReplayFilterDto)
+  filter!: ReplayFilterDto;
+
+  /** Count and sample what would be replayed; nothing is written or sent. */
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+
+  /** Jobs enqueued per second (token bucket); default 1000. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_REPLAY_RATE)
+  ratePerSecond?: number;
+}
+
+/** The filter as stored in replays.filter. */
+export interface StoredReplayFilter {
+  from: string;
+  to: string;
+  types?: string[];
+  eventNames?: string[];
+  userIds?: string[];
+  status: ReplayStatusFilter;
+}
