@@ -160,6 +160,7 @@ describe('delivery workers: concurrency, crash and shutdown', () => {
     await sendBatch(seeded, N);
     await inFlight(10);
     await a.stop('SIGKILL');
+    await sleep(300); // anything it sent just before dying has reached the fake
     const lost = (await eventRequests()).length;
     expect(lost).toBeGreaterThanOrEqual(10);
     expect(await waitForDeliveries(env, seeded.destinationId, N, ['pending', 'retrying'], 1000)).toHaveLength(N);
@@ -224,6 +225,7 @@ describe('delivery workers: concurrency, crash and shutdown', () => {
     const t0 = Date.now();
     await a.stop('SIGTERM');
     expect(Date.now() - t0).toBeLessThan(500 + 1500);
+    await sleep(300);
     const sentByA = (await eventRequests()).length;
     expect(sentByA).toBeGreaterThanOrEqual(unfinished);
 
