@@ -50,7 +50,7 @@ describe('queue dashboard (/admin/queues)', () => {
       expect(await res.text()).not.toContain('delivery-');
     }
     // Wrong credentials of every kind are refused too.
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { Authorization: 'Bearer wrong-token-wrong-token' },
       { Authorization: basicAuth('admin') },
       { Authorization: `Basic ${Buffer.from(`${env.ADMIN_TOKEN}:`).toString('base64')}` },

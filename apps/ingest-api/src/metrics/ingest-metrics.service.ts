@@ -9,6 +9,14 @@ import { QueueRegistry } from '../queue/queue-registry.service';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const SCRAPE_TIMEOUT_MS = 2000;
+const FINISHED = ['completed', 'failed', 'cancelled'];
+
+interface ReplayRow {
+  id: string;
+  status: string;
+  matched: string | null;
+  enqueued: string | null;
+}
 
 /** A call type label bounded to the known types, so a client cannot blow up the label set. */
 function typeLabel(type: unknown): string {
@@ -33,6 +41,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class IngestMetrics {
   private readonly logger = new Logger(IngestMetrics.name);
+  private replayQuery?: Promise<ReplayRow[]>;
   readonly registry = new Registry();
   private readonly events = {
     received: this.counter('fsd_ingest_events_received_total', 'Messages received, by source and call type'),
@@ -63,18 +72,30 @@ export class IngestMetrics {
       registers: [this.registry],
       collect: () => this.collectQueueDepths(depths),
     });
-    const replays = new Gauge({
+    // The registry collects metrics concurrently: both replay gauges share one query per scrape.
+    const replays: Gauge<'status'> = new Gauge({
       name: 'fsd_replays',
       help: 'Replays by status (when the replays table exists)',
       labelNames: ['status'],
       registers: [this.registry],
+      collect: async () => {
+        replays.reset();
+        for (const r of await this.replaySnapshot()) replays.inc({ status: r.status });
+      },
     });
     const progress: Gauge<'replay' | 'status' | 'kind'> = new Gauge({
       name: 'fsd_replay_progress',
       help: 'Deliveries matched and enqueued so far by each replay that is not finished',
       labelNames: ['replay', 'status', 'kind'],
       registers: [this.registry],
-      collect: () => this.collectReplays(replays, progress),
+      collect: async () => {
+        progress.reset();
+        for (const r of await this.replaySnapshot()) {
+          if (FINISHED.includes(r.status)) continue;
+          progress.set({ replay: r.id, status: r.status, kind: 'matched' }, Number(r.matched ?? 0));
+          progress.set({ replay: r.id, status: r.status, kind: 'enqueued' }, Number(r.enqueued ?? 0));
+        }
+      },
     });
   }
 
@@ -139,34 +160,28 @@ export class IngestMetrics {
     }
   }
 
-  private async collectReplays(
-    byStatus: Gauge<'status'>,
-    progress: Gauge<'replay' | 'status' | 'kind'>,
-  ): Promise<void> {
-    byStatus.reset();
-    progress.reset();
+  private replaySnapshot(): Promise<ReplayRow[]> {
+    this.replayQuery ??= this.readReplays().finally(() => {
+      this.replayQuery = undefined;
+    });
+    return this.replayQuery;
+  }
+
+  private async readReplays(): Promise<ReplayRow[]> {
     try {
       const exists = await withTimeout(
         this.pool.query<{ present: boolean }>(`SELECT to_regclass('replays') IS NOT NULL AS present`),
         SCRAPE_TIMEOUT_MS,
       );
-      if (!exists.rows[0]?.present) return;
+      if (!exists.rows[0]?.present) return [];
       const { rows } = await withTimeout(
-        this.pool.query<{ id: string; status: string; matched: string | null; enqueued: string | null }>(
-          `SELECT id::text, status::text, matched::text, enqueued::text FROM replays`,
-        ),
+        this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text FROM replays`),
         SCRAPE_TIMEOUT_MS,
       );
-      const counts = new Map<string, number>();
-      for (const r of rows) {
-        counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-        if (['completed', 'complete', 'done', 'failed', 'cancelled', 'canceled'].includes(r.status)) continue;
-        progress.set({ replay: r.id, status: r.status, kind: 'matched' }, Number(r.matched ?? 0));
-        progress.set({ replay: r.id, status: r.status, kind: 'enqueued' }, Number(r.enqueued ?? 0));
-      }
-      for (const [status, n] of counts) byStatus.set({ status }, n);
+      return rows;
     } catch (e) {
       this.logger.warn(`replay progress not collected: ${(e as Error).message}`);
+      return [];
     }
   }
 }

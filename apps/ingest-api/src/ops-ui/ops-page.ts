@@ -171,8 +171,9 @@ function twoStep(formId, url, build) {
     try { body = build(form); } catch (e) { out.className = 'result err'; out.textContent = e.message; return; }
     const r = await call('POST', url, {...body, dryRun: true});
     out.className = 'result ' + (r.ok ? 'ok' : 'err');
-    out.textContent = (r.ok ? 'Dry run: ' : '') + describe(r);
-    if (r.ok) { pending = body; confirmBtn.hidden = false; }
+    const matched = r.ok && typeof r.data.matched === 'number' ? r.data.matched : null;
+    out.textContent = (r.ok ? 'Dry run: ' + (matched === null ? '' : matched + ' matching.  ') : '') + describe(r);
+    if (r.ok) { pending = body; confirmBtn.hidden = false; if (matched !== null) confirmBtn.dataset.count = String(matched); }
   });
   confirmBtn.addEventListener('click', async () => {
     if (!pending || !confirm('Really run this? The dry run above shows what it will touch.')) return;
@@ -183,15 +184,15 @@ function twoStep(formId, url, build) {
 }
 const iso = (v) => v ? new Date(v).toISOString() : undefined;
 twoStep('replay', '/admin/ui/api/replays', (f) => {
-  const body = {destinationId: f.destinationId.value, from: iso(f.from.value), to: iso(f.to.value)};
-  if (!body.from || !body.to) throw new Error('Choose the time range to replay');
-  return body;
+  const filter = {from: iso(f.from.value), to: iso(f.to.value)};
+  if (!filter.from || !filter.to) throw new Error('Choose the time range to replay');
+  return {destinationId: f.destinationId.value, filter};
 });
 twoStep('redrive', '/admin/ui/api/redrive', (f) => {
-  const body = {destinationId: f.destinationId.value};
-  if (f.from.value) body.from = iso(f.from.value);
-  if (f.to.value) body.to = iso(f.to.value);
-  return body;
+  const filter = {};
+  if (f.from.value) filter.from = iso(f.from.value);
+  if (f.to.value) filter.to = iso(f.to.value);
+  return {destinationId: f.destinationId.value, filter};
 });`;
 
 export function opsPage(nonce: string, destinations: DestinationOverview[], generatedAt: Date): string {
