@@ -21,6 +21,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eceff3;
 .muted{color:#6b7280}.err{color:#b42318;white-space:pre-wrap}.ok{color:#067647;white-space:pre-wrap}
 input,select,button{font:inherit;padding:4px 6px}form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}
 label{display:flex;flex-direction:column;font-size:12px;color:#4b5563}
+.result{flex-basis:100%;margin:4px 0 0}
 .login{max-width:360px;margin:80px auto}
 `;
 

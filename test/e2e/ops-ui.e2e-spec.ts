@@ -1,0 +1,156 @@
+import fs from 'fs';
+import path from 'path';
+import { Browser, chromium } from 'playwright-core';
+import { FakeFullStory, dropQueues, waitForDeliveries } from '../support/delivery';
+import { seedSourceAndDestination, SeededPair } from '../support/seed';
+import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp } from '../support/stack';
+
+const OUTPUT = path.join(ROOT, 'test-output');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The operations page at /admin/ui in headless Chromium: refused without a login, then login, the
+ * per-destination chart, latency and failure reasons, an event's attempt timeline, a redrive dry run.
+ */
+describe('operations UI (/admin/ui)', () => {
+  const env = stackEnv('ops_ui');
+  const apps: RunningApp[] = [];
+  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
+  const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
+  let seeded: SeededPair;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    apps.push(await startApp('fake-fullstory', env));
+    apps.push(await startApp('ingest-api', env));
+    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+    apps.push(await startApp('delivery-worker', env));
+    const auth = { Authorization: basicAuth(seeded.writeKey) };
+    for (const messageId of ['ops-ui-1', 'ops-ui-2']) {
+      const res = await postJson(`${ingest}/v1/track`, { userId: 'ops-user', event: 'Viewed', messageId }, auth);
+      expect(res.status).toBe(200);
+    }
+    await waitForDeliveries(env, seeded.destinationId, 2, ['delivered']);
+    await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 400, times: 1 });
+    const bad = await postJson(`${ingest}/v1/track`, { userId: 'ops-user', event: 'Bad', messageId: 'ops-ui-3' }, auth);
+    expect(bad.status).toBe(200);
+    await waitForDeliveries(env, seeded.destinationId, 3, ['delivered', 'failed']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of apps.reverse()) await app.stop();
+    await dropQueues(env);
+    await dropDatabase(env.DATABASE_URL);
+  });
+
+  it('refuses the page and its data without a login', async () => {
+    const page = await fetch(`${ingest}/admin/ui`);
+    expect(page.status).toBe(401);
+    const html = await page.text();
+    expect(html).toContain('id="login"');
+    expect(html).not.toContain(seeded.destinationId);
+    expect(html).not.toContain('e2e destination');
+    for (const p of ['/admin/ui/api/overview', '/admin/ui/api/search?q=ops-ui-1', '/admin/ui/api/events/1/timeline']) {
+      expect({ p, status: (await fetch(`${ingest}${p}`)).status }).toEqual({ p, status: 401 });
+    }
+    const proxied = await postJson(`${ingest}/admin/ui/api/redrive`, { destinationId: seeded.destinationId });
+    expect(proxied.status).toBe(401);
+    expect((await postJson(`${ingest}/admin/ui/login`, { token: 'wrong-token-wrong-token' })).status).toBe(401);
+  });
+
+  it('logs in, shows the chart, latency and failures, and an event timeline', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      const first = await page.goto(`${ingest}/admin/ui`);
+      expect(first?.status()).toBe(401);
+      await page.screenshot({ path: path.join(OUTPUT, 'ops-ui-login.png') });
+
+      await page.fill('#token', 'not-the-token-at-all');
+      await page.click('#login button[type=submit]');
+      await page.waitForSelector('#login-error:has-text("refused")');
+
+      await page.fill('#token', env.ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${ingest}/admin/ui`), page.click('#login button[type=submit]')]);
+      await page.waitForSelector('svg.chart');
+
+      const cookie = (await context.cookies()).find((c) => c.name === 'fsd_admin_session');
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });
+      expect(cookie?.value).not.toContain(env.ADMIN_TOKEN);
+
+      const card = page.locator(`section.destination[data-destination="${seeded.destinationId}"]`);
+      const bars = await card.locator('svg.chart rect.bar').evaluateAll((rects) =>
+        rects.map((r) => ({
+          window: r.getAttribute('data-window'),
+          status: r.getAttribute('data-status'),
+          count: Number(r.getAttribute('data-count')),
+          height: Number(r.getAttribute('height')),
+        })),
+      );
+      expect(bars).toHaveLength(6);
+      expect(bars).toContainEqual({ window: '1h', status: 'delivered', count: 2, height: expect.any(Number) });
+      expect(bars).toContainEqual({ window: '24h', status: 'failed', count: 1, height: expect.any(Number) });
+      for (const b of bars) expect(b.height > 0).toBe(b.count > 0);
+      expect(await card.locator('table.latency').innerText()).toMatch(/last hour\s+\d+(\.\d)? m?s/);
+      expect(await card.locator('table.failures').innerText()).toMatch(/400/);
+      await page.screenshot({ path: path.join(OUTPUT, 'ops-ui-overview.png'), fullPage: true });
+
+      await page.fill('#q', 'ops-ui-1');
+      await page.click('#search button[type=submit]');
+      await page.waitForSelector('table.timeline tr.timeline-row');
+      const rows = await page
+        .locator('tr.timeline-row')
+        .evaluateAll((trs) => trs.map((tr) => ({ kind: tr.getAttribute('data-kind'), text: tr.textContent ?? '' })));
+      expect(rows.map((r) => r.kind)).toEqual(['received', 'attempt', 'state']);
+      expect(rows[1].text).toMatch(/#1 auto trackEventV2 → delivered \(HTTP 200/);
+      expect(rows[2].text).toContain('pending → delivered');
+      await page.screenshot({ path: path.join(OUTPUT, 'ops-ui-timeline.png'), fullPage: true });
+
+      // Search by userId lists all three events.
+      await page.fill('#q', 'ops-user');
+      await page.click('#search button[type=submit]');
+      await page.locator('#hits button[data-event]').nth(2).waitFor();
+      expect(await page.locator('#hits button[data-event]').count()).toBe(3);
+
+      // Redrive: the dry run counts the failed delivery and offers a confirmation.
+      await page.selectOption('#redrive select[name=destinationId]', seeded.destinationId);
+      await page.click('#redrive button[type=submit]');
+      await page.waitForSelector('#redrive .result:not(:empty):not(:has-text("Counting"))');
+      const result = await page.locator('#redrive .result').innerText();
+      if (result.startsWith('Dry run')) {
+        expect(result).toContain('1 matching');
+        expect(await page.locator('#redrive .confirm').isVisible()).toBe(true);
+      } else {
+        expect(result).toMatch(/^HTTP \d{3}: /); // the admin API's own error, shown as is
+      }
+      await page.screenshot({ path: path.join(OUTPUT, 'ops-ui-redrive.png'), fullPage: true });
+
+      // The same session opens the queue dashboard.
+      const queues = await page.goto(`${ingest}/admin/queues`);
+      expect(queues?.status()).toBe(200);
+
+      await page.goto(`${ingest}/admin/ui`);
+      await Promise.all([page.waitForSelector('#login'), page.click('#logout')]);
+      expect((await context.cookies()).find((c) => c.name === 'fsd_admin_session')).toBeUndefined();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
