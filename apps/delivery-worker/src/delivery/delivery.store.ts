@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { DatabaseError, Pool } from 'pg';
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 
@@ -48,6 +48,19 @@ export interface AttemptRecord {
   decision: AttemptDecision;
   retryAt: Date | null;
   skipReason: string | null;
+}
+
+/** How long a write of the audit rows is retried while Postgres cannot be reached. */
+const RECORD_RETRY_MS = 120_000;
+
+/** Postgres unreachable (as opposed to a statement Postgres refused or a bug). */
+function isConnectionError(e: unknown): boolean {
+  if (e instanceof DatabaseError) return /^(08|57P0|53300)/.test(e.code ?? '');
+  const err = e as { code?: string; message?: string } | undefined;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(err?.code ?? '')) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connection error|ECONNREFUSED|ECONNRESET/i.test(
+    err?.message ?? '',
+  );
 }
 
 /** All delivery SQL of the worker: one round trip to load, one to record an outcome. */
@@ -113,6 +126,11 @@ export class DeliveryStore {
   /**
    * Appends the attempts, moves the delivery to its new status and appends the state change, in one
    * statement (one transaction). The audit rows are written before the job is acknowledged to BullMQ.
+   *
+   * A request already sent must not go unaudited because Postgres is briefly unreachable: on a
+   * connection error the write is retried (the job keeps its lock meanwhile) for up to RECORD_RETRY_MS.
+   * When the failed write may have committed (the connection dropped after the statement was sent), the
+   * attempt rows are looked up first, so nothing is recorded twice.
    */
   async record(
     deliveryId: string,
@@ -120,6 +138,34 @@ export class DeliveryStore {
     status: DeliveryStatus,
     reason: string | null,
     newEpisode = false,
+  ): Promise<void> {
+    const deadline = Date.now() + RECORD_RETRY_MS;
+    for (let retry = 0; ; retry++) {
+      try {
+        if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
+        return await this.write(deliveryId, attempts, status, reason, newEpisode);
+      } catch (e) {
+        const delayMs = Math.min(200 * 2 ** retry, 2000);
+        if (!isConnectionError(e) || Date.now() + delayMs > deadline) throw e;
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    }
+  }
+
+  private async recorded(deliveryId: string, attemptNumber: number): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      'SELECT 1 FROM delivery_attempts WHERE delivery_id = $1 AND attempt_number = $2 LIMIT 1',
+      [deliveryId, attemptNumber],
+    );
+    return rows.length > 0;
+  }
+
+  private async write(
+    deliveryId: string,
+    attempts: AttemptRecord[],
+    status: DeliveryStatus,
+    reason: string | null,
+    newEpisode: boolean,
   ): Promise<void> {
     await this.pool.query(
       `WITH new_attempts AS (

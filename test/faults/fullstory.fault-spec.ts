@@ -1,0 +1,99 @@
+import { FaultStack, reconcile } from './support/harness';
+import { SteadyLoad } from './support/load';
+import { scanForSecrets } from './support/secrets';
+import { withDb } from '../support/stack';
+
+/**
+ * FullStory misbehaving while events flow: 500 to 30% of requests, a 429 storm with Retry-After, and
+ * answers slower than the worker's timeout (the fake still processes those; the Idempotency-Key
+ * absorbs the re-send). Each ends with an exact reconciliation.
+ */
+describe('faults: FullStory errors, rate limits and timeouts', () => {
+  const stack = new FaultStack('fullstory', { FULLSTORY_TIMEOUT_MS: '500', JOB_LOCK_MS: '3000' });
+  const EVENTS = { method: 'POST', path: '/v2/events' };
+
+  beforeAll(async () => {
+    await stack.startFake();
+    await stack.start('ingest-api');
+    await stack.start('delivery-worker');
+  });
+
+  afterAll(async () => {
+    await stack.stopAll();
+    await stack.drop();
+  });
+
+  async function faultCounters(): Promise<{ seen: number; applied: number }[]> {
+    return (await (await fetch(`${stack.env.FULLSTORY_BASE_URL}/__fake/faults`)).json()) as {
+      seen: number;
+      applied: number;
+    }[];
+  }
+
+  it('500 to 30% of requests: retried until delivered, each event stored once', async () => {
+    const seeded = await stack.scenario();
+    await stack.fake.fault({ match: EVENTS, status: 500, ratio: 0.3 });
+    const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 's500', 150);
+    await load.runFor(6000);
+    expect(load.unacked()).toEqual([]);
+    const r = await reconcile(stack, seeded, load.acked());
+    expect(r.statuses['500']).toBeGreaterThan(r.stored * 0.25);
+    expect(r.replayed).toBe(0);
+    await stack.clearFaults();
+    console.log(`500 x 30%: ${JSON.stringify(r)}`);
+  });
+
+  it('a 429 storm with Retry-After: the queue backs off and delivers everything once', async () => {
+    const seeded = await stack.scenario();
+    const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 's429', 150);
+    load.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    await stack.fake.fault({ match: EVENTS, status: 429, retryAfter: 1, times: 15 });
+    await new Promise((r) => setTimeout(r, 4500));
+    await load.stop();
+    expect(load.unacked()).toEqual([]);
+    const r = await reconcile(stack, seeded, load.acked());
+    expect(r.statuses['429']).toBe(15);
+    expect((await faultCounters())[0].applied).toBe(15);
+    // Every 429 is in the audit trail with a retry no sooner than its Retry-After.
+    const waits = await withDb(
+      stack.env.DATABASE_URL,
+      async (db) =>
+        (
+          await db.query<{ ms: number }>(
+            `SELECT extract(epoch FROM a.retry_at - a.finished_at) * 1000 AS ms
+               FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+              WHERE d.destination_id = $1 AND a.response_status = 429`,
+            [seeded.destinationId],
+          )
+        ).rows,
+    );
+    expect(waits).toHaveLength(15);
+    expect(waits.every((w) => Number(w.ms) >= 999)).toBe(true);
+    await stack.clearFaults();
+    console.log(`429 storm: ${JSON.stringify(r)}`);
+  });
+
+  it('answers slower than the timeout: re-sent with the same key, stored once', async () => {
+    const seeded = await stack.scenario();
+    await stack.fake.fault({ match: EVENTS, latencyMs: 800, ratio: 0.2 });
+    const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'slow', 150);
+    await load.runFor(6000);
+    expect(load.unacked()).toEqual([]);
+    const r = await reconcile(stack, seeded, load.acked());
+    const timeouts = (await faultCounters())[0].applied;
+    expect(timeouts).toBeGreaterThan(100);
+    // Each timed-out request reached the fake, so its re-send was answered from the idempotency record
+    // (or, while the first was still running, with 409 and retried).
+    expect(r.replayed).toBeGreaterThan(0);
+    expect(r.requests).toBeGreaterThan(r.stored);
+    await stack.clearFaults();
+    console.log(`timeouts: ${JSON.stringify({ ...r, timeouts })}`);
+  });
+
+  it('leaks no secret: logs, job payloads, audit rows, API answers', async () => {
+    expect(await scanForSecrets(stack)).toEqual([]);
+    await stack.stopAll();
+    expect(await scanForSecrets(stack)).toEqual([]);
+  });
+});

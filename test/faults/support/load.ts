@@ -1,0 +1,116 @@
+import { basicAuth } from '../../support/stack';
+
+/** One answer the ingest API gave to one message. */
+export interface SendOutcome {
+  messageId: string;
+  /** HTTP status, or 0 when the request failed without an answer (connection refused, timeout). */
+  status: number;
+  body: string;
+  at: number;
+}
+
+/**
+ * A Segment client sending single `/v1/track` calls at a steady rate, remembering what the API
+ * acknowledged. Every message carries its messageId in `properties.mid`, so what FullStory received
+ * can be matched back to it.
+ */
+export class SteadyLoad {
+  readonly outcomes: SendOutcome[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private seq = 0;
+
+  constructor(
+    private readonly ingestUrl: string,
+    private readonly writeKey: string,
+    readonly tag: string,
+    private readonly ratePerSecond: number,
+  ) {}
+
+  /** Starts sending; `stop()` ends it. */
+  start(): void {
+    const started = Date.now();
+    let sent = 0;
+    this.timer = setInterval(() => {
+      const due = Math.floor(((Date.now() - started) * this.ratePerSecond) / 1000);
+      while (sent < due) {
+        sent++;
+        this.send(`${this.tag}-${this.seq++}`);
+      }
+    }, 10);
+  }
+
+  /** Stops sending and waits for the answers of everything sent. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all([...this.inflight]);
+  }
+
+  /** Sends for `ms`, then stops. */
+  async runFor(ms: number): Promise<void> {
+    this.start();
+    await new Promise((r) => setTimeout(r, ms));
+    await this.stop();
+  }
+
+  /** Sends one message (again, for a retry) and waits for its answer. */
+  send(messageId: string): Promise<void> {
+    const n = Number(messageId.slice(messageId.lastIndexOf('-') + 1));
+    const body = {
+      userId: `fault-user-${n % 50}`,
+      event: 'Fault Test',
+      messageId,
+      properties: { mid: messageId, n },
+    };
+    const p = fetch(`${this.ingestUrl}/v1/track`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: basicAuth(this.writeKey) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10000),
+    })
+      .then(async (res) => {
+        this.outcomes.push({ messageId, status: res.status, body: await res.text(), at: Date.now() });
+      })
+      .catch((e: Error) => {
+        this.outcomes.push({ messageId, status: 0, body: String(e.message), at: Date.now() });
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+    return p;
+  }
+
+  /** Every messageId answered 200 at least once. */
+  acked(): Set<string> {
+    return new Set(this.outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
+  }
+
+  /** Messages never answered 200. */
+  unacked(): string[] {
+    const acked = this.acked();
+    return [...new Set(this.outcomes.map((o) => o.messageId))].filter((m) => !acked.has(m));
+  }
+
+  statusCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const o of this.outcomes) out[o.status] = (out[o.status] ?? 0) + 1;
+    return out;
+  }
+
+  /** Bodies of the answers that were not 200 (scanned for secrets). */
+  errorBodies(): string[] {
+    return this.outcomes.filter((o) => o.status !== 200).map((o) => o.body);
+  }
+
+  /** Re-sends every unacknowledged message until each is acknowledged (as a Segment client retries). */
+  async retryUntilAcked(timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const missing = this.unacked();
+      if (missing.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`${missing.length} messages never acknowledged`);
+      for (let i = 0; i < missing.length; i += 50) await Promise.all(missing.slice(i, i + 50).map((m) => this.send(m)));
+      if (this.unacked().length > 0) await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
