@@ -113,8 +113,12 @@ describe('queue dashboard (/admin/queues)', () => {
     });
     expect(retry.status).toBe(204);
 
+    // The delivery is still `failed` until the worker has run the retried job: wait for its attempt.
+    const attempts = await waitFor('the redrive attempt', async () => {
+      const rows = await attemptsOf(env, failed.id);
+      return rows.length >= 2 ? rows : null;
+    });
     await waitForDeliveries(env, seeded.destinationId, 1, ['delivered']);
-    const attempts = await attemptsOf(env, failed.id);
     expect(attempts.map((a) => [a.trigger, a.decision])).toEqual([
       ['auto', 'failed_permanently'],
       ['redrive', 'delivered'],
