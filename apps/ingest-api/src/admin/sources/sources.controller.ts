@@ -1,0 +1,43 @@
+import { Body, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { AdminController } from '../common/admin-controller.decorator';
+import { CreateSourceDto, UpdateSourceDto } from './source.dto';
+import { SourcesService } from './sources.service';
+
+@AdminController('sources')
+export class SourcesController {
+  constructor(private readonly sources: SourcesService) {}
+
+  /** The response carries `writeKey`; it is never shown again. */
+  @Post()
+  create(@Body() dto: CreateSourceDto) {
+    return this.sources.create(dto);
+  }
+
+  @Get()
+  async list() {
+    return { sources: await this.sources.list() };
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.sources.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSourceDto) {
+    return this.sources.update(id, dto);
+  }
+
+  /** Replaces the write key; the old one stops working at once. The new key is shown once. */
+  @Post(':id/rotate-write-key')
+  @HttpCode(200)
+  rotate(@Param('id', ParseUUIDPipe) id: string) {
+    return this.sources.rotateWriteKey(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.sources.remove(id);
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
+import { notFound } from '../../common/errors/app-error';
+import { AdminContext } from '../common/admin-context.service';
+import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
+
+const HINT_LENGTH = 8;
+
+/** Sources and their write keys. A write key is shown once, when it is created; only its hash is stored. */
+@Injectable()
+export class SourcesService {
+  constructor(
+    @InjectRepository(SourceEntity) private readonly sources: Repository<SourceEntity>,
+    private readonly ctx: AdminContext,
+  ) {}
+
+  async create(dto: CreateSourceDto): Promise<SourceView & { writeKey: string }> {
+    const writeKey = generateWriteKey();
+    const saved = await this.sources.save(
+      this.sources.create({
+        name: dto.name,
+        writeKeyHash: hashWriteKey(writeKey),
+        writeKeyHint: writeKey.slice(0, HINT_LENGTH),
+        rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
+        rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
+      }),
+    );
+    // A cached "unknown key" answer must not outlive the key's creation.
+    this.ctx.writeKeys.invalidate();
+    return { ...toSourceView(saved), writeKey };
+  }
+
+  async list(): Promise<SourceView[]> {
+    return (await this.sources.find({ order: { createdAt: 'ASC', id: 'ASC' } })).map(toSourceView);
+  }
+
+  async get(id: string): Promise<SourceView> {
+    return toSourceView(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateSourceDto): Promise<SourceView> {
+    const source = await this.find(id);
+    if (dto.name !== undefined) source.name = dto.name;
+    if (dto.rateLimitRequestsPerSecond !== undefined)
+      source.rateLimitRequestsPerSecond = dto.rateLimitRequestsPerSecond;
+    if (dto.rateLimitEventsPerSecond !== undefined) source.rateLimitEventsPerSecond = dto.rateLimitEventsPerSecond;
+    const saved = await this.sources.save(source);
+    this.ctx.writeKeys.invalidate();
+    return toSourceView(saved);
+  }
+
+  async rotateWriteKey(id: string): Promise<SourceView & { writeKey: string }> {
+    const source = await this.find(id);
+    const writeKey = generateWriteKey();
+    source.writeKeyHash = hashWriteKey(writeKey);
+    source.writeKeyHint = writeKey.slice(0, HINT_LENGTH);
+    const saved = await this.sources.save(source);
+    this.ctx.writeKeys.invalidate();
+    return { ...toSourceView(saved), writeKey };
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.sources.delete({ id });
+    if (!result.affected) throw notFound(`Source ${id} does not exist`);
+    this.ctx.writeKeys.invalidate();
+  }
+
+  private async find(id: string): Promise<SourceEntity> {
+    const source = await this.sources.findOneBy({ id });
+    if (!source) throw notFound(`Source ${id} does not exist`);
+    return source;
+  }
+}
