@@ -206,6 +206,9 @@ describe('sources', () => {
 
     expect((await del(`/admin/sources/${id}`)).status).toBe(204);
     expect((await get(`/admin/sources/${id}`)).status).toBe(404);
+    const malformed = await get('/admin/sources/not-a-uuid');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toBe('id must be a UUID');
     expect((await trackWith(newKey)).status).toBe(401);
   });
 

@@ -46,13 +46,14 @@ export function toSubscription(m: MappingInput | MappingEntity): Subscription {
 }
 
 /** One mapping on its own: 400 invalid_mapping listing every problem (the field keys are named). */
-export function assertValidMapping(m: MappingInput, label = 'mapping'): void {
+export function assertValidMapping(m: MappingInput, where?: string): void {
   const issues = validateSubscription(toSubscription(m));
   if (issues.length > 0) {
+    const label = where ? `${where} ("${m.name}")` : `Mapping "${m.name}"`;
     throw invalid(
       'invalid_mapping',
-      `The ${label} "${m.name}" is invalid: ${issues.join('; ')}`,
-      issues.map((i) => `${label}: ${i}`),
+      `${label} is invalid: ${issues.join('; ')}`,
+      issues.map((i) => (where ? `${where}.${i}` : i)),
     );
   }
 }

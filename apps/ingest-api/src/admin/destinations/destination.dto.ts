@@ -162,7 +162,7 @@ export class CreateDestinationDto {
   region?: 'us' | 'eu' | null;
 
   @IsOptional()
-  @IsUrl(URL_OPTIONS)
+  @IsUrl(URL_OPTIONS, { message: 'baseUrl must be an absolute http(s) URL' })
   @MaxLength(2000)
   baseUrl?: string | null;
 
@@ -218,7 +218,7 @@ export class UpdateDestinationDto {
   region?: 'us' | 'eu' | null;
 
   @IsOptional()
-  @IsUrl(URL_OPTIONS)
+  @IsUrl(URL_OPTIONS, { message: 'baseUrl must be an absolute http(s) URL' })
   @MaxLength(2000)
   baseUrl?: string | null;
 

@@ -1,5 +1,6 @@
-import { Body, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
+import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
 import { DestinationsService } from './destinations.service';
 
@@ -18,32 +19,32 @@ export class DestinationsController {
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@UuidParam('id') id: string) {
     return this.destinations.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDestinationDto) {
+  update(@UuidParam('id') id: string, @Body() dto: UpdateDestinationDto) {
     return this.destinations.update(id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@UuidParam('id') id: string): Promise<void> {
     await this.destinations.remove(id);
   }
 
   /** Runs one event through this destination's configuration; nothing is sent. */
   @Post(':id/preview')
   @HttpCode(200)
-  preview(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PreviewDto) {
+  preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
     return this.destinations.preview(id, dto.event);
   }
 
   /** FullStory `GET /me` with the stored API key. */
   @Post(':id/test-connection')
   @HttpCode(200)
-  testConnection(@Param('id', ParseUUIDPipe) id: string) {
+  testConnection(@UuidParam('id') id: string) {
     return this.destinations.testConnection(id);
   }
 }

@@ -1,5 +1,6 @@
-import { Body, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
+import { UuidParam } from '../common/uuid-param';
 import { CreateMappingDto, UpdateMappingDto } from './mapping.dto';
 import { MappingsService } from './mappings.service';
 
@@ -8,35 +9,28 @@ export class MappingsController {
   constructor(private readonly mappings: MappingsService) {}
 
   @Post()
-  create(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateMappingDto) {
+  create(@UuidParam('id') id: string, @Body() dto: CreateMappingDto) {
     return this.mappings.create(id, dto);
   }
 
   @Get()
-  async list(@Param('id', ParseUUIDPipe) id: string) {
+  async list(@UuidParam('id') id: string) {
     return { mappings: await this.mappings.list(id) };
   }
 
   @Get(':mappingId')
-  get(@Param('id', ParseUUIDPipe) id: string, @Param('mappingId', ParseUUIDPipe) mappingId: string) {
+  get(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string) {
     return this.mappings.get(id, mappingId);
   }
 
   @Patch(':mappingId')
-  update(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('mappingId', ParseUUIDPipe) mappingId: string,
-    @Body() dto: UpdateMappingDto,
-  ) {
+  update(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string, @Body() dto: UpdateMappingDto) {
     return this.mappings.update(id, mappingId, dto);
   }
 
   @Delete(':mappingId')
   @HttpCode(204)
-  async remove(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('mappingId', ParseUUIDPipe) mappingId: string,
-  ): Promise<void> {
+  async remove(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string): Promise<void> {
     await this.mappings.remove(id, mappingId);
   }
 }

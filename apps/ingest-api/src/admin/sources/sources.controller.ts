@@ -1,5 +1,6 @@
-import { Body, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
+import { UuidParam } from '../common/uuid-param';
 import { CreateSourceDto, UpdateSourceDto } from './source.dto';
 import { SourcesService } from './sources.service';
 
@@ -19,25 +20,25 @@ export class SourcesController {
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@UuidParam('id') id: string) {
     return this.sources.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateSourceDto) {
+  update(@UuidParam('id') id: string, @Body() dto: UpdateSourceDto) {
     return this.sources.update(id, dto);
   }
 
   /** Replaces the write key; the old one stops working at once. The new key is shown once. */
   @Post(':id/rotate-write-key')
   @HttpCode(200)
-  rotate(@Param('id', ParseUUIDPipe) id: string) {
+  rotate(@UuidParam('id') id: string) {
     return this.sources.rotateWriteKey(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@UuidParam('id') id: string): Promise<void> {
     await this.sources.remove(id);
   }
 }
