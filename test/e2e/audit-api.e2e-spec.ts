@@ -12,7 +12,7 @@ import {
   withDb,
 } from '../support/stack';
 import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, attemptsOf, deliveryQueue, dropQueues, waitForDeliveries } from '../support/delivery';
+import { FakeFullStory, attemptsOf, deliveryQueue, dropQueues, sleep, waitForDeliveries } from '../support/delivery';
 
 /**
  * Issue 7: the audit query API, the export, replay dry runs and bulk redrive through the real
@@ -274,6 +274,39 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
     });
     expect(badFilter.status).toBe(400);
     expect((await admin('GET', '/admin/replays/424242')).status).toBe(404);
+  });
+
+  it('pauses, resumes and cancels a running replay', async () => {
+    const to = new Date(Date.now() + 1000).toISOString();
+    const started = await admin('POST', '/admin/replays', {
+      destinationId: seeded.destinationId,
+      filter: { from: t0, to, eventNames: ['Paged'] },
+      ratePerSecond: 1,
+    });
+    expect(started.status).toBe(202);
+    const id = started.body.id;
+    const paused = await admin('POST', `/admin/replays/${id}/pause`);
+    expect(paused).toMatchObject({ status: 200, body: { status: 'paused' } });
+    await sleep(1500);
+    const held = (await admin('GET', `/admin/replays/${id}`)).body.enqueued;
+    await sleep(2000);
+    expect((await admin('GET', `/admin/replays/${id}`)).body).toMatchObject({ status: 'paused', enqueued: held });
+    expect(held).toBeLessThan(5);
+
+    expect((await admin('POST', `/admin/replays/${id}/resume`)).body.status).toBe('running');
+    await waitFor(
+      'the resumed replay to move on',
+      async () => (await admin('GET', `/admin/replays/${id}`)).body.enqueued > held,
+    );
+    const cancelled = await admin('POST', `/admin/replays/${id}/cancel`);
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    expect(cancelled.body.finishedAt).toBeTruthy();
+    const again = await admin('POST', `/admin/replays/${id}/resume`);
+    expect(again).toMatchObject({ status: 409, body: { code: 'conflict' } });
+    const final = (await admin('GET', `/admin/replays/${id}`)).body;
+    await sleep(2000);
+    expect((await admin('GET', `/admin/replays/${id}`)).body.enqueued).toBe(final.enqueued);
+    expect(final.enqueued).toBeLessThan(5);
   });
 
   it('bulk redrive: a dry run counts the failed deliveries, a real run delivers them as redrives', async () => {

@@ -91,6 +91,9 @@ export async function claimPage(pool: Pool, replay: ReplayRow, after: LogPositio
     where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
   const dest = p.add(replay.destination_id);
   const rid = p.add(replay.id);
+  // Checked in the statement itself: a pause or cancel that lands while the runner waits for
+  // tokens stops the very next page.
+  where.push(`EXISTS (SELECT 1 FROM replays r WHERE r.id = ${rid}::bigint AND r.status = 'running')`);
   const { rows } = await pool.query<{ delivery_id: string; event_id: string; cursor_at: string }>(
     `WITH page AS (
        SELECT e.id, e.received_at, e.received_at::text AS cursor_at FROM events e
