@@ -1,0 +1,484 @@
+/**
+ * npm run bench — the whole stack (compiled apps, real Postgres and Redis, a zero-latency fake FullStory):
+ * ingest, delivery with audit, end-to-end latency, replay and peak memory, each beside a baseline and a
+ * goal. Prints a table and writes bench/results.json.
+ *
+ * BENCH_PROFILE=1 runs the apps under `node --cpu-prof` and prints their top self-time functions.
+ */
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { randomUUID } from 'crypto';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import path from 'path';
+import { Pool as PgPool } from 'pg';
+import { Pool as HttpPool } from 'undici';
+import { SecretBox, deliveryQueueName, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
+import { benchIngest } from './ingest.bench';
+import { BenchApp, ROOT, event, fmt, recreateDatabase, startBenchApp } from './support';
+import { summariseProfiles } from './profile';
+
+const DB = process.env.BENCH_FULL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_full';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const INGEST_PORT = Number(process.env.BENCH_FULL_INGEST_PORT ?? 3960);
+const WORKER_PORT = INGEST_PORT + 1;
+const FAKE_PORT = INGEST_PORT + 2;
+const DELIVERY_EVENTS = Number(process.env.BENCH_DELIVERY_EVENTS ?? 30_000);
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 200_000);
+const REPLAY_TIMEOUT_S = Number(process.env.BENCH_REPLAY_TIMEOUT_S ?? 240);
+const STEADY_RATE = 1000;
+const STEADY_SECONDS = 10;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const SECRETS_KEY = 'bench-secrets-key-0123456789';
+const PROFILE_DIR = path.join(ROOT, 'tmp', 'bench-profiles');
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const PREFIX = `benchfull_${Date.now()}`;
+
+const GOALS = {
+  ingestEventsPerSec: 10_000,
+  deliveriesPerSec: 3_000,
+  e2eP99Ms: 100,
+  replayEventsPerSec: 5_000,
+  rssMb: 300,
+};
+
+interface Figure {
+  name: string;
+  value: number | null;
+  unit: string;
+  baseline?: { name: string; value: number };
+  goal?: { text: string; met: boolean };
+  note?: string;
+}
+
+/** Every app this run started, stopped on failure too. */
+const started: BenchApp[] = [];
+
+async function start(app: string, port: number): Promise<BenchApp> {
+  const running = await startBenchApp(app, appEnv(app), port);
+  started.push(running);
+  return running;
+}
+
+/** Removes the run's queues from the shared Redis. */
+async function dropKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function appEnv(app: string): Record<string, string> {
+  const env: Record<string, string> = {
+    DATABASE_URL: DB,
+    REDIS_URL,
+    QUEUE_PREFIX: PREFIX,
+    ADMIN_TOKEN,
+    SECRETS_KEY,
+    SEED_DEV_DATA: 'false',
+    LOG_LEVEL: 'warn',
+    INGEST_PORT: String(INGEST_PORT),
+    INGEST_DB_POOL_SIZE: '16',
+    WORKER_PORT: String(WORKER_PORT),
+    FAKE_FULLSTORY_PORT: String(FAKE_PORT),
+    FULLSTORY_BASE_URL: `http://127.0.0.1:${FAKE_PORT}`,
+    DESTINATION_REFRESH_MS: '1000',
+    // The fake keeps what it captured in memory; the bench needs only the recent requests.
+    FAKE_FULLSTORY_MAX_CAPTURED: '20000',
+    FAKE_FULLSTORY_MAX_EVENTS: '20000',
+  };
+  if (PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, app)}`;
+  return env;
+}
+
+/** Bare keep-alive HTTP client posting the worker's request bodies to the fake: the delivery ceiling. */
+async function fakeBaseline(seconds: number): Promise<number> {
+  const pool = new HttpPool(`http://127.0.0.1:${FAKE_PORT}`, { connections: 20 });
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  let sent = 0;
+  const runId = randomUUID().slice(0, 8);
+  const loop = async () => {
+    while (Date.now() < deadline) {
+      const n = sent++;
+      const e = event(n, runId);
+      const res = await pool.request({
+        path: '/v2/events',
+        method: 'POST',
+        headers: {
+          authorization: 'Basic test-api-key',
+          'content-type': 'application/json',
+          'integration-source': 'segment',
+          'idempotency-key': `${runId}-${n}`,
+        },
+        body: JSON.stringify({
+          name: e.event,
+          properties: e.properties,
+          user: { uid: e.userId },
+          timestamp: e.timestamp,
+        }),
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`fake answered ${res.statusCode}: ${text}`);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, loop));
+  await pool.close();
+  return done / seconds;
+}
+
+async function seed(pg: PgPool): Promise<{ sourceId: string; destinationId: string; auth: string }> {
+  const writeKey = generateWriteKey();
+  const sourceId = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO sources (name, write_key_hash, write_key_hint) VALUES ('bench', $1, 'bench') RETURNING id`,
+      [hashWriteKey(writeKey)],
+    )
+  ).rows[0].id;
+  const destinationId = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO destinations (name, api_key_encrypted, presets) VALUES ('bench', $1, $2) RETURNING id`,
+      [new SecretBox(SECRETS_KEY).encrypt('test-api-key'), JSON.stringify({ trackEvent: true, identifyUser: false })],
+    )
+  ).rows[0].id;
+  await pg.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
+    destinationId,
+    sourceId,
+  ]);
+  return { sourceId, destinationId, auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` };
+}
+
+async function postBatches(url: string, auth: string, total: number, runId: string): Promise<void> {
+  const pool = new HttpPool(url, { connections: 8 });
+  let next = 0;
+  const loop = async () => {
+    while (next < total) {
+      const start = next;
+      next += 100;
+      const batch = [];
+      for (let i = start; i < Math.min(start + 100, total); i++) batch.push(event(i, runId));
+      const res = await pool.request({
+        path: '/v1/batch',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ batch }),
+      });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`ingest answered ${res.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, loop));
+  await pool.close();
+}
+
+async function count(pg: PgPool, sql: string, params: unknown[]): Promise<number> {
+  return Number((await pg.query<{ n: string }>(sql, params)).rows[0].n);
+}
+
+/** Single /v1/track calls at a steady rate; latency from acknowledgement (and from sending) to the fake. */
+async function steadyLatency(
+  auth: string,
+): Promise<{ ackP50: number; ackP99: number; sendP50: number; sendP99: number; missing: number; rate: number }> {
+  await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/requests`, { method: 'DELETE' });
+  const pool = new HttpPool(`http://127.0.0.1:${INGEST_PORT}`, { connections: 32 });
+  const runId = `e2e${randomUUID().slice(0, 6)}`;
+  const sentAt = new Map<string, number>();
+  const ackAt = new Map<string, number>();
+  const inflight = new Set<Promise<void>>();
+  const started = Date.now();
+  let sent = 0;
+  const total = STEADY_RATE * STEADY_SECONDS;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) * STEADY_RATE) / 1000));
+    for (; sent < due; sent++) {
+      const e = event(sent, runId);
+      const mid = String(e.messageId);
+      const t = Date.now();
+      (e.properties as Record<string, unknown>).mid = mid;
+      sentAt.set(mid, t);
+      const p: Promise<void> = pool
+        .request({
+          path: '/v1/track',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth },
+          body: JSON.stringify(e),
+        })
+        .then(async (res) => {
+          await res.body.dump();
+          if (res.statusCode === 200) ackAt.set(mid, Date.now());
+        })
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    await sleep(2);
+  }
+  await Promise.all([...inflight]);
+  const elapsed = (Date.now() - started) / 1000;
+  await pool.close();
+  // Let the last deliveries arrive.
+  const deadline = Date.now() + 20000;
+  let received: { body: { properties?: { mid?: string } }; receivedAt: string }[] = [];
+  while (Date.now() < deadline) {
+    received = (await (
+      await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/requests?path=/v2/events&method=POST`)
+    ).json()) as typeof received;
+    if (received.filter((r) => r.body?.properties?.mid?.startsWith(runId)).length >= ackAt.size) break;
+    await sleep(250);
+  }
+  const fromAck: number[] = [];
+  const fromSend: number[] = [];
+  for (const r of received) {
+    const mid = r.body?.properties?.mid;
+    if (!mid || !ackAt.has(mid)) continue;
+    const at = Date.parse(r.receivedAt);
+    fromAck.push(Math.max(0, at - ackAt.get(mid)!));
+    fromSend.push(at - sentAt.get(mid)!);
+  }
+  fromAck.sort((a, b) => a - b);
+  fromSend.sort((a, b) => a - b);
+  return {
+    ackP50: percentile(fromAck, 50),
+    ackP99: percentile(fromAck, 99),
+    sendP50: percentile(fromSend, 50),
+    sendP99: percentile(fromSend, 99),
+    missing: ackAt.size - fromAck.length,
+    rate: sent / elapsed,
+  };
+}
+
+async function admin(method: string, p: string, body?: unknown): Promise<{ status: number; body: never }> {
+  const res = await fetch(`http://127.0.0.1:${INGEST_PORT}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
+}
+
+/** Replays a log of REPLAY_EVENTS events through POST /admin/replays; null when replay is not available. */
+async function replayRate(
+  pg: PgPool,
+  seeded: { sourceId: string; destinationId: string },
+): Promise<{ rate: number; completed: boolean; delivered: number; seconds: number } | null> {
+  const probe = await admin('GET', '/admin/replays');
+  if (probe.status !== 200) return null;
+  const tpl = (
+    await pg.query<{ payload: string; raw: string; message_id: string }>(
+      'SELECT payload::text AS payload, raw::text AS raw, message_id FROM events WHERE source_id = $1 LIMIT 1',
+      [seeded.sourceId],
+    )
+  ).rows[0];
+  const CHUNK = 20_000;
+  for (let start = 0; start < REPLAY_EVENTS; start += CHUNK) {
+    await pg.query(
+      `INSERT INTO events (received_at, source_id, message_id, type, event_name, user_id, "timestamp", payload, raw)
+       SELECT now() - interval '20 hours' + g * interval '200 microseconds', $1::uuid, 'bench-replay-' || g,
+              'track', 'Bench Replayed', 'bench-user', now() - interval '20 hours',
+              replace($2, $4, 'bench-replay-' || g)::json, replace($3, $4, 'bench-replay-' || g)::json
+         FROM generate_series($5::int, $6::int) AS g`,
+      [seeded.sourceId, tpl.payload, tpl.raw, tpl.message_id, start, Math.min(start + CHUNK, REPLAY_EVENTS) - 1],
+    );
+  }
+  await pg.query('ANALYZE events');
+  const filter = {
+    from: new Date(Date.now() - 24 * 3600_000).toISOString(),
+    to: new Date(Date.now() + 60_000).toISOString(),
+    eventNames: ['Bench Replayed'],
+  };
+  const started = Date.now();
+  const created = await admin('POST', '/admin/replays', {
+    destinationId: seeded.destinationId,
+    filter,
+    ratePerSecond: 100_000,
+  });
+  if (created.status !== 202 && created.status !== 201) {
+    throw new Error(`POST /admin/replays answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
+  const id = (created.body as { id: string }).id;
+  const deadline = started + REPLAY_TIMEOUT_S * 1000;
+  let last: { status: string; delivered: number; failed: number; skipped: number } = {
+    status: 'unknown',
+    delivered: 0,
+    failed: 0,
+    skipped: 0,
+  };
+  while (Date.now() < deadline) {
+    last = (await admin('GET', `/admin/replays/${id}`)).body;
+    if (last.status === 'completed' && last.delivered + last.failed + last.skipped >= REPLAY_EVENTS) break;
+    await sleep(500);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  if (last.status !== 'completed') await admin('POST', `/admin/replays/${id}/cancel`);
+  return {
+    rate: last.delivered / seconds,
+    completed: last.status === 'completed',
+    delivered: last.delivered,
+    seconds,
+  };
+}
+
+async function main(): Promise<void> {
+  rmSync(PROFILE_DIR, { recursive: true, force: true });
+  if (PROFILE)
+    for (const a of ['ingest-api', 'delivery-worker', 'fake-fullstory'])
+      mkdirSync(path.join(PROFILE_DIR, a), { recursive: true });
+  const figures: Figure[] = [];
+  const rss: Record<string, number> = {};
+
+  // 1. Ingest (bench/ingest.bench.ts): batches and single calls, beside raw multi-row INSERTs.
+  process.stderr.write('ingest...\n');
+  if (PROFILE) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, 'ingest-api')}`;
+  const ingest = await benchIngest();
+  delete process.env.NODE_OPTIONS;
+  rss['ingest-api'] = ingest.peakRssMb;
+  for (const r of ingest.rows) {
+    figures.push({
+      name: `ingest ${r.name}: events/s`,
+      value: r.eventsPerSec,
+      unit: 'events/s',
+      baseline: r.baseline ? { name: 'raw multi-row INSERT', value: r.baseline } : undefined,
+      goal: r.name.startsWith('/v1/batch')
+        ? { text: `≥ ${fmt(GOALS.ingestEventsPerSec)}`, met: r.eventsPerSec >= GOALS.ingestEventsPerSec }
+        : undefined,
+    });
+    figures.push({ name: `ingest ${r.name}: ack p50 / p99`, value: r.p50, unit: `ms / ${fmt(r.p99, 1)} ms` });
+  }
+
+  // 2. Delivery: a backlog enqueued with the worker stopped, then drained.
+  await recreateDatabase(DB);
+  await prepareDatabase(DB);
+  const pg = new PgPool({ connectionString: DB, max: 4 });
+  const seeded = await seed(pg);
+  const fake = await start('fake-fullstory', FAKE_PORT);
+  process.stderr.write('fake baseline...\n');
+  const fakeCeiling = await fakeBaseline(5);
+  await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/reset`, { method: 'POST' });
+  const ingestApp = await start('ingest-api', INGEST_PORT);
+  process.stderr.write(`enqueueing ${DELIVERY_EVENTS} events...\n`);
+  await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, DELIVERY_EVENTS, randomUUID().slice(0, 8));
+  const queue = new Queue(deliveryQueueName(seeded.destinationId), {
+    connection: { host: new URL(REDIS_URL).hostname, port: Number(new URL(REDIS_URL).port || 6379) },
+    prefix: PREFIX,
+  });
+  const enqueueDeadline = Date.now() + 30000;
+  while ((await queue.getWaitingCount()) < DELIVERY_EVENTS && Date.now() < enqueueDeadline) await sleep(200);
+  const waiting = await queue.getWaitingCount();
+  await queue.close();
+
+  process.stderr.write('delivering...\n');
+  const worker = await start('delivery-worker', WORKER_PORT);
+  const deliveredSql = `SELECT count(*) AS n FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`;
+  const drainDeadline = Date.now() + 300_000;
+  while ((await count(pg, deliveredSql, [seeded.destinationId])) < DELIVERY_EVENTS && Date.now() < drainDeadline) {
+    await sleep(250);
+  }
+  const span = (
+    await pg.query<{ n: string; seconds: number; attempts: string }>(
+      `SELECT count(*) AS n, extract(epoch FROM max(delivered_at) - min(a.first)) AS seconds,
+              (SELECT count(*) FROM delivery_attempts x JOIN deliveries y ON y.id = x.delivery_id
+                WHERE y.destination_id = $1 AND x.decision = 'delivered') AS attempts
+         FROM deliveries d, LATERAL (SELECT min(started_at) AS first FROM delivery_attempts) a
+        WHERE d.destination_id = $1 AND d.status = 'delivered'`,
+      [seeded.destinationId],
+    )
+  ).rows[0];
+  const delivered = Number(span.n);
+  const deliveryRate = delivered / Number(span.seconds);
+  figures.push({
+    name: `delivery: ${fmt(delivered)} of ${fmt(DELIVERY_EVENTS)} delivered with audit (${fmt(Number(span.attempts))} attempt rows, ${fmt(waiting)} jobs queued)`,
+    value: deliveryRate,
+    unit: 'deliveries/s',
+    baseline: { name: 'bare keep-alive client → fake', value: fakeCeiling },
+    goal: { text: `≥ ${fmt(GOALS.deliveriesPerSec)}`, met: deliveryRate >= GOALS.deliveriesPerSec },
+  });
+
+  // 3. End-to-end latency at a steady 1,000 events/s.
+  process.stderr.write('end-to-end latency...\n');
+  const e2e = await steadyLatency(seeded.auth);
+  figures.push({
+    name: `end-to-end at ${fmt(e2e.rate)} events/s, acknowledged → received: p50 / p99`,
+    value: e2e.ackP50,
+    unit: `ms / ${fmt(e2e.ackP99, 1)} ms`,
+    goal: { text: `p99 < ${GOALS.e2eP99Ms} ms`, met: e2e.ackP99 < GOALS.e2eP99Ms },
+    note: e2e.missing > 0 ? `${e2e.missing} acknowledged events not seen at the fake within 20 s` : undefined,
+  });
+  figures.push({
+    name: 'end-to-end, sent → received: p50 / p99',
+    value: e2e.sendP50,
+    unit: `ms / ${fmt(e2e.sendP99, 1)} ms`,
+  });
+
+  // 4. Replay.
+  process.stderr.write('replay...\n');
+  const replay = await replayRate(pg, seeded);
+  if (replay === null) {
+    console.log('replay: not available');
+    figures.push({ name: 'replay', value: null, unit: 'not available (GET /admin/replays is not 200)' });
+  } else {
+    figures.push({
+      name: `replay of ${fmt(REPLAY_EVENTS)} events (${replay.completed ? 'completed' : `stopped after ${fmt(replay.seconds)} s`}, ${fmt(replay.delivered)} delivered)`,
+      value: replay.rate,
+      unit: 'events/s',
+      baseline: { name: 'delivery backlog drain', value: deliveryRate },
+      goal: { text: `≥ ${fmt(GOALS.replayEventsPerSec)}`, met: replay.rate >= GOALS.replayEventsPerSec },
+    });
+  }
+
+  rss['ingest-api'] = Math.max(rss['ingest-api'], ingestApp.peakRssMb());
+  rss['delivery-worker'] = worker.peakRssMb();
+  rss['fake-fullstory'] = fake.peakRssMb();
+  for (const app of [worker, ingestApp, fake]) await app.stop();
+  await pg.end();
+  await dropKeys(PREFIX);
+  await recreateDatabase(DB);
+  for (const [name, mb] of Object.entries(rss)) {
+    figures.push({
+      name: `peak RSS ${name}`,
+      value: mb,
+      unit: 'MB',
+      goal: name === 'fake-fullstory' ? undefined : { text: `< ${GOALS.rssMb} MB`, met: mb < GOALS.rssMb },
+    });
+  }
+
+  console.log('\nfull-stack benchmark (one machine: Postgres, Redis, load generator and the apps together)\n');
+  console.log('| measurement | value | baseline | ratio | goal |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const f of figures) {
+    const value = f.value === null ? '—' : `${fmt(f.value, f.unit.startsWith('ms') ? 1 : 0)} ${f.unit}`;
+    const base = f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—';
+    const ratio = f.baseline && f.value !== null ? fmt(f.value / f.baseline.value, 2) : '—';
+    const goal = f.goal ? `${f.goal.text} ${f.goal.met ? 'met' : 'MISSED'}` : '—';
+    console.log(`| ${f.name}${f.note ? ` (${f.note})` : ''} | ${value} | ${base} | ${ratio} | ${goal} |`);
+  }
+  const results = { at: new Date().toISOString(), goals: GOALS, figures, rssMb: rss, e2e, replay };
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten to bench/results.json');
+
+  if (PROFILE) {
+    for (const app of readdirSync(PROFILE_DIR)) {
+      console.log(`\ntop self time, ${app}:`);
+      for (const line of summariseProfiles(path.join(PROFILE_DIR, app), 15)) console.log(`  ${line}`);
+    }
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (e: unknown) => {
+    console.error(e);
+    // Never leave an app running behind a failed run.
+    for (const app of started) await app.stop().catch(() => undefined);
+    process.exit(1);
+  });
