@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import { SecretBox, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
-import { event, fmt, recreateDatabase, startBenchApp } from './support';
+import { deleteRedisPrefix, event, fmt, recreateDatabase, startBenchApp } from './support';
 
 const DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_ingest';
 const PORT = Number(process.env.BENCH_INGEST_PORT ?? 3950);
@@ -104,6 +104,7 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
   });
   const peakRssMb = app.peakRssMb();
   await app.stop();
+  await deleteRedisPrefix(prefix);
 
   const non2xx = batch.non2xx + single.non2xx + steady.non2xx;
   if (non2xx > 0) process.stderr.write(`warning: ${non2xx} non-2xx responses during the run\n`);

@@ -86,3 +86,22 @@ export function event(i: number, runId: string): Record<string, unknown> {
     context: { library: { name: 'bench', version: '1.0.0' }, ip: '127.0.0.1' },
   };
 }
+
+/** Benchmarks leave no queues behind: Redis outlives the run. */
+export async function deleteRedisPrefix(
+  prefix: string,
+  url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

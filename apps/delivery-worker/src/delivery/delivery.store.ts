@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseError, Pool } from 'pg';
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
+import { RecordBatcher } from './record-batcher';
 
 export interface LoadedDelivery {
   id: string;
@@ -66,7 +67,11 @@ function isConnectionError(e: unknown): boolean {
 /** All delivery SQL of the worker: one round trip to load, one to record an outcome. */
 @Injectable()
 export class DeliveryStore {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  private readonly batcher: RecordBatcher;
+
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+    this.batcher = new RecordBatcher(pool);
+  }
 
   async load(deliveryId: string): Promise<LoadedDelivery | null> {
     const episodeFailures = `FROM delivery_attempts a
@@ -160,44 +165,14 @@ export class DeliveryStore {
     return rows.length > 0;
   }
 
-  private async write(
+  private write(
     deliveryId: string,
     attempts: AttemptRecord[],
     status: DeliveryStatus,
     reason: string | null,
     newEpisode: boolean,
   ): Promise<void> {
-    await this.pool.query(
-      `WITH new_attempts AS (
-         INSERT INTO delivery_attempts (
-           delivery_id, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
-           request_method, request_url, request_headers, request_body, response_status, response_headers,
-           response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
-         SELECT $1, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt", x."latencyMs",
-                x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBody", x."responseStatus", x."responseHeaders",
-                x."responseBody", COALESCE(x."responseTruncated", false), x."errorClass", x."errorMessage", x.decision,
-                x."retryAt", x."skipReason"
-           FROM json_to_recordset($2::json) AS x(
-             "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
-             "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text, "requestHeaders" jsonb,
-             "requestBody" json, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text,
-             "responseTruncated" boolean, "errorClass" text, "errorMessage" text, decision text, "retryAt" timestamptz,
-             "skipReason" text)
-         RETURNING 1
-       ),
-       previous AS (SELECT status FROM deliveries WHERE id = $1),
-       moved AS (
-         UPDATE deliveries SET status = $3, attempts = attempts + (SELECT count(*) FROM new_attempts),
-                last_error = CASE WHEN $3 = 'delivered' THEN NULL ELSE COALESCE($4, last_error) END,
-                episode_started_at = CASE WHEN $5 THEN now() ELSE episode_started_at END,
-                episode_runs = CASE WHEN $5 THEN 1 ELSE episode_runs + 1 END,
-                updated_at = now(), delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
-          WHERE id = $1 RETURNING id
-       )
-       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-       SELECT $1, p.status, $3, $4 FROM previous p, moved WHERE p.status IS DISTINCT FROM $3`,
-      [deliveryId, JSON.stringify(attempts), status, reason, newEpisode],
-    );
+    return this.batcher.write({ deliveryId, attempts, status, reason, newEpisode });
   }
 
   /** Users deleted through /admin/deletions on this destination (for suppression). */

@@ -1,0 +1,116 @@
+import { Pool } from 'pg';
+import type { DeliveryStatus } from '@fsd/platform';
+import type { AttemptRecord } from './delivery.store';
+
+export interface RecordItem {
+  deliveryId: string;
+  attempts: AttemptRecord[];
+  status: DeliveryStatus;
+  reason: string | null;
+  newEpisode: boolean;
+}
+
+interface Pending extends RecordItem {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_GROUP = 500;
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Group commit for the audit trail: outcomes of concurrent jobs are written together, in one
+ * statement and one transaction, so a busy worker pays one WAL flush for many deliveries instead
+ * of one each. Every job still waits for its own rows to be committed before it is acknowledged.
+ */
+export class RecordBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly pool: Pool) {}
+
+  write(item: RecordItem): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+      const group: Pending[] = [];
+      const ids = new Set<string>();
+      const rest: Pending[] = [];
+      for (const p of this.queue) {
+        // One row per delivery per statement: a second outcome for the same delivery waits its turn.
+        if (group.length < MAX_GROUP && !ids.has(p.deliveryId)) {
+          group.push(p);
+          ids.add(p.deliveryId);
+        } else rest.push(p);
+      }
+      this.queue = rest;
+      this.inFlight++;
+      void this.flush(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(group: Pending[]): Promise<void> {
+    try {
+      await this.pool.query(
+        `WITH input AS (
+           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json)
+         ),
+         new_attempts AS (
+           INSERT INTO delivery_attempts (
+             delivery_id, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
+             request_method, request_url, request_headers, request_body, response_status, response_headers,
+             response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
+           SELECT i.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
+                  x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBody",
+                  x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
+                  x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason"
+             FROM input i, json_to_recordset(i.a) AS x(
+               "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
+               "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
+               "requestHeaders" jsonb, "requestBody" json, "responseStatus" int, "responseHeaders" jsonb,
+               "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
+               decision text, "retryAt" timestamptz, "skipReason" text)
+           RETURNING 1
+         ),
+         previous AS (SELECT d.id, d.status FROM deliveries d JOIN input i ON i.d = d.id),
+         moved AS (
+           UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
+                  last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
+                  episode_started_at = CASE WHEN i.ne THEN now() ELSE d.episode_started_at END,
+                  episode_runs = CASE WHEN i.ne THEN 1 ELSE d.episode_runs + 1 END,
+                  updated_at = now(),
+                  delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END
+             FROM input i WHERE d.id = i.d
+           RETURNING d.id
+         )
+         INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
+         SELECT p.id, p.status, i.s, i.r
+           FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
+          WHERE p.status IS DISTINCT FROM i.s`,
+        [
+          JSON.stringify(
+            group.map((p) => ({
+              d: p.deliveryId,
+              s: p.status,
+              r: p.reason,
+              ne: p.newEpisode,
+              n: p.attempts.length,
+              a: p.attempts,
+            })),
+          ),
+        ],
+      );
+      for (const p of group) p.resolve();
+    } catch (e) {
+      for (const p of group) p.reject(e);
+    }
+  }
+}
