@@ -3,7 +3,7 @@
  * ingest, delivery with audit, end-to-end latency, replay and peak memory, each beside a baseline and a
  * goal. Prints a table and writes bench/results.json.
  *
- * BENCH_PROFILE=1 runs the apps under `node --cpu-prof` and prints their top self-time functions.
+ * BENCH_PROFILE=1 profiles the apps (CPU, through the inspector) and prints their top self-time functions.
  */
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -78,6 +78,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Profiles an app through bench/cpu-profile-hook (node does not take --cpu-prof in NODE_OPTIONS). */
+function profileEnv(app: string): Record<string, string> {
+  return {
+    NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-hook.js')}`,
+    BENCH_CPU_PROFILE_DIR: path.join(PROFILE_DIR, app),
+  };
+}
+
 function appEnv(app: string): Record<string, string> {
   const env: Record<string, string> = {
     DATABASE_URL: DB,
@@ -97,7 +105,7 @@ function appEnv(app: string): Record<string, string> {
     FAKE_FULLSTORY_MAX_CAPTURED: '20000',
     FAKE_FULLSTORY_MAX_EVENTS: '20000',
   };
-  if (PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, app)}`;
+  if (PROFILE) Object.assign(env, profileEnv(app));
   return env;
 }
 
@@ -339,9 +347,10 @@ async function main(): Promise<void> {
 
   // 1. Ingest (bench/ingest.bench.ts): batches and single calls, beside raw multi-row INSERTs.
   process.stderr.write('ingest...\n');
-  if (PROFILE) process.env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.join(PROFILE_DIR, 'ingest-api')}`;
+  if (PROFILE) Object.assign(process.env, profileEnv('ingest-api'));
   const ingest = await benchIngest();
   delete process.env.NODE_OPTIONS;
+  delete process.env.BENCH_CPU_PROFILE_DIR;
   rss['ingest-api'] = ingest.peakRssMb;
   for (const r of ingest.rows) {
     figures.push({

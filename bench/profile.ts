@@ -15,8 +15,8 @@ interface CpuProfile {
 }
 
 /**
- * The functions with the most self time across the `.cpuprofile` files of a directory (written by
- * `node --cpu-prof`), as lines "12.3%  name  file:line".
+ * The functions with the most self time across the `.cpuprofile` files of a directory, as lines
+ * "12.3%  name  file:line"; percentages of the busy (non-idle) samples.
  */
 export function summariseProfiles(dir: string, top: number): string[] {
   const self = new Map<string, number>();
@@ -25,7 +25,7 @@ export function summariseProfiles(dir: string, top: number): string[] {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
-      if (hits === 0) continue;
+      if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
       const { functionName, url, lineNumber } = node.callFrame;
       const where = url ? `${url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '')}:${lineNumber + 1}` : '';
       const key = `${functionName || '(anonymous)'}  ${where}`;
