@@ -32,6 +32,8 @@ describe('delivery workers: concurrency, crash and shutdown', () => {
       JOB_LOCK_MS: '3000',
       SHUTDOWN_GRACE_MS: '5000',
       BACKOFF_BASE_MS: '100',
+      // The crash and shutdown scenarios count on some deliveries still waiting while others are in flight.
+      DELIVERY_CONCURRENCY: '20',
     });
     apps.push(await startApp('fake-fullstory', env));
     apps.push(await startApp('ingest-api', env));

@@ -64,38 +64,66 @@ function isConnectionError(e: unknown): boolean {
   );
 }
 
+interface LoadRow {
+  id: string;
+  kind: 'event' | 'deletion';
+  status: DeliveryStatus;
+  destination_id: string;
+  created_at: Date;
+  episode_started_at: Date;
+  episode_runs: number;
+  attempts: number;
+  last_attempt: number;
+  deletion_user_id: string | null;
+  payload: Record<string, unknown> | null;
+  event_received_at: Date | null;
+  delivered: string[] | null;
+  failed: string[] | null;
+  failed_reason: string | null;
+}
+
 /** All delivery SQL of the worker: one round trip to load, one to record an outcome. */
 @Injectable()
 export class DeliveryStore {
   private readonly batcher: RecordBatcher;
+  private pendingLoads: { id: string; resolve: (d: LoadedDelivery | null) => void; reject: (e: unknown) => void }[] =
+    [];
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {
     this.batcher = new RecordBatcher(pool);
   }
 
-  async load(deliveryId: string): Promise<LoadedDelivery | null> {
+  /**
+   * Loads one delivery with its event and its audit summary. Loads of concurrent jobs are coalesced
+   * into one query per tick (fewer round trips and plans when many jobs run at once).
+   */
+  load(deliveryId: string): Promise<LoadedDelivery | null> {
+    return new Promise((resolve, reject) => {
+      this.pendingLoads.push({ id: deliveryId, resolve, reject });
+      if (this.pendingLoads.length === 1) setImmediate(() => void this.loadPending());
+    });
+  }
+
+  private async loadPending(): Promise<void> {
+    const batch = this.pendingLoads;
+    this.pendingLoads = [];
+    try {
+      const byId = await this.loadMany(batch.map((b) => b.id));
+      for (const b of batch) b.resolve(byId.get(b.id) ?? null);
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  private async loadMany(ids: string[]): Promise<Map<string, LoadedDelivery>> {
     const episodeFailures = `FROM delivery_attempts a
                      WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL
                        AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
                                                           WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
-    const { rows } = await this.pool.query<{
-      id: string;
-      kind: 'event' | 'deletion';
-      status: DeliveryStatus;
-      destination_id: string;
-      created_at: Date;
-      episode_started_at: Date;
-      episode_runs: number;
-      attempts: number;
-      last_attempt: number;
-      deletion_user_id: string | null;
-      payload: Record<string, unknown> | null;
-      event_received_at: Date | null;
-      delivered: string[] | null;
-      failed: string[] | null;
-      failed_reason: string | null;
-    }>(
-      `SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id,
+    const { rows } = await this.pool.query<LoadRow>({
+      // Named: prepared once per connection, so the partitioned join is not planned for every job.
+      name: 'worker-load-deliveries',
+      text: `SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id,
               d.event_received_at, e.payload,
               COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
               ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
@@ -104,11 +132,15 @@ export class DeliveryStore {
               (SELECT a.error_message ${episodeFailures} ORDER BY a.id LIMIT 1) AS failed_reason
          FROM deliveries d
          LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
-        WHERE d.id = $1`,
-      [deliveryId],
-    );
-    const r = rows[0];
-    if (!r) return null;
+        WHERE d.id = ANY($1::bigint[])`,
+      values: [[...new Set(ids)]],
+    });
+    const out = new Map<string, LoadedDelivery>();
+    for (const r of rows) out.set(r.id, this.toLoaded(r));
+    return out;
+  }
+
+  private toLoaded(r: LoadRow): LoadedDelivery {
     return {
       id: r.id,
       kind: r.kind,
