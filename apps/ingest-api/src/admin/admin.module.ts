@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DestinationEntity, MappingEntity, SourceEntity } from '@fsd/platform';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminContext } from './common/admin-context.service';
-import { AdminErrorDetailsInterceptor } from './common/admin-errors';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
 import { DestinationsController } from './destinations/destinations.controller';
@@ -21,14 +20,6 @@ import { SourcesService } from './sources/sources.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity])],
   controllers: [SourcesController, DestinationsController, MappingsController, DeletionsController],
-  providers: [
-    AdminContext,
-    AdminTokenGuard,
-    AdminErrorDetailsInterceptor,
-    SourcesService,
-    DestinationsService,
-    MappingsService,
-    DeletionsService,
-  ],
+  providers: [AdminContext, AdminTokenGuard, SourcesService, DestinationsService, MappingsService, DeletionsService],
 })
 export class AdminModule {}

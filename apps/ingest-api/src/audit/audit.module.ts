@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminTokenGuard } from '../admin/auth/admin-token.guard';
 import { AdminContext } from '../admin/common/admin-context.service';
-import { AdminErrorDetailsInterceptor } from '../admin/common/admin-errors';
 import { AuditContext } from './audit-context.service';
 import { AuditEventsController, AuditExportController } from './audit.controller';
 import { AuditService } from './audit.service';
@@ -14,7 +13,7 @@ import { ExportService } from './export.service';
  */
 @Module({
   controllers: [AuditEventsController, AuditExportController],
-  providers: [AdminContext, AdminTokenGuard, AdminErrorDetailsInterceptor, AuditContext, AuditService, ExportService],
-  exports: [AdminContext, AdminTokenGuard, AdminErrorDetailsInterceptor, AuditContext],
+  providers: [AdminContext, AdminTokenGuard, AuditContext, AuditService, ExportService],
+  exports: [AdminContext, AdminTokenGuard, AuditContext],
 })
 export class AuditModule {}

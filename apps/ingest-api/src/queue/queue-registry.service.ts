@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { createRedisConnection, deliveryQueueName, DELETION_QUEUE } from '@fsd/platform';
+import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
 /** One BullMQ Queue handle per destination queue, sharing one Redis connection. */
@@ -17,10 +17,6 @@ export class QueueRegistry implements OnModuleDestroy {
 
   forDestination(destinationId: string): Queue {
     return this.byName(deliveryQueueName(destinationId));
-  }
-
-  deletions(): Queue {
-    return this.byName(DELETION_QUEUE);
   }
 
   byName(name: string): Queue {

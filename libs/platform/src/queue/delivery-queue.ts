@@ -4,7 +4,6 @@
  * Jobs carry ids only; the database row is the truth.
  */
 export const DELIVERY_QUEUE_PREFIX = 'delivery-';
-export const DELETION_QUEUE = 'deletions';
 
 export interface DeliveryJobData {
   deliveryId: string;

@@ -13,6 +13,8 @@ export class AppError extends Error {
     message: string,
     readonly headers: Record<string, string> = {},
     readonly errors?: RejectedItem[],
+    /** Every problem found, when there is more than one (rendered as `details`). */
+    readonly details?: string[],
   ) {
     super(message);
     this.name = 'AppError';

@@ -43,6 +43,7 @@ export function toErrorResponse(error: unknown, log: (id: string, error: unknown
   if (error instanceof AppError) {
     const body: Record<string, unknown> = { success: false, code: error.code, message: error.message };
     if (error.errors) body.errors = error.errors;
+    if (error.details) body.details = error.details;
     return { status: error.status, headers: error.headers, body };
   }
   if (error instanceof HttpException) {
