@@ -1,18 +1,8 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { EventSelectorDto } from '../audit/event-selector.dto';
+import { IsBoolean, IsISO8601, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 
-export class RedriveFilterDto {
+export class RedriveFilterDto extends EventSelectorDto {
   /** Inclusive lower bound on the event's received_at. */
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -22,30 +12,6 @@ export class RedriveFilterDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  types?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(1000)
-  @IsString({ each: true })
-  @MaxLength(1000, { each: true })
-  eventNames?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(10_000)
-  @IsString({ each: true })
-  @MaxLength(1000, { each: true })
-  userIds?: string[];
 }
 
 export class RedriveDto {

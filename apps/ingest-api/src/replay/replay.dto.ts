@@ -1,18 +1,14 @@
 import { Type } from 'class-transformer';
+import { EventSelectorDto } from '../audit/event-selector.dto';
 import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
   IsOptional,
-  IsString,
   IsUUID,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -21,7 +17,7 @@ import { REPLAY_STATUSES, ReplayStatusFilter } from '../audit/event-filter';
 export const DEFAULT_REPLAY_RATE = 1000;
 export const MAX_REPLAY_RATE = 100_000;
 
-export class ReplayFilterDto {
+export class ReplayFilterDto extends EventSelectorDto {
   /** Inclusive lower bound on received_at; a replay is always bounded in time. */
   @IsISO8601({ strict: true })
   from!: string;
@@ -29,30 +25,6 @@ export class ReplayFilterDto {
   /** Exclusive upper bound on received_at. */
   @IsISO8601({ strict: true })
   to!: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  types?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(1000)
-  @IsString({ each: true })
-  @MaxLength(1000, { each: true })
-  eventNames?: string[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(10_000)
-  @IsString({ each: true })
-  @MaxLength(1000, { each: true })
-  userIds?: string[];
 
   /** The events' delivery status at the replay's destination; default any. */
   @IsOptional()

@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -195,60 +196,7 @@ export class CreateDestinationDto {
 }
 
 /** Every field optional; given fields replace the stored ones (mappings, if given, replace all). */
-export class UpdateDestinationDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsArray()
-  @IsUUID('all', { each: true })
-  sourceIds?: string[];
-
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
-  apiKey?: string;
-
-  @IsOptional()
-  @IsIn(['us', 'eu'])
-  region?: 'us' | 'eu' | null;
-
-  @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: 'baseUrl must be an absolute http(s) URL' })
-  @MaxLength(2000)
-  baseUrl?: string | null;
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PresetsDto)
-  presets?: PresetsDto;
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CreateMappingDto)
-  mappings?: CreateMappingDto[];
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_FILTERS)
-  @ValidateNested({ each: true })
-  @Type(() => FilterDto)
-  filters?: FilterDto[];
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DeliverySettingsDto)
-  settings?: DeliverySettingsDto;
-}
+export class UpdateDestinationDto extends PartialType(CreateDestinationDto) {}
 
 export class PreviewDto {
   /** A Segment event (normalised like the tracking API does before the preview runs). */
