@@ -20,7 +20,9 @@ export interface BenchApp {
 /** Starts a compiled app (dist/) and samples its RSS from /proc while it runs. */
 export async function startBenchApp(app: string, env: Record<string, string>, port: number): Promise<BenchApp> {
   // BENCH_PROFILE_DIR=/tmp/x writes a V8 CPU profile of each app there, to find the bottleneck.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
     cwd: ROOT,
     env: { ...process.env, ...env, NODE_ENV: 'test' },
