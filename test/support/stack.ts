@@ -19,7 +19,8 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-let nextPort = 20000 + Math.floor(Math.random() * 20000);
+// Below Linux's ephemeral range (32768-60999), so an outgoing connection never holds a port a test app needs.
+let nextPort = 10000 + Math.floor(Math.random() * 20000);
 export function freePort(): number {
   nextPort += 1;
   return nextPort;

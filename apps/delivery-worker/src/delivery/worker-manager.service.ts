@@ -7,6 +7,9 @@ import { PG_POOL } from '../database/pg-pool.provider';
 import { RetryableDeliveryError } from './delivery-errors';
 import { DeliveryProcessor } from './delivery.processor';
 
+/** "No limit": far above anything one destination can do, while keeping BullMQ's limiter active. */
+const UNLIMITED_PER_SECOND = 1_000_000;
+
 interface ManagedWorker {
   worker: Worker<DeliveryJobData>;
   maxConcurrency: number;
@@ -74,7 +77,11 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
         lockDuration: this.config.lockDurationMs,
         stalledInterval: Math.max(5000, Math.floor(this.config.lockDurationMs / 2)),
         maxStalledCount: 1000,
-        limiter: settings.rateLimitPerSecond > 0 ? { max: settings.rateLimitPerSecond, duration: 1000 } : undefined,
+        // Always a limiter: BullMQ honours a manual rateLimit() (our 429 pause) only on a queue that has one.
+        limiter: {
+          max: settings.rateLimitPerSecond > 0 ? settings.rateLimitPerSecond : UNLIMITED_PER_SECOND,
+          duration: 1000,
+        },
         settings: {
           backoffStrategy: (_attempts: number, type?: string, err?: Error) =>
             type === JOB_BACKOFF_TYPE && err instanceof RetryableDeliveryError ? err.delayMs : 1000,
