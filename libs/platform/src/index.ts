@@ -7,3 +7,4 @@ export * from './database/data-source';
 export * from './database/bootstrap';
 export * from './redis/redis-check';
 export * from './queue/delivery-queue';
+export * from './database/connectivity';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DatabaseError, Pool } from 'pg';
+import { Pool } from 'pg';
+import { isDatabaseUnreachableError } from '@fsd/platform';
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { RecordBatcher } from './record-batcher';
@@ -53,16 +54,6 @@ export interface AttemptRecord {
 
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
-
-/** Postgres unreachable (as opposed to a statement Postgres refused or a bug). */
-function isConnectionError(e: unknown): boolean {
-  if (e instanceof DatabaseError) return /^(08|57P0|53300)/.test(e.code ?? '');
-  const err = e as { code?: string; message?: string } | undefined;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(err?.code ?? '')) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connection error|ECONNREFUSED|ECONNRESET/i.test(
-    err?.message ?? '',
-  );
-}
 
 interface LoadRow {
   id: string;
@@ -183,7 +174,7 @@ export class DeliveryStore {
         return await this.write(deliveryId, attempts, status, reason, newEpisode);
       } catch (e) {
         const delayMs = Math.min(200 * 2 ** retry, 2000);
-        if (!isConnectionError(e) || Date.now() + delayMs > deadline) throw e;
+        if (!isDatabaseUnreachableError(e) || Date.now() + delayMs > deadline) throw e;
         await new Promise((r) => setTimeout(r, delayMs));
       }
     }

@@ -20,15 +20,3 @@ export const pgPoolProvider = {
     return pool;
   },
 };
-
-/** Errors meaning "the database cannot be reached right now", as opposed to a bug or bad data. */
-export function isConnectivityError(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  const code = err?.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-  // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions, 53300 too many connections.
-  if (/^(08|57P0|53300)/.test(code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(
-    err?.message ?? '',
-  );
-}

@@ -2,7 +2,8 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { storageUnavailable } from '../common/errors/app-error';
-import { PG_POOL, isConnectivityError } from '../database/pg-pool.provider';
+import { isDatabaseUnreachableError } from '@fsd/platform';
+import { PG_POOL } from '../database/pg-pool.provider';
 
 export interface EventRow {
   sourceId: string;
@@ -106,7 +107,7 @@ export class EventLogWriter implements OnModuleDestroy {
         offset += g.rows.length;
       }
     } catch (e) {
-      const err = isConnectivityError(e) ? storageUnavailable() : e;
+      const err = isDatabaseUnreachableError(e) ? storageUnavailable() : e;
       for (const g of group) g.reject(err);
     }
   }

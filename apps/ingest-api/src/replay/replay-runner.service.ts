@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
-import { deliveryJobId } from '@fsd/platform';
+import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
 import { AuditContext } from '../audit/audit-context.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../audit/keyset-cursor';
-import { isConnectivityError } from '../database/pg-pool.provider';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching } from './replay.store';
 import { TokenBucket } from './token-bucket';
@@ -143,7 +142,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (e) {
         errors += 1;
-        const transient = isConnectivityError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
+        const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
           await this.ctx.pool
             .query(

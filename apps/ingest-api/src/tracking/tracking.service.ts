@@ -14,7 +14,8 @@ import {
   validateMessage,
 } from '@fsd/segment-spec';
 import { RejectedItem, badRequest } from '../common/errors/app-error';
-import { PG_POOL, isConnectivityError } from '../database/pg-pool.provider';
+import { isDatabaseUnreachableError } from '@fsd/platform';
+import { PG_POOL } from '../database/pg-pool.provider';
 import { EventLogWriter, EventRow } from '../event-log/event-log.writer';
 import { IngestMetrics } from '../metrics/ingest-metrics.service';
 import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
@@ -183,7 +184,7 @@ export class TrackingService {
         ],
       );
     } catch (e) {
-      if (isConnectivityError(e)) throw storageUnavailable();
+      if (isDatabaseUnreachableError(e)) throw storageUnavailable();
       throw e;
     }
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { hashWriteKey } from '@fsd/platform';
+import { hashWriteKey, isDatabaseUnreachableError } from '@fsd/platform';
 import { storageUnavailable, unauthorized } from '../common/errors/app-error';
-import { PG_POOL, isConnectivityError } from '../database/pg-pool.provider';
+import { PG_POOL } from '../database/pg-pool.provider';
 
 export interface AuthenticatedSource {
   id: string;
@@ -61,7 +61,7 @@ export class WriteKeyService {
         ? { id: rows[0].id, rateLimitRequestsPerSecond: rows[0].rps, rateLimitEventsPerSecond: rows[0].eps }
         : null;
     } catch (e) {
-      if (isConnectivityError(e)) throw storageUnavailable();
+      if (isDatabaseUnreachableError(e)) throw storageUnavailable();
       throw e;
     }
     if (this.cache.size > 10_000) this.cache.clear();
