@@ -4,4 +4,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
   testTimeout: 180000,
   globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
