@@ -19,6 +19,33 @@ import { firstQuery, ok, paginate, Result, RouteDef } from './types';
 
 const PAGE_SIZE = 1000;
 
+/** GET of a job's imports or errors: 202 while processing, then paged results (same shape for both). */
+function jobResultsRoute(
+  url: string,
+  find: (state: FakeState, id: string) => JobRecord | undefined,
+  select: (job: JobRecord) => unknown[],
+): RouteDef {
+  return {
+    method: 'GET',
+    url,
+    minRole: 'standard',
+    v2: true,
+    handler: ({ state, params, query }): Result => {
+      const job = find(state, params.job_id);
+      if (job === undefined) return notFound();
+      if (job.status === 'PROCESSING') return { status: 202, body: { job: jobMetadata(job) } };
+      const all = select(job);
+      const { page, next } = paginate(all, firstQuery(query, 'page_token'), PAGE_SIZE);
+      const res: BatchImportsResponse<unknown> | BatchErrorsResponse<unknown> = {
+        results: page,
+        total_records: String(all.length),
+      };
+      if (next !== undefined) res.next_page_token = next;
+      return ok(res);
+    },
+  };
+}
+
 function processUsers(state: FakeState, job: JobRecord): void {
   for (const req of job.requests as CreateUserRequest[]) {
     const v = validateCreateUser(req, state.settings.namingMode);
@@ -132,36 +159,8 @@ function jobRoutes(kind: JobKind): RouteDef[] {
         return ok(res);
       },
     },
-    {
-      method: 'GET',
-      url: `${base}/:job_id/imports`,
-      minRole: 'standard',
-      v2: true,
-      handler: ({ state, params, query }): Result => {
-        const job = find(state, params.job_id);
-        if (job === undefined) return notFound();
-        if (job.status === 'PROCESSING') return { status: 202, body: { job: jobMetadata(job) } };
-        const { page, next } = paginate(job.imports, firstQuery(query, 'page_token'), PAGE_SIZE);
-        const res: BatchImportsResponse<unknown> = { results: page, total_records: String(job.imports.length) };
-        if (next !== undefined) res.next_page_token = next;
-        return ok(res);
-      },
-    },
-    {
-      method: 'GET',
-      url: `${base}/:job_id/errors`,
-      minRole: 'standard',
-      v2: true,
-      handler: ({ state, params, query }): Result => {
-        const job = find(state, params.job_id);
-        if (job === undefined) return notFound();
-        if (job.status === 'PROCESSING') return { status: 202, body: { job: jobMetadata(job) } };
-        const { page, next } = paginate(job.errors, firstQuery(query, 'page_token'), PAGE_SIZE);
-        const res: BatchErrorsResponse<unknown> = { results: page, total_records: String(job.errors.length) };
-        if (next !== undefined) res.next_page_token = next;
-        return ok(res);
-      },
-    },
+    jobResultsRoute(`${base}/:job_id/imports`, find, (job) => job.imports),
+    jobResultsRoute(`${base}/:job_id/errors`, find, (job) => job.errors),
   ];
 }
 
