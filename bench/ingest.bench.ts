@@ -11,12 +11,17 @@ import { deleteRedisPrefix, event, fmt, recreateDatabase, startBenchApp } from '
 const DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_ingest';
 const PORT = Number(process.env.BENCH_INGEST_PORT ?? 3950);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_INGEST_ONLY=track (or batch, steady, raw; comma-separated) runs only those scenarios, for iterating on one. */
+const ONLY = new Set((process.env.BENCH_INGEST_ONLY ?? 'batch,track,steady,raw').split(',').map((s) => s.trim()));
+const EMPTY_RESULT = { requests: { average: 0 }, latency: { p50: 0, p99: 0 }, non2xx: 0 } as autocannon.Result;
 
 interface Row {
   name: string;
   eventsPerSec: number;
   p50: number;
   p99: number;
+  /** ingest-api CPU time (user + system) per acknowledged event. */
+  cpuMicrosPerEvent: number;
   baseline?: number;
 }
 
@@ -66,8 +71,19 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
   let n = 0;
   const runId = randomUUID().slice(0, 8);
 
+  /** Runs one autocannon scenario (unless BENCH_INGEST_ONLY leaves it out) and the ingest CPU it cost. */
+  const scenario = async (key: string, opts: autocannon.Options) => {
+    if (!ONLY.has(key)) return { result: EMPTY_RESULT, cpuSeconds: 0 };
+    const cpuBefore = app.cpuSeconds();
+    const result = await run(opts);
+    return { result, cpuSeconds: app.cpuSeconds() - cpuBefore };
+  };
+  const single = (): autocannon.Request[] => [
+    { setupRequest: (req) => ({ ...req, body: JSON.stringify(event(n++, runId)) }) },
+  ];
+
   // 1. /v1/batch, 100 events per request.
-  const batch = await run({
+  const batch = await scenario('batch', {
     url: `http://127.0.0.1:${PORT}/v1/batch`,
     method: 'POST',
     headers,
@@ -84,55 +100,49 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
     ],
   });
   // 2. single /v1/track calls, as fast as they go.
-  const single = await run({
+  const track = await scenario('track', {
     url: `http://127.0.0.1:${PORT}/v1/track`,
     method: 'POST',
     headers,
     connections: 32,
     duration: DURATION,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(event(n++, runId)) }) }],
+    requests: single(),
   });
   // 3. single calls at a steady 1,000/s: the latency a normal load sees.
-  const steady = await run({
+  const steady = await scenario('steady', {
     url: `http://127.0.0.1:${PORT}/v1/track`,
     method: 'POST',
     headers,
     connections: 32,
     overallRate: 1000,
     duration: DURATION,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(event(n++, runId)) }) }],
+    requests: single(),
   });
   const peakRssMb = app.peakRssMb();
   await app.stop();
   await deleteRedisPrefix(prefix);
 
-  const non2xx = batch.non2xx + single.non2xx + steady.non2xx;
+  const non2xx = batch.result.non2xx + track.result.non2xx + steady.result.non2xx;
   if (non2xx > 0) process.stderr.write(`warning: ${non2xx} non-2xx responses during the run\n`);
 
   // Baseline: the same rows, multi-row INSERTs (100 per statement) straight into the event log, 16 at a time.
-  const baseline = await rawInsertCeiling(pool, sourceId, runId);
+  const baseline = ONLY.has('raw') ? await rawInsertCeiling(pool, sourceId, runId) : 0;
   await pool.end();
 
-  rows.push({
-    name: '/v1/batch (100 events/request)',
-    eventsPerSec: batch.requests.average * 100,
-    p50: batch.latency.p50,
-    p99: batch.latency.p99,
-    baseline,
-  });
-  rows.push({
-    name: '/v1/track (max)',
-    eventsPerSec: single.requests.average,
-    p50: single.latency.p50,
-    p99: single.latency.p99,
-    baseline,
-  });
-  rows.push({
-    name: '/v1/track at 1,000/s',
-    eventsPerSec: steady.requests.average,
-    p50: steady.latency.p50,
-    p99: steady.latency.p99,
-  });
+  const row = (name: string, m: typeof batch, eventsPerRequest: number, withBaseline: boolean): Row => {
+    const events = m.result.requests.total * eventsPerRequest;
+    return {
+      name,
+      eventsPerSec: m.result.requests.average * eventsPerRequest,
+      p50: m.result.latency.p50,
+      p99: m.result.latency.p99,
+      cpuMicrosPerEvent: events > 0 ? (m.cpuSeconds * 1e6) / events : 0,
+      baseline: withBaseline ? baseline : undefined,
+    };
+  };
+  if (ONLY.has('batch')) rows.push(row('/v1/batch (100 events/request)', batch, 100, true));
+  if (ONLY.has('track')) rows.push(row('/v1/track (max)', track, 1, true));
+  if (ONLY.has('steady')) rows.push(row('/v1/track at 1,000/s', steady, 1, false));
   return { rows, peakRssMb };
 }
 
@@ -168,11 +178,11 @@ if (require.main === module) {
   benchIngest()
     .then(({ rows, peakRssMb }) => {
       console.log('\ningest benchmark (this machine: Postgres, Redis, load generator and app together)\n');
-      console.log('| scenario | events/s | p50 ms | p99 ms | raw INSERT ceiling | ratio |');
-      console.log('|---|---:|---:|---:|---:|---:|');
+      console.log('| scenario | events/s | p50 ms | p99 ms | ingest CPU µs/event | raw INSERT ceiling | ratio |');
+      console.log('|---|---:|---:|---:|---:|---:|---:|');
       for (const r of rows) {
         console.log(
-          `| ${r.name} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.baseline ? fmt(r.baseline) : '—'} | ${
+          `| ${r.name} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.cpuMicrosPerEvent)} | ${r.baseline ? fmt(r.baseline) : '—'} | ${
             r.baseline ? fmt(r.eventsPerSec / r.baseline, 2) : '—'
           } |`,
         );

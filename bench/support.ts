@@ -14,6 +14,8 @@ export interface BenchApp {
   child: ChildProcess;
   port: number;
   peakRssMb(): number;
+  /** CPU seconds (user + system) the app has used so far, from /proc: its cost per event, whatever else runs. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startBenchApp(app: string, env: Record<string, string>, po
     child,
     port,
     peakRssMb: () => Math.round(peak),
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       clearInterval(sampler);
       if (child.exitCode !== null) return;
@@ -63,6 +66,20 @@ export async function startBenchApp(app: string, env: Record<string, string>, po
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat, in clock ticks); 0 once it is gone. */
+export function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
 }
 
 export async function recreateDatabase(url: string): Promise<void> {

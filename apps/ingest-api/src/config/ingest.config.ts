@@ -10,6 +10,8 @@ export interface IngestConfig extends CommonConfig {
   groupCommitMaxEvents: number;
   /** Group-commit transactions in flight at once; fewer means larger groups and fewer fsyncs. */
   groupCommitConcurrency: number;
+  /** Deliveries committed within this window are enqueued together: one BullMQ addBulk instead of many. */
+  enqueueLingerMs: number;
   outboxRelayIntervalMs: number;
   /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
   outboxRelayGraceMs: number;
@@ -32,6 +34,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     dedupWindowDays: r.int('DEDUP_WINDOW_DAYS', 30, { min: 1, max: 3650 }),
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
+    enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),

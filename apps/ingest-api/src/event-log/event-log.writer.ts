@@ -30,6 +30,44 @@ export interface WriteResult {
   deliveries: CreatedDelivery[];
 }
 
+/**
+ * A named (prepared) statement: Postgres parses and plans it once per connection instead of on
+ * every commit, which at small group sizes costs more than the inserts themselves.
+ */
+const GROUP_COMMIT_SQL = `WITH input AS (
+     SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
+            x.a AS anonymous_id, x.ts, x.r AS received_at, x.p AS payload, x.w AS raw, x.o AS ord
+       FROM json_to_recordset($1::json)
+         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json, o int)
+   ),
+   firsts AS (
+     SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
+   ),
+   dedup AS (
+     INSERT INTO event_dedup (source_id, message_id, event_id, received_at)
+     SELECT source_id, message_id, nextval('events_id_seq'), received_at FROM firsts ORDER BY ord
+     ON CONFLICT DO NOTHING
+     RETURNING source_id, message_id, event_id
+   ),
+   ins AS (
+     INSERT INTO events (id, received_at, source_id, message_id, type, event_name, user_id, anonymous_id, "timestamp", payload, raw)
+     SELECT d.event_id, f.received_at, f.source_id, f.message_id, f.type, f.event_name, f.user_id, f.anonymous_id, f.ts, f.payload, f.raw
+     FROM firsts f JOIN dedup d ON d.source_id = f.source_id AND d.message_id = f.message_id
+     RETURNING id, source_id, message_id, received_at
+   ),
+   deliv AS (
+     INSERT INTO deliveries (event_id, event_received_at, destination_id)
+     SELECT ins.id, ins.received_at, ds.destination_id
+     FROM ins
+     JOIN destination_sources ds ON ds.source_id = ins.source_id
+     JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
+     RETURNING id, event_id, destination_id
+   )
+   SELECT 'e' AS k, f.source_id::text, f.message_id, d.event_id::text AS id, NULL AS dest, f.ord
+     FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
+   UNION ALL
+   SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`;
+
 interface Pending {
   rows: EventRow[];
   resolve: (r: WriteResult[]) => void;
@@ -139,42 +177,7 @@ export class EventLogWriter implements OnModuleDestroy {
       id: string;
       dest: string | null;
       ord: number;
-    }>(
-      `WITH input AS (
-         SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
-                x.a AS anonymous_id, x.ts, x.r AS received_at, x.p AS payload, x.w AS raw, x.o AS ord
-           FROM json_to_recordset($1::json)
-             AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json, o int)
-       ),
-       firsts AS (
-         SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
-       ),
-       dedup AS (
-         INSERT INTO event_dedup (source_id, message_id, event_id, received_at)
-         SELECT source_id, message_id, nextval('events_id_seq'), received_at FROM firsts ORDER BY ord
-         ON CONFLICT DO NOTHING
-         RETURNING source_id, message_id, event_id
-       ),
-       ins AS (
-         INSERT INTO events (id, received_at, source_id, message_id, type, event_name, user_id, anonymous_id, "timestamp", payload, raw)
-         SELECT d.event_id, f.received_at, f.source_id, f.message_id, f.type, f.event_name, f.user_id, f.anonymous_id, f.ts, f.payload, f.raw
-         FROM firsts f JOIN dedup d ON d.source_id = f.source_id AND d.message_id = f.message_id
-         RETURNING id, source_id, message_id, received_at
-       ),
-       deliv AS (
-         INSERT INTO deliveries (event_id, event_received_at, destination_id)
-         SELECT ins.id, ins.received_at, ds.destination_id
-         FROM ins
-         JOIN destination_sources ds ON ds.source_id = ins.source_id
-         JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
-         RETURNING id, event_id, destination_id
-       )
-       SELECT 'e' AS k, f.source_id::text, f.message_id, d.event_id::text AS id, NULL AS dest, f.ord
-         FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
-       UNION ALL
-       SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`,
-      [input],
-    );
+    }>({ name: 'event-log-group-commit', text: GROUP_COMMIT_SQL, values: [input] });
     const byKey = new Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>();
     const byEvent = new Map<string, CreatedDelivery[]>();
     for (const row of result.rows) {

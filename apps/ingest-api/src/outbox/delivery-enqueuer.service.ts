@@ -1,6 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DEFAULT_JOB_OPTIONS, DeliveryJobData, deliveryJobId } from '@fsd/platform';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { QueueRegistry } from '../queue/queue-registry.service';
+
+/** A buffer this full is enqueued at once rather than at the end of the linger window. */
+const FLUSH_AT_REFS = 1000;
 
 export interface DeliveryRef {
   deliveryId: string;
@@ -16,31 +20,49 @@ export interface DeliveryRef {
  * committed as 'pending' and the outbox relay enqueues whatever is missing.
  */
 @Injectable()
-export class DeliveryEnqueuer {
+export class DeliveryEnqueuer implements OnModuleDestroy {
   private readonly logger = new Logger(DeliveryEnqueuer.name);
   private buffer: DeliveryRef[] = [];
+  private timer?: NodeJS.Timeout;
   private scheduled = false;
 
-  constructor(private readonly queues: QueueRegistry) {}
+  constructor(
+    private readonly queues: QueueRegistry,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+  ) {}
 
   /**
-   * Never throws, never blocks the caller on a Redis outage. Refs from concurrent requests are
-   * coalesced into one addBulk per destination per tick: far fewer Redis round trips under load.
+   * Never throws, never blocks the caller on a Redis outage. Refs committed within the linger
+   * window are coalesced into one addBulk per destination: each addBulk has a fixed cost (a Redis
+   * pipeline, a socket write) that would otherwise be paid per group commit.
    */
   enqueueInBackground(refs: DeliveryRef[]): void {
     if (refs.length === 0) return;
     if (!this.queues.redisReady) return; // the relay will pick them up once Redis is back
     for (const r of refs) this.buffer.push(r);
+    if (this.buffer.length >= FLUSH_AT_REFS) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      const batch = this.buffer;
-      this.buffer = [];
-      this.scheduled = false;
-      void this.enqueue(batch).catch((e: Error) =>
-        this.logger.warn(`enqueue deferred to the outbox relay: ${e.message}`),
-      );
-    });
+    if (this.config.enqueueLingerMs > 0) this.timer = setTimeout(() => this.flush(), this.config.enqueueLingerMs);
+    else setImmediate(() => this.flush());
+  }
+
+  /** Whatever is buffered at shutdown is enqueued now (the relay would find it anyway, only later). */
+  async onModuleDestroy(): Promise<void> {
+    if (this.buffer.length > 0) await this.drain().catch(() => undefined);
+  }
+
+  private flush(): void {
+    void this.drain().catch((e: Error) => this.logger.warn(`enqueue deferred to the outbox relay: ${e.message}`));
+  }
+
+  private drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scheduled = false;
+    const batch = this.buffer;
+    this.buffer = [];
+    return this.enqueue(batch);
   }
 
   async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {

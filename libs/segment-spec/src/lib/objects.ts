@@ -18,7 +18,13 @@ export function getOwn(obj: Record<string, unknown>, key: string): unknown {
  * prototype instead (prototype pollution), so every write of a key that came from input goes through here.
  */
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  // `__proto__` is the only accessor on Object.prototype; every other key assigns as an own data
+  // property, and plain assignment is several times cheaper than defineProperty on this hot path.
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
 }
 
 /** Absent, `null` and `""` all count as missing (`segment-ingest.md` §4). */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isUtf8 } from 'buffer';
 import { gunzipSync } from 'zlib';
 import { AppError, badRequest } from '../errors/app-error';
 
@@ -30,20 +31,56 @@ export const MAX_JSON_DEPTH = 64;
 /**
  * Rejects what JSON.parse accepts but nothing downstream should: nesting deeper than MAX_JSON_DEPTH,
  * and numbers that overflowed to Infinity (they would silently become null). Iterative: no stack
- * overflow on hostile input.
+ * overflow on hostile input. The walk keeps no paths (it runs on every request); only a body that
+ * fails is walked again to say where.
  */
 export function assertSaneJson(value: unknown): void {
+  if (isSane(value)) return;
+  const { path, reason } = findInsanity(value);
+  if (reason === 'depth') {
+    throw badRequest('invalid_json', `The body is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`);
+  }
+  throw badRequest('invalid_json', `The number at ${path} is out of range`);
+}
+
+function isSane(root: unknown): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        values.push(v[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        values.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+function findInsanity(value: unknown): { path: string; reason: 'depth' | 'number' } {
   const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '$' }];
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw badRequest('invalid_json', `The number at ${path} is out of range`);
+      if (!Number.isFinite(v)) return { path, reason: 'number' };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) {
-      throw badRequest('invalid_json', `The body is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`);
-    }
+    if (depth >= MAX_JSON_DEPTH) return { path, reason: 'depth' };
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}[${i}]` });
     } else {
@@ -52,6 +89,7 @@ export function assertSaneJson(value: unknown): void {
       }
     }
   }
+  return { path: '$', reason: 'number' };
 }
 
 export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
@@ -81,14 +119,11 @@ export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
     throw badRequest('payload_too_large', `The body is ${body.length} bytes; the limit for ${what} is ${bytes} bytes`);
   }
   if (body.length === 0) throw badRequest('invalid_json', 'The body is empty; send one JSON object');
-  // Decoding with fatal: invalid UTF-8 is a client error, not silently replaced characters.
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw badRequest('invalid_json', 'The body is not valid UTF-8');
-  }
-  const parsed = parseJson(text);
+  // Invalid UTF-8 is a client error, not silently replaced characters.
+  if (!isUtf8(body)) throw badRequest('invalid_json', 'The body is not valid UTF-8');
+  // A leading byte-order mark is allowed and skipped, as a TextDecoder would.
+  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  const parsed = parseJson(body.toString('utf8', bom));
   assertSaneJson(parsed);
   return parsed;
 }
