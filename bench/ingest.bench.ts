@@ -104,7 +104,7 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
     url: `http://127.0.0.1:${PORT}/v1/track`,
     method: 'POST',
     headers,
-    connections: 32,
+    connections: Number(process.env.BENCH_TRACK_CONNECTIONS ?? 32),
     duration: DURATION,
     requests: single(),
   });

@@ -21,7 +21,7 @@ import { QueueRegistry } from './queue/queue-registry.service';
 import { RedriveModule } from './redrive/redrive.module';
 import { ReplayModule } from './replay/replay.module';
 import { SourceRateLimiter } from './tracking/source-rate-limiter';
-import { TrackingController } from './tracking/tracking.controller';
+import { TrackingRoutes } from './tracking/tracking.routes';
 import { TrackingService } from './tracking/tracking.service';
 import { WriteKeyService } from './tracking/write-key.service';
 
@@ -39,7 +39,7 @@ export class AppModule {
         RedriveModule,
         OpsModule,
       ],
-      controllers: [TrackingController, HealthController],
+      controllers: [HealthController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
@@ -51,6 +51,7 @@ export class AppModule {
         LogMaintenance,
         WriteKeyService,
         TrackingService,
+        TrackingRoutes,
         SourceRateLimiter,
         DevSeedService,
         IngestMetrics,

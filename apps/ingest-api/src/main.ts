@@ -11,6 +11,7 @@ import { loadIngestConfig } from './config/ingest.config';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { IngestMetrics } from './metrics/ingest-metrics.service';
 import { setupOpenApi } from './openapi/openapi';
+import { TrackingRoutes } from './tracking/tracking.routes';
 
 async function bootstrap(): Promise<void> {
   const config = loadIngestConfig();
@@ -41,6 +42,7 @@ async function bootstrap(): Promise<void> {
   });
   app.enableShutdownHooks();
   app.get(IngestMetrics).instrument(adapter.getInstance());
+  app.get(TrackingRoutes).register(adapter.getInstance());
   await app.get(QueueDashboard).mount(app);
   setupOpenApi(app);
   await app.listen(config.port, config.host);

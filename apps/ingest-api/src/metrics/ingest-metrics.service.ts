@@ -34,6 +34,36 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * An event counter by source and call type, kept in plain numbers on the hot path (one Map lookup
+ * per call) and copied into its prom-client Counter only when scraped.
+ */
+class EventTally {
+  private readonly counts = new Map<string, { source: string; type: string; n: number }>();
+
+  constructor(name: string, help: string, registry: Registry) {
+    const counter: Counter<'source' | 'type'> = new Counter({
+      name,
+      help,
+      labelNames: ['source', 'type'],
+      registers: [registry],
+      collect: () => {
+        counter.reset();
+        for (const c of this.counts.values()) counter.inc({ source: c.source, type: c.type }, c.n);
+      },
+    });
+  }
+
+  add(source: string, type: unknown, n: number): void {
+    if (!(n > 0)) return;
+    const label = typeLabel(type);
+    const key = `${source}\u0000${label}`;
+    const count = this.counts.get(key);
+    if (count) count.n += n;
+    else this.counts.set(key, { source, type: label, n });
+  }
+}
+
+/**
  * Prometheus metrics of ingest-api, served unauthenticated at GET /metrics (like /health: scrape it
  * from the internal network; put it behind the proxy's access rules if the port is public). Counts
  * carry source ids and call types only, never write keys or payloads.
@@ -100,19 +130,19 @@ export class IngestMetrics {
   }
 
   received(sourceId: string, type: unknown, n = 1): void {
-    if (n > 0) this.events.received.inc({ source: sourceId, type: typeLabel(type) }, n);
+    this.events.received.add(sourceId, type, n);
   }
 
   accepted(sourceId: string, type: unknown, n = 1): void {
-    if (n > 0) this.events.accepted.inc({ source: sourceId, type: typeLabel(type) }, n);
+    this.events.accepted.add(sourceId, type, n);
   }
 
   rejected(sourceId: string, type: unknown, n = 1): void {
-    if (n > 0) this.events.rejected.inc({ source: sourceId, type: typeLabel(type) }, n);
+    this.events.rejected.add(sourceId, type, n);
   }
 
   duplicate(sourceId: string, type: unknown, n = 1): void {
-    if (n > 0) this.events.duplicate.inc({ source: sourceId, type: typeLabel(type) }, n);
+    this.events.duplicate.add(sourceId, type, n);
   }
 
   /** Times every request (unmatched routes under one label). Call before the app starts listening. */
@@ -135,8 +165,8 @@ export class IngestMetrics {
     });
   }
 
-  private counter(name: string, help: string): Counter<'source' | 'type'> {
-    return new Counter({ name, help, labelNames: ['source', 'type'], registers: [this.registry] });
+  private counter(name: string, help: string): EventTally {
+    return new EventTally(name, help, this.registry);
   }
 
   private async collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {

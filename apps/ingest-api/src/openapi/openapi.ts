@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { CALL_TYPES } from '@fsd/segment-spec';
 import { describeDto } from './dto-schemas';
+import { BATCH_PATHS } from '../tracking/tracking.routes';
 import { SEGMENT_SCHEMAS, TRACKING_RESPONSES } from './segment-schemas';
 
 export const DOCS_PATH = 'docs';
@@ -35,34 +36,42 @@ function operations(item: PathItem): Operation[] {
   return METHODS.filter((m) => item[m]).map((m) => item[m]);
 }
 
-/** Tags and security by area, and the tracking API written out per call type as Segment documents it. */
-function refine(doc: OpenAPIObject): OpenAPIObject {
+/**
+ * The tracking API, written out per call type as Segment documents it. Its routes are registered on
+ * Fastify directly (TrackingRoutes), so Nest's scan does not see them.
+ */
+function trackingPaths(): Record<string, PathItem> {
   const paths: Record<string, PathItem> = {};
-  for (const [path, item] of Object.entries(doc.paths as Record<string, PathItem>)) {
-    if (path === '/v1/{type}') {
-      for (const type of CALL_TYPES) {
-        const op = structuredClone(item.post);
-        op.parameters = ((op.parameters as { name: string }[] | undefined) ?? []).filter((p) => p.name !== 'type');
-        op.operationId = `tracking_${type}`;
-        op.summary = `Segment ${type} call`;
-        op.requestBody = {
+  for (const type of CALL_TYPES) {
+    paths[`/v1/${type}`] = {
+      post: {
+        operationId: `tracking_${type}`,
+        summary: `Segment ${type} call`,
+        requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: `#/components/schemas/Segment${cap(type)}` } } },
-        };
-        paths[`/v1/${type}`] = { post: op };
-      }
-      continue;
-    }
-    paths[path] = item;
-    if (path === '/v1/batch' || path === '/v1/import') {
-      const op = item.post;
-      op.summary = path === '/v1/batch' ? 'Segment batch (up to 2500 messages, 500 KB)' : 'Alias of /v1/batch';
-      op.requestBody = {
-        required: true,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/SegmentBatch' } } },
-      };
-    }
+        },
+      },
+    };
   }
+  for (const path of BATCH_PATHS) {
+    paths[path] = {
+      post: {
+        operationId: path === '/v1/batch' ? 'tracking_batch' : 'tracking_import',
+        summary: path === '/v1/batch' ? 'Segment batch (up to 2500 messages, 500 KB)' : 'Alias of /v1/batch',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SegmentBatch' } } },
+        },
+      },
+    };
+  }
+  return paths;
+}
+
+/** Tags and security by area, and the tracking API. */
+function refine(doc: OpenAPIObject): OpenAPIObject {
+  const paths: Record<string, PathItem> = { ...trackingPaths(), ...(doc.paths as Record<string, PathItem>) };
   for (const [path, item] of Object.entries(paths)) {
     for (const op of operations(item)) {
       if (path.startsWith('/v1/')) {

@@ -9,7 +9,6 @@ import {
   SegmentMessage,
   isCallType,
   isPlainObject,
-  messageByteLength,
   normaliseMessage,
   validateMessage,
 } from '@fsd/segment-spec';
@@ -97,12 +96,6 @@ export class TrackingService {
         return reject({
           code: 'invalid_message',
           message: `"type" must be one of identify, track, page, screen, group, alias (got ${JSON.stringify(item.type) ?? 'nothing'})`,
-        });
-      }
-      if (messageByteLength(item) > LIMITS.maxMessageBytes) {
-        return reject({
-          code: 'payload_too_large',
-          message: `the message is larger than ${LIMITS.maxMessageBytes} bytes`,
         });
       }
       const issue = validateMessage(item, item.type);

@@ -1,16 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { toErrorResponse } from './error-response';
+import { sendError } from './send-error';
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const res = toErrorResponse(exception, (id, e) =>
-      this.logger.error(`Unhandled error ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-    );
-    void reply.status(res.status).headers(res.headers).send(res.body);
+    void sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
 }

@@ -1,4 +1,5 @@
-import { MAX_JSON_DEPTH, assertSaneJson } from './json-body-parser';
+import type { FastifyRequest } from 'fastify';
+import { MAX_JSON_DEPTH, assertSaneJson, decodeBody } from './json-body-parser';
 
 describe('assertSaneJson', () => {
   it('accepts ordinary events', () => {
@@ -13,7 +14,26 @@ describe('assertSaneJson', () => {
     expect(() => assertSaneJson(ok)).not.toThrow();
   });
 
+  it('names where the nesting goes too deep', () => {
+    const deep = JSON.parse('{"a":' + '['.repeat(70) + ']'.repeat(70) + '}');
+    expect(() => assertSaneJson(deep)).toThrow(`(at $.a${'[0]'.repeat(MAX_JSON_DEPTH - 1)})`);
+  });
+
   it('rejects numbers that overflowed to Infinity, naming where', () => {
     expect(() => assertSaneJson(JSON.parse('{"properties":{"n":1e400}}'))).toThrow('$.properties.n is out of range');
+  });
+});
+
+describe('decodeBody', () => {
+  const request = { url: '/v1/track', headers: {} } as FastifyRequest;
+
+  it('skips a leading byte-order mark', () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"userId":"é"}')]);
+    expect(decodeBody(request, body)).toEqual({ userId: 'é' });
+  });
+
+  it('refuses invalid UTF-8 instead of replacing characters', () => {
+    const body = Buffer.concat([Buffer.from('{"userId":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    expect(() => decodeBody(request, body)).toThrow('The body is not valid UTF-8');
   });
 });
