@@ -153,4 +153,14 @@ describe('operations UI (/admin/ui)', () => {
       await context.close();
     }
   });
+  // Last: it locks this address out of the login form for a minute.
+  it('refuses logins from an address with 429 after five wrong tokens, even with the right one', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await postJson(`${ingest}/admin/ui/login`, { token: `wrong-token-${i}-wrong-token` })).status).toBe(401);
+    }
+    const locked = await postJson(`${ingest}/admin/ui/login`, { token: env.ADMIN_TOKEN });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.body).toMatchObject({ success: false, code: 'rate_limited' });
+  });
 });

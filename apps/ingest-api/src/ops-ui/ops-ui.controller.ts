@@ -5,6 +5,7 @@ import { randomBytes } from 'crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, notFound } from '../common/errors/app-error';
 import { OpsContext } from './ops-context.service';
+import { LoginThrottle } from './login-throttle';
 import { contentSecurityPolicy, loginPage, opsPage } from './ops-page';
 import { eventTimeline, overview, searchEvents } from './ops-queries';
 import { OpsUiGuard } from './ops-ui.guard';
@@ -43,6 +44,7 @@ export class OpsUiController {
   constructor(
     private readonly ctx: OpsContext,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   @Get()
@@ -58,10 +60,13 @@ export class OpsUiController {
   @Post('login')
   @HttpCode(204)
   login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+    this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || !tokenMatches(this.ctx.config, token)) {
+      this.loginThrottle.failed(req.ip);
       throw new AppError(401, 'unauthorized', 'Wrong admin token');
     }
+    this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
     void reply.header('Set-Cookie', sessionCookie(createSession(this.ctx.config), secure));
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsController } from '../metrics/metrics.controller';
 import { OpsContext } from './ops-context.service';
+import { LoginThrottle } from './login-throttle';
 import { OpsUiController } from './ops-ui.controller';
 import { OpsUiGuard } from './ops-ui.guard';
 
@@ -10,6 +11,6 @@ import { OpsUiGuard } from './ops-ui.guard';
  */
 @Module({
   controllers: [OpsUiController, MetricsController],
-  providers: [OpsContext, OpsUiGuard],
+  providers: [OpsContext, OpsUiGuard, LoginThrottle],
 })
 export class OpsModule {}
