@@ -6,15 +6,24 @@
  * BENCH_PROFILE=1 profiles the apps (CPU, through the inspector) and prints their top self-time functions.
  */
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { randomUUID } from 'crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';
 import { Pool as PgPool } from 'pg';
 import { Pool as HttpPool } from 'undici';
-import { SecretBox, deliveryQueueName, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
+import { deliveryQueueName, prepareDatabase } from '@fsd/platform';
 import { benchIngest } from './ingest.bench';
-import { BenchApp, ROOT, event, fmt, recreateDatabase, startBenchApp } from './support';
+import {
+  BENCH_SECRETS_KEY,
+  BenchApp,
+  ROOT,
+  deleteRedisPrefix,
+  event,
+  fmt,
+  recreateDatabase,
+  seedBenchSource,
+  startBenchApp,
+} from './support';
 import { summariseProfiles } from './profile';
 
 const DB = process.env.BENCH_FULL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_full';
@@ -28,7 +37,6 @@ const REPLAY_TIMEOUT_S = Number(process.env.BENCH_REPLAY_TIMEOUT_S ?? 240);
 const STEADY_RATE = 1000;
 const STEADY_SECONDS = 10;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-const SECRETS_KEY = 'bench-secrets-key-0123456789';
 const PROFILE_DIR = path.join(ROOT, 'tmp', 'bench-profiles');
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PREFIX = `benchfull_${Date.now()}`;
@@ -59,18 +67,6 @@ async function start(app: string, port: number): Promise<BenchApp> {
   return running;
 }
 
-/** Removes the run's queues from the shared Redis. */
-async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
@@ -92,7 +88,7 @@ function appEnv(app: string): Record<string, string> {
     REDIS_URL,
     QUEUE_PREFIX: PREFIX,
     ADMIN_TOKEN,
-    SECRETS_KEY,
+    SECRETS_KEY: BENCH_SECRETS_KEY,
     SEED_DEV_DATA: 'false',
     LOG_LEVEL: 'warn',
     INGEST_PORT: String(INGEST_PORT),
@@ -144,27 +140,6 @@ async function fakeBaseline(seconds: number): Promise<number> {
   await Promise.all(Array.from({ length: 20 }, loop));
   await pool.close();
   return done / seconds;
-}
-
-async function seed(pg: PgPool): Promise<{ sourceId: string; destinationId: string; auth: string }> {
-  const writeKey = generateWriteKey();
-  const sourceId = (
-    await pg.query<{ id: string }>(
-      `INSERT INTO sources (name, write_key_hash, write_key_hint) VALUES ('bench', $1, 'bench') RETURNING id`,
-      [hashWriteKey(writeKey)],
-    )
-  ).rows[0].id;
-  const destinationId = (
-    await pg.query<{ id: string }>(
-      `INSERT INTO destinations (name, api_key_encrypted, presets) VALUES ('bench', $1, $2) RETURNING id`,
-      [new SecretBox(SECRETS_KEY).encrypt('test-api-key'), JSON.stringify({ trackEvent: true, identifyUser: false })],
-    )
-  ).rows[0].id;
-  await pg.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
-    destinationId,
-    sourceId,
-  ]);
-  return { sourceId, destinationId, auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` };
 }
 
 async function postBatches(url: string, auth: string, total: number, runId: string): Promise<void> {
@@ -369,7 +344,7 @@ async function main(): Promise<void> {
   await recreateDatabase(DB);
   await prepareDatabase(DB);
   const pg = new PgPool({ connectionString: DB, max: 4 });
-  const seeded = await seed(pg);
+  const seeded = await seedBenchSource(pg);
   const fake = await start('fake-fullstory', FAKE_PORT);
   process.stderr.write('fake baseline...\n');
   const fakeCeiling = await fakeBaseline(5);
@@ -450,7 +425,7 @@ async function main(): Promise<void> {
   rss['fake-fullstory'] = fake.peakRssMb();
   for (const app of [worker, ingestApp, fake]) await app.stop();
   await pg.end();
-  await dropKeys(PREFIX);
+  await deleteRedisPrefix(PREFIX, REDIS_URL);
   await recreateDatabase(DB);
   for (const [name, mb] of Object.entries(rss)) {
     figures.push({

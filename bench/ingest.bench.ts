@@ -5,15 +5,28 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
-import { SecretBox, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
-import { deleteRedisPrefix, event, fmt, recreateDatabase, startBenchApp } from './support';
+import { prepareDatabase } from '@fsd/platform';
+import {
+  BENCH_SECRETS_KEY,
+  deleteRedisPrefix,
+  event,
+  fmt,
+  recreateDatabase,
+  seedBenchSource,
+  startBenchApp,
+} from './support';
 
 const DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_ingest';
 const PORT = Number(process.env.BENCH_INGEST_PORT ?? 3950);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_INGEST_ONLY=track (or batch, steady, raw; comma-separated) runs only those scenarios, for iterating on one. */
 const ONLY = new Set((process.env.BENCH_INGEST_ONLY ?? 'batch,track,steady,raw').split(',').map((s) => s.trim()));
-const EMPTY_RESULT = { requests: { average: 0 }, latency: { p50: 0, p99: 0 }, non2xx: 0 } as autocannon.Result;
+
+/** One scenario's autocannon result and the ingest CPU time it cost. */
+interface Measured {
+  result: autocannon.Result;
+  cpuSeconds: number;
+}
 
 interface Row {
   name: string;
@@ -36,20 +49,7 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
   await recreateDatabase(DB);
   await prepareDatabase(DB);
   const pool = new Pool({ connectionString: DB, max: 8 });
-  const writeKey = generateWriteKey();
-  const sourceId = (
-    await pool.query<{ id: string }>(
-      `INSERT INTO sources (name, write_key_hash, write_key_hint) VALUES ('bench', $1, 'bench') RETURNING id`,
-      [hashWriteKey(writeKey)],
-    )
-  ).rows[0].id;
-  const destId = (
-    await pool.query<{ id: string }>(
-      `INSERT INTO destinations (name, api_key_encrypted) VALUES ('bench', $1) RETURNING id`,
-      [new SecretBox('bench-secrets-key-0123456789').encrypt('test-api-key')],
-    )
-  ).rows[0].id;
-  await pool.query('INSERT INTO destination_sources VALUES ($1, $2)', [destId, sourceId]);
+  const { sourceId, auth } = await seedBenchSource(pool);
 
   const prefix = `bench_${Date.now()}`;
   const app = await startBenchApp(
@@ -59,21 +59,19 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
       INGEST_PORT: String(PORT),
       SEED_DEV_DATA: 'false',
       ADMIN_TOKEN: 'bench-admin-token-0123456789',
-      SECRETS_KEY: 'bench-secrets-key-0123456789',
+      SECRETS_KEY: BENCH_SECRETS_KEY,
       QUEUE_PREFIX: prefix,
       INGEST_DB_POOL_SIZE: '16',
     },
     PORT,
   );
-  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
   const headers = { 'content-type': 'application/json', authorization: auth };
-  const rows: Row[] = [];
   let n = 0;
   const runId = randomUUID().slice(0, 8);
 
   /** Runs one autocannon scenario (unless BENCH_INGEST_ONLY leaves it out) and the ingest CPU it cost. */
-  const scenario = async (key: string, opts: autocannon.Options) => {
-    if (!ONLY.has(key)) return { result: EMPTY_RESULT, cpuSeconds: 0 };
+  const scenario = async (key: string, opts: autocannon.Options): Promise<Measured | undefined> => {
+    if (!ONLY.has(key)) return undefined;
     const cpuBefore = app.cpuSeconds();
     const result = await run(opts);
     return { result, cpuSeconds: app.cpuSeconds() - cpuBefore };
@@ -122,14 +120,20 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
   await app.stop();
   await deleteRedisPrefix(prefix);
 
-  const non2xx = batch.result.non2xx + track.result.non2xx + steady.result.non2xx;
+  const non2xx = [batch, track, steady].reduce((sum, m) => sum + (m?.result.non2xx ?? 0), 0);
   if (non2xx > 0) process.stderr.write(`warning: ${non2xx} non-2xx responses during the run\n`);
 
   // Baseline: the same rows, multi-row INSERTs (100 per statement) straight into the event log, 16 at a time.
   const baseline = ONLY.has('raw') ? await rawInsertCeiling(pool, sourceId, runId) : 0;
   await pool.end();
 
-  const row = (name: string, m: typeof batch, eventsPerRequest: number, withBaseline: boolean): Row => {
+  const row = (
+    name: string,
+    m: Measured | undefined,
+    eventsPerRequest: number,
+    withBaseline: boolean,
+  ): Row | undefined => {
+    if (!m) return;
     const events = m.result.requests.total * eventsPerRequest;
     return {
       name,
@@ -140,9 +144,11 @@ export async function benchIngest(): Promise<{ rows: Row[]; peakRssMb: number }>
       baseline: withBaseline ? baseline : undefined,
     };
   };
-  if (ONLY.has('batch')) rows.push(row('/v1/batch (100 events/request)', batch, 100, true));
-  if (ONLY.has('track')) rows.push(row('/v1/track (max)', track, 1, true));
-  if (ONLY.has('steady')) rows.push(row('/v1/track at 1,000/s', steady, 1, false));
+  const rows = [
+    row('/v1/batch (100 events/request)', batch, 100, true),
+    row('/v1/track (max)', track, 1, true),
+    row('/v1/track at 1,000/s', steady, 1, false),
+  ].filter((r): r is Row => r !== undefined);
   return { rows, peakRssMb };
 }
 

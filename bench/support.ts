@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
+import type { Pool } from 'pg';
+import { SecretBox, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import path from 'path';
 import { Client } from 'pg';
 import { readFileSync } from 'fs';
@@ -94,6 +96,37 @@ export async function recreateDatabase(url: string): Promise<void> {
 
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** SECRETS_KEY of the apps a benchmark starts: the seeded destination's API key is encrypted under it. */
+export const BENCH_SECRETS_KEY = 'bench-secrets-key-0123456789';
+
+/**
+ * One source (with a fresh write key) feeding one destination that sends tracks only. Returns the
+ * HTTP Basic header of the write key.
+ */
+export async function seedBenchSource(pg: Pool): Promise<{ sourceId: string; destinationId: string; auth: string }> {
+  const writeKey = generateWriteKey();
+  const sourceId = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO sources (name, write_key_hash, write_key_hint) VALUES ('bench', $1, 'bench') RETURNING id`,
+      [hashWriteKey(writeKey)],
+    )
+  ).rows[0].id;
+  const destinationId = (
+    await pg.query<{ id: string }>(
+      `INSERT INTO destinations (name, api_key_encrypted, presets) VALUES ('bench', $1, $2) RETURNING id`,
+      [
+        new SecretBox(BENCH_SECRETS_KEY).encrypt('test-api-key'),
+        JSON.stringify({ trackEvent: true, identifyUser: false }),
+      ],
+    )
+  ).rows[0].id;
+  await pg.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
+    destinationId,
+    sourceId,
+  ]);
+  return { sourceId, destinationId, auth: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` };
 }
 
 export function event(i: number, runId: string): Record<string, unknown> {

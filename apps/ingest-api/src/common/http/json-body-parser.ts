@@ -31,48 +31,26 @@ export const MAX_JSON_DEPTH = 64;
 /**
  * Rejects what JSON.parse accepts but nothing downstream should: nesting deeper than MAX_JSON_DEPTH,
  * and numbers that overflowed to Infinity (they would silently become null). Iterative: no stack
- * overflow on hostile input. The walk keeps no paths (it runs on every request); only a body that
+ * overflow on hostile input. The walk builds no paths (it runs on every request); only a body that
  * fails is walked again to say where.
  */
 export function assertSaneJson(value: unknown): void {
-  if (isSane(value)) return;
-  const { path, reason } = findInsanity(value);
+  if (findInsanity(value, false) === null) return;
+  const { path, reason } = findInsanity(value, true) as Insanity;
   if (reason === 'depth') {
     throw badRequest('invalid_json', `The body is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`);
   }
   throw badRequest('invalid_json', `The number at ${path} is out of range`);
 }
 
-function isSane(root: unknown): boolean {
-  const values: unknown[] = [root];
-  const depths: number[] = [0];
-  while (values.length > 0) {
-    const v = values.pop();
-    const depth = depths.pop() as number;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return false;
-      continue;
-    }
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) return false;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        values.push(v[i]);
-        depths.push(depth + 1);
-      }
-    } else {
-      for (const k in v) {
-        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-        values.push((v as Record<string, unknown>)[k]);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return true;
+interface Insanity {
+  /** `$`-rooted, e.g. `$.properties.items[2]`; empty unless asked for. */
+  path: string;
+  reason: 'depth' | 'number';
 }
 
-function findInsanity(value: unknown): { path: string; reason: 'depth' | 'number' } {
-  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '$' }];
+function findInsanity(root: unknown, withPaths: boolean): Insanity | null {
+  const stack: { v: unknown; depth: number; path: string }[] = [{ v: root, depth: 0, path: withPaths ? '$' : '' }];
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
     if (typeof v === 'number') {
@@ -82,14 +60,16 @@ function findInsanity(value: unknown): { path: string; reason: 'depth' | 'number
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return { path, reason: 'depth' };
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}[${i}]` });
+      for (let i = 0; i < v.length; i++) {
+        stack.push({ v: v[i], depth: depth + 1, path: withPaths ? `${path}[${i}]` : '' });
+      }
     } else {
       for (const k of Object.keys(v)) {
-        stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, path: `${path}.${k}` });
+        stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, path: withPaths ? `${path}.${k}` : '' });
       }
     }
   }
-  return { path: '$', reason: 'number' };
+  return null;
 }
 
 export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
