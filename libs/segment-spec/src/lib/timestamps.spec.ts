@@ -114,6 +114,25 @@ describe('parseIsoTimestamp', () => {
     );
   });
 
+  it('reads YYYY-MM-DDThh:mm:ss.sssZ (its fast path) as the general parser reads the same text with +00:00 (property)', () => {
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+    // Any digits in every field, so invalid calendar values (month 13, 02-30, 24:00) are covered too.
+    const canonical = fc
+      .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(3))
+      .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
+    const valid = dates.map((d) => d.toISOString()).filter((v) => v.length === 24);
+    fc.assert(
+      fc.property(fc.oneof(canonical, valid), (v) => {
+        const general = parseIsoTimestamp(`${v.slice(0, 23)}+00:00`);
+        return parseIsoTimestamp(v)?.getTime() === general?.getTime();
+      }),
+      { numRuns: 2000 },
+    );
+    expect(parseIsoTimestamp('2023-02-29T00:00:00.000Z')).toBeNull();
+    expect(parseIsoTimestamp('2024-02-29T23:59:59.999Z')?.toISOString()).toBe('2024-02-29T23:59:59.999Z');
+    expect(parseIsoTimestamp('2024-01-02T03:04:05.12xZ')).toBeNull();
+  });
+
   it('never throws and returns null or a valid in-range Date for any string (property)', () => {
     fc.assert(
       fc.property(

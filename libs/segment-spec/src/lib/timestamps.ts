@@ -18,6 +18,35 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** The digit at `i` of `v`, or NaN. */
+function digit(v: string, i: number): number {
+  const d = v.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/**
+ * The fast path for `YYYY-MM-DDThh:mm:ss.sssZ`, the form `toISOString()` and the Segment libraries send:
+ * the epoch milliseconds, null when it has that form but names no valid instant, undefined when it
+ * has another form (left to the general parser).
+ */
+function canonicalUtcTime(v: string): number | null | undefined {
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[19] !== '.') return;
+  if (v[23] !== 'Z') return;
+  const year = digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3);
+  const month = digit(v, 5) * 10 + digit(v, 6);
+  const day = digit(v, 8) * 10 + digit(v, 9);
+  const hour = digit(v, 11) * 10 + digit(v, 12);
+  const minute = digit(v, 14) * 10 + digit(v, 15);
+  const second = digit(v, 17) * 10 + digit(v, 18);
+  const ms = digit(v, 20) * 100 + digit(v, 21) * 10 + digit(v, 22);
+  // A non-digit anywhere makes the sum NaN; years below 100 need the general path (Date.UTC maps
+  // 0–99 to 1900–1999).
+  if (!(year + month + day + hour + minute + second + ms >= 0) || year < 100) return;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /**
  * Parses an ISO 8601 date-time string (`segment-ingest.md` §3: any offset, up to microsecond precision — longer
  * fractions are accepted and truncated to milliseconds).
@@ -30,6 +59,10 @@ function daysInMonth(year: number, month: number): number {
  */
 export function parseIsoTimestamp(v: unknown): Date | null {
   if (typeof v !== 'string') return null;
+  if (v.length === 24) {
+    const time = canonicalUtcTime(v);
+    if (time !== undefined) return time === null ? null : new Date(time);
+  }
   const m = ISO_DATE_TIME.exec(v);
   if (m === null) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', , sign, oh = '0', om = '0'] = m;
