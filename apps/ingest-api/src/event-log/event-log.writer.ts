@@ -118,44 +118,36 @@ export class EventLogWriter implements OnModuleDestroy {
         count += next.rows.length;
       }
       this.inFlight++;
-      void this.flush(group);
+      void this.flush(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 
   private async flush(group: Pending[]): Promise<void> {
     const rows = group.flatMap((g) => g.rows);
-    let byKey: Awaited<ReturnType<EventLogWriter['insert']>>;
     try {
-      byKey = await this.insert(rows);
+      const byKey = await this.insert(rows);
+      let offset = 0;
+      for (const g of group) {
+        // Within one group the first copy of a messageId wins; later copies are duplicates.
+        const seen = new Set<string>();
+        g.resolve(
+          g.rows.map((row, i) => {
+            const key = `${row.sourceId}\u0000${row.messageId}`;
+            const hit = byKey.get(key);
+            const first = hit && hit.ordinal === offset + i && !seen.has(key);
+            seen.add(key);
+            return first ? { eventId: hit.eventId, deliveries: hit.deliveries } : { eventId: null, deliveries: [] };
+          }),
+        );
+        offset += g.rows.length;
+      }
     } catch (e) {
-      this.release();
       const err = isDatabaseUnreachableError(e) ? storageUnavailable() : e;
       for (const g of group) g.reject(err);
-      return;
     }
-    // The next group goes to Postgres before this one's callers are answered: writing their
-    // responses takes the event loop a while, and the commit can run meanwhile.
-    this.release();
-    let offset = 0;
-    for (const g of group) {
-      // Within one group the first copy of a messageId wins; later copies are duplicates.
-      const seen = new Set<string>();
-      g.resolve(
-        g.rows.map((row, i) => {
-          const key = `${row.sourceId}\u0000${row.messageId}`;
-          const hit = byKey.get(key);
-          const first = hit && hit.ordinal === offset + i && !seen.has(key);
-          seen.add(key);
-          return first ? { eventId: hit.eventId, deliveries: hit.deliveries } : { eventId: null, deliveries: [] };
-        }),
-      );
-      offset += g.rows.length;
-    }
-  }
-
-  private release(): void {
-    this.inFlight--;
-    this.pump();
   }
 
   private async insert(
