@@ -12,6 +12,8 @@ export interface IngestConfig extends CommonConfig {
   groupCommitConcurrency: number;
   /** Deliveries committed within this window are enqueued together: one BullMQ addBulk instead of many. */
   enqueueLingerMs: number;
+  /** Post-commit jobs are added to BullMQ from a worker thread, off the thread that answers requests. */
+  enqueueThread: boolean;
   outboxRelayIntervalMs: number;
   /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
   outboxRelayGraceMs: number;
@@ -35,6 +37,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
+    enqueueThread: r.bool('ENQUEUE_THREAD', true),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),

@@ -1,7 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DEFAULT_JOB_OPTIONS, DeliveryJobData, deliveryJobId } from '@fsd/platform';
+import {
+  DEFAULT_JOB_OPTIONS,
+  DeliveryJobData,
+  deliveryJobId,
+  deliveryQueueName,
+  redisConnectionOptions,
+} from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { QueueRegistry } from '../queue/queue-registry.service';
+import { EnqueueThread } from './enqueue-thread.client';
+import type { EnqueueThreadQueueJobs } from './enqueue-thread.protocol';
+
+const JOB_NAME = 'deliver';
 
 /** A buffer this full is enqueued at once rather than at the end of the linger window. */
 const FLUSH_AT_REFS = 1000;
@@ -25,11 +35,23 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   private buffer: DeliveryRef[] = [];
   private timer?: NodeJS.Timeout;
   private scheduled = false;
+  /** Where post-commit jobs are added when ENQUEUE_THREAD is on (and the compiled thread exists). */
+  private readonly thread?: EnqueueThread;
 
   constructor(
     private readonly queues: QueueRegistry,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
-  ) {}
+  ) {
+    if (config.enqueueThread) {
+      this.thread = EnqueueThread.start({
+        redisUrl: config.redisUrl,
+        redisOptions: redisConnectionOptions('ingest-api-enqueue'),
+        prefix: config.queuePrefix,
+        jobName: JOB_NAME,
+        jobOptions: { ...DEFAULT_JOB_OPTIONS },
+      });
+    }
+  }
 
   /**
    * Never throws, never blocks the caller on a Redis outage. Refs committed within the linger
@@ -50,6 +72,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   /** Whatever is buffered at shutdown is enqueued now (the relay would find it anyway, only later). */
   async onModuleDestroy(): Promise<void> {
     if (this.buffer.length > 0) await this.drain().catch(() => undefined);
+    await this.thread?.close();
   }
 
   private flush(): void {
@@ -62,26 +85,35 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
     this.scheduled = false;
     const batch = this.buffer;
     this.buffer = [];
+    if (this.thread?.alive) return this.thread.add(jobsByQueue(batch));
     return this.enqueue(batch);
   }
 
+  /** Adds the jobs on this thread and resolves once they are in Redis (the relay, replays, redrives). */
   async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {
-    const byDestination = new Map<string, DeliveryRef[]>();
-    for (const r of refs) {
-      const list = byDestination.get(r.destinationId) ?? [];
-      list.push(r);
-      byDestination.set(r.destinationId, list);
-    }
     await Promise.all(
-      [...byDestination].map(([destinationId, list]) =>
-        this.queues.forDestination(destinationId).addBulk(
-          list.map((r) => ({
-            name: 'deliver',
-            data: { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data } satisfies DeliveryJobData,
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: deliveryJobId(r.deliveryId, r.jobIdSuffix) },
+      jobsByQueue(refs, data).map(({ name, jobs }) =>
+        this.queues.byName(name).addBulk(
+          jobs.map(([jobId, jobData]) => ({
+            name: JOB_NAME,
+            data: jobData,
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId },
           })),
         ),
       ),
     );
   }
+}
+
+/** Each destination queue's jobs, as [jobId, data], in the order given. */
+function jobsByQueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): EnqueueThreadQueueJobs[] {
+  const byQueue = new Map<string, EnqueueThreadQueueJobs>();
+  for (const r of refs) {
+    const name = deliveryQueueName(r.destinationId);
+    let entry = byQueue.get(name);
+    if (!entry) byQueue.set(name, (entry = { name, jobs: [] }));
+    const jobData: DeliveryJobData = { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data };
+    entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData as unknown as Record<string, unknown>]);
+  }
+  return [...byQueue.values()];
 }

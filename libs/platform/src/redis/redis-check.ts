@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { RedisOptions } from 'ioredis';
 import { redactUrl } from '../config/env';
 
 export class RedisUnreachableError extends Error {
@@ -31,9 +31,13 @@ export async function assertRedisReachable(url: string): Promise<void> {
   }
 }
 
-/** BullMQ needs maxRetriesPerRequest: null on its connections. */
+/** The options of every BullMQ connection (BullMQ needs maxRetriesPerRequest: null); plain data, so a worker thread can get them. */
+export function redisConnectionOptions(name: string): RedisOptions {
+  return { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name };
+}
+
 export function createRedisConnection(url: string, name: string): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name });
+  const client = new Redis(url, redisConnectionOptions(name));
   client.on('error', () => undefined);
   return client;
 }
