@@ -15,10 +15,10 @@ describe('EnqueueThread', () => {
   let redis: Redis;
   const queue = (name: string) => new Queue(name, { connection: redis, prefix });
 
-  const start = (): EnqueueThread => {
+  const start = (redisUrl = REDIS_URL): EnqueueThread => {
     const thread = EnqueueThread.start(
       {
-        redisUrl: REDIS_URL,
+        redisUrl,
         redisOptions: redisConnectionOptions('enqueue-thread-spec'),
         prefix,
         jobName: 'deliver',
@@ -87,5 +87,16 @@ describe('EnqueueThread', () => {
     expect(await queue('delivery-d').getJobCountByTypes('waiting')).toBe(500);
     expect(thread.alive).toBe(false);
     await expect(thread.add([{ name: 'delivery-d', jobs: [['d999', {}]] }])).rejects.toThrow(/not running/);
+  });
+
+  it('does not hang shutdown when Redis is unreachable: what was sent is left to the outbox relay', async () => {
+    // Nothing listens on port 1: the thread's connection keeps retrying and the batch never completes.
+    const thread = start('redis://127.0.0.1:1');
+    const sent = thread.add([{ name: 'delivery-e', jobs: [['d1', { deliveryId: '1' }]] }]);
+    const began = Date.now();
+    await thread.close(300);
+    expect(Date.now() - began).toBeLessThan(3000);
+    await expect(sent).rejects.toThrow(/exited/);
+    expect(thread.alive).toBe(false);
   });
 });

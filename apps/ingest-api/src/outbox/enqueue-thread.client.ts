@@ -35,7 +35,12 @@ export class EnqueueThread {
   /** Starts the thread, or returns undefined (the caller enqueues on its own thread) when it cannot. */
   static start(data: EnqueueThreadData, file = THREAD_FILE): EnqueueThread | undefined {
     if (!existsSync(file)) return undefined;
-    return new EnqueueThread(new Worker(file, { workerData: data }));
+    try {
+      return new EnqueueThread(new Worker(file, { workerData: data }));
+    } catch (e) {
+      new Logger(EnqueueThread.name).warn(`no enqueue thread (${(e as Error).message}); enqueueing on the main thread`);
+      return undefined;
+    }
   }
 
   /** False once the thread has died or is closing: the caller then enqueues itself. */
@@ -52,14 +57,19 @@ export class EnqueueThread {
     });
   }
 
-  /** Waits for the batches already sent, then closes the thread's queues and Redis connection. */
-  close(): Promise<void> {
+  /**
+   * Waits for the batches already sent (at most `waitMs`: with Redis gone they would never finish, and
+   * their deliveries are committed, so the relay enqueues them later), then closes the thread's queues
+   * and Redis connection (at most `waitMs` again) and ends the thread.
+   */
+  close(waitMs = 5000): Promise<void> {
     this.closing ??= (async () => {
-      await new Promise<void>((resolve) => (this.pending.size === 0 ? resolve() : this.idle.push(resolve)));
+      const settled = new Promise<void>((resolve) => (this.pending.size === 0 ? resolve() : this.idle.push(resolve)));
+      await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
       if (this.dead) return;
       const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
       this.worker.postMessage({ kind: 'close' } satisfies EnqueueThreadRequest);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
       await this.worker.terminate();
     })();
     return this.closing;
