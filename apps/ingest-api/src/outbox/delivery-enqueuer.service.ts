@@ -9,7 +9,7 @@ import {
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { QueueRegistry } from '../queue/queue-registry.service';
 import { EnqueueThread } from './enqueue-thread.client';
-import type { EnqueueThreadQueueJobs } from './enqueue-thread.protocol';
+import { EnqueueThreadQueueJobs, bulkJobs } from './enqueue-thread.protocol';
 
 const JOB_NAME = 'deliver';
 
@@ -48,7 +48,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
         redisOptions: redisConnectionOptions('ingest-api-enqueue'),
         prefix: config.queuePrefix,
         jobName: JOB_NAME,
-        jobOptions: { ...DEFAULT_JOB_OPTIONS },
+        jobOptions: DEFAULT_JOB_OPTIONS,
       });
     }
   }
@@ -93,13 +93,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {
     await Promise.all(
       jobsByQueue(refs, data).map(({ name, jobs }) =>
-        this.queues.byName(name).addBulk(
-          jobs.map(([jobId, jobData]) => ({
-            name: JOB_NAME,
-            data: jobData,
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId },
-          })),
-        ),
+        this.queues.byName(name).addBulk(bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS)),
       ),
     );
   }
@@ -113,7 +107,7 @@ function jobsByQueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): 
     let entry = byQueue.get(name);
     if (!entry) byQueue.set(name, (entry = { name, jobs: [] }));
     const jobData: DeliveryJobData = { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data };
-    entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData as unknown as Record<string, unknown>]);
+    entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData]);
   }
   return [...byQueue.values()];
 }

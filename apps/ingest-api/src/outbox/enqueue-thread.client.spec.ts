@@ -22,7 +22,7 @@ describe('EnqueueThread', () => {
         redisOptions: redisConnectionOptions('enqueue-thread-spec'),
         prefix,
         jobName: 'deliver',
-        jobOptions: { ...DEFAULT_JOB_OPTIONS },
+        jobOptions: DEFAULT_JOB_OPTIONS,
       },
       THREAD_FILE,
     );

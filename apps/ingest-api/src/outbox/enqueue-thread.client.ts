@@ -76,10 +76,6 @@ export class EnqueueThread {
   }
 
   private onReply(reply: EnqueueThreadReply): void {
-    if (reply.kind === 'closed') {
-      void this.worker.terminate();
-      return;
-    }
     const p = this.pending.get(reply.seq);
     if (!p) return;
     this.pending.delete(reply.seq);

@@ -6,15 +6,29 @@ export interface EnqueueThreadData {
   redisOptions: RedisOptions;
   prefix: string;
   jobName: string;
-  jobOptions: Record<string, unknown>;
+  jobOptions: object;
 }
 
 /** One queue's jobs, each as [jobId, data]. */
 export interface EnqueueThreadQueueJobs {
   name: string;
-  jobs: [string, Record<string, unknown>][];
+  jobs: [string, object][];
+}
+
+/** The addBulk entries of [jobId, data] pairs: the one job shape, whichever thread adds them. */
+export function bulkJobs(
+  jobs: [string, object][],
+  jobName: string,
+  jobOptions: object,
+): { name: string; data: object; opts: object }[] {
+  return jobs.map(([jobId, data]) => ({ name: jobName, data, opts: { ...jobOptions, jobId } }));
 }
 
 export type EnqueueThreadRequest = { kind: 'add'; seq: number; queues: EnqueueThreadQueueJobs[] } | { kind: 'close' };
 
-export type EnqueueThreadReply = { kind: 'added'; seq: number; error?: string } | { kind: 'closed' };
+/** Answers an 'add'; after 'close' the thread closes its queues and connection, then its port, and ends. */
+export interface EnqueueThreadReply {
+  kind: 'added';
+  seq: number;
+  error?: string;
+}

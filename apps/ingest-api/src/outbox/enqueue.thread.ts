@@ -3,14 +3,14 @@
  * per-job client work (building and encoding each add-job script call) and the socket writes that wake
  * Redis otherwise take a fifth of the event loop that answers tracking calls.
  *
- * It imports only bullmq and ioredis (no workspace aliases: a worker thread does not inherit the main
+ * It imports only bullmq, ioredis and its protocol file (no workspace aliases: a worker thread does not inherit the main
  * thread's module resolution). The main thread sends fully built jobs and gets an acknowledgement per
  * batch; a failure is reported back and loses nothing, since the outbox relay enqueues whatever is missing.
  */
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { parentPort, workerData } from 'worker_threads';
-import type { EnqueueThreadData, EnqueueThreadReply, EnqueueThreadRequest } from './enqueue-thread.protocol';
+import { EnqueueThreadData, EnqueueThreadReply, EnqueueThreadRequest, bulkJobs } from './enqueue-thread.protocol';
 
 const settings = workerData as EnqueueThreadData;
 const port = parentPort;
@@ -34,9 +34,7 @@ async function add(request: Extract<EnqueueThreadRequest, { kind: 'add' }>): Pro
   try {
     await Promise.all(
       request.queues.map(({ name, jobs }) =>
-        queue(name).addBulk(
-          jobs.map(([jobId, data]) => ({ name: settings.jobName, data, opts: { ...settings.jobOptions, jobId } })),
-        ),
+        queue(name).addBulk(bulkJobs(jobs, settings.jobName, settings.jobOptions)),
       ),
     );
     return { kind: 'added', seq: request.seq };
@@ -52,5 +50,6 @@ port.on('message', (request: EnqueueThreadRequest) => {
   }
   void Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)))
     .then(() => connection.quit().catch(() => connection.disconnect()))
-    .finally(() => port.postMessage({ kind: 'closed' } satisfies EnqueueThreadReply));
+    // With its port closed and its connection gone, nothing keeps the thread alive: it ends.
+    .finally(() => port.close());
 });

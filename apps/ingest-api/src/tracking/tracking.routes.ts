@@ -5,7 +5,7 @@ import { notFound } from '../common/errors/app-error';
 import { sendError } from '../common/errors/send-error';
 import { SourceRateLimiter } from './source-rate-limiter';
 import { TrackingService } from './tracking.service';
-import { WriteKeyService } from './write-key.service';
+import { AuthenticatedSource, WriteKeyService } from './write-key.service';
 
 export const BATCH_PATHS = ['/v1/batch', '/v1/import'] as const;
 export const SINGLE_CALL_PATH = '/v1/:type';
@@ -34,9 +34,7 @@ export class TrackingRoutes {
 
   private async batch(req: FastifyRequest) {
     const body: unknown = req.body;
-    const source = await this.writeKeys.authenticate(
-      WriteKeyService.extract(req.headers.authorization, isPlainObject(body) ? body.writeKey : undefined),
-    );
+    const source = await this.authenticate(req, body);
     const items = isPlainObject(body) && Array.isArray(body.batch) ? body.batch.length : 1;
     this.rateLimiter.check(source, items);
     const result = await this.tracking.batch(source, body, req.ip);
@@ -47,11 +45,16 @@ export class TrackingRoutes {
     const type = (req.params as { type: string }).type;
     if (!isCallType(type)) throw notFound(`No route for POST /v1/${type}`);
     const body: unknown = req.body;
-    const source = await this.writeKeys.authenticate(
-      WriteKeyService.extract(req.headers.authorization, isPlainObject(body) ? body.writeKey : undefined),
-    );
+    const source = await this.authenticate(req, body);
     this.rateLimiter.check(source, 1);
     await this.tracking.single(source, type, body, req.ip);
     return { success: true };
+  }
+
+  /** The write key from HTTP Basic, or else from the body's `writeKey`. */
+  private authenticate(req: FastifyRequest, body: unknown): Promise<AuthenticatedSource> {
+    return this.writeKeys.authenticate(
+      WriteKeyService.extract(req.headers.authorization, isPlainObject(body) ? body.writeKey : undefined),
+    );
   }
 }

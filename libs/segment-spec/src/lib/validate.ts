@@ -22,13 +22,18 @@ const IDENTIFIER_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId'] as 
  * serialised (a cycle, a BigInt) measures `Infinity`, so it always fails a size limit.
  */
 export function messageByteLength(msg: unknown): number {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(msg);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  const json = compactJson(msg);
+  if (json === null) return Number.POSITIVE_INFINITY;
   return json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+}
+
+/** `JSON.stringify(msg)`, or null when it cannot be serialised (a cycle, a BigInt). */
+function compactJson(msg: unknown): string | undefined | null {
+  try {
+    return JSON.stringify(msg);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -37,12 +42,8 @@ export function messageByteLength(msg: unknown): number {
  * without counting its bytes (most events: the count cost more than the rest of validation).
  */
 function sizeOverLimit(msg: unknown, limit: number): number | null {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(msg);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  const json = compactJson(msg);
+  if (json === null) return Number.POSITIVE_INFINITY;
   if (json === undefined || json.length * 3 <= limit) return null;
   const bytes = Buffer.byteLength(json, 'utf8');
   return bytes > limit ? bytes : null;
