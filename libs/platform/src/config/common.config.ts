@@ -1,5 +1,6 @@
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { EnvReader } from './env';
+import { productionAdminTokenProblems, productionSecretsKeyProblems } from './secret-strength';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/fullstory_destination';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -46,10 +47,26 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
     config.secretsKey.length === 0 || config.secretsKey.length >= 16,
     'must be at least 16 characters',
   );
+  if (r.isProduction) checkProductionSecrets(r, config);
   r.check(
     'LOG_LEVEL',
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel),
     'must be one of fatal, error, warn, info, debug, trace, silent',
   );
   return config;
+}
+
+/** Production refuses placeholders and weak secrets (see secret-strength.ts); a missing one is reported already. */
+function checkProductionSecrets(r: EnvReader, config: CommonConfig): void {
+  if (config.adminToken !== '') {
+    for (const p of productionAdminTokenProblems(config.adminToken)) r.check('ADMIN_TOKEN', false, p);
+  }
+  if (config.secretsKey !== '') {
+    for (const p of productionSecretsKeyProblems(config.secretsKey)) r.check('SECRETS_KEY', false, p);
+  }
+  r.check(
+    'ADMIN_TOKEN',
+    config.adminToken === '' || config.adminToken !== config.secretsKey,
+    'must differ from SECRETS_KEY (the admin token is typed into browsers; the key must never leave the servers)',
+  );
 }
