@@ -348,7 +348,10 @@ async function main(): Promise<void> {
   const fake = await start('fake-fullstory', FAKE_PORT);
   process.stderr.write('fake baseline...\n');
   const fakeCeiling = await fakeBaseline(5);
-  await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/reset`, { method: 'POST' });
+  await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
   const ingestApp = await start('ingest-api', INGEST_PORT);
   process.stderr.write(`enqueueing ${DELIVERY_EVENTS} events...\n`);
   await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, DELIVERY_EVENTS, randomUUID().slice(0, 8));

@@ -18,6 +18,7 @@ import {
   dropQueues,
   enqueueDelivery,
   header,
+  redactedAuthorization,
   stateChangesOf,
   waitForDeliveries,
 } from '../support/delivery';
@@ -101,7 +102,7 @@ describe('delivery of each action and preset', () => {
   }
 
   function expectStandardHeaders(req: CapturedRequest, idempotent: boolean) {
-    expect(header(req, 'authorization')).toBe('Basic test-api-key');
+    expect(header(req, 'authorization')).toBe(redactedAuthorization('Basic test-api-key'));
     expect(header(req, 'content-type')).toBe('application/json');
     expect(header(req, 'integration-source')).toBe('segment');
     if (idempotent) expect(header(req, 'idempotency-key')).toMatch(/^[0-9a-f]{64}$/);

@@ -1,6 +1,7 @@
 import { RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor, withDb } from '../support/stack';
 import { seedSourceAndDestination, SeededPair } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
+import { redactedAuthorization } from '../support/delivery';
 
 interface CapturedRequest {
   method: string;
@@ -68,7 +69,7 @@ describe('a track event from ingest to FullStory', () => {
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/v2/events');
     expect(request.query).toEqual({});
-    expect(request.headers.authorization).toBe('Basic test-api-key');
+    expect(request.headers.authorization).toBe(redactedAuthorization('Basic test-api-key'));
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['integration-source']).toBe('segment');
     expect(request.headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);

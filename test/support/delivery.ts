@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { createHash } from 'crypto';
 import { DEFAULT_JOB_OPTIONS, deliveryJobId, deliveryQueueName } from '@fsd/platform';
 import { StackEnv, withDb } from './stack';
 
@@ -34,7 +35,8 @@ export class FakeFullStory {
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      // The control API takes JSON only, bodyless POSTs (reset) included.
+      headers: { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -180,6 +182,17 @@ export async function stateChangesOf(env: StackEnv, deliveryId: string): Promise
 export function header(req: CapturedRequest, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * The Authorization header as the fake captures it: the scheme, then the credential's SHA-256
+ * (`Basic test-api-key` → `Basic <redacted sha256:…>`); the fake never keeps the key itself.
+ */
+export function redactedAuthorization(sent: string): string {
+  const [scheme, ...rest] = sent.trim().split(/\s+/);
+  const credential = rest.length === 0 ? scheme : rest.join(' ');
+  const digest = `<redacted sha256:${createHash('sha256').update(credential, 'utf8').digest('hex')}>`;
+  return rest.length === 0 ? digest : `${scheme} ${digest}`;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

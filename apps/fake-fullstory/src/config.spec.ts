@@ -1,5 +1,15 @@
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from './config';
 
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
 describe('loadConfig', () => {
   it('uses the defaults', () => {
     const c = loadConfig({});
@@ -9,6 +19,25 @@ describe('loadConfig', () => {
       ['test-api-key', 'admin'],
     ]);
     expect(c).toEqual(DEFAULT_CONFIG);
+    expect(c.bodyLimit).toBe(1024 * 1024);
+    expect(c.controlHosts).toEqual([]);
+  });
+
+  it('refuses NODE_ENV=production with a message that says why and what to do', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^NODE_ENV=production: fake-fullstory is a test tool and refuses to run in production/);
+    expect(problems[0]).toContain('https://api.fullstory.com');
+    expect(problems[0]).toContain('FAKE_FULLSTORY_ALLOW_PRODUCTION=1');
+  });
+
+  it('runs under NODE_ENV=production only with FAKE_FULLSTORY_ALLOW_PRODUCTION set, and checks its value', () => {
+    expect(loadConfig({ NODE_ENV: 'production', FAKE_FULLSTORY_ALLOW_PRODUCTION: '1' }).port).toBe(4010);
+    expect(problemsOf({ NODE_ENV: 'production', FAKE_FULLSTORY_ALLOW_PRODUCTION: '0' })).toHaveLength(1);
+    const bad = problemsOf({ NODE_ENV: 'production', FAKE_FULLSTORY_ALLOW_PRODUCTION: 'sure' });
+    expect(bad).toHaveLength(2);
+    expect(bad[0]).toContain('FAKE_FULLSTORY_ALLOW_PRODUCTION: "sure" must be a boolean');
+    expect(problemsOf({ NODE_ENV: 'development' })).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -23,6 +52,8 @@ describe('loadConfig', () => {
       FAKE_FULLSTORY_ENFORCE_SESSION_USER_EXCLUSIVE: 'false',
       FAKE_FULLSTORY_PROCESSING_DELAY_MS: '100',
       FAKE_FULLSTORY_DELETE_UNKNOWN_STATUS: '404',
+      FAKE_FULLSTORY_BODY_LIMIT: '65536',
+      FAKE_FULLSTORY_CONTROL_HOSTS: 'Fake-FullStory, qa.internal',
     });
     expect(c).toMatchObject({
       host: '0.0.0.0',
@@ -34,6 +65,8 @@ describe('loadConfig', () => {
       enforceSessionUserExclusive: false,
       processingDelayMs: 100,
       deleteUnknownUserStatus: 404,
+      bodyLimit: 65536,
+      controlHosts: ['fake-fullstory', 'qa.internal'],
     });
     expect([...c.keys]).toEqual([
       ['a', 'standard'],

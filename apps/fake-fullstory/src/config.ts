@@ -36,6 +36,8 @@ export interface FakeConfig extends RuntimeSettings {
   maxEvents: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Host names, besides loopback ones, that the control API answers (lower-case, no port). */
+  controlHosts: readonly string[];
 }
 
 export const DEFAULT_KEYS: ReadonlyMap<string, Role> = new Map<string, Role>([
@@ -50,7 +52,9 @@ export const DEFAULT_CONFIG: FakeConfig = {
   log: false,
   maxCaptured: 100_000,
   maxEvents: 100_000,
-  bodyLimit: 64 * 1024 * 1024,
+  // Far above any one request of the destination (an event is at most 32 KB); large batch imports need more.
+  bodyLimit: 1024 * 1024,
+  controlHosts: [],
   rateLimit: null,
   rateLimitBurst: null,
   namingMode: 'lenient',
@@ -68,6 +72,30 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+export const ALLOW_PRODUCTION_VAR = 'FAKE_FULLSTORY_ALLOW_PRODUCTION';
+
+/**
+ * The fake accepts the well-known default keys, keeps what it receives and serves it without auth under
+ * /__fake: under NODE_ENV=production it most likely stands where the real FullStory API should be.
+ */
+export function productionProblem(env: Env, problems: string[]): string | undefined {
+  if (env.NODE_ENV !== 'production') return undefined;
+  if (boolVar(env, ALLOW_PRODUCTION_VAR, false, problems)) return undefined;
+  return (
+    'NODE_ENV=production: fake-fullstory is a test tool and refuses to run in production ' +
+    '(it accepts the public default keys and serves everything it receives, unauthenticated, under /__fake). ' +
+    'Point FULLSTORY_BASE_URL at https://api.fullstory.com instead; to run it deliberately as a staging fake, ' +
+    `set ${ALLOW_PRODUCTION_VAR}=1`
+  );
+}
+
+function listVar(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+}
 
 /** Parses `key:role,key2:role`; returns problems instead of throwing. */
 export function parseKeys(text: string, problems: string[], variable = 'FAKE_FULLSTORY_KEYS'): Map<string, Role> {
@@ -120,10 +148,13 @@ function boolVar(env: Env, name: string, fallback: boolean, problems: string[]):
  * FAKE_FULLSTORY_RATE_LIMIT (requests/s per key; unset/0/off = no limit), FAKE_FULLSTORY_RATE_LIMIT_BURST,
  * FAKE_FULLSTORY_LOG (0), FAKE_FULLSTORY_MAX_CAPTURED (100000), FAKE_FULLSTORY_MAX_EVENTS (100000),
  * FAKE_FULLSTORY_NAMING_MODE (lenient|strict), FAKE_FULLSTORY_ENFORCE_SESSION_USER_EXCLUSIVE (1),
- * FAKE_FULLSTORY_PROCESSING_DELAY_MS (0), FAKE_FULLSTORY_DELETE_UNKNOWN_STATUS (200|404), FAKE_FULLSTORY_BODY_LIMIT.
+ * FAKE_FULLSTORY_PROCESSING_DELAY_MS (0), FAKE_FULLSTORY_DELETE_UNKNOWN_STATUS (200|404), FAKE_FULLSTORY_BODY_LIMIT (1 MiB),
+ * FAKE_FULLSTORY_CONTROL_HOSTS (none), FAKE_FULLSTORY_ALLOW_PRODUCTION (0).
  */
 export function loadConfig(env: Env): FakeConfig {
   const problems: string[] = [];
+  const refusal = productionProblem(env, problems);
+  if (refusal !== undefined) problems.push(refusal);
   const host = env.FAKE_FULLSTORY_HOST?.trim() || DEFAULT_CONFIG.host;
   const port = intVar(env, 'FAKE_FULLSTORY_PORT', DEFAULT_CONFIG.port, 0, 65535, problems);
   const keysRaw = env.FAKE_FULLSTORY_KEYS;
@@ -166,6 +197,7 @@ export function loadConfig(env: Env): FakeConfig {
     maxCaptured: intVar(env, 'FAKE_FULLSTORY_MAX_CAPTURED', DEFAULT_CONFIG.maxCaptured, 0, 100_000_000, problems),
     maxEvents: intVar(env, 'FAKE_FULLSTORY_MAX_EVENTS', DEFAULT_CONFIG.maxEvents, 0, 100_000_000, problems),
     bodyLimit: intVar(env, 'FAKE_FULLSTORY_BODY_LIMIT', DEFAULT_CONFIG.bodyLimit, 1024, 1024 * 1024 * 1024, problems),
+    controlHosts: listVar(env, 'FAKE_FULLSTORY_CONTROL_HOSTS'),
     rateLimit,
     rateLimitBurst,
     namingMode,

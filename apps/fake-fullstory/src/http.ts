@@ -1,4 +1,5 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redactHeaders } from './control/redact';
 import { CapturedEntry } from './store/captured-requests';
 import { FakeState } from './store/state';
 import { standardError } from './errors';
@@ -26,7 +27,8 @@ export function splitUrl(url: string): { path: string } {
 
 /**
  * Body parsing (JSON regardless of Content-Type; unparsable → InvalidJson) and request capture
- * (arrival order at onRequest, body at preHandler, status at onResponse).
+ * (arrival order at onRequest, body at preHandler, status at onResponse). The control API narrows the
+ * parsing to JSON in its own onRequest guard.
  */
 export function installCapture(app: FastifyInstance, state: FakeState): void {
   app.removeAllContentTypeParsers();
@@ -50,7 +52,8 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
       method: request.method,
       path,
       query: { ...(request.query as Record<string, string | string[]>) },
-      headers: request.headers as Record<string, string | string[]>,
+      // Never the credentials themselves: a test tool's memory is readable by anyone who reaches /__fake.
+      headers: redactHeaders(request.headers),
       body: null,
       receivedAt: new Date(now).toISOString(),
       receivedAtMs: now,

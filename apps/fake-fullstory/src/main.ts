@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { buildFakeApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ALLOW_PRODUCTION_VAR, ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
   const log = pino({ name: 'fake-fullstory' });
@@ -13,6 +13,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw err;
+  }
+  if (process.env.NODE_ENV === 'production') {
+    log.warn(
+      `NODE_ENV=production with ${ALLOW_PRODUCTION_VAR}: running the fake deliberately; never point real traffic at it`,
+    );
   }
   const app = buildFakeApp(config);
   let closing = false;

@@ -3,6 +3,9 @@ import { request } from 'undici';
 import { buildFakeApp } from '../app';
 import { Harness } from '../testing/harness';
 
+/** sha256('test-api-key') in hex: captured requests keep this instead of the key. */
+const TEST_API_KEY_SHA256 = '4c806362b613f7496abf284146efd31da90e4b16169fe001841ca17290f427c4';
+
 describe('fake FullStory behaviour', () => {
   let h: Harness;
   beforeEach(() => {
@@ -188,6 +191,7 @@ describe('fake FullStory behaviour', () => {
       try {
         await request(`${base}/__fake/faults`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ match: { path: '/v2/events' }, dropConnection: true, times: 1 }),
         });
         const headers = { authorization: 'Basic test-api-key' };
@@ -212,7 +216,10 @@ describe('fake FullStory behaviour', () => {
           method: 'POST',
           path: '/v2/events',
           query: { x: '1' },
-          headers: expect.objectContaining({ authorization: 'Basic test-api-key', 'integration-source': 'segment' }),
+          headers: expect.objectContaining({
+            authorization: `Basic <redacted sha256:${TEST_API_KEY_SHA256}>`,
+            'integration-source': 'segment',
+          }),
           body: { name: 'e' },
           receivedAt: '2024-01-01T00:00:00.000Z',
           status: 200,

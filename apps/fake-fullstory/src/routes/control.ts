@@ -1,7 +1,8 @@
-import { FastifyInstance, FastifyReply } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NamingMode, Role, ROLES, RuntimeSettings } from '../config';
+import { ControlRequest, controlRefusal } from '../control/guard';
 import { parseFaultSpec } from '../faults/faults';
-import { InvalidJson, sendJson } from '../http';
+import { CONTROL_PREFIX, InvalidJson, sendJson, splitUrl } from '../http';
 import { FakeState } from '../store/state';
 import { isRecord } from '../validation/common';
 import { validateCreateUser } from '../validation/v2';
@@ -63,8 +64,26 @@ export function applySettings(
   return problems.length > 0 ? { problems } : { next, problems };
 }
 
-/** Control and inspection API under /__fake (never captured, no auth). */
+function controlRequestOf(request: FastifyRequest): ControlRequest {
+  const h = request.headers;
+  const length = Number(h['content-length'] ?? 0);
+  return {
+    method: request.method,
+    host: h.host,
+    contentType: h['content-type'],
+    hasBody: length > 0 || h['transfer-encoding'] !== undefined,
+  };
+}
+
+/** Control and inspection API under /__fake (never captured, no auth; local Host and JSON only). */
 export function registerControlRoutes(app: FastifyInstance, state: FakeState): void {
+  // onRequest: refused before any body is read.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!splitUrl(request.url).path.startsWith(CONTROL_PREFIX)) return done();
+    const refusal = controlRefusal(controlRequestOf(request), state.config.controlHosts);
+    if (refusal === null) return done();
+    void sendJson(reply, refusal.status, refusal.body);
+  });
   // Unparsable JSON sent to the control API.
   app.addHook('preValidation', (request, reply, done) => {
     if (request.url.startsWith('/__fake') && request.body instanceof InvalidJson) {
