@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds once, checks Postgres and Redis, migrates, then runs ingest-api, delivery-worker
-// and fake-fullstory together with prefixed logs. Ctrl-C stops all three.
+// and fake-fullstory together with prefixed logs. Ctrl-C stops all three. Under NODE_ENV=production the
+// fake is left out (it refuses production): the apps then talk to the FULLSTORY_BASE_URL you set.
 'use strict';
 const path = require('path');
 const root = path.resolve(__dirname, '..');
@@ -30,7 +31,9 @@ async function main() {
   const run = (app) => `node ${JSON.stringify(path.join(root, 'tools/run.js'))} apps/${app}/src/main`;
   const { result } = concurrently(
     [
-      { command: run('fake-fullstory'), name: 'fake', prefixColor: 'magenta' },
+      ...(env.NODE_ENV === 'production'
+        ? []
+        : [{ command: run('fake-fullstory'), name: 'fake', prefixColor: 'magenta' }]),
       { command: run('ingest-api'), name: 'ingest', prefixColor: 'cyan' },
       { command: run('delivery-worker'), name: 'worker', prefixColor: 'green' },
     ],
