@@ -26,6 +26,8 @@ const MAX_IN_FLIGHT = 2;
 export class RecordBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
+  /** Deliveries whose outcome is being written: a later outcome of one waits until that statement is done. */
+  private readonly writing = new Set<string>();
 
   constructor(private readonly pool: Pool) {}
 
@@ -39,19 +41,21 @@ export class RecordBatcher {
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const group: Pending[] = [];
-      const ids = new Set<string>();
       const rest: Pending[] = [];
       for (const p of this.queue) {
-        // One row per delivery per statement: a second outcome for the same delivery waits its turn.
-        if (group.length < MAX_GROUP && !ids.has(p.deliveryId)) {
+        // One outcome per delivery at a time, in order: two statements in flight for one delivery would race
+        // (the later one could read the status from before the earlier one, or even commit first).
+        if (group.length < MAX_GROUP && !this.writing.has(p.deliveryId)) {
           group.push(p);
-          ids.add(p.deliveryId);
+          this.writing.add(p.deliveryId);
         } else rest.push(p);
       }
       this.queue = rest;
+      if (group.length === 0) return;
       this.inFlight++;
       void this.flush(group).finally(() => {
         this.inFlight--;
+        for (const p of group) this.writing.delete(p.deliveryId);
         this.pump();
       });
     }

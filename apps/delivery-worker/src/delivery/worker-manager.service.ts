@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { Pool } from 'pg';
-import { DeliveryJobData, JOB_BACKOFF_TYPE, createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
-import { RetryableDeliveryError } from './delivery-errors';
 import { DeliveryProcessor } from './delivery.processor';
+import { jobBackoffMs, throttleAfter } from './retry-policy';
 
 /** "No limit": far above anything one destination can do, while keeping BullMQ's limiter active. */
 const UNLIMITED_PER_SECOND = 1_000_000;
@@ -18,7 +18,7 @@ interface ManagedWorker {
 /**
  * One BullMQ Worker per destination queue: each destination has its own concurrency and rate
  * limit, so a slow or failing FullStory account never holds back another. Concurrency is halved
- * while FullStory answers 429 and grows back by one per success (AIMD).
+ * while FullStory answers 429 and grows back by one per success (AIMD, decided by retry-policy's throttleAfter).
  */
 @Injectable()
 export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -82,10 +82,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
           max: settings.rateLimitPerSecond > 0 ? settings.rateLimitPerSecond : UNLIMITED_PER_SECOND,
           duration: 1000,
         },
-        settings: {
-          backoffStrategy: (_attempts: number, type?: string, err?: Error) =>
-            type === JOB_BACKOFF_TYPE && err instanceof RetryableDeliveryError ? err.delayMs : 1000,
-        },
+        settings: { backoffStrategy: (_attempts: number, type?: string, err?: Error) => jobBackoffMs(type, err) },
       },
     );
     const managed: ManagedWorker = { worker, maxConcurrency: settings.concurrency };
@@ -96,13 +93,13 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   private async handle(job: Job<DeliveryJobData>, managed: ManagedWorker): Promise<string> {
     const outcome = await this.processor.process(job);
     const w = managed.worker;
-    if (outcome.rateLimitedForMs !== undefined) {
-      w.concurrency = Math.max(1, Math.floor(w.concurrency / 2));
+    const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.maxConcurrency);
+    if (concurrency !== w.concurrency) w.concurrency = concurrency;
+    if (pauseMs !== null) {
       // Pause this destination's queue for Retry-After and put the job back without using an attempt.
-      await w.rateLimit(Math.max(1, outcome.rateLimitedForMs));
+      await w.rateLimit(pauseMs);
       throw Worker.RateLimitError();
     }
-    if (outcome.status === 'delivered' && w.concurrency < managed.maxConcurrency) w.concurrency = w.concurrency + 1;
     return outcome.status;
   }
 

@@ -61,6 +61,17 @@ export class DeliveryMetrics implements OnModuleDestroy {
     this.outcomes.inc({ destination, action, outcome });
   }
 
+  /** One count per audit row of a run that sent requests; a mapping that failed validation counts apart. */
+  attempts(destination: string, rows: { action: string | null; errorClass: string | null; decision: string }[]): void {
+    for (const row of rows) {
+      this.outcome(
+        destination,
+        row.action ?? 'none',
+        row.errorClass === 'validation' ? 'failed_validation' : row.decision,
+      );
+    }
+  }
+
   retry(destination: string): void {
     this.retries.inc({ destination });
   }

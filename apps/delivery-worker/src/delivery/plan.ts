@@ -1,0 +1,118 @@
+import { createHash } from 'crypto';
+import { PreparedRequest, buildDeleteRequest } from '@fsd/mapping';
+import type { LoadedDestination } from '../destinations/destination-cache.service';
+import { attemptRow } from './attempt-recorder';
+import type { Episode, OutgoingRequest, Outcome } from './decision.types';
+import type { AttemptRecord, LoadedDelivery } from './delivery.store';
+
+/** Version 2 creates accept Idempotency-Key; derive it from (messageId, destination, mapping). */
+export function idempotencyKeyFor(
+  request: PreparedRequest,
+  messageId: string,
+  destinationId: string,
+  subscriptionId: string,
+): string | undefined {
+  if (request.method !== 'POST' || !/\/v2\//.test(request.url)) return undefined;
+  return createHash('sha256').update(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`).digest('hex');
+}
+
+export type PlanDestination = Pick<
+  LoadedDestination,
+  'id' | 'apiKey' | 'baseUrl' | 'compiled' | 'compileError' | 'settings'
+>;
+
+/** The user whose deletion must be looked up before planning (suppression), or null when none is needed. */
+export function userToCheck(
+  delivery: Pick<LoadedDelivery, 'kind' | 'event'>,
+  destination: Pick<PlanDestination, 'compiled' | 'settings'>,
+): string | null {
+  if (!destination.compiled || !destination.settings.suppressDeletedUsers || delivery.kind === 'deletion') return null;
+  const userId = delivery.event?.userId;
+  return typeof userId === 'string' && userId !== '' ? userId : null;
+}
+
+/** The requests to send, or an outcome reached without any request (skipped, or failed before sending). */
+export type Plan =
+  | { kind: 'finish'; outcome: Outcome }
+  | {
+      kind: 'send';
+      requests: OutgoingRequest[];
+      /** Audit rows of subscriptions whose mapping failed: failed permanently without a request. */
+      validationFailures: AttemptRecord[];
+      /** The reason of a permanent failure earlier in this episode, which keeps the delivery from ending delivered. */
+      failedEarlier: string | null;
+    };
+
+export interface PlanInput {
+  delivery: LoadedDelivery;
+  destination: PlanDestination;
+  episode: Episode;
+  /** Whether userToCheck's user was deleted (false when none was checked). */
+  userDeleted: boolean;
+  now: Date;
+}
+
+/** Plans one run of a delivery: maps the event (or builds the deletion) and keeps what is still to be sent. */
+export function planDelivery(input: PlanInput): Plan {
+  const { delivery, destination, episode, now } = input;
+  const finish = (status: 'failed' | 'skipped', fields: Partial<AttemptRecord>): Plan => ({
+    kind: 'finish',
+    outcome: {
+      status,
+      reason: fields.errorMessage ?? fields.skipReason ?? null,
+      attempts: [attemptRow(episode, now, now, fields)],
+      retry: null,
+    },
+  });
+  const invalid = (errorMessage: string) =>
+    finish('failed', { decision: 'failed_permanently', errorClass: 'validation', errorMessage });
+  const skip = (skipReason: string) => finish('skipped', { decision: 'skipped', skipReason });
+
+  if (!destination.compiled) return invalid(`destination configuration is invalid: ${destination.compileError}`);
+  // A retry of the same episode never re-sends what already failed permanently; a replay or redrive does.
+  const settled = episode.isNew ? new Set<string>() : delivery.failedSubscriptions;
+  const validationFailures: AttemptRecord[] = [];
+  let messageId: string;
+  let matched: OutgoingRequest[];
+  if (delivery.kind === 'deletion') {
+    messageId = `deletion-${delivery.id}`;
+    try {
+      const request = buildDeleteRequest(
+        { apiKey: destination.apiKey, baseUrl: destination.baseUrl },
+        delivery.deletionUserId,
+      );
+      matched = [{ subscriptionId: 'onDelete', action: 'onDelete', request }];
+    } catch (e) {
+      return invalid((e as Error).message);
+    }
+  } else {
+    const event = delivery.event;
+    if (!event) return invalid('the event is no longer in the event log');
+    if (input.userDeleted) return skip('suppressed: the user was deleted');
+    const result = destination.compiled.run(event);
+    if (result.blockedBy) return skip(result.blockedBy === 'integrations' ? 'integrations off' : 'filtered');
+    if (result.requests.length === 0 && result.errors.length === 0) return skip('not subscribed');
+    for (const error of result.errors) {
+      if (settled.has(error.subscriptionId)) continue;
+      validationFailures.push(
+        attemptRow(episode, now, now, {
+          subscriptionId: error.subscriptionId,
+          action: error.action,
+          decision: 'failed_permanently',
+          errorClass: 'validation',
+          errorMessage: error.message,
+        }),
+      );
+    }
+    messageId = String(event.messageId);
+    matched = result.requests;
+  }
+
+  // A replay re-sends everything; otherwise what was delivered, or failed in this episode, is not sent again.
+  const replay = episode.trigger === 'replay';
+  const requests = matched
+    .filter((r) => replay || (!delivery.deliveredSubscriptions.has(r.subscriptionId) && !settled.has(r.subscriptionId)))
+    .map((r) => ({ ...r, idempotencyKey: idempotencyKeyFor(r.request, messageId, destination.id, r.subscriptionId) }));
+  const failedEarlier = settled.size > 0 ? (delivery.failedReason ?? 'failed permanently') : null;
+  return { kind: 'send', requests, validationFailures, failedEarlier };
+}

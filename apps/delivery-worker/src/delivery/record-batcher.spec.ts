@@ -1,0 +1,169 @@
+import { Client, Pool } from 'pg';
+import { prepareDatabase } from '@fsd/platform';
+import type { DeliveryStatus } from '@fsd/platform';
+import { attemptRow } from './attempt-recorder';
+import type { AttemptRecord } from './delivery.store';
+import { RecordBatcher, RecordItem } from './record-batcher';
+
+const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_batcher_${process.pid}_${Date.now()}`;
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+const row = (attemptNumber: number, over: Partial<AttemptRecord> = {}): AttemptRecord =>
+  attemptRow({ attemptNumber, trigger: 'auto' }, new Date(), new Date(), {
+    subscriptionId: 'preset:trackEvent',
+    decision: 'delivered',
+    ...over,
+  });
+const item = (
+  deliveryId: string,
+  status: DeliveryStatus,
+  attempts: AttemptRecord[],
+  over: Partial<RecordItem> = {},
+) => ({
+  deliveryId,
+  status,
+  attempts,
+  reason: status === 'delivered' ? 'delivered' : `reason of ${status}`,
+  newEpisode: false,
+  ...over,
+});
+
+/** Against a migrated database of its own, dropped afterwards. */
+describe('RecordBatcher: group commit of the audit trail', () => {
+  let pool: Pool;
+  let batcher: RecordBatcher;
+  let destinationId: string;
+
+  const newDeliveries = async (n: number): Promise<string[]> =>
+    (
+      await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (destination_id, episode_started_at) SELECT $1, now() - interval '1 hour'
+           FROM generate_series(1, $2) RETURNING id::text`,
+        [destinationId, n],
+      )
+    ).rows.map((r) => r.id);
+  const state = async (id: string) =>
+    (
+      await pool.query(
+        `SELECT status, attempts, episode_runs AS runs, last_error AS "lastError", delivered_at IS NOT NULL AS "deliveredAt",
+                episode_started_at > now() - interval '1 minute' AS "episodeRestarted",
+                (SELECT count(*)::int FROM delivery_attempts a WHERE a.delivery_id = d.id) AS rows,
+                ARRAY(SELECT c.from_status || '>' || c.to_status FROM delivery_state_changes c
+                       WHERE c.delivery_id = d.id ORDER BY c.id) AS changes
+           FROM deliveries d WHERE d.id = $1`,
+        [id],
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    await prepareDatabase(DATABASE_URL);
+    pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+    destinationId = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO destinations (name, api_key_encrypted) VALUES ('batcher', 'x') RETURNING id::text`,
+      )
+    ).rows[0].id;
+  });
+
+  beforeEach(() => {
+    batcher = new RecordBatcher(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await dropDatabase(DATABASE_URL);
+  });
+
+  it('writes the outcomes of concurrent jobs together: two statements in flight, the rest in one', async () => {
+    const ids = await newDeliveries(6);
+    const query = jest.spyOn(pool, 'query');
+    await Promise.all(ids.map((id) => batcher.write(item(id, 'delivered', [row(1)]))));
+    expect(query).toHaveBeenCalledTimes(3);
+    query.mockRestore();
+    for (const id of ids) {
+      expect(await state(id)).toEqual({
+        status: 'delivered',
+        attempts: 1,
+        runs: 1,
+        lastError: null,
+        deliveredAt: true,
+        episodeRestarted: false,
+        rows: 1,
+        changes: ['pending>delivered'],
+      });
+    }
+  });
+
+  it('writes a second outcome of the same delivery after the first, never in the same statement', async () => {
+    const [a, b, c] = await newDeliveries(3);
+    const query = jest.spyOn(pool, 'query');
+    await Promise.all([
+      batcher.write(item(a, 'delivered', [row(1)])),
+      batcher.write(item(b, 'delivered', [row(1)])),
+      batcher.write(item(c, 'retrying', [row(1, { decision: 'retry_scheduled' }), row(1, { subscriptionId: 'm' })])),
+      batcher.write(item(c, 'delivered', [row(2)])),
+    ]);
+    expect(query).toHaveBeenCalledTimes(4);
+    query.mockRestore();
+    expect(await state(c)).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+      runs: 2,
+      lastError: null,
+      rows: 3,
+      changes: ['pending>retrying', 'retrying>delivered'],
+    });
+  });
+
+  it('keeps the reason and appends no state change while the status stays; a new episode restarts the count', async () => {
+    const [id] = await newDeliveries(1);
+    await batcher.write(item(id, 'retrying', [row(1, { decision: 'retry_scheduled' })], { reason: 'HTTP 500' }));
+    await batcher.write(item(id, 'retrying', [row(2, { decision: 'retry_scheduled' })], { reason: null }));
+    expect(await state(id)).toMatchObject({
+      status: 'retrying',
+      runs: 2,
+      lastError: 'HTTP 500',
+      changes: ['pending>retrying'],
+    });
+    await batcher.write(item(id, 'failed', [row(3, { decision: 'failed_permanently' })], { reason: 'HTTP 400' }));
+    await batcher.write(item(id, 'retrying', [row(4, { decision: 'retry_scheduled' })], { newEpisode: true }));
+    expect(await state(id)).toMatchObject({
+      status: 'retrying',
+      attempts: 4,
+      runs: 1,
+      episodeRestarted: true,
+      lastError: 'reason of retrying',
+      deliveredAt: false,
+      changes: ['pending>retrying', 'retrying>failed', 'failed>retrying'],
+    });
+  });
+
+  it('rejects every write of a failing statement, writes none of it, and goes on with the next', async () => {
+    const [a, b, c, d, e] = await newDeliveries(5);
+    const invalid = row(1, { decision: null as unknown as AttemptRecord['decision'] });
+    const writes = [
+      batcher.write(item(a, 'delivered', [row(1)])),
+      batcher.write(item(b, 'delivered', [row(1)])),
+      batcher.write(item(c, 'delivered', [invalid])),
+      batcher.write(item(d, 'delivered', [row(1)])),
+    ];
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toContain('decision');
+    expect((settled[3] as PromiseRejectedResult).reason).toBe((settled[2] as PromiseRejectedResult).reason);
+    expect([(await state(c)).rows, (await state(d)).rows, (await state(c)).status]).toEqual([0, 0, 'pending']);
+    await batcher.write(item(e, 'delivered', [row(1)]));
+    expect((await state(e)).status).toBe('delivered');
+  });
+});
