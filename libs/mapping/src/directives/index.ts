@@ -49,14 +49,15 @@ function escapeRegExp(s: string): string {
   return s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
 }
 
+/** Copies of objects built here are by assignment, like the reference's: `__proto__` keys are dropped (§2). */
 function excludeNull(value: unknown): unknown {
   if (value === null) return undefined;
   if (!isPlainObject(value)) return value;
   const out: Dict = {};
   for (const k of Object.keys(value)) {
     const v = value[k];
-    if (v === null) continue;
-    setOwn(out, k, isPlainObject(v) ? excludeNull(v) : v);
+    if (v === null || k === '__proto__') continue;
+    out[k] = isPlainObject(v) ? excludeNull(v) : v;
   }
   return out;
 }
@@ -77,7 +78,7 @@ function assignInto(target: Dict, source: unknown): void {
     return;
   }
   if (typeof source !== 'object' || source === null) return;
-  for (const k of Object.keys(source)) setOwn(target, k, (source as Dict)[k]);
+  for (const k of Object.keys(source)) if (k !== '__proto__') target[k] = (source as Dict)[k];
 }
 
 const compilers: Record<string, DirectiveCompiler> = {

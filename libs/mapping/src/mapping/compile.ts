@@ -1,5 +1,6 @@
 import { compileDirective } from '../directives';
-import { isPlainObject, setOwn, type Dict } from '../util/types';
+import { assignCopy } from '../util/assign-copy';
+import { isPlainObject, type Dict } from '../util/types';
 import { MappingError, type Resolver } from './types';
 import { validateMapping } from './validate';
 
@@ -32,7 +33,8 @@ export function compileValue(value: unknown): Resolver {
       const out: Dict = {};
       for (let i = 0; i < n; i++) {
         const v = resolvers[i](data);
-        if (v !== undefined) setOwn(out, keys[i], v);
+        // The reference assigns each key, so a `__proto__` key is resolved but never kept (§2).
+        if (v !== undefined && keys[i] !== '__proto__') out[keys[i]] = v;
       }
       return out;
     };
@@ -42,7 +44,7 @@ export function compileValue(value: unknown): Resolver {
 
 /**
  * Compiles a complete mapping: validated once; an invalid mapping fails every time it runs.
- * The result has `undefined` keys removed.
+ * The result has `undefined` keys and own `__proto__` keys removed at every depth.
  */
 export function compileMapping(mapping: unknown): (data: unknown) => unknown {
   const errors = validateMapping(mapping);
@@ -52,5 +54,7 @@ export function compileMapping(mapping: unknown): (data: unknown) => unknown {
       throw new MappingError(message);
     };
   }
-  return compileValue(mapping);
+  const resolve = compileValue(mapping);
+  // Like the reference's final cleanup: a copy by assignment at every depth (§1, §2).
+  return (data) => assignCopy(resolve(data));
 }

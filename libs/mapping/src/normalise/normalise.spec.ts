@@ -163,12 +163,16 @@ describe('normalise (§4, §9.3)', () => {
     expect(JSON.stringify(out)).toBe('{"ab":3,"c":2}');
   });
 
-  it('a __proto__ key becomes data, not a prototype', () => {
-    const input = JSON.parse('{"__proto__":{"polluted":true},"x":1}') as Record<string, unknown>;
+  it('a name that comes out as __proto__ is dropped, never a prototype (mapping-and-triggers.md §2)', () => {
+    const input = JSON.parse(
+      '{"__proto__":{"polluted":true},"x":1,"__proto__!":[1],"y":{"__pro to__":null}}',
+    ) as Record<string, unknown>;
     const out = normalise(input);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
-    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"x":1}');
+    expect(JSON.stringify(out)).toBe('{"x":1,"y":{}}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // camelCase never yields "__proto__": the key is transformed like any other.
+    expect(JSON.stringify(normalise(input, { camelCase: true }))).toBe('{"proto":[1],"x":1,"y":{"proTo":null}}');
   });
 
   it('inferType / transformKey / addSuffix helpers', () => {

@@ -1,5 +1,6 @@
 import camelCase from 'lodash/camelCase';
-import { setOwn, type Dict } from '../util/types';
+import { inheritedArray } from '../util/assign-copy';
+import { hasOwn, type Dict } from '../util/types';
 
 /** Property-name normalisation (fullstory-destination.md §4). */
 export interface NormaliseOptions {
@@ -33,6 +34,30 @@ function isValidDate(v: unknown): boolean {
   return v instanceof Date && !Number.isNaN(v.getTime());
 }
 
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const isBoolean: Check = (v) => typeof v === 'boolean';
+const isNumber: Check = (v) => typeof v === 'number';
+const isTruthyObject: Check = (v) => typeof v === 'object' && v !== null;
+
+/**
+ * The reference's array test: `instanceof Array`, then items 0 … length-1 all pass. A copy that
+ * inherits from an array (assign-copy.ts) passes `instanceof Array`; its own `length` and index keys
+ * shadow the array's. `i < length` keeps JavaScript's comparison (a non-numeric length ends the
+ * loop at once) and the loop ends at the first missing item, so it is bounded by the keys present.
+ */
+function everyItem(value: object, check: Check): boolean {
+  if (Array.isArray(value)) return value.every(check);
+  const proto = inheritedArray(value) as readonly unknown[];
+  const own = value as Record<string, unknown>;
+  const length = hasOwn(own, 'length') ? own.length : proto.length;
+  for (let i = 0; i < (length as number); i++) {
+    const key = String(i);
+    if (!check(hasOwn(own, key) ? own[key] : proto[i])) return false;
+  }
+  return true;
+}
+
 /** Infers a FullStory type suffix; first match wins (`int`/`ints` are never inferred because `real(s)` comes first). */
 export function inferType(value: unknown): InferredType {
   switch (typeof value) {
@@ -49,12 +74,12 @@ export function inferType(value: unknown): InferredType {
   }
   if (value === null) return undefined;
   if (isValidDate(value)) return 'date';
-  if (Array.isArray(value)) {
-    if (value.every((v) => typeof v === 'string')) return 'strs';
-    if (value.every((v) => typeof v === 'boolean')) return 'bools';
-    if (value.every((v) => typeof v === 'number')) return 'reals';
-    if (value.every(isValidDate)) return 'dates';
-    if (value.every((v) => typeof v === 'object' && v !== null)) return 'objs';
+  if (Array.isArray(value) || inheritedArray(value) !== undefined) {
+    if (everyItem(value, isString)) return 'strs';
+    if (everyItem(value, isBoolean)) return 'bools';
+    if (everyItem(value, isNumber)) return 'reals';
+    if (everyItem(value, isValidDate)) return 'dates';
+    if (everyItem(value, isTruthyObject)) return 'objs';
   }
   return 'obj';
 }
@@ -95,7 +120,8 @@ function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: num
     if (typeof value === 'object' && value !== null && inferType(value) === 'obj') {
       next = depth + 1 > MAX_DEPTH ? value : normaliseLevel(value, camel, suffix, depth + 1);
     }
-    setOwn(out, name, next);
+    // The reference assigns: a name that comes out as `__proto__` never becomes a key (§2).
+    if (name !== '__proto__') out[name] = next;
   }
   return out;
 }
