@@ -1,0 +1,51 @@
+import { assignCopy, inheritedArray } from './assign-copy';
+
+const parse = (text: string): unknown => JSON.parse(text);
+
+describe('assignCopy (copy by assignment, mapping-and-triggers.md §2)', () => {
+  it('returns the very same value when there is nothing to drop (no allocation)', () => {
+    const v = parse('{"a":{"b":[1,{"c":null}]},"d":"x"}');
+    expect(assignCopy(v)).toBe(v);
+    expect(assignCopy('s')).toBe('s');
+    expect(assignCopy(null)).toBeNull();
+  });
+
+  it('drops own __proto__ keys and undefined values at any depth, inside arrays too, keeping key order', () => {
+    const v = parse('{"z":1,"__proto__":{"a":1},"b":[{"__proto__":2,"c":3}],"d":{"e":{"__proto__":null,"f":4}},"g":5}');
+    (v as Record<string, unknown>).u = undefined;
+    const out = assignCopy(v);
+    expect(JSON.stringify(out)).toBe('{"z":1,"b":[{"c":3}],"d":{"e":{"f":4}},"g":5}');
+    expect(Object.keys(out as object)).toEqual(['z', 'b', 'd', 'g']);
+    // The input is never changed.
+    expect(Object.hasOwn(v as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('copies only the branches that change', () => {
+    const v = parse('{"keep":{"x":1},"change":{"__proto__":1}}') as Record<string, unknown>;
+    const out = assignCopy(v) as Record<string, unknown>;
+    expect(out).not.toBe(v);
+    expect(out.keep).toBe(v.keep);
+    expect(out.change).toEqual({});
+  });
+
+  it('remembers an array __proto__ (the reference copy would inherit from it), nothing else', () => {
+    const v = parse('[{"__proto__":["a"],"k":1},{"__proto__":{"0":"a"},"k":1},{"__proto__":null,"k":1}]') as unknown[];
+    const [fromArray, fromObject, fromNull] = assignCopy(v) as object[];
+    expect(inheritedArray(fromArray)).toEqual(['a']);
+    expect(inheritedArray(fromObject)).toBeUndefined();
+    expect(inheritedArray(fromNull)).toBeUndefined();
+    expect(Object.getPrototypeOf(fromArray)).toBe(Object.prototype);
+  });
+
+  it('handles 40 levels of nesting in one linear walk', () => {
+    let text = '{"__proto__":1,"leaf":true}';
+    for (let i = 0; i < 40; i++) text = `{"__proto__":{"x":${i}},"n":${text}}`;
+    let out = assignCopy(parse(text)) as Record<string, unknown>;
+    for (let i = 0; i < 40; i++) {
+      expect(Object.keys(out)).toEqual(['n']);
+      out = out.n as Record<string, unknown>;
+    }
+    expect(out).toEqual({ leaf: true });
+  });
+});
