@@ -3,8 +3,22 @@ import * as path from 'path';
 import type { PreviewLine, PreviewOptions } from './preview-core';
 import type { ActionId, PreparedRequest } from '../types';
 
-/** The shared vectors folder, next to the repository (../shared/spec/vectors). */
-export const VECTORS_DIR = path.resolve(__dirname, '../../../..', '../shared/spec/vectors');
+/**
+ * The shared vectors folder, next to the repository (../shared/spec/vectors): the nearest
+ * `shared/spec/vectors` above this file, so it is found from the sources and from dist/ alike.
+ */
+function findVectorsDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, 'shared', 'spec', 'vectors');
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(__dirname, '../../../..', '../shared/spec/vectors');
+    dir = parent;
+  }
+}
+
+export const VECTORS_DIR = findVectorsDir();
 
 /** One line of a vectors file (see ../shared/spec/vectors/README.md). */
 export interface VectorCase {

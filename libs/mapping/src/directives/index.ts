@@ -1,6 +1,7 @@
 import { compilePath, splitPath, getIn, stripDollar } from '../path/path';
 import { isPlainObject, realTypeOf, setOwn, type Dict } from '../util/types';
 import { MappingError, type Resolver } from '../mapping/types';
+import { assignCopy } from '../util/assign-copy';
 import { compileTemplate } from './template';
 import { compileLiquid } from './liquid';
 
@@ -261,7 +262,8 @@ const compilers: Record<string, DirectiveCompiler> = {
     if (!isPlainObject(arg.apply)) return fail('@transform "apply" key should be an object');
     const apply = compileMapping(arg.apply);
     const mapping = compile(arg.mapping);
-    return (data) => mapping(apply(data));
+    // The reference resolves `mapping` against a copy by assignment of the applied result (§2).
+    return (data) => mapping(assignCopy(apply(data)));
   },
 
   '@excludeWhenNull': (arg, compile) => {

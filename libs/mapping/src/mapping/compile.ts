@@ -1,5 +1,4 @@
 import { compileDirective } from '../directives';
-import { assignCopy } from '../util/assign-copy';
 import { isPlainObject, type Dict } from '../util/types';
 import { MappingError, type Resolver } from './types';
 import { validateMapping } from './validate';
@@ -44,7 +43,8 @@ export function compileValue(value: unknown): Resolver {
 
 /**
  * Compiles a complete mapping: validated once; an invalid mapping fails every time it runs.
- * The result has `undefined` keys and own `__proto__` keys removed at every depth.
+ * The result has `undefined` keys removed. It still holds the event's own objects: the copy by
+ * assignment (§2) is made where request bodies are built (normalise), or by @transform.
  */
 export function compileMapping(mapping: unknown): (data: unknown) => unknown {
   const errors = validateMapping(mapping);
@@ -54,7 +54,5 @@ export function compileMapping(mapping: unknown): (data: unknown) => unknown {
       throw new MappingError(message);
     };
   }
-  const resolve = compileValue(mapping);
-  // Like the reference's final cleanup: a copy by assignment at every depth (§1, §2).
-  return (data) => assignCopy(resolve(data));
+  return compileValue(mapping);
 }

@@ -1,5 +1,5 @@
 import camelCase from 'lodash/camelCase';
-import { inheritedArray } from '../util/assign-copy';
+import { assignCopy, inheritedArray } from '../util/assign-copy';
 import { hasOwn, type Dict } from '../util/types';
 
 /** Property-name normalisation (fullstory-destination.md §4). */
@@ -100,12 +100,34 @@ export function transformKey(key: string, camel: boolean): string {
 
 /** Appends `_<type>` unless the value is undefined, the name already ends in a known suffix, or the type is obj/unknown. */
 export function addSuffix(name: string, value: unknown): string {
-  if (value === undefined) return name;
+  return value === undefined ? name : suffixed(name, inferType(value));
+}
+
+function suffixed(name: string, type: InferredType): string {
   const idx = name.lastIndexOf('_');
   if (idx >= 0 && KNOWN_SUFFIXES.has(name.slice(idx + 1))) return name;
-  const type = inferType(value);
   if (type === undefined || type === 'obj') return name;
   return `${name}_${type}`;
+}
+
+/**
+ * transformKey is a pure function of a key that recurs across events (property names come from a
+ * small vocabulary), so results are kept: bounded in count and key length, cleared when full.
+ */
+const KEY_CACHE_LIMIT = 5000;
+const KEY_LENGTH_LIMIT = 200;
+const keyCaches = [new Map<string, string>(), new Map<string, string>()];
+
+function cachedTransformKey(key: string, camel: boolean): string {
+  if (key.length > KEY_LENGTH_LIMIT) return transformKey(key, camel);
+  const cache = keyCaches[camel ? 1 : 0];
+  let name = cache.get(key);
+  if (name === undefined) {
+    name = transformKey(key, camel);
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    cache.set(key, name);
+  }
+  return name;
 }
 
 function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: number): Dict {
@@ -113,12 +135,16 @@ function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: num
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
+    // The reference normalises a copy made by assignment, which never has this key (§2).
+    if (key === '__proto__') continue;
     const value = (obj as Dict)[key];
-    let name = transformKey(key, camel);
-    if (suffix) name = addSuffix(name, value);
+    const type = inferType(value);
+    let name = cachedTransformKey(key, camel);
+    if (suffix && value !== undefined) name = suffixed(name, type);
     let next = value;
-    if (typeof value === 'object' && value !== null && inferType(value) === 'obj') {
-      next = depth + 1 > MAX_DEPTH ? value : normaliseLevel(value, camel, suffix, depth + 1);
+    if (typeof value === 'object' && value !== null) {
+      next =
+        type === 'obj' && depth + 1 <= MAX_DEPTH ? normaliseLevel(value, camel, suffix, depth + 1) : assignCopy(value);
     }
     // The reference assigns: a name that comes out as `__proto__` never becomes a key (§2).
     if (name !== '__proto__') out[name] = next;
@@ -128,7 +154,12 @@ function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: num
 
 /**
  * normalise(obj, {camelCase?, typeSuffix?}): falsy → {}; keys are transformed on levels 1–5,
- * deeper objects are copied by reference untouched.
+ * deeper objects are kept as they are.
+ *
+ * Every object of a request body comes out of here (the other fields are validated scalars), so
+ * this is also where the reference's copy by assignment happens (mapping-and-triggers.md §2): own
+ * `__proto__` keys are skipped on levels 1–5 and dropped deeper by assignCopy, and an object whose
+ * `__proto__` is an array is typed like the reference's copy of it (see inferType).
  */
 export function normalise(obj: unknown, opts?: NormaliseOptions): Record<string, unknown> {
   if (!obj) return {};
