@@ -43,6 +43,7 @@ export function requestContext(settings: DestinationSettings): RequestContext {
  * uid can make.
  */
 export function resolveDotSegments(path: string): string {
+  if (!path.includes('/.')) return path;
   const q = path.indexOf('?');
   const pathname = q < 0 ? path : path.slice(0, q);
   if (!/(^|\/)\.\.?(\/|$)/.test(pathname)) return path;

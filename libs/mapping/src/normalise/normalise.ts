@@ -58,6 +58,30 @@ function everyItem(value: object, check: Check): boolean {
   return true;
 }
 
+/** The array checks of inferType in one pass (first match in the same order; `[]` is `strs`). */
+function arrayType(value: readonly unknown[]): InferredType {
+  let str = true;
+  let bool = true;
+  let num = true;
+  let date = true;
+  let obj = true;
+  for (let i = 0; i < value.length && (str || bool || num || date || obj); i++) {
+    const v = value[i];
+    const t = typeof v;
+    str &&= t === 'string';
+    bool &&= t === 'boolean';
+    num &&= t === 'number';
+    obj &&= t === 'object' && v !== null;
+    date &&= obj && isValidDate(v);
+  }
+  if (str) return 'strs';
+  if (bool) return 'bools';
+  if (num) return 'reals';
+  if (date) return 'dates';
+  if (obj) return 'objs';
+  return 'obj';
+}
+
 /** Infers a FullStory type suffix; first match wins (`int`/`ints` are never inferred because `real(s)` comes first). */
 export function inferType(value: unknown): InferredType {
   switch (typeof value) {
@@ -74,7 +98,8 @@ export function inferType(value: unknown): InferredType {
   }
   if (value === null) return undefined;
   if (isValidDate(value)) return 'date';
-  if (Array.isArray(value) || inheritedArray(value) !== undefined) {
+  if (Array.isArray(value)) return arrayType(value);
+  if (inheritedArray(value) !== undefined) {
     if (everyItem(value, isString)) return 'strs';
     if (everyItem(value, isBoolean)) return 'bools';
     if (everyItem(value, isNumber)) return 'reals';
@@ -100,34 +125,50 @@ export function transformKey(key: string, camel: boolean): string {
 
 /** Appends `_<type>` unless the value is undefined, the name already ends in a known suffix, or the type is obj/unknown. */
 export function addSuffix(name: string, value: unknown): string {
-  return value === undefined ? name : suffixed(name, inferType(value));
-}
-
-function suffixed(name: string, type: InferredType): string {
+  if (value === undefined) return name;
   const idx = name.lastIndexOf('_');
   if (idx >= 0 && KNOWN_SUFFIXES.has(name.slice(idx + 1))) return name;
+  const type = inferType(value);
   if (type === undefined || type === 'obj') return name;
   return `${name}_${type}`;
 }
 
 /**
- * transformKey is a pure function of a key that recurs across events (property names come from a
- * small vocabulary), so results are kept: bounded in count and key length, cleared when full.
+ * A key's normalised name is a pure function of the key, and keys recur across events (property
+ * names come from a small vocabulary), so names are kept: bounded in count and key length, cleared
+ * when full. Each entry also keeps its suffixed forms.
  */
-const KEY_CACHE_LIMIT = 5000;
+interface NameEntry {
+  name: string;
+  /** The name already ends in a known suffix: addSuffix leaves it as it is. */
+  suffixed: boolean;
+  typed: Partial<Record<Exclude<InferredType, undefined>, string>>;
+}
+const NAME_CACHE_LIMIT = 5000;
 const KEY_LENGTH_LIMIT = 200;
-const keyCaches = [new Map<string, string>(), new Map<string, string>()];
+const nameCaches = [new Map<string, NameEntry>(), new Map<string, NameEntry>()];
 
-function cachedTransformKey(key: string, camel: boolean): string {
-  if (key.length > KEY_LENGTH_LIMIT) return transformKey(key, camel);
-  const cache = keyCaches[camel ? 1 : 0];
-  let name = cache.get(key);
-  if (name === undefined) {
-    name = transformKey(key, camel);
-    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    cache.set(key, name);
+function newEntry(name: string): NameEntry {
+  const idx = name.lastIndexOf('_');
+  return { name, suffixed: idx >= 0 && KNOWN_SUFFIXES.has(name.slice(idx + 1)), typed: {} };
+}
+
+function nameEntry(key: string, camel: boolean): NameEntry {
+  if (key.length > KEY_LENGTH_LIMIT) return newEntry(transformKey(key, camel));
+  const cache = nameCaches[camel ? 1 : 0];
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = newEntry(transformKey(key, camel));
+    if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+    cache.set(key, entry);
   }
-  return name;
+  return entry;
+}
+
+/** addSuffix on a cached name. */
+function suffixedName(entry: NameEntry, value: unknown, type: InferredType): string {
+  if (value === undefined || entry.suffixed || type === undefined || type === 'obj') return entry.name;
+  return (entry.typed[type] ??= `${entry.name}_${type}`);
 }
 
 function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: number): Dict {
@@ -139,8 +180,8 @@ function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: num
     if (key === '__proto__') continue;
     const value = (obj as Dict)[key];
     const type = inferType(value);
-    let name = cachedTransformKey(key, camel);
-    if (suffix && value !== undefined) name = suffixed(name, type);
+    const entry = nameEntry(key, camel);
+    const name = suffix ? suffixedName(entry, value, type) : entry.name;
     let next = value;
     if (typeof value === 'object' && value !== null) {
       next =

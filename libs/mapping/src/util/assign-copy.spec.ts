@@ -1,4 +1,5 @@
-import { assignCopy, inheritedArray } from './assign-copy';
+import fc from 'fast-check';
+import { assignCopy, copyIteratively, inheritedArray } from './assign-copy';
 
 const parse = (text: string): unknown => JSON.parse(text);
 
@@ -49,5 +50,48 @@ describe('assignCopy (copy by assignment, mapping-and-triggers.md §2)', () => {
       out = out.n as Record<string, unknown>;
     }
     expect(out).toEqual({ leaf: true });
+  });
+
+  it('copies 20,000 levels (past the recursion limit) without overflowing the stack', () => {
+    const depth = 20000;
+    const text = '{"__proto__":1,"a":'.repeat(depth / 2) + '[[{"__proto__":2,"leaf":true}]]' + '}'.repeat(depth / 2);
+    let out = assignCopy(parse(`[${text}]`)) as unknown;
+    out = (out as unknown[])[0];
+    for (let i = 0; i < depth / 2; i++) {
+      expect(Object.keys(out as object)).toEqual(['a']);
+      out = (out as Record<string, unknown>).a;
+    }
+    expect(JSON.stringify(out)).toBe('[[{"leaf":true}]]');
+    const untouched = parse('['.repeat(depth) + '1' + ']'.repeat(depth));
+    expect(assignCopy(untouched)).toBe(untouched);
+  });
+});
+
+describe('copyIteratively (used below the recursion limit) makes the same copy as the recursive walk', () => {
+  // Values as JSON.parse gives them, with an own __proto__ key added to some objects.
+  const withProto = fc.tuple(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 4 })).map(([v, every]) => {
+    const parsed = JSON.parse(JSON.stringify(v)) as unknown;
+    let n = 0;
+    const add = (x: unknown): void => {
+      if (typeof x !== 'object' || x === null) return;
+      for (const k of Object.keys(x)) add((x as Record<string, unknown>)[k]);
+      if (!Array.isArray(x) && n++ % every === 0) {
+        Object.defineProperty(x, '__proto__', { value: [n], enumerable: true, writable: true, configurable: true });
+      }
+    };
+    add(parsed);
+    return parsed;
+  });
+
+  it('same output, same sharing of untouched branches', () => {
+    fc.assert(
+      fc.property(withProto, (v) => {
+        const a = assignCopy(v);
+        const b = typeof v === 'object' && v !== null ? copyIteratively(v) : v;
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+        expect(b === v).toBe(a === v);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
