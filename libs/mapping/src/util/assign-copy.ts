@@ -7,8 +7,8 @@ import { hasOwn, type Dict } from './types';
  *
  * Copy-on-write: a value with nothing to drop is returned as it is (no allocation), so ordinary
  * data pays one walk. Input is JSON-like (no cycles). Below {@link RECURSION_LIMIT} levels the walk
- * goes on without recursion: deep recursion that allocates makes every garbage collection scan the
- * whole call stack (cost growing with the square of the depth) and would overflow the stack.
+ * goes on without recursion, so a deeply nested event (a 32 KB body can nest thousands of levels)
+ * cannot overflow the call stack.
  */
 export function assignCopy(value: unknown): unknown {
   return copyAt(value, 0);
