@@ -179,11 +179,13 @@ function normaliseLevel(obj: object, camel: boolean, suffix: boolean, depth: num
     // The reference normalises a copy made by assignment, which never has this key (§2).
     if (key === '__proto__') continue;
     const value = (obj as Dict)[key];
-    const type = inferType(value);
+    const isObject = typeof value === 'object' && value !== null;
+    // Only suffixes and the decision to recurse need the type.
+    const type = suffix || isObject ? inferType(value) : undefined;
     const entry = nameEntry(key, camel);
     const name = suffix ? suffixedName(entry, value, type) : entry.name;
     let next = value;
-    if (typeof value === 'object' && value !== null) {
+    if (isObject) {
       next =
         type === 'obj' && depth + 1 <= MAX_DEPTH ? normaliseLevel(value, camel, suffix, depth + 1) : assignCopy(value);
     }
