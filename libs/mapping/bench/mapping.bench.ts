@@ -1,6 +1,7 @@
 // Benchmark: the whole pipeline (trigger, mapping, validation, request build) per action with its
 // default mapping, on a fixed seeded set of varied events. Run: npm run bench:mapping
 import { compileDestination, defaultMapping, ACTION_IDS, type ActionId } from '../src';
+import { runVectorsBench } from './vectors.bench';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -104,3 +105,5 @@ for (const action of ACTION_IDS) {
     `${action.padEnd(16)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} events/s  (${requests} requests built)`,
   );
 }
+
+runVectorsBench();

@@ -25,3 +25,8 @@ export { buildDeleteRequest, buildTestConnectionRequest, testConnectionFailure, 
 export { isBlockedByIntegrations } from './integrations/integrations';
 export { normalise } from './normalise/normalise';
 export type { NormaliseOptions } from './normalise/normalise';
+export { buildPreviewDestination, previewConfig, previewEvent, EVERY_EVENT_TRIGGER } from './cli/preview-core';
+export type { PreviewLine, PreviewOptions } from './cli/preview-core';
+// Test support: the shared vectors (../shared/spec/vectors), so the apps can prove their paths on them too.
+export { compareCase, loadVectors, optionsFor } from './cli/vector-cases';
+export type { CaseComparison, VectorCase } from './cli/vector-cases';

@@ -1,16 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import {
-  CompiledDestination,
-  ConfigValidationError,
-  DestinationConfig,
-  Subscription,
-  compileDestination,
-} from '@fsd/mapping';
-import type { ActionId, DestinationFilter } from '@fsd/mapping';
+import type { CompiledDestination } from '@fsd/mapping';
 import { SecretBox } from '@fsd/platform';
 import { DeliverySettings, WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
+import { compileRow, type DestinationRowConfig } from './destination-config';
 
 export const REGION_BASE_URLS: Record<string, string> = {
   us: 'https://api.fullstory.com',
@@ -70,25 +64,17 @@ export class DestinationCache {
   }
 
   private async load(destinationId: string): Promise<LoadedDestination | null> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      enabled: boolean;
-      api_key_encrypted: string;
-      region: string | null;
-      base_url: string | null;
-      presets: { trackEvent?: boolean; identifyUser?: boolean };
-      filters: DestinationFilter[];
-      settings: Record<string, unknown>;
-      version: string;
-      mappings: {
+    const { rows } = await this.pool.query<
+      DestinationRowConfig & {
         id: string;
-        name: string;
         enabled: boolean;
-        trigger: string;
-        action: ActionId;
-        mapping: Record<string, unknown>;
-      }[];
-    }>(
+        api_key_encrypted: string;
+        region: string | null;
+        base_url: string | null;
+        settings: Record<string, unknown>;
+        version: string;
+      }
+    >(
       `SELECT d.id::text, d.enabled, d.api_key_encrypted, d.region, d.base_url, d.presets, d.filters, d.settings,
               GREATEST(d.updated_at, COALESCE((SELECT max(updated_at) FROM mappings m WHERE m.destination_id = d.id), d.updated_at))::text
                 || ':' || (SELECT count(*) FROM mappings m WHERE m.destination_id = d.id) AS version,
@@ -103,19 +89,7 @@ export class DestinationCache {
     const baseUrl =
       row.base_url ?? (row.region ? REGION_BASE_URLS[row.region] : undefined) ?? this.config.fullstoryBaseUrl;
     const apiKey = this.box.decrypt(row.api_key_encrypted);
-    const destinationConfig: DestinationConfig = {
-      settings: { apiKey, baseUrl },
-      presets: row.presets,
-      mappings: row.mappings as Subscription[],
-      filters: row.filters,
-    };
-    let compiled: CompiledDestination | null = null;
-    let compileError: string | null = null;
-    try {
-      compiled = compileDestination(destinationConfig);
-    } catch (e) {
-      compileError = e instanceof ConfigValidationError ? e.issues.join('; ') : (e as Error).message;
-    }
+    const { compiled, compileError } = compileRow(row, { apiKey, baseUrl });
     return {
       id: row.id,
       enabled: row.enabled,

@@ -35,8 +35,36 @@ export function requestContext(settings: DestinationSettings): RequestContext {
   return { base: baseUrlOf(settings), headers: headersFor(settings) };
 }
 
+/**
+ * Resolves `.` and `..` path segments as the reference's HTTP client does (it parses every URL
+ * with WHATWG URL rules): a uid of `..` turns `/users/v1/individual/../customevent` into
+ * `/users/v1/customevent`. Only the path is touched, never the query; a `..` never climbs above `/`.
+ * encodeURIComponent leaves `.` unescaped and escapes `%`, so plain dots are the only dot segments a
+ * uid can make.
+ */
+export function resolveDotSegments(path: string): string {
+  if (!path.includes('/.')) return path;
+  const q = path.indexOf('?');
+  const pathname = q < 0 ? path : path.slice(0, q);
+  if (!/(^|\/)\.\.?(\/|$)/.test(pathname)) return path;
+  const segments = pathname.split('/');
+  const out: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const last = i === segments.length - 1;
+    if (seg === '.' || seg === '..') {
+      if (seg === '..' && out.length > 1) out.pop();
+      // A trailing dot segment leaves the path ending in "/".
+      if (last) out.push('');
+      continue;
+    }
+    out.push(seg);
+  }
+  return out.join('/') + (q < 0 ? '' : path.slice(q));
+}
+
 export function makeRequest(ctx: RequestContext, method: HttpMethod, path: string, body?: unknown): PreparedRequest {
-  const req: PreparedRequest = { method, url: ctx.base + path, headers: { ...ctx.headers } };
+  const req: PreparedRequest = { method, url: ctx.base + resolveDotSegments(path), headers: { ...ctx.headers } };
   if (body !== undefined) req.body = body;
   return req;
 }

@@ -1,12 +1,11 @@
 import { defaultMapping } from '../schema/fields';
-import { buildDestination, type SubscriptionSpec } from '../pipeline/pipeline';
-import { PRESETS } from '../presets';
+import { compileDestination } from '../pipeline/pipeline';
 import { parseTrigger } from '../trigger';
 import { validateMapping } from '../mapping/validate';
-import type { ActionId, CompiledDestination, PreparedRequest } from '../types';
+import type { ActionId, CompiledDestination, DestinationConfig, PreparedRequest, Subscription } from '../types';
 import { isPlainObject } from '../util/types';
 
-/** Options of the preview CLI (and of the vectors test, which uses the same path). */
+/** Options of the preview CLI (and of the vectors tests, which use the same path). */
 export interface PreviewOptions {
   action?: ActionId;
   mapping?: Record<string, unknown>;
@@ -24,23 +23,45 @@ export interface PreviewLine {
 }
 
 /**
- * Builds the destination the preview runs: the presets, or one action with its default (or given)
- * mapping, unconditional unless a trigger is given. Throws on an invalid trigger or mapping.
+ * The trigger of a preview without `--trigger`: true for every event (`userId` is either missing or
+ * null, or it is not), so "run this action on every event" is an ordinary subscription that the
+ * admin API can store and the delivery worker can run.
+ */
+export const EVERY_EVENT_TRIGGER = 'userId = null or userId != null';
+
+/**
+ * The destination configuration a preview stands for: the presets alone, or one action (presets
+ * off) with its default (or given) mapping, on every event unless a trigger is given. It is the
+ * shape the admin API stores and the worker compiles, so all three run the same pipeline.
+ */
+export function previewConfig(opts: PreviewOptions): DestinationConfig {
+  const settings = { apiKey: opts.apiKey ?? 'test-api-key', baseUrl: opts.baseUrl };
+  if (!opts.action) return { settings, presets: { trackEvent: true, identifyUser: true } };
+  const subscription: Subscription = {
+    id: 'preview',
+    name: 'preview',
+    enabled: true,
+    trigger: opts.trigger ?? EVERY_EVENT_TRIGGER,
+    action: opts.action,
+    mapping: opts.mapping ?? defaultMapping(opts.action),
+  };
+  return { settings, presets: { trackEvent: false, identifyUser: false }, mappings: [subscription] };
+}
+
+/**
+ * Compiles {@link previewConfig} with compileDestination, as the worker and the admin preview do.
+ * Throws on an invalid trigger or mapping (the CLI reports them before reading events).
  */
 export function buildPreviewDestination(opts: PreviewOptions): CompiledDestination {
-  const settings = { apiKey: opts.apiKey ?? 'test-api-key', baseUrl: opts.baseUrl };
-  let specs: SubscriptionSpec[];
-  if (!opts.action) {
-    specs = PRESETS.map((p) => ({ id: p.id, action: p.action, trigger: p.trigger, mapping: p.mapping }));
-  } else {
-    const mapping = opts.mapping ?? defaultMapping(opts.action);
-    const problems = validateMapping(mapping);
-    if (!isPlainObject(mapping)) problems.unshift('the mapping must be a JSON object');
+  const config = previewConfig(opts);
+  const sub = config.mappings?.[0];
+  if (sub) {
+    const problems = validateMapping(sub.mapping);
+    if (!isPlainObject(sub.mapping)) problems.unshift('the mapping must be a JSON object');
     if (problems.length > 0) throw new Error(`invalid mapping: ${problems.join(' ')}`);
-    if (opts.trigger !== undefined) parseTrigger(opts.trigger);
-    specs = [{ id: 'preview', action: opts.action, trigger: opts.trigger ?? null, mapping }];
+    parseTrigger(sub.trigger);
   }
-  return buildDestination(settings, specs);
+  return compileDestination(config);
 }
 
 /** Runs one event and shapes the result like the vectors' `expect`. */

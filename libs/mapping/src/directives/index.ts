@@ -1,6 +1,7 @@
 import { compilePath, splitPath, getIn, stripDollar } from '../path/path';
 import { isPlainObject, realTypeOf, setOwn, type Dict } from '../util/types';
 import { MappingError, type Resolver } from '../mapping/types';
+import { assignCopy } from '../util/assign-copy';
 import { compileTemplate } from './template';
 import { compileLiquid } from './liquid';
 
@@ -49,14 +50,15 @@ function escapeRegExp(s: string): string {
   return s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
 }
 
+/** Copies of objects built here are by assignment, like the reference's: `__proto__` keys are dropped (§2). */
 function excludeNull(value: unknown): unknown {
   if (value === null) return undefined;
   if (!isPlainObject(value)) return value;
   const out: Dict = {};
   for (const k of Object.keys(value)) {
     const v = value[k];
-    if (v === null) continue;
-    setOwn(out, k, isPlainObject(v) ? excludeNull(v) : v);
+    if (v === null || k === '__proto__') continue;
+    out[k] = isPlainObject(v) ? excludeNull(v) : v;
   }
   return out;
 }
@@ -77,7 +79,7 @@ function assignInto(target: Dict, source: unknown): void {
     return;
   }
   if (typeof source !== 'object' || source === null) return;
-  for (const k of Object.keys(source)) setOwn(target, k, (source as Dict)[k]);
+  for (const k of Object.keys(source)) if (k !== '__proto__') target[k] = (source as Dict)[k];
 }
 
 const compilers: Record<string, DirectiveCompiler> = {
@@ -260,7 +262,8 @@ const compilers: Record<string, DirectiveCompiler> = {
     if (!isPlainObject(arg.apply)) return fail('@transform "apply" key should be an object');
     const apply = compileMapping(arg.apply);
     const mapping = compile(arg.mapping);
-    return (data) => mapping(apply(data));
+    // The reference resolves `mapping` against a copy by assignment of the applied result (§2).
+    return (data) => mapping(assignCopy(apply(data)));
   },
 
   '@excludeWhenNull': (arg, compile) => {

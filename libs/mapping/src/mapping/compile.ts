@@ -1,5 +1,5 @@
 import { compileDirective } from '../directives';
-import { isPlainObject, setOwn, type Dict } from '../util/types';
+import { isPlainObject, type Dict } from '../util/types';
 import { MappingError, type Resolver } from './types';
 import { validateMapping } from './validate';
 
@@ -32,7 +32,8 @@ export function compileValue(value: unknown): Resolver {
       const out: Dict = {};
       for (let i = 0; i < n; i++) {
         const v = resolvers[i](data);
-        if (v !== undefined) setOwn(out, keys[i], v);
+        // The reference assigns each key, so a `__proto__` key is resolved but never kept (§2).
+        if (v !== undefined && keys[i] !== '__proto__') out[keys[i]] = v;
       }
       return out;
     };
@@ -42,7 +43,8 @@ export function compileValue(value: unknown): Resolver {
 
 /**
  * Compiles a complete mapping: validated once; an invalid mapping fails every time it runs.
- * The result has `undefined` keys removed.
+ * The result has `undefined` keys removed. It still holds the event's own objects: the copy by
+ * assignment (§2) is made where request bodies are built (normalise), or by @transform.
  */
 export function compileMapping(mapping: unknown): (data: unknown) => unknown {
   const errors = validateMapping(mapping);

@@ -163,12 +163,16 @@ describe('normalise (§4, §9.3)', () => {
     expect(JSON.stringify(out)).toBe('{"ab":3,"c":2}');
   });
 
-  it('a __proto__ key becomes data, not a prototype', () => {
-    const input = JSON.parse('{"__proto__":{"polluted":true},"x":1}') as Record<string, unknown>;
+  it('own __proto__ keys and names that come out as __proto__ are dropped, never a prototype (§2)', () => {
+    const input = JSON.parse(
+      '{"__proto__":{"polluted":true},"x":1,"__proto__!":[1],"y":{"__pro to__":null}}',
+    ) as Record<string, unknown>;
     const out = normalise(input);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
-    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true},"x":1}');
+    expect(JSON.stringify(out)).toBe('{"x":1,"y":{}}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // An own __proto__ key is skipped (the reference's copy never has it); other keys camelCase as usual.
+    expect(JSON.stringify(normalise(input, { camelCase: true }))).toBe('{"x":1,"proto":[1],"y":{"proTo":null}}');
   });
 
   it('inferType / transformKey / addSuffix helpers', () => {

@@ -6,6 +6,7 @@ import {
   MAX_MAPPINGS,
   PayloadValidationError,
   buildTestConnectionRequest,
+  previewEvent,
   testConnectionFailure,
   type PreparedRequest,
 } from '@fsd/mapping';
@@ -190,13 +191,9 @@ export class DestinationsService implements OnModuleDestroy {
         baseUrl: effectiveBaseUrl(dest, this.ctx.config.fullstoryBaseUrl),
       }),
     );
-    const result = compiled.run(event);
-    return {
-      messageId: typeof event.messageId === 'string' ? event.messageId : null,
-      actions: result.actions,
-      requests: result.requests.map(({ request }) => redactRequest(request)),
-      errors: result.errors.map((e) => ({ action: e.action, message: e.message })),
-    };
+    // The preview CLI's own output step, so the CLI's vectors tests cover this output too.
+    const line = previewEvent(compiled, event);
+    return { ...line, requests: line.requests.map(redactRequest) };
   }
 
   /** FullStory `GET /me` with the stored key; reports the outcome, never the key. */

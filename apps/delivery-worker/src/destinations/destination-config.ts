@@ -1,0 +1,47 @@
+import { ConfigValidationError, compileDestination } from '@fsd/mapping';
+import type { ActionId, CompiledDestination, DestinationConfig, DestinationFilter, Subscription } from '@fsd/mapping';
+
+/** The parts of a destinations row (with its mappings, in position order) the pipeline needs. */
+export interface DestinationRowConfig {
+  presets: { trackEvent?: boolean; identifyUser?: boolean };
+  filters: DestinationFilter[];
+  mappings: {
+    id: string;
+    name: string;
+    enabled: boolean;
+    trigger: string;
+    action: ActionId;
+    mapping: Record<string, unknown>;
+  }[];
+}
+
+export interface CompiledRow {
+  /** Null when the stored configuration no longer compiles; compileError says why. */
+  compiled: CompiledDestination | null;
+  compileError: string | null;
+}
+
+/** The configuration the worker compiles for a row: the same shape the admin API and the preview CLI compile. */
+export function destinationConfigOf(
+  row: DestinationRowConfig,
+  settings: { apiKey: string; baseUrl: string },
+): DestinationConfig {
+  return {
+    settings,
+    presets: row.presets,
+    mappings: row.mappings as Subscription[],
+    filters: row.filters,
+  };
+}
+
+/** Compiles a row once (triggers, mappings, filters); a configuration that no longer compiles is reported, not thrown. */
+export function compileRow(row: DestinationRowConfig, settings: { apiKey: string; baseUrl: string }): CompiledRow {
+  try {
+    return { compiled: compileDestination(destinationConfigOf(row, settings)), compileError: null };
+  } catch (e) {
+    return {
+      compiled: null,
+      compileError: e instanceof ConfigValidationError ? e.issues.join('; ') : (e as Error).message,
+    };
+  }
+}
