@@ -157,17 +157,17 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
       ids.push(id);
       await track(id, 'Paged', 'pager');
     }
-    const seen: string[] = [];
+    const pages: string[][] = [];
     let cursor: string | null = null;
     do {
       const q: string = `/admin/events?userId=pager&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
       const page = await admin('GET', q);
       expect(page.status).toBe(200);
-      expect(page.body.events.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.events.map((e: Json) => e.messageId));
+      pages.push(page.body.events.map((e: Json) => e.messageId));
       cursor = page.body.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual([...ids].reverse());
+    } while (cursor && pages.length < 10);
+    const newestFirst = [...ids].reverse();
+    expect(pages).toEqual([newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)]);
 
     const named = await admin(
       'GET',

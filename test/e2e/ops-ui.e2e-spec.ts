@@ -171,7 +171,10 @@ describe('operations UI (/admin/ui)', () => {
     }
     const locked = await postJson(`${ingest}/admin/ui/login`, { token: env.ADMIN_TOKEN });
     expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Whole seconds left of the one-minute window.
+    expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(locked.body).toMatchObject({ success: false, code: 'rate_limited' });
   });
 });
