@@ -20,6 +20,7 @@ describe('EnvReader', () => {
     expect(problems).toContain('ADMIN_TOKEN is required when NODE_ENV=production');
     expect(problems).toContain('SECRETS_KEY is required when NODE_ENV=production');
     expect(problems).toContain('FULLSTORY_BASE_URL is required');
+    expect((error as ConfigError).problems).toHaveLength(6);
   });
 
   it('uses the documented defaults outside production', () => {
