@@ -124,6 +124,7 @@ describe('authentication', () => {
 
     const empty = await call(method, path, body, '');
     expect(empty.status).toBe(401);
+    expect(empty.body).toMatchObject({ success: false, code: 'unauthorized' });
     expect(missing.text + wrong.text).not.toContain(env.ADMIN_TOKEN);
   });
 
@@ -152,7 +153,8 @@ describe('sources', () => {
     const all = await get('/admin/sources');
     expect(all.status).toBe(200);
     expect(all.text).not.toContain(writeKey);
-    expect((all.body.sources as Json[]).map((s) => s.id)).toContain(id);
+    // The first source of this suite.
+    expect((all.body.sources as Json[]).map((s) => s.id)).toEqual([id]);
 
     const rows = await withDb(
       env.DATABASE_URL,
@@ -277,7 +279,8 @@ describe('destinations', () => {
     const list = await get('/admin/destinations');
     expect(list.status).toBe(200);
     expect(list.text).not.toContain(apiKey);
-    expect((list.body.destinations as Json[]).map((d) => d.id)).toContain(id);
+    // The first destination of this suite.
+    expect((list.body.destinations as Json[]).map((d) => d.id)).toEqual([id]);
 
     const before = one.body.updatedAt as string;
     const patched = await patch(`/admin/destinations/${id}`, {
@@ -336,16 +339,19 @@ describe('destinations', () => {
     it('rejects an unknown nested field', async () => {
       const res = await createDestination({ ...valid(), settings: { concurency: 3 } });
       expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_request');
       expect(res.body.message).toContain('concurency');
     });
 
     it('rejects a bad region and region with baseUrl', async () => {
       const bad = await createDestination({ ...valid(), region: 'apac' });
       expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('invalid_request');
       expect(bad.body.message).toContain('region');
 
       const both = await createDestination({ ...valid(), region: 'us', baseUrl: 'https://example.com' });
       expect(both.status).toBe(400);
+      expect(both.body.code).toBe('invalid_request');
       expect(both.body.message).toMatch(/mutually exclusive/);
     });
 
@@ -377,6 +383,7 @@ describe('destinations', () => {
         mappings: [{ name: 'T', trigger: 'type = "track"', action: 'launchRocket', mapping: TRACK_MAPPING }],
       });
       expect(action.status).toBe(400);
+      expect(action.body.code).toBe('invalid_request');
       expect(action.body.message).toContain('action');
     });
 
@@ -399,6 +406,7 @@ describe('destinations', () => {
         filters: [{ condition: 'type = "track"', effect: { type: 'explode' } }],
       });
       expect(badEffect.status).toBe(400);
+      expect(badEffect.body.code).toBe('invalid_request');
       expect(badEffect.body.message).toContain('effect.type');
 
       const badCondition = await createDestination({
@@ -415,6 +423,7 @@ describe('destinations', () => {
         filters: Array.from({ length: 11 }, () => ({ condition: 'type = "track"', effect: { type: 'drop' } })),
       });
       expect(tooMany.status).toBe(400);
+      expect(tooMany.body.code).toBe('invalid_request');
       expect(tooMany.body.message).toContain('filters');
     });
 
@@ -516,6 +525,7 @@ describe('mappings', () => {
       priority: 1,
     });
     expect(extra.status).toBe(400);
+    expect(extra.body.code).toBe('invalid_request');
     expect(extra.body.message).toContain('priority');
   });
 

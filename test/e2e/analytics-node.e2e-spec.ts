@@ -2,25 +2,30 @@ import { spawn } from 'child_process';
 import path from 'path';
 import { RunningApp, ROOT, dropDatabase, stackEnv, startApp, waitFor, withDb } from '../support/stack';
 import { SeededPair, seedSourceAndDestination } from '../support/seed';
+import { BatchGate } from '../support/batch-gate';
 
 const CLIENT = path.join(ROOT, 'test/fixtures/segment-client.js');
 
-function runClient(
-  env: Record<string, string>,
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLIENT], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => resolve({ code, signal, out }));
-  });
+interface ClientRun {
+  kill(): void;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
 }
+
+function startClient(env: Record<string, string>): ClientRun {
+  const child = spawn(process.execPath, [CLIENT], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    kill: () => child.kill('SIGKILL'),
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
+  };
+}
+
+const runClient = (env: Record<string, string>) => startClient(env).exited;
 
 /** Issue 4's real-client test: the official Segment Node client, unchanged, pointed at the ingest API. */
 describe('@segment/analytics-node against the ingest API', () => {
@@ -108,17 +113,31 @@ describe('@segment/analytics-node against the ingest API', () => {
 
   it('loses nothing and duplicates nothing when a client is killed mid-flush and sends again', async () => {
     const count = 2000;
-    const clientEnv = { INGEST_URL: ingestUrl, WRITE_KEY: seeded.writeKey, COUNT: String(count), PREFIX: 'killed' };
-    const first = await runClient(clientEnv, 150);
-    expect(first.signal).toBe('SIGKILL');
+    const clientEnv = { WRITE_KEY: seeded.writeKey, COUNT: String(count), PREFIX: 'killed' };
+    // The gate lets three batch calls through and holds the rest: the client is killed mid-flush, for sure.
+    const gate = new BatchGate(ingestUrl, 3);
+    await gate.start();
+    try {
+      const first = startClient({ ...clientEnv, INGEST_URL: gate.url });
+      await waitFor('three batches stored and a fourth held', async () => gate.forwardedCalls === 3 && gate.held > 0);
+      first.kill();
+      const killed = await first.exited;
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.out).not.toContain('sent');
+    } finally {
+      await gate.stop();
+    }
     const partial = await withDb(
       env.DATABASE_URL,
       async (db) =>
         (await db.query(`SELECT count(*)::int AS n FROM events WHERE message_id LIKE 'killed-%'`)).rows[0].n,
     );
+    // Exactly what the three forwarded calls carried: some of the events, not all.
+    expect(partial).toBe(gate.forwardedEvents);
+    expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(count);
     // The application retries everything it had not confirmed, with the same messageIds.
-    const second = await runClient(clientEnv);
+    const second = await runClient({ ...clientEnv, INGEST_URL: ingestUrl });
     expect(second.out).toContain(`sent ${count} failures 0`);
     const stored = await withDb(
       env.DATABASE_URL,

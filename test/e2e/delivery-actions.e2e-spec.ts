@@ -1,15 +1,5 @@
 import { randomUUID } from 'crypto';
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
+import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
 import { SeededPair, addMapping, seedSourceAndDestination } from '../support/seed';
 import {
   CapturedRequest,
@@ -90,14 +80,15 @@ describe('delivery of each action and preset', () => {
     expect(res).toMatchObject({ status: 200, body: { success: true } });
   }
 
-  async function theOnlyRequest(): Promise<CapturedRequest> {
-    const captured = await waitFor('a request at fake-fullstory', async () => {
-      const list = await fake.requests();
-      return list.length > 0 && list.every((r) => r.status !== null) ? list : null;
-    });
-    // Nothing else follows (a second subscription, a retry): give the worker a moment, then look again.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await fake.requests()).toHaveLength(1);
+  /**
+   * Once the delivery has settled (delivered, or failed permanently), nothing else of it can follow: no
+   * other subscription, no retry. By then the fake has exactly one request, answered.
+   */
+  async function theOnlyRequest(seeded: SeededPair): Promise<CapturedRequest> {
+    await waitForDeliveries(env, seeded.destinationId, 1, ['delivered', 'failed']);
+    const captured = await fake.requests();
+    expect(captured).toHaveLength(1);
+    expect(captured[0].status).not.toBeNull();
     return captured[0];
   }
 
@@ -105,8 +96,7 @@ describe('delivery of each action and preset', () => {
     expect(header(req, 'authorization')).toBe(redactedAuthorization('Basic test-api-key'));
     expect(header(req, 'content-type')).toBe('application/json');
     expect(header(req, 'integration-source')).toBe('segment');
-    if (idempotent) expect(header(req, 'idempotency-key')).toMatch(/^[0-9a-f]{64}$/);
-    else expect(header(req, 'idempotency-key')).toBeUndefined();
+    expect(header(req, 'idempotency-key')).toEqual(idempotent ? expect.stringMatching(/^[0-9a-f]{64}$/) : undefined);
   }
 
   /**
@@ -164,7 +154,7 @@ describe('delivery of each action and preset', () => {
         sessionUrl: 'session-url',
       },
     });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/users/v1/individual/fake%2Fuser%2Fid/customevent');
     expect(req.query).toEqual({ integration: 'segment' });
@@ -210,7 +200,7 @@ describe('delivery of each action and preset', () => {
       properties: {},
       timestamp: '2022-02-02T05:04:05+02:00',
     });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/users/v1/individual/fake%2Fuser%2Fid/customevent');
     expect(req.query).toEqual({ integration: 'segment' });
@@ -245,7 +235,7 @@ describe('delivery of each action and preset', () => {
         'originally.dotted': 1.23,
       },
     });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/users/v1/individual/fake%2Fuser%2Fid/customvars');
     expect(req.query).toEqual({ integration: 'segment' });
@@ -285,7 +275,7 @@ describe('delivery of each action and preset', () => {
         typeSuffixed_bool: true,
       },
     });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/v2/users');
     expect(req.query).toEqual({});
@@ -334,7 +324,7 @@ describe('delivery of each action and preset', () => {
         sessionUrl: 'session/url/12345%3A678',
       },
     });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/v2/events');
     expect(req.query).toEqual({});
@@ -366,7 +356,7 @@ describe('delivery of each action and preset', () => {
     const seeded = await destination({ trackEvent: true, identifyUser: true });
     // No timestamp and no sentAt: ingest stamps the event, and the preset maps $.timestamp.
     await send(seeded, 'track', { userId: 'fake/user/id', event: 'test-event', properties: {} });
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     const stamped = await withDb(
       env.DATABASE_URL,
       async (db) =>
@@ -416,7 +406,7 @@ describe('delivery of each action and preset', () => {
   it('FS-5: a user deletion is DELETE /v2/users?uid=<encoded> without a body', async () => {
     const seeded = await destination({ trackEvent: true, identifyUser: true });
     const deliveryId = await deletion(seeded, 'fake/user/id');
-    const req = await theOnlyRequest();
+    const req = await theOnlyRequest(seeded);
     expect(req.method).toBe('DELETE');
     expect(req.path).toBe('/v2/users');
     expect(req.query).toEqual({ uid: 'fake/user/id' });

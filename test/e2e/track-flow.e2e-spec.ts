@@ -38,6 +38,8 @@ describe('a track event from ingest to FullStory', () => {
     fake = `http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`;
   });
 
+  const fakeRequests = async () => (await (await fetch(`${fake}/__fake/requests`)).json()) as CapturedRequest[];
+
   afterAll(async () => {
     for (const app of apps.reverse()) await app.stop();
     await pgProxy.stop();
@@ -60,10 +62,21 @@ describe('a track event from ingest to FullStory', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true });
 
-    const captured = await waitFor('the request at fake-fullstory', async () => {
-      const list = (await (await fetch(`${fake}/__fake/requests`)).json()) as CapturedRequest[];
-      return list.length > 0 ? list : null;
-    });
+    // Once the delivery is marked delivered nothing else of it can follow: the fake has exactly one request.
+    const audit = await waitFor('the delivery to be marked delivered', () =>
+      withDb(env.DATABASE_URL, async (db) => {
+        const d = await db.query(
+          `SELECT d.status, d.attempts, e.message_id, e.payload->>'receivedAt' AS received
+             FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.destination_id = $1`,
+          [seeded.destinationId],
+        );
+        if (d.rows[0]?.status !== 'delivered') return null;
+        const attempts = await db.query('SELECT * FROM delivery_attempts ORDER BY id');
+        const changes = await db.query('SELECT from_status, to_status FROM delivery_state_changes ORDER BY id');
+        return { delivery: d.rows[0], attempts: attempts.rows, changes: changes.rows };
+      }),
+    );
+    const captured = await fakeRequests();
     expect(captured).toHaveLength(1);
     const [request] = captured;
     expect(request.method).toBe('POST');
@@ -84,19 +97,6 @@ describe('a track event from ingest to FullStory', () => {
       }),
     );
 
-    const audit = await waitFor('the delivery to be marked delivered', () =>
-      withDb(env.DATABASE_URL, async (db) => {
-        const d = await db.query(
-          `SELECT d.status, d.attempts, e.message_id, e.payload->>'receivedAt' AS received
-             FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.destination_id = $1`,
-          [seeded.destinationId],
-        );
-        if (d.rows[0]?.status !== 'delivered') return null;
-        const attempts = await db.query('SELECT * FROM delivery_attempts ORDER BY id');
-        const changes = await db.query('SELECT from_status, to_status FROM delivery_state_changes ORDER BY id');
-        return { delivery: d.rows[0], attempts: attempts.rows, changes: changes.rows };
-      }),
-    );
     expect(audit.delivery).toMatchObject({ status: 'delivered', attempts: 1, message_id: 'msg-track-flow-1' });
     expect(audit.attempts).toHaveLength(1);
     const attempt = audit.attempts[0];
@@ -119,14 +119,38 @@ describe('a track event from ingest to FullStory', () => {
   });
 
   it('acknowledges a repeated messageId without storing or delivering it again', async () => {
+    const auth = { Authorization: basicAuth(seeded.writeKey) };
     const body = { userId: 'user/42', event: 'Order Completed', messageId: 'msg-track-flow-1' };
-    const res = await postJson(`${ingest}/v1/track`, body, { Authorization: basicAuth(seeded.writeKey) });
+    const res = await postJson(`${ingest}/v1/track`, body, auth);
     expect(res.status).toBe(200);
-    const count = await withDb(
-      env.DATABASE_URL,
-      async (db) => (await db.query('SELECT count(*)::int AS n FROM events')).rows[0].n,
+    expect(res.body).toEqual({ success: true });
+    // A sentinel sent after the repeat and delivered: anything the repeat had set off would be there by now.
+    const sentinel = { userId: 'user/42', event: 'Sentinel', messageId: 'msg-track-flow-sentinel' };
+    expect((await postJson(`${ingest}/v1/track`, sentinel, auth)).status).toBe(200);
+    await waitFor('the sentinel delivered', () =>
+      withDb(env.DATABASE_URL, async (db) => {
+        const { rows } = await db.query(
+          `SELECT d.status FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.message_id = $1`,
+          [sentinel.messageId],
+        );
+        return rows[0]?.status === 'delivered';
+      }),
     );
-    expect(count).toBe(1);
+    const stored = await withDb(env.DATABASE_URL, async (db) => ({
+      events: (await db.query('SELECT message_id FROM events ORDER BY id')).rows.map((r) => r.message_id),
+      deliveries: (
+        await db.query(
+          `SELECT e.message_id, d.status, d.attempts FROM deliveries d JOIN events e ON e.id = d.event_id ORDER BY d.id`,
+        )
+      ).rows,
+    }));
+    expect(stored.events).toEqual(['msg-track-flow-1', 'msg-track-flow-sentinel']);
+    expect(stored.deliveries).toEqual([
+      { message_id: 'msg-track-flow-1', status: 'delivered', attempts: 1 },
+      { message_id: 'msg-track-flow-sentinel', status: 'delivered', attempts: 1 },
+    ]);
+    const names = (await fakeRequests()).map((r) => (r.body as { name: string }).name);
+    expect(names).toEqual(['Order Completed', 'Sentinel']);
   });
 
   it('rejects a missing or unknown write key with 401', async () => {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { createHash } from 'crypto';
 import { DEFAULT_JOB_OPTIONS, deliveryJobId, deliveryQueueName } from '@fsd/platform';
-import { StackEnv, withDb } from './stack';
+import { StackEnv, waitFor, withDb } from './stack';
 
 /**
  * Helpers for the delivery end-to-end suites: the fake FullStory's control API, the per-destination
@@ -61,6 +61,11 @@ export class FakeFullStory {
     await this.call('POST', '/__fake/faults', fault);
   }
 
+  /** Removes every injected fault, keeping the captured requests and stored events. */
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/__fake/faults');
+  }
+
   async config(settings: Record<string, unknown>): Promise<void> {
     await this.call('POST', '/__fake/config', settings);
   }
@@ -85,6 +90,21 @@ export async function enqueueDelivery(env: StackEnv, destinationId: string, deli
   const queue = deliveryQueue(env, destinationId);
   try {
     await queue.add('deliver', { deliveryId }, { ...DEFAULT_JOB_OPTIONS, jobId: deliveryJobId(deliveryId) });
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * Waits until exactly `count` worker processes consume the destination's queue: workers look for new
+ * destinations every DESTINATION_REFRESH_MS, so a test waits for this before it counts on them.
+ */
+export async function waitForQueueWorkers(env: StackEnv, destinationId: string, count: number): Promise<void> {
+  const queue = deliveryQueue(env, destinationId);
+  try {
+    await waitFor(`${count} workers on the queue of ${destinationId}`, async () => {
+      return (await queue.getWorkersCount()) === count;
+    });
   } finally {
     await queue.close();
   }
@@ -195,4 +215,5 @@ export function redactedAuthorization(sent: string): string {
   return rest.length === 0 ? digest : `${scheme} ${digest}`;
 }
 
+/** Kept for test/faults; never a way to wait for something in a test (poll for it with waitFor instead). */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -95,5 +95,6 @@ describe('loadConfig', () => {
       expect(problems).toContain(`FAKE_FULLSTORY_${v}`);
     }
     expect((error as ConfigError).problems.filter((p) => p.includes('KEYS'))).toHaveLength(2);
+    expect((error as ConfigError).problems).toHaveLength(7);
   });
 });

@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { buildFakeApp } from '../app';
-import { Harness } from '../testing/harness';
+import { Harness, Reply } from '../testing/harness';
 
 /** sha256('test-api-key') in hex: captured requests keep this instead of the key. */
 const TEST_API_KEY_SHA256 = '4c806362b613f7496abf284146efd31da90e4b16169fe001841ca17290f427c4';
@@ -85,8 +85,8 @@ describe('fake FullStory behaviour', () => {
       expect((await h.call('GET', '/me')).status).toBe(200);
       const limited = await h.call('GET', '/me');
       expect(limited.status).toBe(429);
-      expect(limited.headers['retry-after']).toMatch(/^\d+$/);
-      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Half a token short at 2/s: one whole second.
+      expect(limited.headers['retry-after']).toBe('1');
       expect(limited.body).toEqual({
         message: 'Too many requests. Client has exceeded the rate limit for this endpoint.',
         code: 'too_many_requests',
@@ -150,18 +150,40 @@ describe('fake FullStory behaviour', () => {
       expect(first).toEqual([200, 200, 200, 503, 200, 200, 503, 200, 200, 503]);
     });
 
+    /**
+     * Calls GET /me with setTimeout on simulated time: the answer is still pending `latencyMs - 1` ms after the
+     * fake began to wait, and arrives at `latencyMs`.
+     */
+    async function delayedCall(latencyMs: number): Promise<Reply> {
+      jest.useFakeTimers({
+        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'hrtime', 'performance'],
+      });
+      try {
+        let answered = false;
+        const reply = h.call('GET', '/me').then((r) => {
+          answered = true;
+          return r;
+        });
+        // The request reaches the fault's wait (the only timer here) on real-time ticks.
+        for (let i = 0; i < 1000 && jest.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
+        expect(jest.getTimerCount()).toBe(1);
+        await jest.advanceTimersByTimeAsync(latencyMs - 1);
+        expect(answered).toBe(false);
+        await jest.advanceTimersByTimeAsync(1);
+        return await reply;
+      } finally {
+        jest.useRealTimers();
+      }
+    }
+
     it('latency delays the normal answer', async () => {
       await h.control('POST', '/__fake/faults', { match: { path: '/me' }, latencyMs: 120, times: 1 });
-      const started = Date.now();
-      expect((await h.call('GET', '/me')).status).toBe(200);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+      expect((await delayedCall(120)).status).toBe(200);
     });
 
     it('latency with a status delays, then answers the fault status', async () => {
       await h.control('POST', '/__fake/faults', { match: { path: '/me' }, latencyMs: 60, status: 503, times: 1 });
-      const started = Date.now();
-      const r = await h.call('GET', '/me');
-      expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+      const r = await delayedCall(60);
       expect(r).toMatchObject({ status: 503, body: { code: 'server_error' } });
       const faults = (await h.control('GET', '/__fake/faults')).body as Array<{ seen: number; applied: number }>;
       expect(faults[0]).toMatchObject({ seen: 1, applied: 1 });
@@ -195,7 +217,10 @@ describe('fake FullStory behaviour', () => {
           body: JSON.stringify({ match: { path: '/v2/events' }, dropConnection: true, times: 1 }),
         });
         const headers = { authorization: 'Basic test-api-key' };
-        await expect(request(`${base}/v2/events`, { method: 'POST', headers, body: '{"name":"e"}' })).rejects.toThrow();
+        // The socket closed with no answer at all, not an HTTP error.
+        await expect(
+          request(`${base}/v2/events`, { method: 'POST', headers, body: '{"name":"e"}' }),
+        ).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
         const ok = await request(`${base}/v2/events`, { method: 'POST', headers, body: '{"name":"e"}' });
         expect(ok.statusCode).toBe(200);
         await ok.body.dump();

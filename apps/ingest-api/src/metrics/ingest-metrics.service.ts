@@ -199,11 +199,6 @@ export class IngestMetrics {
 
   private async readReplays(): Promise<ReplayRow[]> {
     try {
-      const exists = await withTimeout(
-        this.pool.query<{ present: boolean }>(`SELECT to_regclass('replays') IS NOT NULL AS present`),
-        SCRAPE_TIMEOUT_MS,
-      );
-      if (!exists.rows[0]?.present) return [];
       const { rows } = await withTimeout(
         this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text FROM replays`),
         SCRAPE_TIMEOUT_MS,

@@ -6,6 +6,22 @@ import { DeliveryEnqueuer } from './delivery-enqueuer.service';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Simulates setTimeout/clearTimeout only: everything else (Redis, BullMQ) keeps real time. */
+const simulateTimeoutsOnly = () =>
+  jest.useFakeTimers({
+    doNotFake: [
+      'Date',
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+    ],
+  });
+
 /** Against the real Redis, under a prefix of its own that it removes afterwards. */
 describe('DeliveryEnqueuer', () => {
   const prefix = `fsdtest_enqueuer_${process.pid}_${Date.now()}`;
@@ -26,26 +42,35 @@ describe('DeliveryEnqueuer', () => {
   });
 
   it('enqueues what is committed within the linger window together, once the window ends', async () => {
+    const queue = queueOf('dest-a');
+    const addBulk = jest.spyOn(queue, 'addBulk');
     const enqueuer = make(200);
-    const addBulk = jest.spyOn(queueOf('dest-a'), 'addBulk');
-    enqueuer.enqueueInBackground([{ deliveryId: '1', destinationId: 'dest-a' }]);
-    enqueuer.enqueueInBackground([{ deliveryId: '2', destinationId: 'dest-a' }]);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await queueOf('dest-a').getJobCountByTypes('waiting')).toBe(0);
-    await new Promise((r) => setTimeout(r, 400));
+    // The linger timer runs on simulated time.
+    simulateTimeoutsOnly();
+    try {
+      enqueuer.enqueueInBackground([{ deliveryId: '1', destinationId: 'dest-a' }]);
+      enqueuer.enqueueInBackground([{ deliveryId: '2', destinationId: 'dest-a' }]);
+      jest.advanceTimersByTime(199);
+      expect(addBulk).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+    } finally {
+      jest.useRealTimers();
+    }
     expect(addBulk).toHaveBeenCalledTimes(1);
-    const jobs = await queueOf('dest-a').getJobs(['waiting']);
+    await addBulk.mock.results[0].value;
+    const jobs = await queue.getJobs(['waiting']);
     expect(jobs.map((j) => j.id).sort()).toEqual([deliveryJobId('1'), deliveryJobId('2')].sort());
     expect(jobs.map((j) => j.data.trigger)).toEqual(['auto', 'auto']);
   });
 
   it('does not wait for the window once a thousand deliveries are buffered', async () => {
     const enqueuer = make(60_000);
+    const addBulk = jest.spyOn(queueOf('dest-b'), 'addBulk');
     const refs = Array.from({ length: 1000 }, (_, i) => ({ deliveryId: `big-${i}`, destinationId: 'dest-b' }));
     enqueuer.enqueueInBackground(refs);
-    for (let i = 0; i < 50 && (await queueOf('dest-b').getJobCountByTypes('waiting')) < 1000; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Sent at once, not a minute later.
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    await addBulk.mock.results[0].value;
     expect(await queueOf('dest-b').getJobCountByTypes('waiting')).toBe(1000);
   });
 

@@ -89,6 +89,17 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     return rows[0] ?? null;
   }
 
+  /**
+   * Paused or cancelled: hands the lease back at once, so a resume on any instance picks the replay up
+   * without waiting for the lease to lapse (and "no lease" tells that nothing works on it any more).
+   */
+  private async release(id: string): Promise<void> {
+    await this.ctx.pool.query(
+      `UPDATE replays SET lease_owner = NULL, lease_until = NULL WHERE id = $1::bigint AND lease_owner = $2`,
+      [id, this.owner],
+    );
+  }
+
   private async run(id: string): Promise<void> {
     let bucket: TokenBucket | undefined;
     let errors = 0;
@@ -101,7 +112,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         await sleep(Math.min(30_000, 250 * 2 ** errors));
         continue;
       }
-      if (!replay) return;
+      if (!replay) return this.release(id);
       try {
         if (replay.matched === null) {
           const matched = await countMatching(this.ctx.pool, replay.destination_id, replay.filter);

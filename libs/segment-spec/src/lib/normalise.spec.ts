@@ -409,12 +409,14 @@ describe('normaliseMessage properties (fast-check)', () => {
         expect(event.messageId).not.toBe('');
         expect(event.timestamp).toMatch(MS_ISO);
         expect(event.receivedAt).toMatch(MS_ISO);
-        if (event.originalTimestamp !== undefined) expect(event.originalTimestamp).toMatch(MS_ISO);
-        if (event.sentAt !== undefined) expect(event.sentAt).toMatch(MS_ISO);
+        // Optional ones, when present.
+        for (const t of [event.originalTimestamp, event.sentAt].filter((v) => v !== undefined)) {
+          expect(t).toMatch(MS_ISO);
+        }
         expect(parseIsoTimestamp(event.timestamp)).not.toBeNull();
         expect(event).not.toHaveProperty('writeKey');
         expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
-        if (event.context !== undefined) expect(Object.getPrototypeOf(event.context)).toBe(Object.prototype);
+        expect(Object.getPrototypeOf(event.context ?? {})).toBe(Object.prototype);
       }),
       { numRuns: 500 },
     );

@@ -16,7 +16,8 @@ const expectIssue = (actual: MessageIssue | null, code: string, field?: string):
   expect(actual).not.toBeNull();
   expect(actual!.code).toBe(code);
   expect(actual!.field).toBe(field);
-  if (field !== undefined) expect(actual!.message).toContain(`"${field}"`);
+  // The message quotes the field, when there is one.
+  expect(actual!.message).toContain(field === undefined ? '' : `"${field}"`);
 };
 
 describe('LIMITS', () => {
