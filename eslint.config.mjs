@@ -51,10 +51,5 @@ export default tseslint.config(
       'jest/valid-expect': 'error',
     },
   },
-  {
-    // Their conditional expects are being reworked on the mapping branch; drop this once that is merged.
-    files: ['libs/mapping/src/cli/vectors.spec.ts', 'libs/mapping/src/pipeline/pipeline.spec.ts'],
-    rules: { 'jest/no-conditional-expect': 'off' },
-  },
   prettier,
 );

@@ -526,14 +526,16 @@ describe('pipeline', () => {
     const tooMany: DestinationConfig = { settings, mappings: Array.from({ length: 51 }, () => sub) };
     expect(() => compileDestination(tooMany)).toThrow(ConfigValidationError);
     expect(() => compileDestination({ settings, mappings: Array.from({ length: 50 }, () => sub) })).not.toThrow();
+    let thrown: unknown;
     try {
       compileDestination({ settings, mappings: [{ ...sub, mapping: { hash: { '@template': {} } } }] });
-      fail('expected throw');
     } catch (err) {
-      expect((err as ConfigValidationError).issues).toEqual([
-        'mappings[0].mapping: /hash/@template should be a string or a mapping directive but it is an object.',
-      ]);
+      thrown = err;
     }
+    expect(thrown).toBeInstanceOf(ConfigValidationError);
+    expect((thrown as ConfigValidationError).issues).toEqual([
+      'mappings[0].mapping: /hash/@template should be a string or a mapping directive but it is an object.',
+    ]);
     const filter = { condition: 'type = "track"', effect: { type: 'drop' as const } };
     expect(() => compileDestination({ settings, filters: Array.from({ length: 11 }, () => filter) })).toThrow(
       ConfigValidationError,
