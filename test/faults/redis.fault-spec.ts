@@ -1,4 +1,5 @@
-import { FaultStack, reconcile } from './support/harness';
+import { FaultStack } from './support/harness';
+import { reconcile } from './support/reconcile';
 import { SteadyLoad } from './support/load';
 import { RedisServer } from './support/redis-server';
 import { scanForSecrets } from './support/secrets';

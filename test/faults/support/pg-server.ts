@@ -64,11 +64,16 @@ export class PgServer {
   readonly log: string[] = [];
 
   constructor(readonly port: number) {
-    if (this.user) chownSync(this.dir, this.user.uid, this.user.gid);
-    execFileSync(path.join(this.bin, 'initdb'), ['-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
-      stdio: 'ignore',
-      ...this.user,
-    });
+    try {
+      if (this.user) chownSync(this.dir, this.user.uid, this.user.gid);
+      execFileSync(path.join(this.bin, 'initdb'), ['-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync'], {
+        stdio: 'pipe',
+        ...this.user,
+      });
+    } catch (e) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   private get data(): string {
