@@ -40,8 +40,8 @@ export class BatchLoad extends Ledger {
     while (this.running) {
       const ids = Array.from({ length: this.batchSize }, () => `${this.tag}-${this.seq++}`);
       const answered = await this.send(ids);
-      // A refused connection answers at once; do not spin on it while the API is down.
-      if (answered === 0) await new Promise((r) => setTimeout(r, 50));
+      // A refused connection answers at once: back off a little, as a client would, while the API is down.
+      if (answered === 0) await new Promise((r) => setTimeout(r, 200));
     }
   }
 
