@@ -5,7 +5,7 @@ import { PgServer } from './support/pg-server';
 import { reconcile, unstored } from './support/reconcile';
 import { scanForSecrets } from './support/secrets';
 import { SeededPair } from '../support/seed';
-import { RunningApp, freePort } from '../support/stack';
+import { RunningApp, freePort, withDb } from '../support/stack';
 
 /**
  * Postgres itself fails while events flow, on a private cluster of the suite's own: the postmaster is
@@ -124,7 +124,20 @@ describe('faults: Postgres crashes and stops', () => {
     const r = await reconcile(stack, seeded, load.acked());
     expect(r.stored).toBe(load.acked().size);
     expect(refused).toBeGreaterThanOrEqual(during.length);
-    console.log(`Postgres down 30 s: ${JSON.stringify({ ...r, inFlight, refused, during: during.length })}`);
+    // Attempts FullStory answered while Postgres was stopped: their rows could only be written once it was back.
+    const waited = await withDb(
+      stack.env.DATABASE_URL,
+      async (db) =>
+        (
+          await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+              WHERE d.destination_id = $1 AND a.finished_at > to_timestamp($2 / 1000.0) AND a.finished_at < to_timestamp($3 / 1000.0)`,
+            [seeded.destinationId, stoppedAt, restartAt],
+          )
+        ).rows[0].n,
+    );
+    expect(waited).toBeGreaterThan(0);
+    console.log(`Postgres down 30 s: ${JSON.stringify({ ...r, inFlight, waited, refused, during: during.length })}`);
   });
 
   it('leaks no secret: logs, job payloads, audit rows, API answers', async () => {
