@@ -11,16 +11,18 @@ import {
   withDb,
 } from '../support/stack';
 import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, dropQueues, sleep } from '../support/delivery';
+import { FakeFullStory, deliveryQueue, dropQueues } from '../support/delivery';
 
 /**
  * Issue 7: a replay of 100,000 logged events through the real ingest-api, delivery-worker and
  * fake-fullstory. Progress is read while it runs; ingest-api's memory stays bounded because the
- * runner walks the log one page at a time.
+ * runner walks the log one page at a time. Exactly once, provably: the fake keeps every request and
+ * event (it drops none), and each of the 100,000 reached it once, so one duplicate fails the test.
  */
 jest.setTimeout(420_000);
 
-const TOTAL = Number(process.env.REPLAY_TEST_EVENTS ?? 100_000);
+// Fixed: no environment variable may shrink the test.
+const TOTAL = 100_000;
 const CHUNK = 25_000;
 const RSS_LIMIT_KB = 300 * 1024;
 
@@ -54,7 +56,11 @@ describe('replay of 100,000 logged events', () => {
 
   beforeAll(async () => {
     env = stackEnv('replay_100k', { DELIVERY_CONCURRENCY: '200', WORKER_DB_POOL_SIZE: '40' });
-    apps.push(await startApp('fake-fullstory', env));
+    // Room for every request and event of the replay (and the template's), so that none is dropped.
+    const room = String(TOTAL + 1000);
+    apps.push(
+      await startApp('fake-fullstory', { ...env, FAKE_FULLSTORY_MAX_CAPTURED: room, FAKE_FULLSTORY_MAX_EVENTS: room }),
+    );
     // A 160 MB V8 heap: were the runner to hold the replay's events (or its jobs) in memory, ingest-api
     // would die of it rather than merely grow.
     ingestApp = await startApp('ingest-api', { ...env, NODE_OPTIONS: '--max-old-space-size=160' });
@@ -73,14 +79,25 @@ describe('replay of 100,000 logged events', () => {
 
   it('completes, reporting progress along the way, with ingest-api memory bounded', async () => {
     // One real event gives the stored shape (normalised payload and raw body); 100,000 copies of it
-    // with their own messageIds go straight into the log, spread over the last day.
+    // with their own messageIds go straight into the log, spread over the last day. The messageId is
+    // also in properties.mid, so that FullStory's copy of each event names the message it came from.
     const template = 'msg-template-0000000000';
     const res = await postJson(
       `${ingest}/v1/track`,
-      { messageId: template, userId: 'bulk-user', event: 'Bulk Replayed', properties: { n: 1 } },
+      { messageId: template, userId: 'bulk-user', event: 'Bulk Replayed', properties: { n: 1, mid: template } },
       { Authorization: basicAuth(seeded.writeKey) },
     );
     expect(res.status).toBe(200);
+    // Its own delivery settles first, so that the fake's reset below leaves nothing of it behind.
+    await waitFor(
+      'the template event delivered',
+      () =>
+        withDb(
+          env.DATABASE_URL,
+          async (db) => (await db.query(`SELECT 1 FROM deliveries WHERE status = 'delivered'`)).rows.length === 1,
+        ),
+      30_000,
+    );
     await withDb(env.DATABASE_URL, async (db) => {
       const tpl = (
         await db.query<{ payload: string; raw: string }>(
@@ -138,7 +155,7 @@ describe('replay of 100,000 logged events', () => {
         final = r.body;
         break;
       }
-      await sleep(1000);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the polling interval
     }
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
@@ -155,8 +172,35 @@ describe('replay of 100,000 logged events', () => {
       expect(readings[i].enqueued).toBeGreaterThanOrEqual(readings[i - 1].enqueued);
     expect(maxRss).toBeLessThan(RSS_LIMIT_KB);
 
-    // Every event reached FullStory once, as a replay.
-    await waitFor('the fake to have every request', async () => (await fake.events()).length >= TOTAL, 30_000, 500);
+    // Nothing is left that could deliver again: no job waiting, delayed or running.
+    const queue = deliveryQueue(env, seeded.destinationId);
+    try {
+      await waitFor(
+        'the queue to be empty',
+        async () => {
+          const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+          return Object.values(c).every((n) => n === 0);
+        },
+        30_000,
+        500,
+      );
+    } finally {
+      await queue.close();
+    }
+    // Every event reached FullStory exactly once, as a replay: the fake dropped nothing, received exactly
+    // one request per event, and holds each event once.
+    const stats = (await (await fetch(`${env.FULLSTORY_BASE_URL}/__fake/stats`)).json()) as Json;
+    expect(stats).toMatchObject({ droppedRequests: 0, droppedEvents: 0 });
+    const bulk = (await fake.events()).filter((e) => String(e.properties.mid).startsWith('msg-bulk-'));
+    const perMid = new Map<string, number>();
+    for (const e of bulk) perMid.set(String(e.properties.mid), (perMid.get(String(e.properties.mid)) ?? 0) + 1);
+    expect(perMid.size).toBe(TOTAL);
+    expect([...perMid].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(bulk.length).toBe(TOTAL);
+    const requests = await fake.requests();
+    expect(requests.filter((r) => r.status !== 200 || r.method !== 'POST' || r.path !== '/v2/events')).toEqual([]);
+    expect(requests).toHaveLength(TOTAL);
+    expect(new Set(requests.map((r) => String(r.headers['idempotency-key']))).size).toBe(TOTAL);
     const audit = await withDb(
       env.DATABASE_URL,
       async (db) =>

@@ -1,7 +1,8 @@
-import { FaultStack, reconcile } from './support/harness';
+import { FaultStack } from './support/harness';
+import { reconcile } from './support/reconcile';
 import { SteadyLoad } from './support/load';
 import { scanForSecrets } from './support/secrets';
-import { withDb } from '../support/stack';
+import { waitFor, withDb } from '../support/stack';
 
 /**
  * FullStory misbehaving while events flow: 500 to 30% of requests, a 429 storm with Retry-After, and
@@ -34,7 +35,7 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     const seeded = await stack.scenario();
     await stack.fake.fault({ match: EVENTS, status: 500, ratio: 0.3 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 's500', 150);
-    await load.runFor(6000);
+    await load.runUntilAcked(900);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     expect(r.statuses['500']).toBeGreaterThan(r.stored * 0.25);
@@ -47,9 +48,10 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     const seeded = await stack.scenario();
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 's429', 150);
     load.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    await load.untilAcked(200);
     await stack.fake.fault({ match: EVENTS, status: 429, retryAfter: 1, times: 15 });
-    await new Promise((r) => setTimeout(r, 4500));
+    await waitFor('all 15 answers 429', async () => (await faultCounters())[0].applied === 15);
+    await load.untilAcked(load.acked().size + 300);
     await load.stop();
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
@@ -78,7 +80,7 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     const seeded = await stack.scenario();
     await stack.fake.fault({ match: EVENTS, latencyMs: 800, ratio: 0.2 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'slow', 150);
-    await load.runFor(6000);
+    await load.runUntilAcked(900);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     const timeouts = (await faultCounters())[0].applied;

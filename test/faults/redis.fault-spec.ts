@@ -1,9 +1,10 @@
-import { FaultStack, reconcile } from './support/harness';
+import { FaultStack } from './support/harness';
+import { reconcile } from './support/reconcile';
 import { SteadyLoad } from './support/load';
 import { RedisServer } from './support/redis-server';
 import { scanForSecrets } from './support/secrets';
-import { sleep } from '../support/delivery';
-import { freePort } from '../support/stack';
+import { untilHealth } from './support/health';
+import { RunningApp, freePort } from '../support/stack';
 
 /**
  * Redis restarted empty while events flow (every queue and job lost): ingest keeps accepting, and the
@@ -12,6 +13,7 @@ import { freePort } from '../support/stack';
 describe('faults: Redis restarted empty', () => {
   const redis = new RedisServer(freePort());
   let stack: FaultStack;
+  let ingest: RunningApp;
 
   beforeAll(async () => {
     await redis.start();
@@ -21,7 +23,7 @@ describe('faults: Redis restarted empty', () => {
       OUTBOX_RELAY_GRACE_MS: '1000',
     });
     await stack.startFake();
-    await stack.start('ingest-api');
+    ingest = await stack.start('ingest-api');
     await stack.start('delivery-worker');
   });
 
@@ -38,23 +40,25 @@ describe('faults: Redis restarted empty', () => {
     await stack.fake.fault({ match: { method: 'POST', path: '/v2/events' }, latencyMs: 100 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'redis', 150);
     load.start();
-    await sleep(2500);
+    await load.untilAcked(375);
     await redis.kill();
     const downAt = Date.now();
-    await sleep(3000);
-    const duringOutage = load.outcomes.filter((o) => o.at > downAt + 200);
+    // Ingest notices, and keeps accepting while Redis is down.
+    await untilHealth(ingest, 'redis', 'down');
+    await load.untilAcked(load.acked().size + 300);
+    const restartAt = Date.now();
+    const duringOutage = load.outcomes.filter((o) => o.sentAt > downAt && o.at < restartAt);
     await redis.start();
-    await sleep(3000);
+    await untilHealth(ingest, 'redis', 'up');
+    await load.untilAcked(load.acked().size + 300);
     await load.stop();
     await stack.clearFaults();
 
-    // Ingest kept accepting while Redis was down.
-    expect(duringOutage.length).toBeGreaterThan(300);
+    expect(duringOutage.length).toBeGreaterThanOrEqual(300);
     expect(duringOutage.filter((o) => o.status !== 200)).toEqual([]);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked(), { timeoutMs: 60000 });
     // The relay rebuilt the lost queues from the deliveries table.
-    const ingest = stack.started.find((a) => a.name === 'ingest-api')!;
     expect(ingest.output.join('')).toMatch(/re-enqueued \d+ deliveries/);
     expect(r.statuses['503']).toBeGreaterThan(0);
     console.log(`Redis restarted empty: ${JSON.stringify(r)}`);

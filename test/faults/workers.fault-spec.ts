@@ -1,8 +1,9 @@
-import { FaultStack, reconcile } from './support/harness';
+import { FaultStack } from './support/harness';
+import { reconcile } from './support/reconcile';
 import { SteadyLoad } from './support/load';
 import { findSecrets, scanForSecrets } from './support/secrets';
-import { CapturedRequest, sleep } from '../support/delivery';
-import { RunningApp, withDb } from '../support/stack';
+import { CapturedRequest } from '../support/delivery';
+import { RunningApp, waitFor, withDb } from '../support/stack';
 
 /**
  * Worker faults with events flowing: a worker killed with SIGKILL mid-delivery and restarted, and two
@@ -29,6 +30,18 @@ describe('faults: delivery workers', () => {
     return stack.fake.requests({ method: 'POST', path: '/v2/events' });
   }
 
+  async function sessionsOf(applicationName: string): Promise<number> {
+    return withDb(
+      stack.env.DATABASE_URL,
+      async (db) =>
+        (
+          await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [
+            applicationName,
+          ])
+        ).rows[0].n,
+    );
+  }
+
   async function attemptsWithRequest(destinationId: string): Promise<number> {
     return withDb(
       stack.env.DATABASE_URL,
@@ -44,23 +57,30 @@ describe('faults: delivery workers', () => {
   }
 
   it('a worker killed with SIGKILL mid-delivery, then restarted: every acknowledged event delivered exactly once', async () => {
-    const worker = await stack.start('delivery-worker');
+    // Its own application_name tells this worker's Postgres sessions apart from everyone else's.
+    const doomed = 'fsd-doomed-worker';
+    const worker = await stack.start('delivery-worker', {
+      DATABASE_URL: `${stack.env.DATABASE_URL}?application_name=${doomed}`,
+    });
     const seeded = await stack.scenario();
     // Slow answers, so that the worker always has requests in flight when it dies.
     await stack.fake.fault({ match: { method: 'POST', path: '/v2/events' }, latencyMs: 300 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'kill', 150);
     load.start();
-    await sleep(3000);
-    const inFlight = (await eventRequests()).filter((r) => r.status === null).length;
+    await load.untilAcked(450);
+    const inFlight = await waitFor('requests in flight at the fake', async () => {
+      const n = (await eventRequests()).filter((r) => r.status === null).length;
+      return n > 0 ? n : null;
+    });
     await worker.stop('SIGKILL');
-    // What the dead worker sent but could not record: requests at the fake minus its attempt rows.
-    await sleep(400);
+    // Once Postgres has ended the dead worker's sessions, none of its writes can still land: what it sent
+    // but could not record is the requests at the fake less its attempt rows.
+    await waitFor("the dead worker's sessions to end", async () => (await sessionsOf(doomed)) === 0);
     const unaudited = (await eventRequests()).length - (await attemptsWithRequest(seeded.destinationId));
     expect(inFlight).toBeGreaterThan(0);
     expect(unaudited).toBeGreaterThan(0);
-    await sleep(1000);
     await stack.start('delivery-worker');
-    await sleep(3000);
+    await load.untilAcked(load.acked().size + 450);
     await load.stop();
     await stack.clearFaults();
     expect(load.unacked()).toEqual([]);
@@ -77,7 +97,7 @@ describe('faults: delivery workers', () => {
     const seeded = await stack.scenario();
     await stack.fake.fault({ match: { method: 'POST', path: '/v2/events' }, latencyMs: 20 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'two', 200);
-    await load.runFor(6000);
+    await load.runUntilAcked(1200);
     expect(load.unacked()).toEqual([]);
 
     const r = await reconcile(stack, seeded, load.acked());

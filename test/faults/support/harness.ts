@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { CapturedRequest, FakeFullStory, header } from '../../support/delivery';
+import { FakeFullStory, deliveryQueue } from '../../support/delivery';
 import { SeededPair, seedSourceAndDestination } from '../../support/seed';
 import {
   AppName,
@@ -10,7 +10,6 @@ import {
   stackEnv,
   startApp,
   waitFor,
-  withDb,
 } from '../../support/stack';
 
 /**
@@ -88,9 +87,29 @@ export class FaultStack {
       presets: { trackEvent: true, identifyUser: false },
     });
     this.writeKeys.push(seeded.writeKey);
-    // Running workers notice a new destination within DESTINATION_REFRESH_MS.
-    await new Promise((r) => setTimeout(r, Number(this.env.DESTINATION_REFRESH_MS) * 2 + 200));
+    await this.untilServed(seeded.destinationId);
     return seeded;
+  }
+
+  /** The delivery workers running now. */
+  get workers(): RunningApp[] {
+    return this.started.filter(
+      (a) => a.name === 'delivery-worker' && a.process.exitCode === null && a.process.signalCode === null,
+    );
+  }
+
+  /**
+   * Waits until every running worker takes jobs from the destination's queue (workers pick up a new
+   * destination within DESTINATION_REFRESH_MS; each one's BullMQ connection is then listed on the queue).
+   */
+  async untilServed(destinationId: string): Promise<void> {
+    const expected = this.workers.length;
+    const queue = deliveryQueue(this.env, destinationId);
+    try {
+      await waitFor(`${expected} workers on ${destinationId}`, async () => (await queue.getWorkersCount()) >= expected);
+    } finally {
+      await queue.close();
+    }
   }
 
   async clearFaults(): Promise<void> {
@@ -108,119 +127,4 @@ export class FaultStack {
   async drop(): Promise<void> {
     await dropDatabase(this.env.DATABASE_URL);
   }
-}
-
-export interface Reconciliation {
-  acked: number;
-  stored: number;
-  requests: number;
-  attemptsWithRequest: number;
-  replayed: number;
-  statuses: Record<string, number>;
-}
-
-function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
-  return out;
-}
-
-/**
- * Waits until every stored event of the source is delivered, then checks exactly-once end to end:
- * every acknowledged message was stored; every stored message reached FullStory exactly once (one
- * stored event at the fake, one distinct Idempotency-Key); every request the fake received is one
- * attempt row in the audit trail (less `unaudited`, requests a killed worker had in flight).
- */
-export async function reconcile(
-  stack: FaultStack,
-  seeded: SeededPair,
-  acked: Set<string>,
-  opts: { timeoutMs?: number; unaudited?: number } = {},
-): Promise<Reconciliation> {
-  const { env, fake } = stack;
-  const stored = await withDb(env.DATABASE_URL, async (db) =>
-    (
-      await db.query<{ message_id: string }>('SELECT message_id FROM events WHERE source_id = $1', [seeded.sourceId])
-    ).rows.map((r) => r.message_id),
-  );
-  const storedSet = new Set(stored);
-  const notStored = [...acked].filter((m) => !storedSet.has(m));
-  expect(notStored).toEqual([]);
-  expect(stored.length).toBe(storedSet.size);
-
-  await waitFor(
-    `all ${stored.length} deliveries delivered`,
-    () =>
-      withDb(env.DATABASE_URL, async (db) => {
-        const { rows } = await db.query<{ status: string; n: number }>(
-          'SELECT status, count(*)::int AS n FROM deliveries WHERE destination_id = $1 GROUP BY status',
-          [seeded.destinationId],
-        );
-        const total = rows.reduce((s, r) => s + r.n, 0);
-        const delivered = rows.find((r) => r.status === 'delivered')?.n ?? 0;
-        if (rows.some((r) => r.status === 'failed' || r.status === 'skipped')) {
-          throw new Error(`deliveries ended badly: ${JSON.stringify(rows)}`);
-        }
-        return total === stored.length && delivered === total;
-      }),
-    opts.timeoutMs ?? 60000,
-    250,
-  ).catch(async (e: Error) => {
-    const rows = await withDb(
-      env.DATABASE_URL,
-      async (db) =>
-        (
-          await db.query(
-            'SELECT status, count(*)::int AS n, max(last_error) AS err FROM deliveries WHERE destination_id = $1 GROUP BY status',
-            [seeded.destinationId],
-          )
-        ).rows,
-    );
-    throw new Error(`${e.message}; deliveries: ${JSON.stringify(rows)}`);
-  });
-
-  // Every request the fake received has been handled. One whose client went away (a killed worker, a
-  // timeout) keeps status null at the fake although it was processed, so wait until those are old enough.
-  const requests = await waitFor(
-    'every captured request handled',
-    async () => {
-      const list: CapturedRequest[] = await fake.requests({ method: 'POST', path: '/v2/events' });
-      const settledBefore = Date.now() - 2000;
-      return list.every((r) => r.status !== null || Date.parse(r.receivedAt) < settledBefore) ? list : null;
-    },
-    10000,
-  );
-  const perKey = countBy(requests, (r) => header(r, 'idempotency-key') ?? 'none');
-  expect(perKey.has('none')).toBe(false);
-  expect(perKey.size).toBe(stored.length);
-
-  const events = (await fake.events()).filter((e) => typeof e.properties?.mid === 'string');
-  const perMid = countBy(events, (e) => e.properties.mid as string);
-  const twice = [...perMid].filter(([, c]) => c !== 1);
-  expect(twice).toEqual([]);
-  expect([...perMid.keys()].sort()).toEqual([...storedSet].sort());
-
-  const audit = await withDb(
-    env.DATABASE_URL,
-    async (db) =>
-      (
-        await db.query<{ with_request: number; replayed: number; not_delivered: number }>(
-          `SELECT count(*) FILTER (WHERE a.request_method IS NOT NULL)::int AS with_request,
-                  count(*) FILTER (WHERE a.response_headers->>'idempotent-replayed' = 'true')::int AS replayed,
-                  (SELECT count(*)::int FROM deliveries WHERE destination_id = $1 AND status <> 'delivered') AS not_delivered
-             FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.destination_id = $1`,
-          [seeded.destinationId],
-        )
-      ).rows[0],
-  );
-  expect(audit.not_delivered).toBe(0);
-  expect(audit.with_request + (opts.unaudited ?? 0)).toBe(requests.length);
-  return {
-    acked: acked.size,
-    stored: stored.length,
-    requests: requests.length,
-    attemptsWithRequest: audit.with_request,
-    replayed: audit.replayed,
-    statuses: Object.fromEntries(countBy(requests, (r) => String(r.status))),
-  };
 }
