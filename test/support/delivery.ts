@@ -214,6 +214,3 @@ export function redactedAuthorization(sent: string): string {
   const digest = `<redacted sha256:${createHash('sha256').update(credential, 'utf8').digest('hex')}>`;
   return rest.length === 0 ? digest : `${scheme} ${digest}`;
 }
-
-/** Kept for test/faults; never a way to wait for something in a test (poll for it with waitFor instead). */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
