@@ -7,6 +7,8 @@ module.exports = {
     '<rootDir>/libs/fullstory-contracts/**/*.pact.spec.ts',
     '<rootDir>/apps/fake-fullstory/**/*.pact.spec.ts',
   ],
+  // One after the other in this order: the provider and the committed-pact check read what the consumers wrote.
+  maxWorkers: 1,
   testTimeout: 120000,
   globalSetup: '<rootDir>/libs/fullstory-contracts/src/pact/jest-global-setup.js',
   testSequencer: '<rootDir>/libs/fullstory-contracts/src/pact/jest-sequencer.js',
