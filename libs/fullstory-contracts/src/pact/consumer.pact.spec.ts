@@ -1,94 +1,41 @@
 /**
  * Consumer contract of the delivery worker against FullStory (played by apps/fake-fullstory).
- * Every interaction is driven through the real FullStoryClient and checked with classifyResponse,
- * exactly as the worker uses them. Regenerates pacts/delivery-worker-fake-fullstory.json.
+ * Every request is the mapping engine's output for a reference case (reference-cases.ts), sent through the
+ * real FullStoryClient and checked with classifyResponse, as the worker does. Writes the pact into this run's
+ * directory (contract.ts freshPactDir); committed-pact.pact.spec.ts compares it with the committed file.
  */
-import { MatchersV3, PactV3, V3MockServer } from '@pact-foundation/pact';
-import { existsSync, unlinkSync } from 'node:fs';
+import { MatchersV3 } from '@pact-foundation/pact';
 import { classifyResponse } from '../classify';
-import { FullStoryClient, FullStoryRequest } from '../client';
-import {
-  BAD_KEY,
-  CONSUMER,
-  destinationHeaders,
-  IDENTIFIED_UID,
-  PACT_DIR,
-  PACT_FILE,
-  PROVIDER,
-  STATES,
-  UNIDENTIFIED_UID,
-} from './contract';
+import { FullStoryClient } from '../client';
+import { interaction, sendVia, v2Error } from './consumer-support';
+import { BAD_KEY, STANDARD_KEY, STATES } from './contract';
+import { referenceRequests, stableIdempotencyKey } from './reference-cases';
 
 const { like, regex } = MatchersV3;
 
-/** Error envelope: `code` exact, message any string. */
-const v2Error = (code: string) => ({ message: like('some message'), code });
-
-const TIMESTAMP = '2022-02-02T03:04:05.000Z';
-const EVENT_BODY = {
-  name: 'test-event',
-  properties: { firstproperty: 'first-value', second_property: 'second_value', thirdProperty: 'thirdValue' },
-  user: { uid: IDENTIFIED_UID },
-  timestamp: TIMESTAMP,
-};
-const USER_BODY = {
-  uid: IDENTIFIED_UID,
-  email: 'fake+email@example.com',
-  display_name: 'fake-display-name',
-  properties: {
-    email: 'fake+email@example.com',
-    name: 'fake-display-name',
-    originallyhyphenated: 'some string',
-    typeSuffixed_bool: true,
-    segmentAnonymousId: 'fake-anonymous-id',
-  },
-};
-const CUSTOMEVENT_BODY = {
-  event: {
-    event_name: 'test-event',
-    event_data: { firstproperty_str: 'first-value', second_property_str: 'second_value' },
-    timestamp: TIMESTAMP,
-    use_recent_session: true,
-  },
-};
-const CUSTOMVARS_BODY = {
-  email_str: 'fake+email@example.com',
-  name_str: 'fake-display-name',
-  segmentAnonymousId_str: 'fake-anonymous-id',
-  email: 'fake+email@example.com',
-  displayName: 'fake-display-name',
-};
-const ENCODED_UID = encodeURIComponent(IDENTIFIED_UID);
-
 describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () => {
-  const client = new FullStoryClient({ timeoutMs: 5000 });
-
-  beforeAll(() => {
-    // Start from an empty file so interactions removed from this test do not linger in the committed pact.
-    if (existsSync(PACT_FILE)) unlinkSync(PACT_FILE);
+  // One client (one keep-alive pool) per interaction: each mock server gets a new port, and a pooled
+  // connection to an earlier server on a reused port would send the request to the wrong interaction.
+  let client: FullStoryClient;
+  beforeEach(() => {
+    client = new FullStoryClient({ timeoutMs: 5000 });
   });
-  afterAll(() => client.close());
-
-  const newPact = () => new PactV3({ consumer: CONSUMER, provider: PROVIDER, dir: PACT_DIR, logLevel: 'warn' });
-
-  const send = (server: V3MockServer, req: Omit<FullStoryRequest, 'url'> & { path: string }, idempotencyKey?: string) =>
-    client.send(
-      { method: req.method, url: `${server.url}${req.path}`, headers: req.headers, body: req.body },
-      idempotencyKey === undefined ? {} : { idempotencyKey },
-    );
+  afterEach(() => client.close());
 
   it('GET /me with a valid key', async () => {
-    const pact = newPact()
-      .given(STATES.adminKey)
-      .uponReceiving('a key check (testAuthentication)')
-      .withRequest({ method: 'GET', path: '/me', headers: destinationHeaders() })
-      .willRespondWith({
+    const request = referenceRequests.me();
+    const pact = interaction({
+      state: STATES.adminKey,
+      description: 'a key check (testAuthentication)',
+      request,
+      response: {
         status: 200,
         headers: { 'Content-Type': regex('application/json.*', 'application/json; charset=utf-8') },
         body: { email: like('admin@example.com'), orgId: like('o-ABC-na1'), role: 'ADMIN' },
-      });
+      },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, { method: 'GET', path: '/me', headers: destinationHeaders() });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
       expect(classifyResponse(res)).toEqual({ outcome: 'success' });
       expect(JSON.parse(res.body)).toMatchObject({ role: 'ADMIN' });
@@ -96,142 +43,120 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
   });
 
   it('GET /me with an unknown key → 401', async () => {
-    const pact = newPact()
-      .given(STATES.badKey)
-      .uponReceiving('a key check with an unknown key')
-      .withRequest({ method: 'GET', path: '/me', headers: destinationHeaders(BAD_KEY) })
-      .willRespondWith({ status: 401, body: v2Error('unauthorized') });
+    const request = referenceRequests.me(BAD_KEY);
+    const pact = interaction({
+      state: STATES.badKey,
+      description: 'a key check with an unknown key',
+      request,
+      response: { status: 401, body: v2Error('unauthorized') },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, { method: 'GET', path: '/me', headers: destinationHeaders(BAD_KEY) });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(401);
       expect(res.statusText).toBe('Unauthorized');
       expect(classifyResponse(res)).toMatchObject({ outcome: 'permanent', errorClass: 'http_4xx' });
     });
   });
 
-  it('POST /v2/events (trackEventV2) without Idempotency-Key', async () => {
-    const pact = newPact()
-      .given(STATES.adminKey)
-      .uponReceiving('a v2 event')
-      .withRequest({ method: 'POST', path: '/v2/events', headers: destinationHeaders(), body: EVENT_BODY })
-      .willRespondWith({ status: 200, body: {} });
+  it('POST /v2/events (Track Event preset) with Idempotency-Key', async () => {
+    const request = referenceRequests.trackEventV2();
+    const key = stableIdempotencyKey('v2 event');
+    const pact = interaction({
+      state: STATES.adminKey,
+      description: 'a v2 event',
+      request,
+      idempotencyKey: key,
+      response: { status: 200, body: {} },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'POST',
-        path: '/v2/events',
-        headers: destinationHeaders(),
-        body: EVENT_BODY,
-      });
+      const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({});
-      expect(classifyResponse(res).outcome).toBe('success');
+      expect(classifyResponse(res)).toEqual({ outcome: 'success' });
     });
   });
 
-  it('POST /v2/events with Idempotency-Key', async () => {
-    const headers = {
-      ...destinationHeaders(),
-      'Idempotency-Key': regex('^[A-Za-z0-9:_-]{1,255}$', 'evt-7f3a:trackEventV2'),
-    };
-    const body = { name: 'Order Completed', properties: { total: 42.5 } };
-    const pact = newPact()
-      .given(STATES.adminKey)
-      .uponReceiving('a v2 event with an idempotency key')
-      .withRequest({ method: 'POST', path: '/v2/events', headers, body })
-      .willRespondWith({ status: 200, body: {} });
-    await pact.executeTest(async (server) => {
-      const res = await send(
-        server,
-        { method: 'POST', path: '/v2/events', headers: destinationHeaders(), body },
-        'evt-7f3a:trackEventV2',
-      );
-      expect(res.status).toBe(200);
+  it('POST /v2/events with an unknown key → 401', async () => {
+    const request = referenceRequests.trackEventV2Minimal(BAD_KEY);
+    const key = stableIdempotencyKey('v2 event, unknown key');
+    const pact = interaction({
+      state: STATES.badKey,
+      description: 'a v2 event with an unknown key',
+      request,
+      idempotencyKey: key,
+      response: { status: 401, body: v2Error('unauthorized') },
     });
-  });
-
-  it('POST /v2/users (identifyUserV2)', async () => {
-    const pact = newPact()
-      .given(STATES.adminKey)
-      .uponReceiving('a v2 user upsert')
-      .withRequest({ method: 'POST', path: '/v2/users', headers: destinationHeaders(), body: USER_BODY })
-      .willRespondWith({ status: 200, body: { id: like('1000000000001') } });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'POST',
-        path: '/v2/users',
-        headers: destinationHeaders(),
-        body: USER_BODY,
+      const res = await sendVia(client, server, request, key);
+      expect(res.status).toBe(401);
+      expect(classifyResponse(res)).toEqual({
+        outcome: 'permanent',
+        errorClass: 'http_4xx',
+        reason: 'HTTP 401 Unauthorized',
       });
+    });
+  });
+
+  it('POST /v2/users (Identify User preset) with Idempotency-Key', async () => {
+    const request = referenceRequests.identifyUserV2();
+    const key = stableIdempotencyKey('v2 user upsert');
+    const pact = interaction({
+      state: STATES.adminKey,
+      description: 'a v2 user upsert',
+      request,
+      idempotencyKey: key,
+      response: { status: 200, body: { id: like('1000000000001') } },
+    });
+    await pact.executeTest(async (server) => {
+      const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(200);
       expect(typeof (JSON.parse(res.body) as { id: unknown }).id).toBe('string');
+      expect(classifyResponse(res)).toEqual({ outcome: 'success' });
     });
   });
 
   it('POST v1 customevent (trackEvent) for an identified user', async () => {
-    const path = `/users/v1/individual/${ENCODED_UID}/customevent`;
-    const pact = newPact()
-      .given(STATES.identified)
-      .uponReceiving('a v1 custom event for an identified user')
-      .withRequest({
-        method: 'POST',
-        path,
-        query: { integration: 'segment' },
-        headers: destinationHeaders(),
-        body: CUSTOMEVENT_BODY,
-      })
-      .willRespondWith({ status: 200, body: {} });
+    const request = referenceRequests.trackEvent();
+    const pact = interaction({
+      state: STATES.identified,
+      description: 'a v1 custom event for an identified user',
+      request,
+      response: { status: 200, body: {} },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'POST',
-        path: `${path}?integration=segment`,
-        headers: destinationHeaders(),
-        body: CUSTOMEVENT_BODY,
-      });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
+      expect(classifyResponse(res)).toEqual({ outcome: 'success' });
     });
   });
 
   it('POST v1 customvars (identifyUser) for an identified user', async () => {
-    const path = `/users/v1/individual/${ENCODED_UID}/customvars`;
-    const pact = newPact()
-      .given(STATES.identified)
-      .uponReceiving('v1 custom vars for an identified user')
-      .withRequest({
-        method: 'POST',
-        path,
-        query: { integration: 'segment' },
-        headers: destinationHeaders(),
-        body: CUSTOMVARS_BODY,
-      })
-      .willRespondWith({ status: 200, body: {} });
+    const request = referenceRequests.identifyUser();
+    const pact = interaction({
+      state: STATES.identified,
+      description: 'v1 custom vars for an identified user',
+      request,
+      response: { status: 200, body: {} },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'POST',
-        path: `${path}?integration=segment`,
-        headers: destinationHeaders(),
-        body: CUSTOMVARS_BODY,
-      });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
+      expect(classifyResponse(res)).toEqual({ outcome: 'success' });
     });
   });
 
   it('POST v1 customevent for a user never identified → 404', async () => {
-    const path = `/users/v1/individual/${UNIDENTIFIED_UID}/customevent`;
-    const body = { event: { event_name: 'test-event', event_data: {} } };
-    const pact = newPact()
-      .given(STATES.notIdentified)
-      .uponReceiving('a v1 custom event for a user never identified')
-      .withRequest({ method: 'POST', path, query: { integration: 'segment' }, headers: destinationHeaders(), body })
-      .willRespondWith({ status: 404, body: v2Error('resource_not_found') });
+    const request = referenceRequests.trackEventMinimal();
+    const pact = interaction({
+      state: STATES.notIdentified,
+      description: 'a v1 custom event for a user never identified',
+      request,
+      response: { status: 404, body: v2Error('resource_not_found') },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'POST',
-        path: `${path}?integration=segment`,
-        headers: destinationHeaders(),
-        body,
-      });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(404);
-      expect(classifyResponse(res, { url: `${server.url}${path}?integration=segment` })).toEqual({
+      expect(classifyResponse(res, { url: request.prepared.url })).toEqual({
         outcome: 'permanent',
         errorClass: 'http_4xx',
         reason: 'user not identified in FullStory yet',
@@ -239,40 +164,56 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
     });
   });
 
-  it('DELETE /v2/users?uid= (onDelete)', async () => {
-    const pact = newPact()
-      .given(STATES.identified)
-      .uponReceiving('a GDPR user deletion by uid')
-      .withRequest({
-        method: 'DELETE',
-        path: '/v2/users',
-        query: { uid: IDENTIFIED_UID },
-        headers: destinationHeaders(),
-      })
-      .willRespondWith({ status: 200, body: {} });
+  it('DELETE /v2/users?uid= (onDelete) with an admin key', async () => {
+    const request = referenceRequests.deleteUser();
+    const pact = interaction({
+      state: STATES.identified,
+      description: 'a GDPR user deletion by uid',
+      request,
+      response: { status: 200, body: {} },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, {
-        method: 'DELETE',
-        path: `/v2/users?uid=${ENCODED_UID}`,
-        headers: destinationHeaders(),
-      });
+      const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
+      expect(classifyResponse(res)).toEqual({ outcome: 'success' });
     });
   });
 
-  it('429 with Retry-After when the rate limit is exceeded', async () => {
-    const body = { name: 'rate-limited-event', properties: {} };
-    const pact = newPact()
-      .given(STATES.rateLimited)
-      .uponReceiving('a v2 event over the rate limit')
-      .withRequest({ method: 'POST', path: '/v2/events', headers: destinationHeaders(), body })
-      .willRespondWith({
+  it('DELETE /v2/users?uid= with a standard key → 403', async () => {
+    const request = referenceRequests.deleteUser(STANDARD_KEY);
+    const pact = interaction({
+      state: STATES.standardKey,
+      description: 'a GDPR user deletion with a standard key',
+      request,
+      response: { status: 403, body: v2Error('forbidden') },
+    });
+    await pact.executeTest(async (server) => {
+      const res = await sendVia(client, server, request);
+      expect(res.status).toBe(403);
+      expect(classifyResponse(res)).toEqual({
+        outcome: 'permanent',
+        errorClass: 'http_4xx',
+        reason: 'HTTP 403 Forbidden',
+      });
+    });
+  });
+
+  it('POST /v2/events over the rate limit → 429 with Retry-After', async () => {
+    const request = referenceRequests.trackEventV2Minimal();
+    const key = stableIdempotencyKey('v2 event, rate limited');
+    const pact = interaction({
+      state: STATES.rateLimited,
+      description: 'a v2 event over the rate limit',
+      request,
+      idempotencyKey: key,
+      response: {
         status: 429,
         headers: { 'Retry-After': regex('^\\d+$', '7') },
         body: v2Error('too_many_requests'),
-      });
+      },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, { method: 'POST', path: '/v2/events', headers: destinationHeaders(), body });
+      const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(429);
       expect(classifyResponse(res)).toEqual({
         outcome: 'retry',
@@ -283,15 +224,18 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
     });
   });
 
-  it('500 when FullStory is failing', async () => {
-    const body = { name: 'failing-event', properties: {} };
-    const pact = newPact()
-      .given(STATES.failing)
-      .uponReceiving('a v2 event while FullStory is failing')
-      .withRequest({ method: 'POST', path: '/v2/events', headers: destinationHeaders(), body })
-      .willRespondWith({ status: 500, body: v2Error('server_error') });
+  it('POST /v2/events while FullStory is failing → 500', async () => {
+    const request = referenceRequests.trackEventV2Minimal();
+    const key = stableIdempotencyKey('v2 event, failing');
+    const pact = interaction({
+      state: STATES.failing,
+      description: 'a v2 event while FullStory is failing',
+      request,
+      idempotencyKey: key,
+      response: { status: 500, body: v2Error('server_error') },
+    });
     await pact.executeTest(async (server) => {
-      const res = await send(server, { method: 'POST', path: '/v2/events', headers: destinationHeaders(), body });
+      const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(500);
       expect(classifyResponse(res)).toMatchObject({ outcome: 'retry', errorClass: 'http_5xx' });
     });
