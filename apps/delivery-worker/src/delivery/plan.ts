@@ -1,20 +1,11 @@
-import { createHash } from 'crypto';
-import { PreparedRequest, buildDeleteRequest } from '@fsd/mapping';
+import { buildDeleteRequest } from '@fsd/mapping';
+import { idempotencyKeyFor } from '@fsd/fullstory-contracts';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
 import { attemptRow } from './attempt-recorder';
 import type { Episode, OutgoingRequest, Outcome } from './decision.types';
 import type { AttemptRecord, LoadedDelivery } from './delivery.store';
 
-/** Version 2 creates accept Idempotency-Key; derive it from (messageId, destination, mapping). */
-export function idempotencyKeyFor(
-  request: PreparedRequest,
-  messageId: string,
-  destinationId: string,
-  subscriptionId: string,
-): string | undefined {
-  if (request.method !== 'POST' || !/\/v2\//.test(request.url)) return undefined;
-  return createHash('sha256').update(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`).digest('hex');
-}
+export { idempotencyKeyFor };
 
 export type PlanDestination = Pick<
   LoadedDestination,

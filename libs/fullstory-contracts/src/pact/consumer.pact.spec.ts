@@ -60,7 +60,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
 
   it('POST /v2/events (Track Event preset) with Idempotency-Key', async () => {
     const request = referenceRequests.trackEventV2();
-    const key = stableIdempotencyKey('v2 event');
+    const key = stableIdempotencyKey('v2 event', request.prepared);
     const pact = interaction({
       state: STATES.adminKey,
       description: 'a v2 event',
@@ -78,7 +78,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
 
   it('POST /v2/events with an unknown key → 401', async () => {
     const request = referenceRequests.trackEventV2Minimal(BAD_KEY);
-    const key = stableIdempotencyKey('v2 event, unknown key');
+    const key = stableIdempotencyKey('v2 event, unknown key', request.prepared);
     const pact = interaction({
       state: STATES.badKey,
       description: 'a v2 event with an unknown key',
@@ -99,7 +99,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
 
   it('POST /v2/users (Identify User preset) with Idempotency-Key', async () => {
     const request = referenceRequests.identifyUserV2();
-    const key = stableIdempotencyKey('v2 user upsert');
+    const key = stableIdempotencyKey('v2 user upsert', request.prepared);
     const pact = interaction({
       state: STATES.adminKey,
       description: 'a v2 user upsert',
@@ -200,7 +200,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
 
   it('POST /v2/events over the rate limit → 429 with Retry-After', async () => {
     const request = referenceRequests.trackEventV2Minimal();
-    const key = stableIdempotencyKey('v2 event, rate limited');
+    const key = stableIdempotencyKey('v2 event, rate limited', request.prepared);
     const pact = interaction({
       state: STATES.rateLimited,
       description: 'a v2 event over the rate limit',
@@ -226,7 +226,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
 
   it('POST /v2/events while FullStory is failing → 500', async () => {
     const request = referenceRequests.trackEventV2Minimal();
-    const key = stableIdempotencyKey('v2 event, failing');
+    const key = stableIdempotencyKey('v2 event, failing', request.prepared);
     const pact = interaction({
       state: STATES.failing,
       description: 'a v2 event while FullStory is failing',

@@ -28,7 +28,7 @@ describe('FullStory consumer contract: Idempotency-Key (delivery-worker → fake
 
   it('POST /v2/users replays the stored answer of an identical earlier request', async () => {
     const request = referenceRequests.identifyUserV2();
-    const key = stableIdempotencyKey('v2 user upsert, replayed');
+    const key = stableIdempotencyKey('v2 user upsert, replayed', request.prepared);
     const pact = interaction({
       state: STATES.answered,
       stateParams: earlier(request, key),
@@ -48,7 +48,7 @@ describe('FullStory consumer contract: Idempotency-Key (delivery-worker → fake
 
   it('POST /v2/users while an identical request is in flight → 409', async () => {
     const request = referenceRequests.identifyUserV2();
-    const key = stableIdempotencyKey('v2 user upsert, in flight');
+    const key = stableIdempotencyKey('v2 user upsert, in flight', request.prepared);
     const pact = interaction({
       state: STATES.inFlight,
       stateParams: earlier(request, key),

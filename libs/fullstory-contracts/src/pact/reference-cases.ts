@@ -3,7 +3,6 @@
  * from the reference cases of shared/spec/fullstory-destination.md §9.1. Only the events are written here;
  * every method, URL, header and body comes from the mapper, so a drift in the mapper changes the pact.
  */
-import { createHash } from 'node:crypto';
 import {
   ActionId,
   buildDeleteRequest,
@@ -13,6 +12,7 @@ import {
   DestinationConfig,
   PreparedRequest,
 } from '@fsd/mapping';
+import { idempotencyKeyFor } from '../idempotency';
 import { API_KEY } from './contract';
 
 /** §9.1 FS-2 (its session overrides are not used: the v1 API takes at most one session field). */
@@ -131,11 +131,13 @@ export const referenceRequests = {
 };
 
 /**
- * A stable Idempotency-Key of the worker's shape (sha256 hex) for one interaction, so the pact is reproducible.
- * The worker derives its keys from (messageId, destination, subscription); the pact pins their shape.
+ * The Idempotency-Key for one interaction, from the worker's own derivation (idempotencyKeyFor) with a
+ * fixed messageId, destination and subscription, so the pact is reproducible.
  */
-export function stableIdempotencyKey(name: string): string {
-  return createHash('sha256').update(`pact\u0000${name}`).digest('hex');
+export function stableIdempotencyKey(name: string, request: { method: string; url: string }): string {
+  const key = idempotencyKeyFor(request, `pact ${name}`, 'pact-destination', 'pact-subscription');
+  if (key === undefined) throw new Error(`${request.method} ${request.url} takes no Idempotency-Key`);
+  return key;
 }
 
 export const IDEMPOTENCY_KEY_PATTERN = '^[0-9a-f]{64}$';
