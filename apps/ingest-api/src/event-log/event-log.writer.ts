@@ -2,9 +2,10 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { storageUnavailable } from '../common/errors/app-error';
-import { isDatabaseUnreachableError } from '@fsd/platform';
+import { isDatabaseUnreachableError, mayHoldUnstorableEscape, storableText, storableTextOrNull } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 
+/** The text columns may hold any string: the writer escapes what Postgres `text` cannot hold (storable-text.ts). */
 export interface EventRow {
   sourceId: string;
   messageId: string;
@@ -36,9 +37,11 @@ export interface WriteResult {
  */
 const GROUP_COMMIT_SQL = `WITH input AS (
      SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
-            x.a AS anonymous_id, x.ts, x.r AS received_at, x.p AS payload, x.w AS raw, x.o AS ord
+            x.a AS anonymous_id, x.ts, x.r AS received_at, COALESCE(x.p, x.pt::json) AS payload,
+            COALESCE(x.w, x.wt::json) AS raw, x.o AS ord
        FROM json_to_recordset($1::json)
-         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json, o int)
+         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json,
+              pt text, wt text, o int)
    ),
    firsts AS (
      SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
@@ -68,6 +71,42 @@ const GROUP_COMMIT_SQL = `WITH input AS (
    UNION ALL
    SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`;
 
+/** The row with its text columns escaped where Postgres `text` cannot hold them; the row itself when nothing changes. */
+function storableRow(r: EventRow): EventRow {
+  const messageId = storableText(r.messageId);
+  const eventName = storableTextOrNull(r.eventName);
+  const userId = storableTextOrNull(r.userId);
+  const anonymousId = storableTextOrNull(r.anonymousId);
+  if (messageId === r.messageId && eventName === r.eventName && userId === r.userId && anonymousId === r.anonymousId) {
+    return r;
+  }
+  return { ...r, messageId, eventName, userId, anonymousId };
+}
+
+/**
+ * The group as one JSON parameter. With `asText`, payload and raw travel as JSON text inside a string
+ * (`pt`, `wt`), which json_to_recordset returns without de-escaping their contents.
+ */
+function groupJson(rows: EventRow[], asText: boolean): string {
+  return JSON.stringify(
+    rows.map((r, ord) => ({
+      s: r.sourceId,
+      m: r.messageId,
+      t: r.type,
+      e: r.eventName,
+      u: r.userId,
+      a: r.anonymousId,
+      ts: r.timestamp,
+      r: r.receivedAt,
+      p: asText ? undefined : r.payload,
+      w: asText ? undefined : r.raw,
+      pt: asText ? JSON.stringify(r.payload) : undefined,
+      wt: asText ? JSON.stringify(r.raw) : undefined,
+      o: ord,
+    })),
+  );
+}
+
 interface Pending {
   rows: EventRow[];
   resolve: (r: WriteResult[]) => void;
@@ -96,7 +135,7 @@ export class EventLogWriter implements OnModuleDestroy {
   write(rows: EventRow[]): Promise<WriteResult[]> {
     if (rows.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows: rows.map(storableRow), resolve, reject });
       this.pump();
     });
   }
@@ -155,21 +194,10 @@ export class EventLogWriter implements OnModuleDestroy {
   ): Promise<Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>> {
     // One JSON parameter for the whole group: no per-value array escaping, and Postgres keeps the
     // json text (and so the key order) of payload and raw as sent.
-    const input = JSON.stringify(
-      rows.map((r, ord) => ({
-        s: r.sourceId,
-        m: r.messageId,
-        t: r.type,
-        e: r.eventName,
-        u: r.userId,
-        a: r.anonymousId,
-        ts: r.timestamp,
-        r: r.receivedAt,
-        p: r.payload,
-        w: r.raw,
-        o: ord,
-      })),
-    );
+    let input = groupJson(rows, false);
+    // json_to_recordset cannot de-escape \u0000 or a lone surrogate at any depth of its input; one regex
+    // scan tells whether one may be there (rare), and only then is the group serialised again.
+    if (mayHoldUnstorableEscape(input)) input = groupJson(rows, true);
     const result = await this.pool.query<{
       k: string;
       source_id: string;
