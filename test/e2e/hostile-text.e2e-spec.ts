@@ -234,6 +234,13 @@ describe('hostile text', () => {
     expect(acknowledged.length).toBeGreaterThanOrEqual(104);
   });
 
+  it('keeps messageIds apart that differ only in a lone surrogate (stored and delivered as two events)', async () => {
+    // UTF-8 turns both into U+FFFD: a key derived from those bytes would make the second a repeat of the first.
+    const twins = ['twin\ud800', 'twin\udbff'].map((id, n) => ({ userId: 'u', event: `Twin ${n}`, messageId: id }));
+    for (const body of twins) expect((await post('/v1/track', body)).status).toBe(200);
+    for (const body of twins) await expectStored('track', body);
+  });
+
   it('delivers every acknowledged event: each delivery ends delivered or skipped, track names reach FullStory exactly', async () => {
     const statuses = await waitFor(
       'every delivery to finish',

@@ -10,6 +10,7 @@ import {
 } from '@fsd/fullstory-contracts';
 import { PayloadValidationError, PreparedRequest, buildDeleteRequest } from '@fsd/mapping';
 import type { AttemptTrigger, DeliveryJobData, DeliveryStatus } from '@fsd/platform';
+import { losslessUtf8 } from '@fsd/platform';
 import { LoadedDestination, DestinationCache } from '../destinations/destination-cache.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import { requestColumns, responseColumns } from './attempt-recorder';
@@ -48,7 +49,11 @@ export function idempotencyKeyFor(
   subscriptionId: string,
 ) {
   if (request.method !== 'POST' || !/\/v2\//.test(request.url)) return undefined;
-  return createHash('sha256').update(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`).digest('hex');
+  // Lossless bytes: plain UTF-8 turns every lone surrogate into U+FFFD, so two messageIds differing only
+  // there would share a key and FullStory would take the second event for a repeat of the first.
+  return createHash('sha256')
+    .update(losslessUtf8(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`))
+    .digest('hex');
 }
 
 /**
