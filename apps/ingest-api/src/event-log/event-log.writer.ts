@@ -71,23 +71,8 @@ const GROUP_COMMIT_SQL = `WITH input AS (
    UNION ALL
    SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`;
 
-/** The row with its text columns escaped where Postgres `text` cannot hold them; the row itself when nothing changes. */
-function storableRow(r: EventRow): EventRow {
-  const messageId = storableText(r.messageId);
-  const eventName = storableTextOrNull(r.eventName);
-  const userId = storableTextOrNull(r.userId);
-  const anonymousId = storableTextOrNull(r.anonymousId);
-  if (messageId === r.messageId && eventName === r.eventName && userId === r.userId && anonymousId === r.anonymousId) {
-    return r;
-  }
-  return { ...r, messageId, eventName, userId, anonymousId };
-}
-
-/**
- * The group as one JSON parameter. With `asText`, payload and raw travel as JSON text inside a string
- * (`pt`, `wt`), which json_to_recordset returns without de-escaping their contents.
- */
-function groupJson(rows: EventRow[], asText: boolean): string {
+/** The group as one JSON parameter: no per-value array escaping, and Postgres keeps the json text of payload and raw. */
+function groupJson(rows: EventRow[]): string {
   return JSON.stringify(
     rows.map((r, ord) => ({
       s: r.sourceId,
@@ -98,10 +83,30 @@ function groupJson(rows: EventRow[], asText: boolean): string {
       a: r.anonymousId,
       ts: r.timestamp,
       r: r.receivedAt,
-      p: asText ? undefined : r.payload,
-      w: asText ? undefined : r.raw,
-      pt: asText ? JSON.stringify(r.payload) : undefined,
-      wt: asText ? JSON.stringify(r.raw) : undefined,
+      p: r.payload,
+      w: r.raw,
+      o: ord,
+    })),
+  );
+}
+
+/**
+ * The group for when it holds NUL or a lone surrogate: text columns escaped (storableText), payload and raw
+ * as JSON text inside a string (`pt`, `wt`), which json_to_recordset returns without de-escaping it.
+ */
+function storableGroupJson(rows: EventRow[]): string {
+  return JSON.stringify(
+    rows.map((r, ord) => ({
+      s: r.sourceId,
+      m: storableText(r.messageId),
+      t: r.type,
+      e: storableTextOrNull(r.eventName),
+      u: storableTextOrNull(r.userId),
+      a: storableTextOrNull(r.anonymousId),
+      ts: r.timestamp,
+      r: r.receivedAt,
+      pt: JSON.stringify(r.payload),
+      wt: JSON.stringify(r.raw),
       o: ord,
     })),
   );
@@ -135,7 +140,7 @@ export class EventLogWriter implements OnModuleDestroy {
   write(rows: EventRow[]): Promise<WriteResult[]> {
     if (rows.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows: rows.map(storableRow), resolve, reject });
+      this.queue.push({ rows, resolve, reject });
       this.pump();
     });
   }
@@ -174,7 +179,8 @@ export class EventLogWriter implements OnModuleDestroy {
         const seen = new Set<string>();
         g.resolve(
           g.rows.map((row, i) => {
-            const key = `${row.sourceId}\u0000${row.messageId}`;
+            // The key as Postgres returns message_id: escaped where text cannot hold it.
+            const key = `${row.sourceId}\u0000${storableText(row.messageId)}`;
             const hit = byKey.get(key);
             const first = hit && hit.ordinal === offset + i && !seen.has(key);
             seen.add(key);
@@ -192,12 +198,11 @@ export class EventLogWriter implements OnModuleDestroy {
   private async insert(
     rows: EventRow[],
   ): Promise<Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>> {
-    // One JSON parameter for the whole group: no per-value array escaping, and Postgres keeps the
-    // json text (and so the key order) of payload and raw as sent.
-    let input = groupJson(rows, false);
-    // json_to_recordset cannot de-escape \u0000 or a lone surrogate at any depth of its input; one regex
-    // scan tells whether one may be there (rare), and only then is the group serialised again.
-    if (mayHoldUnstorableEscape(input)) input = groupJson(rows, true);
+    let input = groupJson(rows);
+    // json_to_recordset cannot de-escape \u0000 or a lone surrogate at any depth of its input, and text
+    // columns cannot hold them: a scan of the serialised group (negligible next to serialising it) tells
+    // whether one may be there (rare), and only then is the group serialised again in the storable form.
+    if (mayHoldUnstorableEscape(input)) input = storableGroupJson(rows);
     const result = await this.pool.query<{
       k: string;
       source_id: string;
