@@ -6,6 +6,7 @@ import { SeededPair, seedSourceAndDestination } from '../support/seed';
 import {
   CallType,
   DrawnMessage,
+  hostileString,
   drawnBatchLevel,
   drawnInvalid,
   drawnMessage,
@@ -191,22 +192,31 @@ describe('hostile text', () => {
   });
 
   it('never answers 5xx and stores every acknowledged message exactly (property, the whole Unicode range)', async () => {
+    // A single call that must be refused with 400: drawn text in a timestamp, or no `event` on a track.
+    const drawnRefused = fc.option(
+      fc.tuple(
+        drawnInvalid.filter((m) => m.type === 'track'),
+        hostileString(),
+      ),
+      { nil: undefined },
+    );
+    const refusedSingles: string[] = [];
+    let rejectedItems = 0;
     const single = fc.record({ message: drawnMessage, inBodyType: fc.boolean() });
     const batch = fc.record({
       level: drawnBatchLevel,
       items: fc.array(drawnMessage, { minLength: 1, maxLength: 5 }),
-      invalid: fc.option(fc.tuple(drawnInvalid, fc.nat()), { nil: undefined }),
+      invalid: fc.option(fc.tuple(drawnInvalid, hostileString(), fc.nat()), { nil: undefined }),
     });
     await fc.assert(
-      fc.asyncProperty(batch, fc.array(single, { maxLength: 3 }), async (b, singles) => {
+      fc.asyncProperty(batch, fc.array(single, { maxLength: 3 }), drawnRefused, async (b, singles, refused) => {
         const withId = (m: DrawnMessage) => ({ ...m.body, messageId: messageId(m.idPart) });
         const items: Json[] = b.items.map((m) => ({ ...withId(m), type: m.type }));
         let rejected: Json[] = [];
         if (b.invalid) {
-          const [bad, at] = b.invalid;
+          const [bad, idPart, at] = b.invalid;
           const index = at % (items.length + 1);
-          const item: Json = { type: bad.badType ?? 'track', userId: bad.userId, messageId: messageId(bad.idPart) };
-          if (bad.properties) item.properties = bad.properties;
+          const item: Json = { ...bad, messageId: messageId(idPart) };
           items.splice(index, 0, item);
           rejected = [{ index, messageId: item.messageId, code: 'invalid_message' }];
         }
@@ -216,10 +226,17 @@ describe('hostile text', () => {
           body: { ...withId(s.message), ...(s.inBodyType ? { type: 'alias' } : {}) },
         }));
         // Concurrent, so hostile and clean rows share group commits.
-        const [batchRes, ...singleRes] = await Promise.all([
+        const refusedBody: Json | undefined = refused && { ...refused[0], messageId: messageId(refused[1]) };
+        const [batchRes, refusedRes, ...singleRes] = await Promise.all([
           post('/v1/batch', batchBody),
+          refusedBody && post('/v1/track', refusedBody),
           ...singleBodies.map((s) => post(`/v1/${s.type}`, s.body)),
         ]);
+        if (refusedRes) {
+          expect(refusedRes).toMatchObject({ status: 400, body: { success: false, code: 'invalid_message' } });
+          refusedSingles.push(storableText(refusedBody?.messageId as string));
+        }
+        if (b.invalid) rejectedItems++;
         expect(batchRes.status).toBe(200);
         expect(batchRes.body).toMatchObject({ success: true, accepted: b.items.length });
         expect((batchRes.body as { rejected: Json[] }).rejected.map(({ message: _m, ...r }) => r)).toEqual(rejected);
@@ -232,6 +249,16 @@ describe('hostile text', () => {
       { numRuns: 100, endOnFailure: true },
     );
     expect(acknowledged.length).toBeGreaterThanOrEqual(104);
+    // Refused single calls stored nothing; each refused batch item is in rejected_events (one more from above).
+    expect(refusedSingles.length).toBeGreaterThan(0);
+    expect(rejectedItems).toBeGreaterThan(0);
+    const counts = await withDb(env.DATABASE_URL, async (db) => ({
+      refusedStored: (
+        await db.query('SELECT count(*)::int AS n FROM events WHERE message_id = ANY($1::text[])', [refusedSingles])
+      ).rows[0].n,
+      rejected: (await db.query('SELECT count(*)::int AS n FROM rejected_events')).rows[0].n,
+    }));
+    expect(counts).toEqual({ refusedStored: 0, rejected: rejectedItems + 1 });
   });
 
   it('keeps messageIds apart that differ only in a lone surrogate (stored and delivered as two events)', async () => {

@@ -103,13 +103,25 @@ export const drawnMessage: fc.Arbitrary<DrawnMessage> = fc.constantFrom(...CALL_
     }),
 );
 
-/** A batch item the ingest must reject alone: a track without `event`, or a `type` that is no call type. */
-export const drawnInvalid = fc.record({
-  idPart: hostileString(),
-  userId: hostileString(1),
-  badType: maybe(hostileString()),
-  properties: maybe(hostileObject),
-});
+/**
+ * A message the ingest must refuse (alone, in a batch): a track without `event`, a `type` that is no call type,
+ * or a timestamp field holding drawn text (never an ISO date-time). `messageId` is left to the test.
+ */
+export const drawnInvalid: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    kind: fc.constantFrom('no-event', 'bad-type', 'bad-timestamp'),
+    junk: hostileString(1),
+    field: fc.constantFrom('timestamp', 'originalTimestamp', 'sentAt'),
+    userId: hostileString(1),
+    properties: maybe(hostileObject),
+  })
+  .map(({ kind, junk, field, userId, properties }) => {
+    const item: Record<string, unknown> = { type: kind === 'bad-type' ? junk : 'track', userId };
+    if (kind !== 'no-event') item.event = 'E';
+    if (kind === 'bad-timestamp') item[field] = junk;
+    if (properties) item.properties = properties;
+    return item;
+  });
 
 export const drawnBatchLevel = fc.record({
   context: maybe(hostileObject),
