@@ -34,8 +34,8 @@ function groupJson(group: RecordItem[], storable: boolean): string {
 
 /**
  * The group as one JSON parameter. json_to_recordset cannot de-escape \u0000 or a lone surrogate (an
- * event's text can carry them into a request body or an error): when one may be there (rare; one regex
- * scan decides), text fields are escaped and the request body travels as JSON text inside a string.
+ * event's text can carry them into a request body or an error): when one may be there (rare; one scan
+ * decides), text fields are escaped and the request body travels as JSON text inside a string.
  */
 function recordsJson(group: RecordItem[]): string {
   const json = groupJson(group, false);
