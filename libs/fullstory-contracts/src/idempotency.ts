@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { losslessUtf8 } from '@fsd/platform';
 
 /**
  * The Idempotency-Key the worker sends on a version 2 create: derived from (messageId, destination,
@@ -12,5 +13,9 @@ export function idempotencyKeyFor(
   subscriptionId: string,
 ): string | undefined {
   if (request.method !== 'POST' || !/\/v2\//.test(request.url)) return undefined;
-  return createHash('sha256').update(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`).digest('hex');
+  // Lossless bytes: plain UTF-8 turns every lone surrogate into U+FFFD, so two messageIds differing only
+  // there would share a key and FullStory would take the second event for a repeat of the first.
+  return createHash('sha256')
+    .update(losslessUtf8(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`))
+    .digest('hex');
 }

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
 import type { AttemptRecord } from './delivery.store';
 
@@ -17,6 +18,43 @@ interface Pending extends RecordItem {
 
 const MAX_GROUP = 500;
 const MAX_IN_FLIGHT = 2;
+
+function groupJson(group: RecordItem[], storable: boolean): string {
+  return JSON.stringify(
+    group.map((p) => ({
+      d: p.deliveryId,
+      s: p.status,
+      r: storable ? storableTextOrNull(p.reason) : p.reason,
+      ne: p.newEpisode,
+      n: p.attempts.length,
+      a: storable ? p.attempts.map(storableAttempt) : p.attempts,
+    })),
+  );
+}
+
+/**
+ * The group as one JSON parameter. json_to_recordset cannot de-escape \u0000 or a lone surrogate (an
+ * event's text can carry them into a request body or an error): when one may be there (rare; one scan
+ * decides), text fields are escaped and the request body travels as JSON text inside a string.
+ */
+function recordsJson(group: RecordItem[]): string {
+  const json = groupJson(group, false);
+  return mayHoldUnstorableEscape(json) ? groupJson(group, true) : json;
+}
+
+function storableAttempt(a: AttemptRecord) {
+  return {
+    ...a,
+    subscriptionId: storableTextOrNull(a.subscriptionId),
+    action: storableTextOrNull(a.action),
+    requestUrl: storableTextOrNull(a.requestUrl),
+    requestBody: undefined,
+    requestBodyText: a.requestBody == null ? undefined : JSON.stringify(a.requestBody),
+    responseBody: storableTextOrNull(a.responseBody),
+    errorMessage: storableTextOrNull(a.errorMessage),
+    skipReason: storableTextOrNull(a.skipReason),
+  };
+}
 
 /**
  * Group commit for the audit trail: outcomes of concurrent jobs are written together, in one
@@ -73,13 +111,13 @@ export class RecordBatcher {
              request_method, request_url, request_headers, request_body, response_status, response_headers,
              response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
            SELECT i.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
-                  x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBody",
+                  x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", COALESCE(x."requestBody", x."requestBodyText"::json),
                   x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
                   x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason"
              FROM input i, json_to_recordset(i.a) AS x(
                "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
                "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
-               "requestHeaders" jsonb, "requestBody" json, "responseStatus" int, "responseHeaders" jsonb,
+               "requestHeaders" jsonb, "requestBody" json, "requestBodyText" text, "responseStatus" int, "responseHeaders" jsonb,
                "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
                decision text, "retryAt" timestamptz, "skipReason" text)
            RETURNING 1
@@ -99,18 +137,7 @@ export class RecordBatcher {
          SELECT p.id, p.status, i.s, i.r
            FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
           WHERE p.status IS DISTINCT FROM i.s`,
-        [
-          JSON.stringify(
-            group.map((p) => ({
-              d: p.deliveryId,
-              s: p.status,
-              r: p.reason,
-              ne: p.newEpisode,
-              n: p.attempts.length,
-              a: p.attempts,
-            })),
-          ),
-        ],
+        [recordsJson(group)],
       );
       for (const p of group) p.resolve();
     } catch (e) {

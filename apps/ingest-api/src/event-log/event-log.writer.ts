@@ -2,9 +2,10 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { storageUnavailable } from '../common/errors/app-error';
-import { isDatabaseUnreachableError } from '@fsd/platform';
+import { isDatabaseUnreachableError, mayHoldUnstorableEscape, storableText, storableTextOrNull } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 
+/** The text columns may hold any string: the writer escapes what Postgres `text` cannot hold (storable-text.ts). */
 export interface EventRow {
   sourceId: string;
   messageId: string;
@@ -36,9 +37,11 @@ export interface WriteResult {
  */
 const GROUP_COMMIT_SQL = `WITH input AS (
      SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
-            x.a AS anonymous_id, x.ts, x.r AS received_at, x.p AS payload, x.w AS raw, x.o AS ord
+            x.a AS anonymous_id, x.ts, x.r AS received_at, COALESCE(x.p, x.pt::json) AS payload,
+            COALESCE(x.w, x.wt::json) AS raw, x.o AS ord
        FROM json_to_recordset($1::json)
-         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json, o int)
+         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json,
+              pt text, wt text, o int)
    ),
    firsts AS (
      SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
@@ -67,6 +70,47 @@ const GROUP_COMMIT_SQL = `WITH input AS (
      FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
    UNION ALL
    SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`;
+
+/** The group as one JSON parameter: no per-value array escaping, and Postgres keeps the json text of payload and raw. */
+function groupJson(rows: EventRow[]): string {
+  return JSON.stringify(
+    rows.map((r, ord) => ({
+      s: r.sourceId,
+      m: r.messageId,
+      t: r.type,
+      e: r.eventName,
+      u: r.userId,
+      a: r.anonymousId,
+      ts: r.timestamp,
+      r: r.receivedAt,
+      p: r.payload,
+      w: r.raw,
+      o: ord,
+    })),
+  );
+}
+
+/**
+ * The group for when it holds NUL or a lone surrogate: text columns escaped (storableText), payload and raw
+ * as JSON text inside a string (`pt`, `wt`), which json_to_recordset returns without de-escaping it.
+ */
+function storableGroupJson(rows: EventRow[]): string {
+  return JSON.stringify(
+    rows.map((r, ord) => ({
+      s: r.sourceId,
+      m: storableText(r.messageId),
+      t: r.type,
+      e: storableTextOrNull(r.eventName),
+      u: storableTextOrNull(r.userId),
+      a: storableTextOrNull(r.anonymousId),
+      ts: r.timestamp,
+      r: r.receivedAt,
+      pt: JSON.stringify(r.payload),
+      wt: JSON.stringify(r.raw),
+      o: ord,
+    })),
+  );
+}
 
 interface Pending {
   rows: EventRow[];
@@ -135,7 +179,8 @@ export class EventLogWriter implements OnModuleDestroy {
         const seen = new Set<string>();
         g.resolve(
           g.rows.map((row, i) => {
-            const key = `${row.sourceId}\u0000${row.messageId}`;
+            // The key as Postgres returns message_id: escaped where text cannot hold it.
+            const key = `${row.sourceId}\u0000${storableText(row.messageId)}`;
             const hit = byKey.get(key);
             const first = hit && hit.ordinal === offset + i && !seen.has(key);
             seen.add(key);
@@ -153,23 +198,11 @@ export class EventLogWriter implements OnModuleDestroy {
   private async insert(
     rows: EventRow[],
   ): Promise<Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>> {
-    // One JSON parameter for the whole group: no per-value array escaping, and Postgres keeps the
-    // json text (and so the key order) of payload and raw as sent.
-    const input = JSON.stringify(
-      rows.map((r, ord) => ({
-        s: r.sourceId,
-        m: r.messageId,
-        t: r.type,
-        e: r.eventName,
-        u: r.userId,
-        a: r.anonymousId,
-        ts: r.timestamp,
-        r: r.receivedAt,
-        p: r.payload,
-        w: r.raw,
-        o: ord,
-      })),
-    );
+    let input = groupJson(rows);
+    // json_to_recordset cannot de-escape \u0000 or a lone surrogate at any depth of its input, and text
+    // columns cannot hold them: a scan of the serialised group (negligible next to serialising it) tells
+    // whether one may be there (rare), and only then is the group serialised again in the storable form.
+    if (mayHoldUnstorableEscape(input)) input = storableGroupJson(rows);
     const result = await this.pool.query<{
       k: string;
       source_id: string;

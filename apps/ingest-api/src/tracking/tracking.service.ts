@@ -13,7 +13,7 @@ import {
   validateMessage,
 } from '@fsd/segment-spec';
 import { RejectedItem, badRequest } from '../common/errors/app-error';
-import { isDatabaseUnreachableError } from '@fsd/platform';
+import { isDatabaseUnreachableError, storableText, storableTextOrNull } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { EventLogWriter, EventRow } from '../event-log/event-log.writer';
 import { IngestMetrics } from '../metrics/ingest-metrics.service';
@@ -170,9 +170,10 @@ export class TrackingService {
           source.id,
           receivedAt,
           rejected.map((r) => r.index),
-          rejected.map((r) => r.messageId),
+          // The text columns escape what Postgres text cannot hold; the json payload keeps the item exactly.
+          rejected.map((r) => storableTextOrNull(r.messageId)),
           rejected.map((r) => r.code),
-          rejected.map((r) => r.message),
+          rejected.map((r) => storableText(r.message)),
           rejected.map((r) => JSON.stringify(items[r.index] ?? null)),
         ],
       );

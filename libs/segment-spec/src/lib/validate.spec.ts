@@ -258,6 +258,17 @@ describe('validateMessage', () => {
       expect(JSON.stringify(msg).length).toBeLessThan(32768);
       expect(validateMessage(msg, 'track')?.code).toBe('payload_too_large');
     });
+
+    it.each([
+      ['NUL', '\u0000'],
+      ['a lone surrogate', '\ud800'],
+    ])('counts each %s as its 6-byte escape, as analytics-node measures', (_label, char) => {
+      const under = { ...VALID.track, properties: { pad: char.repeat(5000) } };
+      const over = { ...VALID.track, properties: { pad: char.repeat(5500) } };
+      expect(messageByteLength(under)).toBe(JSON.stringify({ ...under, properties: { pad: '' } }).length + 6 * 5000);
+      expect(validateMessage(under, 'track')).toBeNull();
+      expect(validateMessage(over, 'track')?.code).toBe('payload_too_large');
+    });
   });
 
   it('is not fooled by prototype properties or own __proto__ keys', () => {
