@@ -1,3 +1,4 @@
+import { storableText } from '@fsd/platform';
 import { SqlParams } from './sql-params';
 
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const;
@@ -33,7 +34,8 @@ export interface EventFilter {
  * Conditions map onto the indexes described in migration AuditReplay1764400000000; the time bounds
  * also prune the daily partitions.
  */
-export function eventConditions(f: EventFilter, p: SqlParams, e = 'e'): string[] {
+export function eventConditions(filter: EventFilter, p: SqlParams, e = 'e'): string[] {
+  const f = storableFilter(filter);
   const where: string[] = [];
   if (f.from !== undefined) where.push(`${e}.received_at >= ${p.add(f.from)}::timestamptz`);
   if (f.to !== undefined) where.push(`${e}.received_at < ${p.add(f.to)}::timestamptz`);
@@ -78,6 +80,23 @@ export function eventConditions(f: EventFilter, p: SqlParams, e = 'e'): string[]
     }
   }
   return where;
+}
+
+/**
+ * The text filters as the indexed columns hold them: NUL and lone surrogates are stored escaped
+ * (storableText), so an event is found by its original value and such a value never reaches Postgres raw.
+ */
+function storableFilter(f: EventFilter): EventFilter {
+  const many = (v: string[] | undefined) => v?.map(storableText);
+  const one = (v: string | undefined) => (v === undefined ? undefined : storableText(v));
+  return {
+    ...f,
+    messageId: one(f.messageId),
+    anonymousId: one(f.anonymousId),
+    userIds: many(f.userIds),
+    types: many(f.types),
+    eventNames: many(f.eventNames),
+  };
 }
 
 export function whereClause(conditions: string[]): string {
