@@ -25,7 +25,7 @@ label{display:flex;flex-direction:column;font-size:12px;color:#4b5563}
 .login{max-width:360px;margin:80px auto}
 `;
 
-function layout(title: string, nonce: string, body: string, script: string): string {
+export function layout(title: string, nonce: string, body: string, script: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head><body>${body}
@@ -206,7 +206,7 @@ export function opsPage(nonce: string, destinations: DestinationOverview[], gene
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
 <span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span><button id="logout" type="button">Log out</button></header>
 <main>
 <div class="dests">${destinations.map(destinationCard).join('') || '<section><p class="muted">No destinations yet.</p></section>'}</div>
