@@ -76,6 +76,10 @@ describe('operations UI: rejected events (/admin/ui/rejected)', () => {
       await page.goto(`${ingest}/admin/ui`);
       await page.fill('#token', env.ADMIN_TOKEN);
       await Promise.all([page.waitForURL(`${ingest}/admin/ui`), page.click('#login button[type=submit]')]);
+      // The overview's chart names its colours and its unit.
+      const legend = page.locator(`section.destination[data-destination="${seeded.destinationId}"] svg.chart g.legend`);
+      expect(await legend.textContent()).toBe('deliveredretryingfailedunit: deliveries');
+      await page.screenshot({ path: path.join(OUTPUT, 'ops-ui-chart-legend.png') });
       await Promise.all([page.waitForURL(/\/admin\/ui\/rejected$/), page.click('header a[href="/admin/ui/rejected"]')]);
 
       const rows = page.locator('tr.rejected-row');

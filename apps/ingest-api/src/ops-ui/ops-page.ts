@@ -73,6 +73,17 @@ export function loginPage(nonce: string): string {
 const COLORS = { delivered: '#12b76a', retrying: '#f79009', failed: '#f04438' } as const;
 const STATUSES = ['delivered', 'retrying', 'failed'] as const;
 
+/** Which colour is which outcome, and the unit of the bar labels, in a row at `y`. */
+function chartLegend(y: number): string {
+  const items = STATUSES.map(
+    (s, i) =>
+      `<rect class="swatch" x="${i * 90}" y="${y}" width="10" height="10" fill="${COLORS[s]}"></rect>` +
+      `<text x="${i * 90 + 14}" y="${y + 9}">${s}</text>`,
+  ).join('');
+  const unit = `<text class="unit" x="${STATUSES.length * 90}" y="${y + 9}" fill="#6b7280">unit: deliveries</text>`;
+  return `<g class="legend" font-size="11">${items}${unit}</g>`;
+}
+
 /** Grouped bars (delivered / retrying / failed) for the last hour and the last day, each scaled to its own maximum. */
 export function chartSvg(d: DestinationOverview): string {
   const groups: [string, WindowStats][] = [
@@ -84,7 +95,10 @@ export function chartSvg(d: DestinationOverview): string {
   const groupW = STATUSES.length * (barW + gap) + 30;
   const h = 110;
   const top = 16;
-  let svg = `<svg class="chart" role="img" aria-label="Delivery outcomes of ${escapeHtml(d.name)}" width="${groups.length * groupW}" height="${h + top + 34}" viewBox="0 0 ${groups.length * groupW} ${h + top + 34}">`;
+  const width = Math.max(groups.length * groupW, 390);
+  const height = h + top + 54;
+  let svg = `<svg class="chart" role="img" aria-label="Delivery outcomes of ${escapeHtml(d.name)} (deliveries)" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
+  svg += chartLegend(h + top + 30);
   groups.forEach(([label, stats], gi) => {
     const max = Math.max(1, ...STATUSES.map((s) => stats[s]));
     STATUSES.forEach((s, si) => {
