@@ -100,12 +100,22 @@ describe('monitoring: alert rules and dashboard', () => {
     }
   });
 
-  (promtool ? it : it.skip)('promtool accepts the rules and the Prometheus configuration', () => {
-    const rulesOut = execFileSync(promtool, ['check', 'rules', path.join(ROOT, 'deploy/prometheus/alerts.yml')]);
-    expect(rulesOut.toString()).toContain(`SUCCESS: ${rules.length} rules found`);
-    const configOut = execFileSync(promtool, ['check', 'config', path.join(ROOT, 'deploy/prometheus/prometheus.yml')]);
-    expect(configOut.toString()).toContain('is valid prometheus config file syntax');
-  });
+  (promtool ? it : it.skip)(
+    'promtool accepts the rules and the Prometheus configuration, and the rules pass their tests',
+    () => {
+      const rulesOut = execFileSync(promtool, ['check', 'rules', path.join(ROOT, 'deploy/prometheus/alerts.yml')]);
+      expect(rulesOut.toString()).toContain(`SUCCESS: ${rules.length} rules found`);
+      const configOut = execFileSync(promtool, [
+        'check',
+        'config',
+        path.join(ROOT, 'deploy/prometheus/prometheus.yml'),
+      ]);
+      expect(configOut.toString()).toContain('is valid prometheus config file syntax');
+      // The rules' own unit tests: each alert fires on the series it is meant for and not on healthy ones.
+      const unitOut = execFileSync(promtool, ['test', 'rules', path.join(ROOT, 'deploy/prometheus/alerts.test.yml')]);
+      expect(unitOut.toString()).toContain('SUCCESS');
+    },
+  );
 
   it('docker-compose.yml runs Prometheus and Grafana (profile monitoring) on these files', () => {
     const compose = parse(read('docker-compose.yml')) as {
