@@ -26,6 +26,10 @@ async function main() {
   }
   // Generate the development secrets once, before the apps race to do it.
   if (env.NODE_ENV !== 'production') platform.loadOrCreateDevSecrets();
+  // The bundled fake on another port: the worker (and the banner's curl) must use that port too.
+  if (env.NODE_ENV !== 'production' && env.FAKE_FULLSTORY_PORT && !env.FULLSTORY_BASE_URL) {
+    env.FULLSTORY_BASE_URL = `http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`;
+  }
 
   const { concurrently } = require('concurrently');
   const run = (app) => `node ${JSON.stringify(path.join(root, 'tools/run.js'))} apps/${app}/src/main`;

@@ -2,16 +2,18 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppLogger, ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
 import { loadWorkerConfig } from './config/worker.config';
 
 async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig();
+  const logger = new AppLogger(config.logLevel);
+  Logger.overrideLogger(logger);
   await assertRedisReachable(config.redisUrl);
   await prepareDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
-    logger: ['error', 'warn', 'log'],
+    logger,
   });
   // SIGTERM/SIGINT: stop taking jobs, finish or release in-flight ones, then exit.
   app.enableShutdownHooks();

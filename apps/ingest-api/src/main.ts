@@ -3,7 +3,7 @@ import { RequestListener, createServer } from 'http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppLogger, ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
 import { clientErrorHandler } from './common/http/client-error-handler';
 import { installJsonBodyParser } from './common/http/json-body-parser';
@@ -15,6 +15,8 @@ import { TrackingRoutes } from './tracking/tracking.routes';
 
 async function bootstrap(): Promise<void> {
   const config = loadIngestConfig();
+  const logger = new AppLogger(config.logLevel);
+  Logger.overrideLogger(logger);
   await assertRedisReachable(config.redisUrl);
   const ran = await prepareDatabase(config.databaseUrl);
   if (ran.length > 0) Logger.log(`Applied migrations: ${ran.join(', ')}`, 'Database');
@@ -37,7 +39,7 @@ async function bootstrap(): Promise<void> {
   });
   installJsonBodyParser(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    logger: ['error', 'warn', 'log'],
+    logger,
     bodyParser: false,
   });
   app.enableShutdownHooks();

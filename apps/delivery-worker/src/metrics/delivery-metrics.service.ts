@@ -6,6 +6,12 @@ import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { QueueDepthCollector } from './queue-depth.collector';
 
+/** The `code` label of a request's answer; null for a row that sent nothing (a skip, a mapping that failed validation). */
+export function responseCode(row: { errorClass: string | null; responseStatus?: number | null }): string | null {
+  if (typeof row.responseStatus === 'number') return String(row.responseStatus);
+  return row.errorClass === 'timeout' || row.errorClass === 'network' ? row.errorClass : null;
+}
+
 /** Prometheus metrics of the worker, served at /metrics. */
 @Injectable()
 export class DeliveryMetrics implements OnModuleDestroy {
@@ -14,6 +20,12 @@ export class DeliveryMetrics implements OnModuleDestroy {
     name: 'fsd_deliveries_total',
     help: 'Delivery attempts by destination, action and outcome',
     labelNames: ['destination', 'action', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly responses = new Counter({
+    name: 'fsd_fullstory_responses_total',
+    help: 'Requests to FullStory by destination and answer: the HTTP status code, or timeout / network when none came',
+    labelNames: ['destination', 'code'],
     registers: [this.registry],
   });
   private readonly retries = new Counter({
@@ -62,8 +74,13 @@ export class DeliveryMetrics implements OnModuleDestroy {
   }
 
   /** One count per audit row of a run that sent requests; a mapping that failed validation counts apart. */
-  attempts(destination: string, rows: { action: string | null; errorClass: string | null; decision: string }[]): void {
+  attempts(
+    destination: string,
+    rows: { action: string | null; errorClass: string | null; decision: string; responseStatus?: number | null }[],
+  ): void {
     for (const row of rows) {
+      const code = responseCode(row);
+      if (code !== null) this.responses.inc({ destination, code });
       this.outcome(
         destination,
         row.action ?? 'none',

@@ -5,14 +5,15 @@ import { AuditContext } from './audit-context.service';
 import { AuditEventsController, AuditExportController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { ExportService } from './export.service';
+import { RejectedEventsController } from './rejected-events.controller';
 
 /**
  * The audit query API under /admin (the admin API's Bearer token guard and validation): events with
- * their delivery status, one event's full timeline, and streamed exports. Exports AuditContext
+ * their delivery status, one event's full timeline, streamed exports, and rejected batch items. Exports AuditContext
  * (and the guard's dependencies) for the replay and redrive modules.
  */
 @Module({
-  controllers: [AuditEventsController, AuditExportController],
+  controllers: [AuditEventsController, AuditExportController, RejectedEventsController],
   providers: [AdminContext, AdminTokenGuard, AuditContext, AuditService, ExportService],
   exports: [AdminContext, AdminTokenGuard, AuditContext],
 })

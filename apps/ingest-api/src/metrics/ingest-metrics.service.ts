@@ -1,11 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isCallType } from '@fsd/segment-spec';
 import { deliveryQueueName } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { QueueRegistry } from '../queue/queue-registry.service';
+import { registerMaintenanceGauges } from './maintenance-gauges';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const SCRAPE_TIMEOUT_MS = 2000;
@@ -16,6 +18,7 @@ interface ReplayRow {
   status: string;
   matched: string | null;
   enqueued: string | null;
+  updated_epoch: number;
 }
 
 /** A call type label bounded to the known types, so a client cannot blow up the label set. */
@@ -93,8 +96,10 @@ export class IngestMetrics {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
+    @Optional() @Inject(INGEST_CONFIG) config?: IngestConfig,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
+    registerMaintenanceGauges(this.registry, { pool, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
     const depths: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
       help: 'Jobs in each destination queue by state, read from Redis at scrape time',
@@ -124,6 +129,18 @@ export class IngestMetrics {
           if (FINISHED.includes(r.status)) continue;
           progress.set({ replay: r.id, status: r.status, kind: 'matched' }, Number(r.matched ?? 0));
           progress.set({ replay: r.id, status: r.status, kind: 'enqueued' }, Number(r.enqueued ?? 0));
+        }
+      },
+    });
+    const lastProgress: Gauge<'replay' | 'status'> = new Gauge({
+      name: 'fsd_replay_last_progress_timestamp_seconds',
+      help: 'When each replay that is not finished last moved (its row is updated after every page)',
+      labelNames: ['replay', 'status'],
+      registers: [this.registry],
+      collect: async () => {
+        lastProgress.reset();
+        for (const r of await this.replaySnapshot()) {
+          if (!FINISHED.includes(r.status)) lastProgress.set({ replay: r.id, status: r.status }, r.updated_epoch);
         }
       },
     });
@@ -200,7 +217,8 @@ export class IngestMetrics {
   private async readReplays(): Promise<ReplayRow[]> {
     try {
       const { rows } = await withTimeout(
-        this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text FROM replays`),
+        this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text,
+                  extract(epoch FROM updated_at)::float8 AS updated_epoch FROM replays`),
         SCRAPE_TIMEOUT_MS,
       );
       return rows;

@@ -25,7 +25,7 @@ label{display:flex;flex-direction:column;font-size:12px;color:#4b5563}
 .login{max-width:360px;margin:80px auto}
 `;
 
-function layout(title: string, nonce: string, body: string, script: string): string {
+export function layout(title: string, nonce: string, body: string, script: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head><body>${body}
@@ -73,6 +73,17 @@ export function loginPage(nonce: string): string {
 const COLORS = { delivered: '#12b76a', retrying: '#f79009', failed: '#f04438' } as const;
 const STATUSES = ['delivered', 'retrying', 'failed'] as const;
 
+/** Which colour is which outcome, and the unit of the bar labels, in a row at `y`. */
+function chartLegend(y: number): string {
+  const items = STATUSES.map(
+    (s, i) =>
+      `<rect class="swatch" x="${i * 90}" y="${y}" width="10" height="10" fill="${COLORS[s]}"></rect>` +
+      `<text x="${i * 90 + 14}" y="${y + 9}">${s}</text>`,
+  ).join('');
+  const unit = `<text class="unit" x="${STATUSES.length * 90}" y="${y + 9}" fill="#6b7280">unit: deliveries</text>`;
+  return `<g class="legend" font-size="11">${items}${unit}</g>`;
+}
+
 /** Grouped bars (delivered / retrying / failed) for the last hour and the last day, each scaled to its own maximum. */
 export function chartSvg(d: DestinationOverview): string {
   const groups: [string, WindowStats][] = [
@@ -84,7 +95,10 @@ export function chartSvg(d: DestinationOverview): string {
   const groupW = STATUSES.length * (barW + gap) + 30;
   const h = 110;
   const top = 16;
-  let svg = `<svg class="chart" role="img" aria-label="Delivery outcomes of ${escapeHtml(d.name)}" width="${groups.length * groupW}" height="${h + top + 34}" viewBox="0 0 ${groups.length * groupW} ${h + top + 34}">`;
+  const width = Math.max(groups.length * groupW, 390);
+  const height = h + top + 54;
+  let svg = `<svg class="chart" role="img" aria-label="Delivery outcomes of ${escapeHtml(d.name)} (deliveries)" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`;
+  svg += chartLegend(h + top + 30);
   groups.forEach(([label, stats], gi) => {
     const max = Math.max(1, ...STATUSES.map((s) => stats[s]));
     STATUSES.forEach((s, si) => {
@@ -206,7 +220,7 @@ export function opsPage(nonce: string, destinations: DestinationOverview[], gene
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
 <span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span><button id="logout" type="button">Log out</button></header>
 <main>
 <div class="dests">${destinations.map(destinationCard).join('') || '<section><p class="muted">No destinations yet.</p></section>'}</div>

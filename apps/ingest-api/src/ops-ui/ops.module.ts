@@ -4,13 +4,14 @@ import { OpsContext } from './ops-context.service';
 import { LoginThrottle } from './login-throttle';
 import { OpsUiController } from './ops-ui.controller';
 import { OpsUiGuard } from './ops-ui.guard';
+import { RejectedUiController } from './rejected-ui.controller';
 
 /**
- * Operations: the /admin/ui page and GET /metrics. The metrics registry and the queue dashboard are
+ * Operations: the /admin/ui page, its rejected-events page and GET /metrics. The metrics registry and the queue dashboard are
  * root providers (TrackingService counts into the registry); they are reached through OpsContext.
  */
 @Module({
-  controllers: [OpsUiController, MetricsController],
+  controllers: [OpsUiController, RejectedUiController, MetricsController],
   providers: [OpsContext, OpsUiGuard, LoginThrottle],
 })
 export class OpsModule {}

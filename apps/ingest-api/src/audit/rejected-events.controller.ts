@@ -1,0 +1,16 @@
+import { Get, Query } from '@nestjs/common';
+import { AdminController } from '../admin/common/admin-controller.decorator';
+import { AuditContext } from './audit-context.service';
+import { RejectedEventsQueryDto } from './rejected-events.dto';
+import { listRejectedEvents } from './rejected-events.query';
+
+/** GET /admin/rejected-events: batch items refused as invalid, with the reason and the item (write keys redacted). */
+@AdminController('rejected-events')
+export class RejectedEventsController {
+  constructor(private readonly ctx: AuditContext) {}
+
+  @Get()
+  list(@Query() q: RejectedEventsQueryDto) {
+    return listRejectedEvents(this.ctx.pool, q);
+  }
+}
