@@ -49,6 +49,8 @@ export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): Stack
     SECRETS_KEY: `test-secrets-key-${id}`,
     QUEUE_PREFIX: `fsdtest_${id}`,
     FULLSTORY_BASE_URL: `http://127.0.0.1:${fakePort}`,
+    // The fake (loopback) and port 9, where admin tests point a destination that cannot be reached.
+    ALLOWED_FULLSTORY_HOSTS: `127.0.0.1:${fakePort},127.0.0.1:9`,
     INGEST_PORT: String(freePort()),
     WORKER_PORT: String(freePort()),
     FAKE_FULLSTORY_PORT: String(fakePort),

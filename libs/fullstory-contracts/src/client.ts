@@ -1,5 +1,7 @@
 import { Agent, request as undiciRequest } from 'undici';
-import { FullStoryNetworkError, FullStoryTimeoutError } from './errors';
+import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
+import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
+import { readCapped } from './read-capped';
 import { statusText } from './status-text';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -18,8 +20,10 @@ export interface FullStoryResponse {
   statusText: string;
   /** Response headers, names lower-cased; repeated headers joined with `, `. */
   headers: Record<string, string>;
-  /** Raw response body text. */
+  /** Raw response body text; over MAX_RESPONSE_BYTES it is cut and ends with TRUNCATED_MARKER. */
   body: string;
+  /** The body was longer than MAX_RESPONSE_BYTES and was cut (the rest was not read). */
+  truncated?: boolean;
   /** Time from sending to the end of the response body. */
   latencyMs: number;
 }
@@ -36,6 +40,11 @@ export interface FullStoryClientOptions {
   timeoutMs?: number;
   /** Keep-alive connections per origin (64). */
   connectionsPerOrigin?: number;
+  /**
+   * Where requests may go. Without it every URL is sent to (unit tests of the client only); the apps always
+   * pass the deployment's policy.
+   */
+  policy?: OutboundPolicy;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -97,10 +106,14 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 export class FullStoryClient {
   private readonly agent: Agent;
   private readonly defaultTimeoutMs: number;
+  private readonly policy?: OutboundPolicy;
 
   constructor(options: FullStoryClientOptions = {}) {
     this.defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = options.policy;
     this.agent = new Agent({
+      // Checked again at connect time, after DNS resolution: a public name may resolve to an internal address.
+      ...(options.policy ? { connect: { lookup: guardedLookup(options.policy) } } : {}),
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
@@ -118,6 +131,8 @@ export class FullStoryClient {
     }
     const secrets = secretsOf(headers);
     const target = describeTarget(req.method, req.url);
+    const refused = this.policy ? requestUrlProblem(req.url, this.policy) : null;
+    if (refused) throw new FullStoryHostRefusedError(`${target} refused: the URL ${refused}`);
 
     const controller = new AbortController();
     let timedOut = false;
@@ -136,7 +151,7 @@ export class FullStoryClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await res.body.text();
+      const { text, truncated } = await readCapped(res.body);
       const latencyMs = performance.now() - started;
       const outHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
@@ -148,10 +163,12 @@ export class FullStoryClient {
         statusText: statusText(res.statusCode),
         headers: outHeaders,
         body: text,
+        ...(truncated ? { truncated } : {}),
         latencyMs,
       };
     } catch (err: unknown) {
       const code = errorCode(err);
+      if (code === 'EFORBIDDENADDRESS') throw new FullStoryHostRefusedError(`${target} refused: ${errorMessage(err)}`);
       if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
         throw new FullStoryTimeoutError(`${target} timed out after ${timeoutMs} ms`);
       }

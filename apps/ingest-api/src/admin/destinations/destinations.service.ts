@@ -1,7 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { FullStoryClient, FullStoryNetworkError, FullStoryTimeoutError } from '@fsd/fullstory-contracts';
+import {
+  FullStoryClient,
+  FullStoryHostRefusedError,
+  FullStoryNetworkError,
+  FullStoryTimeoutError,
+} from '@fsd/fullstory-contracts';
 import {
   MAX_MAPPINGS,
   PayloadValidationError,
@@ -22,6 +27,7 @@ import {
   effectiveBaseUrl,
   pipelineConfig,
 } from './destination-config';
+import { assertAllowedBaseUrl, assertKeyGivenForNewHost } from './destination-location';
 import { DestinationView, toDestinationView } from './destination.view';
 
 /** Stands in for the API key wherever requests are only built, never sent (validation, preview). */
@@ -59,6 +65,7 @@ export class DestinationsService implements OnModuleDestroy {
 
   async create(dto: CreateDestinationDto): Promise<DestinationView> {
     const location = this.location(dto.region ?? null, dto.baseUrl ?? null);
+    if (location.baseUrl) assertAllowedBaseUrl(location.baseUrl, this.ctx.config.outboundPolicy);
     const presets = presetsFrom(dto.presets);
     const filters = plain(dto.filters ?? []);
     const mappings = this.prepareMappings(dto.mappings ?? []);
@@ -139,6 +146,13 @@ export class DestinationsService implements OnModuleDestroy {
         baseUrl = dto.baseUrl ?? null;
         if (baseUrl) region = null;
       }
+      if (baseUrl && baseUrl !== dest.baseUrl) assertAllowedBaseUrl(baseUrl, this.ctx.config.outboundPolicy);
+      const deploymentBaseUrl = this.ctx.config.fullstoryBaseUrl;
+      assertKeyGivenForNewHost(
+        effectiveBaseUrl(dest, deploymentBaseUrl),
+        effectiveBaseUrl({ region, baseUrl }, deploymentBaseUrl),
+        dto.apiKey,
+      );
       const presets = dto.presets !== undefined ? presetsFrom(dto.presets) : dest.presets;
       const filters = dto.filters !== undefined ? plain(dto.filters) : dest.filters;
       const newMappings = dto.mappings !== undefined ? this.prepareMappings(dto.mappings) : undefined;
@@ -232,6 +246,7 @@ export class DestinationsService implements OnModuleDestroy {
       }
       return { ok: false, status: res.status, message: testConnectionFailure(res.status, res.statusText) };
     } catch (e) {
+      if (e instanceof FullStoryHostRefusedError) return { ok: false, status: null, message: `Not sent: ${e.message}` };
       if (e instanceof FullStoryTimeoutError || e instanceof FullStoryNetworkError) {
         // These messages name the target (origin and path) but never carry headers or the key.
         return { ok: false, status: null, message: `FullStory could not be reached: ${e.message}` };
@@ -310,7 +325,10 @@ export class DestinationsService implements OnModuleDestroy {
   }
 
   private fullStory(): FullStoryClient {
-    return (this.client ??= new FullStoryClient({ timeoutMs: DEFAULT_TEST_TIMEOUT_MS }));
+    return (this.client ??= new FullStoryClient({
+      timeoutMs: DEFAULT_TEST_TIMEOUT_MS,
+      policy: this.ctx.config.outboundPolicy,
+    }));
   }
 }
 
