@@ -59,6 +59,8 @@ export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): Stack
     OUTBOX_RELAY_INTERVAL_MS: '1000',
     OUTBOX_RELAY_GRACE_MS: '2000',
     DESTINATION_REFRESH_MS: '500',
+    // Suites read /metrics right after acting; the security suite sets it back to prove the cache.
+    METRICS_CACHE_MS: '0',
     ...overrides,
   } as StackEnv;
 }

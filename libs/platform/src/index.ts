@@ -8,3 +8,4 @@ export * from './database/bootstrap';
 export * from './redis/redis-check';
 export * from './queue/delivery-queue';
 export * from './database/connectivity';
+export * from './cache/cached-value';

@@ -1,3 +1,4 @@
+import { METRICS_CACHE_MS } from '../cache/cached-value';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import type { OutboundPolicy } from '@fsd/fullstory-contracts';
 import { EnvReader } from './env';
@@ -22,6 +23,8 @@ export interface CommonConfig {
   secretsKey: string;
   logLevel: string;
   queuePrefix: string;
+  /** How old a /metrics answer may be (0: computed on every scrape). */
+  metricsCacheMs: number;
 }
 
 export function readCommonConfig(r: EnvReader): CommonConfig {
@@ -42,6 +45,7 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
     secretsKey: r.productionRequired('SECRETS_KEY', () => devSecrets().secretsKey),
     logLevel: r.string('LOG_LEVEL', 'info'),
     queuePrefix: r.string('QUEUE_PREFIX', 'fsd'),
+    metricsCacheMs: r.int('METRICS_CACHE_MS', METRICS_CACHE_MS, { min: 0, max: 60_000 }),
   };
   r.check(
     'ADMIN_TOKEN',

@@ -40,6 +40,12 @@ export function hashWriteKey(writeKey: string): string {
   return hash('sha256', writeKey, 'hex');
 }
 
+/**
+ * What a write key this service issued looks like (`wk_` + 24 random bytes, base64url; development keys are
+ * `wk_dev_…`). Anything else is unknown without asking the database.
+ */
+export const WRITE_KEY_SHAPE = /^wk_[A-Za-z0-9_-]{16,64}$/;
+
 export function generateWriteKey(): string {
   return `wk_${randomBytes(24).toString('base64url')}`;
 }
