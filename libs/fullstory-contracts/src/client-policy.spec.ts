@@ -11,11 +11,13 @@ describe('FullStoryClient with an outbound policy', () => {
   let port: number;
   let received: number;
   let respond: (res: ServerResponse) => void;
+  let lastPath: string | undefined;
   const headers = { Authorization: 'Basic policy-secret-key' };
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       received += 1;
+      lastPath = req.url;
       req.resume();
       req.on('end', () => respond(res));
     });
@@ -89,5 +91,14 @@ describe('FullStoryClient with an outbound policy', () => {
     await client.close();
     expect(res.truncated).toBeUndefined();
     expect(res.body.length).toBe(MAX_RESPONSE_BYTES);
+  });
+
+  it('sends a whole-segment .. as %2E%2E instead of letting the URL collapse', async () => {
+    const client = new FullStoryClient();
+    const url = `http://127.0.0.1:${port}/users/v1/individual/../customvars?integration=segment`;
+    const res = await client.send({ method: 'POST', url, headers, body: {} });
+    await client.close();
+    expect(res.status).toBe(200);
+    expect(lastPath).toBe('/users/v1/individual/%2E%2E/customvars?integration=segment');
   });
 });

@@ -1,7 +1,8 @@
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
 import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
 import { readCapped } from './read-capped';
+import { requestTarget } from './request-target';
 import { statusText } from './status-text';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -142,8 +143,9 @@ export class FullStoryClient {
     }, timeoutMs);
     const started = performance.now();
     try {
-      const res = await undiciRequest(req.url, {
-        dispatcher: this.agent,
+      // Origin and path apart: the path goes out as built (dot segments encoded), never re-parsed as a URL.
+      const res = await this.agent.request({
+        ...requestTarget(req.url),
         method: req.method,
         headers,
         body,

@@ -36,6 +36,8 @@ describe('baseUrlProblem', () => {
     ['https://api.fullstory.com/?x=1', prod, 'must not contain a query string'],
     ['https://api.fullstory.com/?', prod, 'must not contain a query string'],
     ['https://api.fullstory.com/#f', prod, 'must not contain a fragment'],
+    ['https://api.fullstory.com/a/../v2', prod, 'must not contain . or .. path segments'],
+    ['https://api.fullstory.com/a/%2e', prod, 'must not contain . or .. path segments'],
     [
       'https://evil.example.com',
       prod,

@@ -70,6 +70,9 @@ export function baseUrlProblem(raw: string, policy: OutboundPolicy): string | nu
   const url = new URL(raw);
   if (url.search !== '' || raw.includes('?')) return 'must not contain a query string';
   if (url.hash !== '' || raw.includes('#')) return 'must not contain a fragment';
+  if (/\/(\.|%2e){1,2}(\/|$)/i.test(raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''))) {
+    return 'must not contain . or .. path segments';
+  }
   return null;
 }
 

@@ -9,3 +9,4 @@ export * from './redis/redis-check';
 export * from './queue/delivery-queue';
 export * from './database/connectivity';
 export * from './cache/cached-value';
+export * from './http/security-headers';
