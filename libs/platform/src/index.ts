@@ -10,3 +10,4 @@ export * from './queue/delivery-queue';
 export * from './database/connectivity';
 export * from './cache/cached-value';
 export * from './http/security-headers';
+export * from './crypto/rotate-secrets';

@@ -1,13 +1,14 @@
 import { createHmac } from 'crypto';
 import type { IncomingHttpHeaders } from 'http';
-import { safeEqual } from '@fsd/platform';
+import { deriveKeys, safeEqual } from '@fsd/platform';
 
 /**
  * Admin credentials for the parts of /admin that a browser uses (the ops UI and the bull-board
  * dashboard), in addition to the API's `Authorization: Bearer <ADMIN_TOKEN>`:
  *
  * - HTTP Basic with password = ADMIN_TOKEN (any user name), so a browser can log in to the dashboard;
- * - the session cookie set by the ops UI login: `<expiry>.<HMAC-SHA256(SECRETS_KEY, token|expiry)>`.
+ * - the session cookie set by the ops UI login: `<expiry>.<HMAC-SHA256(K, token|expiry)>`, K derived from
+ *   SECRETS_KEY for this purpose only (HKDF, see deriveKeys).
  *   The cookie never holds the token; rotating ADMIN_TOKEN (or SECRETS_KEY) ends every session.
  *
  * Every comparison is constant-time (`safeEqual`).
@@ -20,8 +21,16 @@ export interface AdminSecrets {
   secretsKey: string;
 }
 
+let derived: { secretsKey: string; mac: Buffer } | undefined;
+
+/** Derived once per SECRETS_KEY (HKDF is too slow for every request). */
+function macKey(secretsKey: string): Buffer {
+  if (derived?.secretsKey !== secretsKey) derived = { secretsKey, mac: deriveKeys(secretsKey).mac };
+  return derived.mac;
+}
+
 function mac(secrets: AdminSecrets, expiresAt: number): string {
-  return createHmac('sha256', secrets.secretsKey)
+  return createHmac('sha256', macKey(secrets.secretsKey))
     .update(`fsd-admin-session|${secrets.adminToken}|${expiresAt}`)
     .digest('base64url');
 }

@@ -21,6 +21,8 @@ export interface CommonConfig {
   /** Whether the admin token was generated for development (then it is printed at start). */
   adminTokenGenerated: boolean;
   secretsKey: string;
+  /** Keys that still open stored values during a rotation (SECRETS_KEY_PREVIOUS, comma-separated). */
+  secretsKeyPrevious: string[];
   logLevel: string;
   queuePrefix: string;
   /** How old a /metrics answer may be (0: computed on every scrape). */
@@ -43,6 +45,10 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
     adminToken: r.productionRequired('ADMIN_TOKEN', () => devSecrets().adminToken),
     adminTokenGenerated,
     secretsKey: r.productionRequired('SECRETS_KEY', () => devSecrets().secretsKey),
+    secretsKeyPrevious: (r.optionalString('SECRETS_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== ''),
     logLevel: r.string('LOG_LEVEL', 'info'),
     queuePrefix: r.string('QUEUE_PREFIX', 'fsd'),
     metricsCacheMs: r.int('METRICS_CACHE_MS', METRICS_CACHE_MS, { min: 0, max: 60_000 }),

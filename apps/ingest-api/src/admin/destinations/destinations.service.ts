@@ -14,7 +14,14 @@ import {
   testConnectionFailure,
   type PreparedRequest,
 } from '@fsd/mapping';
-import { DestinationEntity, DestinationPresets, MappingEntity, SecretBox, SourceEntity } from '@fsd/platform';
+import {
+  DestinationEntity,
+  DestinationPresets,
+  MappingEntity,
+  SecretBox,
+  SourceEntity,
+  apiKeyBinding,
+} from '@fsd/platform';
 import { badRequest, notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
 import { invalid } from '../common/admin-errors';
@@ -78,10 +85,13 @@ export class DestinationsService implements OnModuleDestroy {
     const sourceIds = unique(dto.sourceIds);
     const id = await this.dataSource.transaction(async (em) => {
       await this.assertSourcesExist(em, sourceIds);
+      // The id is chosen here: the sealed key is bound to its row.
+      const newId = randomUUID();
       const saved = await em.save(DestinationEntity, {
+        id: newId,
         name: dto.name,
         enabled: dto.enabled ?? true,
-        apiKeyEncrypted: this.box().encrypt(dto.apiKey),
+        apiKeyEncrypted: this.box().seal(dto.apiKey, apiKeyBinding(newId)),
         region: location.region,
         baseUrl: location.baseUrl,
         presets,
@@ -168,7 +178,7 @@ export class DestinationsService implements OnModuleDestroy {
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.enabled !== undefined) changes.enabled = dto.enabled;
       if (dto.settings !== undefined) changes.settings = plain<Record<string, unknown>>({ ...dto.settings });
-      if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.box().encrypt(dto.apiKey);
+      if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.box().seal(dto.apiKey, apiKeyBinding(id));
       await em.save(DestinationEntity, { ...changes, id });
       await touchDestination(em, id);
 
@@ -224,7 +234,7 @@ export class DestinationsService implements OnModuleDestroy {
     if (!dest) throw notFound(`Destination ${id} does not exist`);
     let apiKey: string;
     try {
-      apiKey = this.box().decrypt(dest.apiKeyEncrypted);
+      apiKey = this.box().open(dest.apiKeyEncrypted, apiKeyBinding(dest.id));
     } catch (e) {
       return { ok: false, status: null, message: (e as Error).message };
     }
@@ -321,7 +331,7 @@ export class DestinationsService implements OnModuleDestroy {
   }
 
   private box(): SecretBox {
-    return (this.secretBox ??= new SecretBox(this.ctx.config.secretsKey));
+    return (this.secretBox ??= new SecretBox(this.ctx.config.secretsKey, this.ctx.config.secretsKeyPrevious));
   }
 
   private fullStory(): FullStoryClient {
