@@ -23,12 +23,15 @@ describe('baseUrlProblem', () => {
     ['http://localhost:4010/prefix', dev],
     ['http://fake-fullstory:9999', dev],
     ['http://api.fullstory.com', dev],
+    ['http://fake-fullstory:4010', { explicitHosts: ['fake-fullstory:4010'], requireHttps: true }],
   ])('accepts %s', (url, policy) => {
     expect(baseUrlProblem(url, policy)).toBeNull();
   });
 
   it.each([
     ['http://api.fullstory.com', prod, 'must use https in production'],
+    ['http://api.fullstory.com', { explicitHosts: ['api.fullstory.com'], requireHttps: true }, 'must use https'],
+    ['http://staging.example.com', prod, 'must use https in production'],
     ['ftp://api.fullstory.com', dev, 'must use https'],
     ['not a url', dev, 'is not a URL'],
     ['https://user:pw@api.fullstory.com', prod, 'must not contain a user name or password'],

@@ -52,15 +52,17 @@ export function requestUrlProblem(raw: string, policy: OutboundPolicy): string |
     return 'is not a URL';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use https';
-  if (url.protocol !== 'https:' && policy.requireHttps) return 'must use https in production';
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
-  if (isExplicitHost(url, policy)) return null;
   const host = url.hostname.toLowerCase();
-  if (isIpLiteral(host)) return `names an IP address (${host}) that is not in ALLOWED_FULLSTORY_HOSTS`;
-  if (!(policy.fullStoryHosts ?? FULLSTORY_API_HOSTS).includes(host)) {
-    return `host ${host} is not a FullStory API host nor in ALLOWED_FULLSTORY_HOSTS`;
+  const fullStoryHost = (policy.fullStoryHosts ?? FULLSTORY_API_HOSTS).includes(host);
+  const explicit = isExplicitHost(url, policy);
+  // A host the operator named may be plain http (the fake in the compose dev profile); FullStory never.
+  if (url.protocol !== 'https:' && policy.requireHttps && (fullStoryHost || !explicit)) {
+    return 'must use https in production';
   }
-  return null;
+  if (explicit || fullStoryHost) return null;
+  if (isIpLiteral(host)) return `names an IP address (${host}) that is not in ALLOWED_FULLSTORY_HOSTS`;
+  return `host ${host} is not a FullStory API host nor in ALLOWED_FULLSTORY_HOSTS`;
 }
 
 /** A destination's base URL: as a request URL, and nothing after the path (no query or fragment). */
