@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import type { Pool } from 'pg';
-import { SecretBox, generateWriteKey, hashWriteKey } from '@fsd/platform';
+import { randomUUID } from 'crypto';
+import { SecretBox, apiKeyBinding, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import path from 'path';
 import { Client } from 'pg';
 import { readFileSync } from 'fs';
@@ -113,15 +114,12 @@ export async function seedBenchSource(pg: Pool): Promise<{ sourceId: string; des
       [hashWriteKey(writeKey)],
     )
   ).rows[0].id;
-  const destinationId = (
-    await pg.query<{ id: string }>(
-      `INSERT INTO destinations (name, api_key_encrypted, presets) VALUES ('bench', $1, $2) RETURNING id`,
-      [
-        new SecretBox(BENCH_SECRETS_KEY).encrypt('test-api-key'),
-        JSON.stringify({ trackEvent: true, identifyUser: false }),
-      ],
-    )
-  ).rows[0].id;
+  const destinationId = randomUUID();
+  await pg.query(`INSERT INTO destinations (id, name, api_key_encrypted, presets) VALUES ($1, 'bench', $2, $3)`, [
+    destinationId,
+    new SecretBox(BENCH_SECRETS_KEY).seal('test-api-key', apiKeyBinding(destinationId)),
+    JSON.stringify({ trackEvent: true, identifyUser: false }),
+  ]);
   await pg.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
     destinationId,
     sourceId,

@@ -268,7 +268,7 @@ describe('destinations', () => {
       env.DATABASE_URL,
       async (c) => (await c.query('SELECT api_key_encrypted FROM destinations WHERE id = $1', [id])).rows[0],
     );
-    expect(stored.api_key_encrypted).toMatch(/^v1\./);
+    expect(stored.api_key_encrypted).toMatch(/^v2\./);
     expect(stored.api_key_encrypted).not.toContain(apiKey);
 
     const one = await get(`/admin/destinations/${id}`);

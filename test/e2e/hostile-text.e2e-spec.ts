@@ -232,10 +232,10 @@ describe('hostile text', () => {
           refusedBody && post('/v1/track', refusedBody),
           ...singleBodies.map((s) => post(`/v1/${s.type}`, s.body)),
         ]);
-        if (refusedRes) {
-          expect(refusedRes).toMatchObject({ status: 400, body: { success: false, code: 'invalid_message' } });
-          refusedSingles.push(storableText(refusedBody?.messageId as string));
-        }
+        // A run without an invalid single call has nothing to refuse: the refusal is then compared with itself.
+        const refusal = { status: 400, body: { success: false, code: 'invalid_message' } };
+        expect(refusedRes ?? refusal).toMatchObject(refusal);
+        if (refusedRes) refusedSingles.push(storableText(refusedBody?.messageId as string));
         if (b.invalid) rejectedItems++;
         expect(batchRes.status).toBe(200);
         expect(batchRes.body).toMatchObject({ success: true, accepted: b.items.length });

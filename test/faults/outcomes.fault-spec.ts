@@ -1,5 +1,6 @@
+import { randomUUID } from 'crypto';
 import { defaultMapping } from '@fsd/mapping';
-import { SecretBox } from '@fsd/platform';
+import { SecretBox, apiKeyBinding } from '@fsd/platform';
 import { FaultStack } from './support/harness';
 import { EventShape, SteadyLoad } from './support/load';
 import { reconcile } from './support/reconcile';
@@ -54,13 +55,17 @@ describe('faults: delivered, failed and skipped, all reconciled', () => {
     });
     await addMapping(env.DATABASE_URL, main.destinationId, { name: 'reject', trigger: 'event = "Reject"', ...v1 });
     const capped = await withDb(env.DATABASE_URL, async (db) => {
-      const id = (
-        await db.query<{ id: string }>(
-          `INSERT INTO destinations (name, api_key_encrypted, presets, settings)
-           VALUES ('capped', $1, '{"trackEvent": false, "identifyUser": false}', $2) RETURNING id::text`,
-          [new SecretBox(env.SECRETS_KEY).encrypt(stack.apiKey), JSON.stringify({ maxAttempts: CAP })],
-        )
-      ).rows[0].id;
+      // The id is chosen up front: the sealed API key is bound to its row.
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO destinations (id, name, api_key_encrypted, presets, settings)
+         VALUES ($1, 'capped', $2, '{"trackEvent": false, "identifyUser": false}', $3)`,
+        [
+          id,
+          new SecretBox(env.SECRETS_KEY).seal(stack.apiKey, apiKeyBinding(id)),
+          JSON.stringify({ maxAttempts: CAP }),
+        ],
+      );
       await db.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
         id,
         main.sourceId,

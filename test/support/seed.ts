@@ -1,4 +1,5 @@
-import { SecretBox, generateWriteKey, hashWriteKey } from '@fsd/platform';
+import { randomUUID } from 'crypto';
+import { SecretBox, apiKeyBinding, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { withDb } from './stack';
 
 export interface SeededPair {
@@ -27,20 +28,20 @@ export async function seedSourceAndDestination(
         ['e2e source', hashWriteKey(writeKey), writeKey.slice(0, 8)],
       )
     ).rows[0].id;
-    const destinationId = (
-      await db.query<{ id: string }>(
-        `INSERT INTO destinations (name, api_key_encrypted, base_url, presets, settings, filters)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [
-          'e2e destination',
-          new SecretBox(secretsKey).encrypt(opts.apiKey ?? 'test-api-key'),
-          opts.baseUrl ?? null,
-          JSON.stringify(opts.presets ?? { trackEvent: true, identifyUser: true }),
-          JSON.stringify(opts.settings ?? {}),
-          JSON.stringify(opts.filters ?? []),
-        ],
-      )
-    ).rows[0].id;
+    const destinationId = randomUUID();
+    await db.query(
+      `INSERT INTO destinations (id, name, api_key_encrypted, base_url, presets, settings, filters)
+         VALUES ($7, $1, $2, $3, $4, $5, $6)`,
+      [
+        'e2e destination',
+        new SecretBox(secretsKey).seal(opts.apiKey ?? 'test-api-key', apiKeyBinding(destinationId)),
+        opts.baseUrl ?? null,
+        JSON.stringify(opts.presets ?? { trackEvent: true, identifyUser: true }),
+        JSON.stringify(opts.settings ?? {}),
+        JSON.stringify(opts.filters ?? []),
+        destinationId,
+      ],
+    );
     await db.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
       destinationId,
       sourceId,

@@ -49,6 +49,8 @@ export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): Stack
     SECRETS_KEY: `test-secrets-key-${id}`,
     QUEUE_PREFIX: `fsdtest_${id}`,
     FULLSTORY_BASE_URL: `http://127.0.0.1:${fakePort}`,
+    // The fake (loopback) and port 9, where admin tests point a destination that cannot be reached.
+    ALLOWED_FULLSTORY_HOSTS: `127.0.0.1:${fakePort},127.0.0.1:9`,
     INGEST_PORT: String(freePort()),
     WORKER_PORT: String(freePort()),
     FAKE_FULLSTORY_PORT: String(fakePort),
@@ -57,6 +59,8 @@ export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): Stack
     OUTBOX_RELAY_INTERVAL_MS: '1000',
     OUTBOX_RELAY_GRACE_MS: '2000',
     DESTINATION_REFRESH_MS: '500',
+    // Suites read /metrics right after acting; the security suite sets it back to prove the cache.
+    METRICS_CACHE_MS: '0',
     ...overrides,
   } as StackEnv;
 }

@@ -20,7 +20,11 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
-        { provide: FullStoryClient, useFactory: () => new FullStoryClient({ timeoutMs: config.defaults.timeoutMs }) },
+        {
+          provide: FullStoryClient,
+          useFactory: () =>
+            new FullStoryClient({ timeoutMs: config.defaults.timeoutMs, policy: config.outboundPolicy }),
+        },
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppLogger, ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppLogger, ConfigError, assertRedisReachable, installSecurityHeaders, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
 import { loadWorkerConfig } from './config/worker.config';
 
@@ -12,7 +12,9 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(logger);
   await assertRedisReachable(config.redisUrl);
   await prepareDatabase(config.databaseUrl);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
+  const adapter = new FastifyAdapter();
+  installSecurityHeaders(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     logger,
   });
   // SIGTERM/SIGINT: stop taking jobs, finish or release in-flight ones, then exit.

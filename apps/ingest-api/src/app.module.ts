@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
+import { AdminSessions } from './ops-ui/admin-sessions.service';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
 import { DevSeedService } from './dev-seed/dev-seed.service';
@@ -56,6 +57,7 @@ export class AppModule {
         DevSeedService,
         IngestMetrics,
         QueueDashboard,
+        AdminSessions,
       ],
     };
   }

@@ -3,7 +3,7 @@ import { RequestListener, createServer } from 'http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppLogger, ConfigError, assertRedisReachable, prepareDatabase } from '@fsd/platform';
+import { AppLogger, ConfigError, assertRedisReachable, installSecurityHeaders, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
 import { clientErrorHandler } from './common/http/client-error-handler';
 import { installJsonBodyParser } from './common/http/json-body-parser';
@@ -38,6 +38,7 @@ async function bootstrap(): Promise<void> {
       ),
   });
   installJsonBodyParser(adapter.getInstance());
+  installSecurityHeaders(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     logger,
     bodyParser: false,

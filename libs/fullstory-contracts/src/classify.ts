@@ -1,4 +1,4 @@
-import { FullStoryNetworkError, FullStoryTimeoutError } from './errors';
+import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { statusText } from './status-text';
 
 /** Error classes reported by the delivery worker. `validation` is for failures before any request was made. */
@@ -97,10 +97,13 @@ const TIMEOUT_CODES = new Set([
 
 /**
  * Classifies an error thrown while sending (no HTTP status): timeouts and network failures are retried.
- * `FullStoryClient.send` only rejects with FullStoryTimeoutError/FullStoryNetworkError; other errors are
+ * `FullStoryClient.send` only rejects with FullStoryTimeoutError/FullStoryNetworkError/FullStoryHostRefusedError; other errors are
  * recognised by name/code (AbortError/TimeoutError → timeout) and otherwise treated as network failures.
  */
 export function classifyError(err: unknown): Classification {
+  // Retrying cannot make a refused host allowed; the key was never sent.
+  if (err instanceof FullStoryHostRefusedError)
+    return { outcome: 'permanent', errorClass: 'network', reason: err.message };
   if (err instanceof FullStoryTimeoutError) return { outcome: 'retry', errorClass: 'timeout', reason: err.message };
   if (err instanceof FullStoryNetworkError) return { outcome: 'retry', errorClass: 'network', reason: err.message };
   if (err instanceof Error) {

@@ -1,5 +1,8 @@
-import { Agent, request as undiciRequest } from 'undici';
-import { FullStoryNetworkError, FullStoryTimeoutError } from './errors';
+import { Agent } from 'undici';
+import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
+import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
+import { readCapped } from './read-capped';
+import { requestTarget } from './request-target';
 import { statusText } from './status-text';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -18,8 +21,10 @@ export interface FullStoryResponse {
   statusText: string;
   /** Response headers, names lower-cased; repeated headers joined with `, `. */
   headers: Record<string, string>;
-  /** Raw response body text. */
+  /** Raw response body text; over MAX_RESPONSE_BYTES it is cut and ends with TRUNCATED_MARKER. */
   body: string;
+  /** The body was longer than MAX_RESPONSE_BYTES and was cut (the rest was not read). */
+  truncated?: boolean;
   /** Time from sending to the end of the response body. */
   latencyMs: number;
 }
@@ -36,6 +41,11 @@ export interface FullStoryClientOptions {
   timeoutMs?: number;
   /** Keep-alive connections per origin (64). */
   connectionsPerOrigin?: number;
+  /**
+   * Where requests may go. Without it every URL is sent to (unit tests of the client only); the apps always
+   * pass the deployment's policy.
+   */
+  policy?: OutboundPolicy;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -97,10 +107,14 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 export class FullStoryClient {
   private readonly agent: Agent;
   private readonly defaultTimeoutMs: number;
+  private readonly policy?: OutboundPolicy;
 
   constructor(options: FullStoryClientOptions = {}) {
     this.defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = options.policy;
     this.agent = new Agent({
+      // Checked again at connect time, after DNS resolution: a public name may resolve to an internal address.
+      ...(options.policy ? { connect: { lookup: guardedLookup(options.policy) } } : {}),
       connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
@@ -118,6 +132,8 @@ export class FullStoryClient {
     }
     const secrets = secretsOf(headers);
     const target = describeTarget(req.method, req.url);
+    const refused = this.policy ? requestUrlProblem(req.url, this.policy) : null;
+    if (refused) throw new FullStoryHostRefusedError(`${target} refused: the URL ${refused}`);
 
     const controller = new AbortController();
     let timedOut = false;
@@ -127,8 +143,9 @@ export class FullStoryClient {
     }, timeoutMs);
     const started = performance.now();
     try {
-      const res = await undiciRequest(req.url, {
-        dispatcher: this.agent,
+      // Origin and path apart: the path goes out as built (dot segments encoded), never re-parsed as a URL.
+      const res = await this.agent.request({
+        ...requestTarget(req.url),
         method: req.method,
         headers,
         body,
@@ -136,7 +153,7 @@ export class FullStoryClient {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await res.body.text();
+      const { text, truncated } = await readCapped(res.body);
       const latencyMs = performance.now() - started;
       const outHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
@@ -148,10 +165,12 @@ export class FullStoryClient {
         statusText: statusText(res.statusCode),
         headers: outHeaders,
         body: text,
+        ...(truncated ? { truncated } : {}),
         latencyMs,
       };
     } catch (err: unknown) {
       const code = errorCode(err);
+      if (code === 'EFORBIDDENADDRESS') throw new FullStoryHostRefusedError(`${target} refused: ${errorMessage(err)}`);
       if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
         throw new FullStoryTimeoutError(`${target} timed out after ${timeoutMs} ms`);
       }

@@ -18,3 +18,12 @@ export class FullStoryNetworkError extends Error {
     this.causeCode = causeCode;
   }
 }
+
+/** The request was not sent: its URL or resolved address is not one a FullStory key may go to. Permanent. */
+export class FullStoryHostRefusedError extends Error {
+  readonly code = 'host_refused' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'FullStoryHostRefusedError';
+  }
+}

@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { losslessUtf8 } from '@fsd/platform';
 
 /**
  * The Idempotency-Key the worker sends on a version 2 create: derived from (messageId, destination,
@@ -18,4 +17,27 @@ export function idempotencyKeyFor(
   return createHash('sha256')
     .update(losslessUtf8(`${messageId}\u0000${destinationId}\u0000${subscriptionId}`))
     .digest('hex');
+}
+
+// eslint-disable-next-line no-control-regex -- NUL is one of the units to look for
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The UTF-8 bytes of `s`, except that a lone surrogate is encoded as its own 3-byte sequence (`ED A0 80` for
+ * U+D800, as WTF-8 does) instead of U+FFFD. Valid UTF-8 never holds those bytes, so distinct strings always
+ * give distinct bytes (for a hash), and a well-formed string gives exactly `Buffer.from(s, 'utf8')`.
+ */
+export function losslessUtf8(s: string): Buffer {
+  if (!SUSPECT.test(s)) return Buffer.from(s, 'utf8');
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of s.matchAll(LONE_SURROGATE)) {
+    const unit = s.charCodeAt(m.index);
+    parts.push(Buffer.from(s.slice(last, m.index), 'utf8'));
+    parts.push(Buffer.from([0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]));
+    last = m.index + 1;
+  }
+  parts.push(Buffer.from(s.slice(last), 'utf8'));
+  return Buffer.concat(parts);
 }

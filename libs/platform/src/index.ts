@@ -10,3 +10,6 @@ export * from './queue/delivery-queue';
 export * from './database/connectivity';
 export * from './database/storable-text';
 export * from './logging/nest-logger';
+export * from './cache/cached-value';
+export * from './http/security-headers';
+export * from './crypto/rotate-secrets';

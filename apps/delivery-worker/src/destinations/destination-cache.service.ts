@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import type { CompiledDestination } from '@fsd/mapping';
-import { SecretBox } from '@fsd/platform';
+import { SecretBox, apiKeyBinding } from '@fsd/platform';
 import { DeliverySettings, WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { compileRow, type DestinationRowConfig } from './destination-config';
@@ -37,7 +37,7 @@ export class DestinationCache {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
-    this.box = new SecretBox(config.secretsKey);
+    this.box = new SecretBox(config.secretsKey, config.secretsKeyPrevious);
   }
 
   async get(destinationId: string): Promise<LoadedDestination | null> {
@@ -88,7 +88,7 @@ export class DestinationCache {
     if (!row) return null;
     const baseUrl =
       row.base_url ?? (row.region ? REGION_BASE_URLS[row.region] : undefined) ?? this.config.fullstoryBaseUrl;
-    const apiKey = this.box.decrypt(row.api_key_encrypted);
+    const apiKey = this.box.open(row.api_key_encrypted, apiKeyBinding(row.id));
     const { compiled, compileError } = compileRow(row, { apiKey, baseUrl });
     return {
       id: row.id,

@@ -1,20 +1,31 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { Pool } from 'pg';
+import { CachedValue } from '@fsd/platform';
+import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import { REDIS_PROBE } from './redis-probe.provider';
 
-/** GET /health (Postgres and Redis) and GET /metrics (Prometheus). */
+/**
+ * GET /health (Postgres and Redis; a failure says "down" without the driver's text, which goes to the log) and
+ * GET /metrics (Prometheus, at most METRICS_CACHE_MS old: a scrape reads every destination's queue).
+ */
 @Controller()
 export class HealthController {
+  private readonly logger = new Logger('Health');
+  private readonly metricsText$: CachedValue<string>;
+
   constructor(
     private readonly health: HealthCheckService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(REDIS_PROBE) private readonly redis: Redis,
     private readonly metrics: DeliveryMetrics,
-  ) {}
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
+  ) {
+    this.metricsText$ = new CachedValue(config.metricsCacheMs, () => this.metrics.registry.metrics());
+  }
 
   @Get('health')
   @HealthCheck()
@@ -28,7 +39,7 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metricsText(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metricsText$.get();
   }
 
   private async probe(name: string, fn: () => Promise<unknown>): Promise<HealthIndicatorResult> {
@@ -42,7 +53,8 @@ export class HealthController {
       ]);
       return { [name]: { status: 'up' } };
     } catch (e) {
-      throw new HealthCheckError(`${name} is down`, { [name]: { status: 'down', message: (e as Error).message } });
+      this.logger.warn(`${name} is down: ${(e as Error).message}`);
+      throw new HealthCheckError(`${name} is down`, { [name]: { status: 'down' } });
     } finally {
       if (timer) clearTimeout(timer);
     }

@@ -9,7 +9,7 @@ import { deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { QueueRegistry } from '../queue/queue-registry.service';
-import { adminAuthentication } from '../ops-ui/admin-credentials';
+import { AdminSessions } from '../ops-ui/admin-sessions.service';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const REFRESH_MS = 10_000;
@@ -41,6 +41,7 @@ export class QueueDashboard implements OnModuleDestroy {
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
+    private readonly sessions: AdminSessions,
   ) {}
 
   /** Registers the dashboard on the app's Fastify instance; call before `listen`. */
@@ -63,7 +64,7 @@ export class QueueDashboard implements OnModuleDestroy {
   }
 
   private async authorize(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!adminAuthentication(this.config, req.headers)) {
+    if (!(await this.sessions.authenticate(req.headers))) {
       await reply
         .status(401)
         .header('WWW-Authenticate', 'Basic realm="admin", charset="UTF-8"')

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
-import { SecretBox, hashWriteKey, loadOrCreateDevSecrets } from '@fsd/platform';
+import { SecretBox, apiKeyBinding, hashWriteKey, loadOrCreateDevSecrets } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 
@@ -39,12 +40,16 @@ export class DevSeedService implements OnApplicationBootstrap {
             [DEV_SOURCE_NAME, hashWriteKey(devWriteKey), devWriteKey.slice(0, 8)],
           )
         ).rows[0].id;
-        const destinationId = (
-          await client.query<{ id: string }>(
-            'INSERT INTO destinations (name, api_key_encrypted) VALUES ($1, $2) RETURNING id',
-            [DEV_DESTINATION_NAME, new SecretBox(this.config.secretsKey).encrypt(this.config.devFullStoryApiKey)],
-          )
-        ).rows[0].id;
+        const destinationId = randomUUID();
+        const apiKey = new SecretBox(this.config.secretsKey).seal(
+          this.config.devFullStoryApiKey,
+          apiKeyBinding(destinationId),
+        );
+        await client.query('INSERT INTO destinations (id, name, api_key_encrypted) VALUES ($1, $2, $3)', [
+          destinationId,
+          DEV_DESTINATION_NAME,
+          apiKey,
+        ]);
         await client.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
           destinationId,
           sourceId,

@@ -1,19 +1,24 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CachedValue } from '@fsd/platform';
 import { OpsContext } from '../ops-ui/ops-context.service';
 
 /** GET /metrics: Prometheus text, unauthenticated (see IngestMetrics). */
 @ApiTags('operations')
 @Controller()
 export class MetricsController {
-  constructor(private readonly ctx: OpsContext) {}
+  private readonly cached: CachedValue<string>;
+
+  constructor(private readonly ctx: OpsContext) {
+    this.cached = new CachedValue(this.ctx.config.metricsCacheMs, () => this.ctx.metrics.registry.metrics());
+  }
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics (unauthenticated; scrape from the internal network)' })
+  @ApiOperation({ summary: 'Prometheus metrics, at most 5 s old (unauthenticated; scrape from the internal network)' })
   @ApiProduces('text/plain')
   text(): Promise<string> {
-    return this.ctx.metrics.registry.metrics();
+    return this.cached.get();
   }
 }

@@ -1,14 +1,16 @@
-import { createHmac } from 'crypto';
+import { createHmac, randomBytes } from 'crypto';
 import type { IncomingHttpHeaders } from 'http';
-import { safeEqual } from '@fsd/platform';
+import { deriveKeys, safeEqual } from '@fsd/platform';
 
 /**
  * Admin credentials for the parts of /admin that a browser uses (the ops UI and the bull-board
  * dashboard), in addition to the API's `Authorization: Bearer <ADMIN_TOKEN>`:
  *
  * - HTTP Basic with password = ADMIN_TOKEN (any user name), so a browser can log in to the dashboard;
- * - the session cookie set by the ops UI login: `<expiry>.<HMAC-SHA256(SECRETS_KEY, token|expiry)>`.
- *   The cookie never holds the token; rotating ADMIN_TOKEN (or SECRETS_KEY) ends every session.
+ * - the session cookie set by the ops UI login: `<expiry>.<id>.<HMAC-SHA256(K, token|expiry|id)>`, K derived
+ *   from SECRETS_KEY for this purpose only (HKDF, see deriveKeys). The session also lives server-side
+ *   (AdminSessions): logout and revocation end it there. The cookie never holds the token; rotating
+ *   ADMIN_TOKEN (or SECRETS_KEY) ends every session.
  *
  * Every comparison is constant-time (`safeEqual`).
  */
@@ -20,9 +22,17 @@ export interface AdminSecrets {
   secretsKey: string;
 }
 
-function mac(secrets: AdminSecrets, expiresAt: number): string {
-  return createHmac('sha256', secrets.secretsKey)
-    .update(`fsd-admin-session|${secrets.adminToken}|${expiresAt}`)
+let derived: { secretsKey: string; mac: Buffer } | undefined;
+
+/** Derived once per SECRETS_KEY (HKDF is too slow for every request). */
+function macKey(secretsKey: string): Buffer {
+  if (derived?.secretsKey !== secretsKey) derived = { secretsKey, mac: deriveKeys(secretsKey).mac };
+  return derived.mac;
+}
+
+function mac(secrets: AdminSecrets, expiresAt: number, sessionId: string): string {
+  return createHmac('sha256', macKey(secrets.secretsKey))
+    .update(`fsd-admin-session|${secrets.adminToken}|${expiresAt}|${sessionId}`)
     .digest('base64url');
 }
 
@@ -30,19 +40,21 @@ export function tokenMatches(secrets: AdminSecrets, candidate: string): boolean 
   return secrets.adminToken.length > 0 && safeEqual(candidate, secrets.adminToken);
 }
 
-/** The cookie value of a new session. */
-export function createSession(secrets: AdminSecrets, now = Date.now()): string {
+/** A new session: its id (kept server-side while it lives, see AdminSessions) and the cookie value. */
+export function createSession(secrets: AdminSecrets, now = Date.now()): { id: string; cookie: string } {
+  const id = randomBytes(16).toString('base64url');
   const expiresAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
-  return `${expiresAt}.${mac(secrets, expiresAt)}`;
+  return { id, cookie: `${expiresAt}.${id}.${mac(secrets, expiresAt, id)}` };
 }
 
-export function sessionValid(secrets: AdminSecrets, value: string | undefined, now = Date.now()): boolean {
-  if (!value || secrets.adminToken.length === 0) return false;
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!match) return false;
+/** The session id of a well-formed, unexpired cookie with a valid MAC; whether it is still live is checked apart. */
+export function sessionIdOf(secrets: AdminSecrets, value: string | undefined, now = Date.now()): string | null {
+  if (!value || secrets.adminToken.length === 0) return null;
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return null;
   const expiresAt = Number(match[1]);
-  if (expiresAt * 1000 <= now) return false;
-  return safeEqual(match[2], mac(secrets, expiresAt));
+  if (expiresAt * 1000 <= now) return null;
+  return safeEqual(match[3], mac(secrets, expiresAt, match[2])) ? match[2] : null;
 }
 
 export function readCookie(header: string | string[] | undefined, name: string): string | undefined {
@@ -72,16 +84,23 @@ export function clearedSessionCookie(): string {
 
 export type AdminMethod = 'bearer' | 'basic' | 'session';
 
-/** How the request proves admin access, or null. */
-export function adminAuthentication(secrets: AdminSecrets, headers: IncomingHttpHeaders): AdminMethod | null {
+/**
+ * How the request proves admin access: Bearer or Basic with the token, or a session cookie (then its id, which
+ * the caller must find live in AdminSessions), or null.
+ */
+export function adminCredentials(
+  secrets: AdminSecrets,
+  headers: IncomingHttpHeaders,
+): { method: 'bearer' | 'basic' } | { method: 'session'; sessionId: string } | null {
   const auth = typeof headers.authorization === 'string' ? headers.authorization.trim() : '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (bearer) return tokenMatches(secrets, bearer[1]) ? 'bearer' : null;
+  if (bearer) return tokenMatches(secrets, bearer[1]) ? { method: 'bearer' } : null;
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    return colon !== -1 && tokenMatches(secrets, decoded.slice(colon + 1)) ? 'basic' : null;
+    return colon !== -1 && tokenMatches(secrets, decoded.slice(colon + 1)) ? { method: 'basic' } : null;
   }
-  return sessionValid(secrets, readCookie(headers.cookie, SESSION_COOKIE)) ? 'session' : null;
+  const sessionId = sessionIdOf(secrets, readCookie(headers.cookie, SESSION_COOKIE));
+  return sessionId ? { method: 'session', sessionId } : null;
 }

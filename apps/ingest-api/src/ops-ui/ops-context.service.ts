@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { IngestMetrics } from '../metrics/ingest-metrics.service';
+import { AdminSessions } from './admin-sessions.service';
 
 /**
  * The operations module's view of providers owned by the root module (configuration, the pg pool,
@@ -14,6 +15,7 @@ export class OpsContext {
   private cachedConfig?: IngestConfig;
   private cachedPool?: Pool;
   private cachedMetrics?: IngestMetrics;
+  private cachedSessions?: AdminSessions;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -23,6 +25,10 @@ export class OpsContext {
 
   get pool(): Pool {
     return (this.cachedPool ??= this.moduleRef.get<Pool>(PG_POOL, { strict: false }));
+  }
+
+  get sessions(): AdminSessions {
+    return (this.cachedSessions ??= this.moduleRef.get(AdminSessions, { strict: false }));
   }
 
   get metrics(): IngestMetrics {

@@ -6,27 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, notFound } from '../common/errors/app-error';
 import { OpsContext } from './ops-context.service';
 import { LoginThrottle } from './login-throttle';
-import { contentSecurityPolicy, loginPage, opsPage } from './ops-page';
+import { sendHtml } from './html-reply';
+import { loginPage, opsPage } from './ops-page';
 import { eventTimeline, overview, searchEvents } from './ops-queries';
 import { OpsUiGuard } from './ops-ui.guard';
-import {
-  adminAuthentication,
-  clearedSessionCookie,
-  createSession,
-  sessionCookie,
-  tokenMatches,
-} from './admin-credentials';
-
-function sendHtml(reply: FastifyReply, status: number, html: string, nonce: string): void {
-  void reply
-    .status(status)
-    .header('Content-Type', 'text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .header('Content-Security-Policy', contentSecurityPolicy(nonce))
-    .header('X-Frame-Options', 'DENY')
-    .header('Referrer-Policy', 'no-referrer')
-    .send(html);
-}
+import { clearedSessionCookie, sessionCookie, tokenMatches } from './admin-credentials';
 
 /**
  * The operations page at /admin/ui. A browser logs in with the admin token and gets an HttpOnly,
@@ -50,7 +34,7 @@ export class OpsUiController {
   @Get()
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!adminAuthentication(this.ctx.config, req.headers)) {
+    if (!(await this.ctx.sessions.authenticate(req.headers))) {
       sendHtml(reply, 401, loginPage(nonce), nonce);
       return;
     }
@@ -59,7 +43,11 @@ export class OpsUiController {
 
   @Post('login')
   @HttpCode(204)
-  login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+  async login(
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || !tokenMatches(this.ctx.config, token)) {
@@ -68,13 +56,22 @@ export class OpsUiController {
     }
     this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
-    void reply.header('Set-Cookie', sessionCookie(createSession(this.ctx.config), secure));
+    void reply.header('Set-Cookie', sessionCookie(await this.ctx.sessions.start(), secure));
   }
 
+  /** Ends the session server-side (a copied cookie stops working too) and clears the cookie. */
   @Post('logout')
   @HttpCode(204)
-  logout(@Res({ passthrough: true }) reply: FastifyReply): void {
+  async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.ctx.sessions.end(req.headers);
     void reply.header('Set-Cookie', clearedSessionCookie());
+  }
+
+  /** Ends every operations-page session (all browsers, all ingest instances). */
+  @Post('sessions/revoke')
+  @UseGuards(OpsUiGuard)
+  async revokeSessions(): Promise<{ revoked: number }> {
+    return { revoked: await this.ctx.sessions.endAll() };
   }
 
   @Get('api/overview')

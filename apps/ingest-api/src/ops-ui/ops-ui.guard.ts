@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
-import { adminAuthentication } from './admin-credentials';
 import { OpsContext } from './ops-context.service';
 
 /** The ops UI's JSON routes: admin session cookie, Bearer ADMIN_TOKEN or Basic with it as password. */
@@ -9,9 +8,9 @@ import { OpsContext } from './ops-context.service';
 export class OpsUiGuard implements CanActivate {
   constructor(private readonly ctx: OpsContext) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!adminAuthentication(this.ctx.config, req.headers)) {
+    if (!(await this.ctx.sessions.authenticate(req.headers))) {
       throw new AppError(401, 'unauthorized', 'Log in at /admin/ui, or send Authorization: Bearer <ADMIN_TOKEN>');
     }
     return true;

@@ -4,7 +4,6 @@ import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { listRejectedEvents } from '../audit/rejected-events.query';
-import { adminAuthentication } from './admin-credentials';
 import { OpsContext } from './ops-context.service';
 import { sendHtml } from './html-reply';
 import { loginPage } from './ops-page';
@@ -20,7 +19,7 @@ export class RejectedUiController {
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!adminAuthentication(this.ctx.config, req.headers)) {
+    if (!(await this.ctx.sessions.authenticate(req.headers))) {
       sendHtml(reply, 401, loginPage(nonce), nonce);
       return;
     }

@@ -9,7 +9,7 @@ interface Bucket {
 
 /**
  * Per-source token buckets (requests/s and events/s, off unless a source sets them), burst of one
- * second's worth. In-process: with several ingest instances, each enforces the limit on its own share.
+ * second's worth; every event of a batch costs a token. In-process: with several ingest instances, each enforces the limit on its own share.
  */
 @Injectable()
 export class SourceRateLimiter {
@@ -30,12 +30,14 @@ export class SourceRateLimiter {
     }
     b.tokens = Math.min(ratePerSecond, b.tokens + ((now - b.updated) / 1000) * ratePerSecond);
     b.updated = now;
-    // A single request larger than the whole burst could never pass: let it through when the bucket is full.
+    // Every event is charged. A batch larger than the whole burst could never find that many tokens: it passes
+    // when the bucket is full and leaves it in debt, so the source waits until the batch is paid for and its
+    // average stays at the limit (a 2,500-event batch at 10 events/s blocks the source for 250 s).
     const needed = Math.min(cost, ratePerSecond);
     if (b.tokens < needed) {
       const retryAfter = Math.max(1, Math.ceil((needed - b.tokens) / ratePerSecond));
       throw tooManyRequests(retryAfter, `this source (${ratePerSecond} ${what}/s)`);
     }
-    b.tokens -= needed;
+    b.tokens -= cost;
   }
 }

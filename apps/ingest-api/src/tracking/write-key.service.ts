@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Pool } from 'pg';
-import { hashWriteKey, isDatabaseUnreachableError } from '@fsd/platform';
+import { WRITE_KEY_SHAPE, hashWriteKey, isDatabaseUnreachableError } from '@fsd/platform';
 import { storageUnavailable, unauthorized } from '../common/errors/app-error';
 import { PG_POOL } from '../database/pg-pool.provider';
 
@@ -12,14 +13,25 @@ export interface AuthenticatedSource {
 
 const POSITIVE_TTL_MS = 10_000;
 const NEGATIVE_TTL_MS = 2_000;
+/** Entries per cache; least recently used go first. */
+export const WRITE_KEY_CACHE_SIZE = 10_000;
+
+interface Entry<T> {
+  value: T;
+  expires: number;
+}
 
 /**
- * Resolves a write key to its source by hash. A short cache keeps the hot path off the database;
- * unknown keys are cached briefly too, so a client with a bad key cannot hammer Postgres.
+ * Resolves a write key to its source by hash. Keys of the wrong shape are refused before any query. Known and
+ * unknown keys are cached in separate bounded LRUs, so a flood of unknown keys (write keys are public: anyone
+ * can invent them) evicts only other unknown keys, never the sources serving traffic.
  */
 @Injectable()
 export class WriteKeyService {
-  private readonly cache = new Map<string, { source: AuthenticatedSource | null; expires: number }>();
+  private readonly known = new LRUCache<string, Entry<AuthenticatedSource>>({ max: WRITE_KEY_CACHE_SIZE });
+  private readonly unknown = new LRUCache<string, Entry<true>>({ max: WRITE_KEY_CACHE_SIZE });
+  /** The cache's clock (tests move it). */
+  now: () => number = Date.now;
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
@@ -43,34 +55,40 @@ export class WriteKeyService {
   }
 
   async authenticate(writeKey: string): Promise<AuthenticatedSource> {
+    if (!WRITE_KEY_SHAPE.test(writeKey)) throw unauthorized('Unknown write key');
     const hash = hashWriteKey(writeKey);
-    const now = Date.now();
-    const cached = this.cache.get(hash);
-    if (cached && cached.expires > now) {
-      if (!cached.source) throw unauthorized('Unknown write key');
-      return cached.source;
+    const now = this.now();
+    const known = this.known.get(hash);
+    if (known && known.expires > now) return known.value;
+    const unknown = this.unknown.get(hash);
+    if (unknown && unknown.expires > now) throw unauthorized('Unknown write key');
+    const source = await this.lookup(hash);
+    if (!source) {
+      this.unknown.set(hash, { value: true, expires: now + NEGATIVE_TTL_MS });
+      throw unauthorized('Unknown write key');
     }
-    let source: AuthenticatedSource | null;
+    this.known.set(hash, { value: source, expires: now + POSITIVE_TTL_MS });
+    return source;
+  }
+
+  invalidate(): void {
+    this.known.clear();
+    this.unknown.clear();
+  }
+
+  private async lookup(hash: string): Promise<AuthenticatedSource | null> {
     try {
       const { rows } = await this.pool.query<{ id: string; rps: number | null; eps: number | null }>(
         `SELECT id::text, rate_limit_requests_per_second AS rps, rate_limit_events_per_second AS eps
            FROM sources WHERE write_key_hash = $1`,
         [hash],
       );
-      source = rows[0]
+      return rows[0]
         ? { id: rows[0].id, rateLimitRequestsPerSecond: rows[0].rps, rateLimitEventsPerSecond: rows[0].eps }
         : null;
     } catch (e) {
       if (isDatabaseUnreachableError(e)) throw storageUnavailable();
       throw e;
     }
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { source, expires: now + (source ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
-    if (!source) throw unauthorized('Unknown write key');
-    return source;
-  }
-
-  invalidate(): void {
-    this.cache.clear();
   }
 }

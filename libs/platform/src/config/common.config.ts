@@ -1,5 +1,8 @@
+import { METRICS_CACHE_MS } from '../cache/cached-value';
 import { loadOrCreateDevSecrets } from './dev-secrets';
+import type { OutboundPolicy } from '@fsd/fullstory-contracts';
 import { EnvReader } from './env';
+import { readOutboundPolicy } from './outbound.config';
 import { productionAdminTokenProblems, productionSecretsKeyProblems } from './secret-strength';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/fullstory_destination';
@@ -12,30 +15,43 @@ export interface CommonConfig {
   databaseUrl: string;
   redisUrl: string;
   fullstoryBaseUrl: string;
+  /** Where FullStory keys may be sent (destination base URLs, every request). */
+  outboundPolicy: OutboundPolicy;
   adminToken: string;
   /** Whether the admin token was generated for development (then it is printed at start). */
   adminTokenGenerated: boolean;
   secretsKey: string;
+  /** Keys that still open stored values during a rotation (SECRETS_KEY_PREVIOUS, comma-separated). */
+  secretsKeyPrevious: string[];
   logLevel: string;
   queuePrefix: string;
+  /** How old a /metrics answer may be (0: computed on every scrape). */
+  metricsCacheMs: number;
 }
 
 export function readCommonConfig(r: EnvReader): CommonConfig {
   let dev: ReturnType<typeof loadOrCreateDevSecrets> | undefined;
   const devSecrets = () => (dev ??= loadOrCreateDevSecrets());
   const adminTokenGenerated = !r.raw('ADMIN_TOKEN') && !r.isProduction;
+  const fullstoryBaseUrl = r.isProduction
+    ? r.url('FULLSTORY_BASE_URL', undefined, ['http:', 'https:'])
+    : r.url('FULLSTORY_BASE_URL', DEFAULT_FULLSTORY_BASE_URL, ['http:', 'https:']);
   const config: CommonConfig = {
     production: r.isProduction,
     databaseUrl: r.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: r.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
-    fullstoryBaseUrl: r.isProduction
-      ? r.url('FULLSTORY_BASE_URL', undefined, ['http:', 'https:'])
-      : r.url('FULLSTORY_BASE_URL', DEFAULT_FULLSTORY_BASE_URL, ['http:', 'https:']),
+    fullstoryBaseUrl,
+    outboundPolicy: readOutboundPolicy(r, fullstoryBaseUrl),
     adminToken: r.productionRequired('ADMIN_TOKEN', () => devSecrets().adminToken),
     adminTokenGenerated,
     secretsKey: r.productionRequired('SECRETS_KEY', () => devSecrets().secretsKey),
+    secretsKeyPrevious: (r.optionalString('SECRETS_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== ''),
     logLevel: r.string('LOG_LEVEL', 'info'),
     queuePrefix: r.string('QUEUE_PREFIX', 'fsd'),
+    metricsCacheMs: r.int('METRICS_CACHE_MS', METRICS_CACHE_MS, { min: 0, max: 60_000 }),
   };
   r.check(
     'ADMIN_TOKEN',

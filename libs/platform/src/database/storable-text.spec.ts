@@ -1,4 +1,4 @@
-import { losslessUtf8, mayHoldUnstorableEscape, storableText, storableTextOrNull } from './storable-text';
+import { mayHoldUnstorableEscape, storableText, storableTextOrNull } from './storable-text';
 
 describe('storableText', () => {
   it.each([
@@ -43,26 +43,5 @@ describe('mayHoldUnstorableEscape', () => {
     [{ a: '\\u0000' }, true],
   ])('%j → %s', (value, expected) => {
     expect(mayHoldUnstorableEscape(JSON.stringify(value))).toBe(expected);
-  });
-});
-
-describe('losslessUtf8', () => {
-  it.each(['', 'plain', 'a\u0000b', '\u{1f600}\ufeff\uffff', 'é中'])('is plain UTF-8 for the well-formed %j', (s) => {
-    expect(losslessUtf8(s).equals(Buffer.from(s, 'utf8'))).toBe(true);
-  });
-
-  it.each([
-    ['\ud800', 'eda080'],
-    ['a\udfffb', '61edbfbf62'],
-    ['\udbff\u{1f600}', 'edafbff09f9880'],
-    ['\u{1f600}\udc00', 'f09f9880edb080'],
-  ])('encodes each lone surrogate of %j as its own bytes', (s, hex) => {
-    expect(losslessUtf8(s).toString('hex')).toBe(hex);
-  });
-
-  it('keeps strings apart that plain UTF-8 merges into U+FFFD', () => {
-    const variants = ['x\ud800', 'x\udbff', 'x\udc00', 'x\ufffd'];
-    expect(new Set(variants.map((v) => Buffer.from(v, 'utf8').toString('hex'))).size).toBe(1);
-    expect(new Set(variants.map((v) => losslessUtf8(v).toString('hex'))).size).toBe(4);
   });
 });

@@ -12,8 +12,6 @@ const SUSPECT = /[\u0000\ud800-\udfff]/;
 /** NUL, a high surrogate without a low one after it, a low surrogate without a high one before it. */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-/** A high surrogate without a low one after it, a low surrogate without a high one before it. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** In `JSON.stringify` output (which writes lone surrogates as lower-case escapes): `\u0000` or `\ud800`–`\udfff`. */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
 
@@ -43,23 +41,4 @@ export function storableTextOrNull(s: string | null): string | null {
 export function mayHoldUnstorableEscape(json: string): boolean {
   // indexOf first: ordinary JSON holds no escape at all, and it scans ~25 times faster than the regex.
   return json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
-}
-
-/**
- * The UTF-8 bytes of `s`, except that a lone surrogate is encoded as its own 3-byte sequence (`ED A0 80` for
- * U+D800, as WTF-8 does) instead of U+FFFD. Valid UTF-8 never holds those bytes, so distinct strings always
- * give distinct bytes (for a hash), and a well-formed string gives exactly `Buffer.from(s, 'utf8')`.
- */
-export function losslessUtf8(s: string): Buffer {
-  if (!SUSPECT.test(s)) return Buffer.from(s, 'utf8');
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const m of s.matchAll(LONE_SURROGATE)) {
-    const unit = s.charCodeAt(m.index);
-    parts.push(Buffer.from(s.slice(last, m.index), 'utf8'));
-    parts.push(Buffer.from([0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]));
-    last = m.index + 1;
-  }
-  parts.push(Buffer.from(s.slice(last), 'utf8'));
-  return Buffer.concat(parts);
 }

@@ -27,10 +27,14 @@ export function deliveryJobId(deliveryId: string, suffix = ''): string {
 /** The worker decides when to give up (per-destination cap and window); BullMQ's cap is only a backstop. */
 export const JOB_BACKOFF_TYPE = 'fsd';
 
+export const FAILED_JOB_MAX_AGE_SECONDS = 24 * 3600;
+export const FAILED_JOBS_KEPT_PER_QUEUE = 1000;
+
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 1000,
   backoff: { type: JOB_BACKOFF_TYPE },
   removeOnComplete: { age: 3600, count: 10000 },
-  // Failed jobs stay for redrive from the dashboard.
-  removeOnFail: false,
+  // Failed jobs stay a day (at most 1,000 per destination) for a look in the dashboard, then leave Redis: a
+  // stream of permanent failures must not fill it. Redrive reads failed deliveries from Postgres.
+  removeOnFail: { age: FAILED_JOB_MAX_AGE_SECONDS, count: FAILED_JOBS_KEPT_PER_QUEUE },
 } as const;

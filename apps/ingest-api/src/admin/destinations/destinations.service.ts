@@ -1,7 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { FullStoryClient, FullStoryNetworkError, FullStoryTimeoutError } from '@fsd/fullstory-contracts';
+import {
+  FullStoryClient,
+  FullStoryHostRefusedError,
+  FullStoryNetworkError,
+  FullStoryTimeoutError,
+} from '@fsd/fullstory-contracts';
 import {
   MAX_MAPPINGS,
   PayloadValidationError,
@@ -10,7 +15,14 @@ import {
   testConnectionFailure,
   type PreparedRequest,
 } from '@fsd/mapping';
-import { DestinationEntity, DestinationPresets, MappingEntity, SecretBox, SourceEntity } from '@fsd/platform';
+import {
+  DestinationEntity,
+  DestinationPresets,
+  MappingEntity,
+  SecretBox,
+  SourceEntity,
+  apiKeyBinding,
+} from '@fsd/platform';
 import { badRequest, notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
 import { invalid } from '../common/admin-errors';
@@ -23,6 +35,7 @@ import {
   effectiveBaseUrl,
   pipelineConfig,
 } from './destination-config';
+import { assertAllowedBaseUrl, assertKeyGivenForNewHost } from './destination-location';
 import { DestinationView, toDestinationView } from './destination.view';
 
 /** Stands in for the API key wherever requests are only built, never sent (validation, preview). */
@@ -60,6 +73,7 @@ export class DestinationsService implements OnModuleDestroy {
 
   async create(dto: CreateDestinationDto): Promise<DestinationView> {
     const location = this.location(dto.region ?? null, dto.baseUrl ?? null);
+    if (location.baseUrl) assertAllowedBaseUrl(location.baseUrl, this.ctx.config.outboundPolicy);
     const presets = presetsFrom(dto.presets);
     const filters = plain(dto.filters ?? []);
     const mappings = this.prepareMappings(dto.mappings ?? []);
@@ -72,10 +86,13 @@ export class DestinationsService implements OnModuleDestroy {
     const sourceIds = unique(dto.sourceIds);
     const id = await this.dataSource.transaction(async (em) => {
       await this.assertSourcesExist(em, sourceIds);
+      // The id is chosen here: the sealed key is bound to its row.
+      const newId = randomUUID();
       const saved = await em.save(DestinationEntity, {
+        id: newId,
         name: dto.name,
         enabled: dto.enabled ?? true,
-        apiKeyEncrypted: this.box().encrypt(dto.apiKey),
+        apiKeyEncrypted: this.box().seal(dto.apiKey, apiKeyBinding(newId)),
         region: location.region,
         baseUrl: location.baseUrl,
         presets,
@@ -140,6 +157,13 @@ export class DestinationsService implements OnModuleDestroy {
         baseUrl = dto.baseUrl ?? null;
         if (baseUrl) region = null;
       }
+      if (baseUrl && baseUrl !== dest.baseUrl) assertAllowedBaseUrl(baseUrl, this.ctx.config.outboundPolicy);
+      const deploymentBaseUrl = this.ctx.config.fullstoryBaseUrl;
+      assertKeyGivenForNewHost(
+        effectiveBaseUrl(dest, deploymentBaseUrl),
+        effectiveBaseUrl({ region, baseUrl }, deploymentBaseUrl),
+        dto.apiKey,
+      );
       const presets = dto.presets !== undefined ? presetsFrom(dto.presets) : dest.presets;
       const filters = dto.filters !== undefined ? plain(dto.filters) : dest.filters;
       const newMappings = dto.mappings !== undefined ? this.prepareMappings(dto.mappings) : undefined;
@@ -155,7 +179,7 @@ export class DestinationsService implements OnModuleDestroy {
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.enabled !== undefined) changes.enabled = dto.enabled;
       if (dto.settings !== undefined) changes.settings = plain<Record<string, unknown>>({ ...dto.settings });
-      if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.box().encrypt(dto.apiKey);
+      if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.box().seal(dto.apiKey, apiKeyBinding(id));
       await em.save(DestinationEntity, { ...changes, id });
       await touchDestination(em, id);
 
@@ -207,7 +231,7 @@ export class DestinationsService implements OnModuleDestroy {
     if (!dest) throw notFound(`Destination ${id} does not exist`);
     let apiKey: string;
     try {
-      apiKey = this.box().decrypt(dest.apiKeyEncrypted);
+      apiKey = this.box().open(dest.apiKeyEncrypted, apiKeyBinding(dest.id));
     } catch (e) {
       return { ok: false, status: null, message: (e as Error).message };
     }
@@ -229,6 +253,7 @@ export class DestinationsService implements OnModuleDestroy {
       }
       return { ok: false, status: res.status, message: testConnectionFailure(res.status, res.statusText) };
     } catch (e) {
+      if (e instanceof FullStoryHostRefusedError) return { ok: false, status: null, message: `Not sent: ${e.message}` };
       if (e instanceof FullStoryTimeoutError || e instanceof FullStoryNetworkError) {
         // These messages name the target (origin and path) but never carry headers or the key.
         return { ok: false, status: null, message: `FullStory could not be reached: ${e.message}` };
@@ -303,11 +328,14 @@ export class DestinationsService implements OnModuleDestroy {
   }
 
   private box(): SecretBox {
-    return (this.secretBox ??= new SecretBox(this.ctx.config.secretsKey));
+    return (this.secretBox ??= new SecretBox(this.ctx.config.secretsKey, this.ctx.config.secretsKeyPrevious));
   }
 
   private fullStory(): FullStoryClient {
-    return (this.client ??= new FullStoryClient({ timeoutMs: DEFAULT_TEST_TIMEOUT_MS }));
+    return (this.client ??= new FullStoryClient({
+      timeoutMs: DEFAULT_TEST_TIMEOUT_MS,
+      policy: this.ctx.config.outboundPolicy,
+    }));
   }
 }
 

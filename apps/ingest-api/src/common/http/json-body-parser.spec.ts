@@ -1,5 +1,27 @@
 import type { FastifyRequest } from 'fastify';
-import { MAX_JSON_DEPTH, assertSaneJson, decodeBody } from './json-body-parser';
+import {
+  ADMIN_LIMIT,
+  BATCH_LIMIT,
+  MAX_JSON_DEPTH,
+  SINGLE_CALL_LIMIT,
+  assertSaneJson,
+  decodeBody,
+  limitFor,
+} from './json-body-parser';
+
+describe('limitFor (the matched route, not the raw URL)', () => {
+  it.each([
+    ['/v1/batch', BATCH_LIMIT],
+    ['/v1/import', BATCH_LIMIT],
+    ['/v1/track', SINGLE_CALL_LIMIT],
+    ['/v1/identify', SINGLE_CALL_LIMIT],
+    [undefined, SINGLE_CALL_LIMIT],
+    ['/admin/destinations', ADMIN_LIMIT],
+    ['/admin/destinations/:id', ADMIN_LIMIT],
+  ])('%s → %d bytes', (route, bytes) => {
+    expect(limitFor(route).bytes).toBe(bytes);
+  });
+});
 
 describe('assertSaneJson', () => {
   it('accepts ordinary events', () => {
@@ -25,7 +47,7 @@ describe('assertSaneJson', () => {
 });
 
 describe('decodeBody', () => {
-  const request = { url: '/v1/track', headers: {} } as FastifyRequest;
+  const request = { url: '/v1/track', routeOptions: { url: '/v1/track' }, headers: {} } as unknown as FastifyRequest;
 
   it('skips a leading byte-order mark', () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"userId":"é"}')]);

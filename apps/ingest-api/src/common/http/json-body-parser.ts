@@ -5,14 +5,18 @@ import { AppError, badRequest } from '../errors/app-error';
 
 export const SINGLE_CALL_LIMIT = 32 * 1024;
 export const BATCH_LIMIT = 500 * 1024;
-const ADMIN_LIMIT = 1024 * 1024;
+export const ADMIN_LIMIT = 1024 * 1024;
 /** Compressed bodies are bounded too, before we spend memory inflating them. */
 const RAW_LIMIT = 2 * 1024 * 1024;
 
-function limitFor(url: string): { bytes: number; what: string } {
-  if (url.startsWith('/v1/batch') || url.startsWith('/v1/import'))
-    return { bytes: BATCH_LIMIT, what: 'a batch request' };
-  if (url.startsWith('/v1/')) return { bytes: SINGLE_CALL_LIMIT, what: 'a single call' };
+/**
+ * The limit of the route the router matched (its pattern, after percent-decoding), never of the raw URL:
+ * `POST /%761/batch` is the batch route and gets the batch limit, not the admin one. No match (a 404 to come)
+ * gets the smallest.
+ */
+export function limitFor(routeUrl: string | undefined): { bytes: number; what: string } {
+  if (routeUrl === '/v1/batch' || routeUrl === '/v1/import') return { bytes: BATCH_LIMIT, what: 'a batch request' };
+  if (routeUrl === undefined || routeUrl.startsWith('/v1/')) return { bytes: SINGLE_CALL_LIMIT, what: 'a single call' };
   return { bytes: ADMIN_LIMIT, what: 'this request' };
 }
 
@@ -73,7 +77,7 @@ function findInsanity(root: unknown, withPaths: boolean): Insanity | null {
 }
 
 export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
-  const { bytes, what } = limitFor(req.url);
+  const { bytes, what } = limitFor(req.routeOptions?.url);
   let body = raw;
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding === 'gzip') {

@@ -1,0 +1,156 @@
+import { Pool } from 'pg';
+import { generateWriteKey, hashWriteKey } from '@fsd/platform';
+import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/tracking/write-key.service';
+import { AppError } from '../../apps/ingest-api/src/common/errors/app-error';
+import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
+import { TcpProxy } from '../support/tcp-proxy';
+
+/**
+ * Issue 17 item 3: limits that hold against holders of a (public) write key and unauthenticated callers, on the
+ * real ingest-api with real Postgres and Redis.
+ */
+jest.setTimeout(120_000);
+
+type Json = Record<string, unknown>;
+
+const pgProxy = new TcpProxy('127.0.0.1', 5432);
+let env: StackEnv;
+let ingest: RunningApp;
+let base: string;
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+async function eventCount(sourceId: string): Promise<number> {
+  return withDb(
+    env.DATABASE_URL,
+    async (c) =>
+      (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE source_id = $1', [sourceId])).rows[0]
+        .n,
+  );
+}
+
+beforeAll(async () => {
+  await pgProxy.start();
+  env = stackEnv('security_limits', { METRICS_CACHE_MS: '60000' });
+  ingest = await startApp('ingest-api', {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL.replace(':5432/', `:${pgProxy.port}/`),
+  });
+  base = `http://127.0.0.1:${ingest.port}`;
+});
+
+afterAll(async () => {
+  await ingest?.stop();
+  await pgProxy.stop();
+  await dropDatabase(env.DATABASE_URL);
+});
+
+describe('the per-source event rate limit', () => {
+  it('charges every event of a batch: one 2,500-event batch passes, the next waits 250 s', async () => {
+    const created = await admin('POST', '/admin/sources', { name: 'limited', rateLimitEventsPerSecond: 10 });
+    expect(created.status).toBe(201);
+    const auth = { Authorization: basicAuth(created.body.writeKey as string) };
+    const batch = (prefix: string) =>
+      Array.from({ length: 2500 }, (_, i) => ({ type: 'track', userId: 'u', event: 'E', messageId: `${prefix}-${i}` }));
+
+    expect((await postJson(`${base}/v1/batch`, { batch: batch('a') }, auth)).status).toBe(200);
+    const second = await postJson(`${base}/v1/batch`, { batch: batch('b') }, auth);
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(249);
+    const single = await postJson(`${base}/v1/track`, { userId: 'u', event: 'E', messageId: 'c-1' }, auth);
+    expect(single.status).toBe(429);
+    expect(await eventCount(created.body.id as string)).toBe(2500);
+  });
+});
+
+describe('body limits', () => {
+  it('follow the matched route: POST /%761/batch gets the batch limit, not the admin one', async () => {
+    const big = { batch: [{ type: 'track', userId: 'u', event: 'E', properties: { pad: 'x'.repeat(600 * 1024) } }] };
+    const res = await postJson(`${base}/%761/batch`, big, { Authorization: basicAuth(generateWriteKey()) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'payload_too_large' });
+    expect((res.body as Json).message).toMatch(/the limit for a batch request is 512000 bytes$/);
+  });
+});
+
+describe('write keys', () => {
+  it('a flood of unknown keys does not evict a known one', async () => {
+    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
+    try {
+      const keys = new WriteKeyService(pool);
+      let clock = 1_000_000;
+      keys.now = () => clock;
+      const created = await admin('POST', '/admin/sources', { name: 'known' });
+      const known = created.body.writeKey as string;
+      expect((await keys.authenticate(known)).id).toBe(created.body.id);
+
+      const flood = Array.from({ length: WRITE_KEY_CACHE_SIZE + 500 }, () => generateWriteKey());
+      for (let i = 0; i < flood.length; i += 50) {
+        const refused = await Promise.all(
+          flood.slice(i, i + 50).map((k) =>
+            keys.authenticate(k).then(
+              () => null,
+              (e: AppError) => e.code,
+            ),
+          ),
+        );
+        expect(refused).toEqual(refused.map(() => 'unauthorized'));
+      }
+
+      // The source is gone from the database: only a cache that kept it can still answer.
+      await withDb(env.DATABASE_URL, (c) =>
+        c.query('DELETE FROM sources WHERE write_key_hash = $1', [hashWriteKey(known)]),
+      );
+      expect((await keys.authenticate(known)).id).toBe(created.body.id);
+      clock += 10_001;
+      await expect(keys.authenticate(known)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a key of the wrong shape is refused before any query', async () => {
+    // Nothing listens on this pool's port: any query would answer 503, not 401.
+    const pool = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 500 });
+    try {
+      const keys = new WriteKeyService(pool);
+      for (const key of ['nope', 'wk_short', `wk_${'a'.repeat(65)}`, 'wk_with space and more chars']) {
+        await expect(keys.authenticate(key)).rejects.toMatchObject({ status: 401, message: 'Unknown write key' });
+      }
+      await expect(keys.authenticate(generateWriteKey())).rejects.toMatchObject({ status: 503 });
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('unauthenticated operations endpoints', () => {
+  it('/metrics is cached: a destination created after a scrape is not in the next one', async () => {
+    const first = await (await fetch(`${base}/metrics`)).text();
+    const dest = await admin('POST', '/admin/destinations', { name: 'late', sourceIds: [], apiKey: 'k' });
+    expect(dest.status).toBe(201);
+    const second = await (await fetch(`${base}/metrics`)).text();
+    expect(second).toBe(first);
+    expect(second).not.toContain(dest.body.id as string);
+  });
+
+  it('/health says "down" without the driver text', async () => {
+    pgProxy.cut();
+    try {
+      const res = await fetch(`${base}/health`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as Json;
+      expect(body.details).toEqual({ postgres: { status: 'down' }, redis: { status: 'up' } });
+      expect(JSON.stringify(body)).not.toMatch(/ECONN|connect|terminat|timeout|127\.0\.0\.1|postgres:\/\//i);
+    } finally {
+      pgProxy.restore();
+    }
+  });
+});
