@@ -1,27 +1,44 @@
-import { encodeUid, makeRequest, requestContext, resolveDotSegments } from './http';
+import { encodePathSegment, makeRequest, requestContext } from './http';
+import { referenceUrl } from '../cli/reference-url';
 
-describe('request URLs resolve dot segments like the reference HTTP client (WHATWG URL)', () => {
+describe('a uid as a path segment', () => {
   const ctx = requestContext({ apiKey: 'k', baseUrl: 'https://api.fullstory.com' });
-
-  it.each(['..', '.', '...', '.a', 'a.', '..a', 'a/..', '%2e%2e', '.%2e', 'x y', "o'k", '', 'über'])(
-    'uid %j gives the URL new URL() would',
-    (uid) => {
-      const path = `/users/v1/individual/${encodeUid(uid)}/customevent?integration=segment`;
-      const url = makeRequest(ctx, 'POST', path).url;
-      // The reference also escapes ' (legacy URL parsing after WHATWG); encodeUid already does.
-      expect(url).toBe(new URL(ctx.base + path).href.replace(/'/g, '%27'));
-    },
-  );
+  const urlFor = (uid: string) =>
+    makeRequest(ctx, 'POST', `/users/v1/individual/${encodePathSegment(uid)}/customvars?integration=segment`).url;
 
   it.each([
-    ['/users/v1/individual/../customvars?integration=segment', '/users/v1/customvars?integration=segment'],
-    ['/users/v1/individual/./customevent?integration=segment', '/users/v1/individual/customevent?integration=segment'],
-    ['/a/..', '/'],
-    ['/a/.', '/a/'],
-    ['/..', '/'],
-    ['/v2/users?uid=..', '/v2/users?uid=..'],
-    ['/v2/events', '/v2/events'],
+    ['..', 'https://api.fullstory.com/users/v1/individual/%2E%2E/customvars?integration=segment'],
+    ['.', 'https://api.fullstory.com/users/v1/individual/%2E/customvars?integration=segment'],
+    ['...', 'https://api.fullstory.com/users/v1/individual/.../customvars?integration=segment'],
+    ['a/..', 'https://api.fullstory.com/users/v1/individual/a%2F../customvars?integration=segment'],
+    ['%2e%2e', 'https://api.fullstory.com/users/v1/individual/%252e%252e/customvars?integration=segment'],
+    ["o'k", 'https://api.fullstory.com/users/v1/individual/o%27k/customvars?integration=segment'],
+  ])('uid %j stays in its segment: %s', (uid, url) => {
+    expect(urlFor(uid)).toBe(url);
+  });
+
+  it.each(['..', '.', '...', '.a', 'a.', '..a', 'a/..', '%2e%2e', '.%2e', 'x y', "o'k", '', 'über'])(
+    'uid %j: compared as the reference sends it, the URL is what new URL() makes of the plain path',
+    (uid) => {
+      const plain = `/users/v1/individual/${encodeURIComponent(uid).replace(/'/g, '%27')}/customvars?integration=segment`;
+      expect(referenceUrl(urlFor(uid))).toBe(new URL(ctx.base + plain).href.replace(/'/g, '%27'));
+    },
+  );
+});
+
+describe('referenceUrl: the reference client resolution of dot segments', () => {
+  it.each([
+    [
+      'https://h/users/v1/individual/%2E%2E/customvars?integration=segment',
+      'https://h/users/v1/customvars?integration=segment',
+    ],
+    ['https://h/users/v1/individual/%2e/customevent?x=1', 'https://h/users/v1/individual/customevent?x=1'],
+    ['https://h/a/%2E%2E', 'https://h/'],
+    ['https://h/a/%2E', 'https://h/a/'],
+    ['https://h/v2/users?uid=..', 'https://h/v2/users?uid=..'],
+    ['https://h/v2/events', 'https://h/v2/events'],
+    ['https://h/users/v1/individual/%252e%252e/customvars', 'https://h/users/v1/individual/%252e%252e/customvars'],
   ])('%s → %s', (input, expected) => {
-    expect(resolveDotSegments(input)).toBe(expected);
+    expect(referenceUrl(input)).toBe(expected);
   });
 });

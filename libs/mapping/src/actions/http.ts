@@ -36,35 +36,20 @@ export function requestContext(settings: DestinationSettings): RequestContext {
 }
 
 /**
- * Resolves `.` and `..` path segments as the reference's HTTP client does (it parses every URL
- * with WHATWG URL rules): a uid of `..` turns `/users/v1/individual/../customevent` into
- * `/users/v1/customevent`. Only the path is touched, never the query; a `..` never climbs above `/`.
- * encodeURIComponent leaves `.` unescaped and escapes `%`, so plain dots are the only dot segments a
- * uid can make.
+ * A uid as one path segment: encodeUid, and a whole-segment `.` or `..` as `%2E` / `%2E%2E`. The reference's
+ * HTTP client leaves them plain and then resolves them as dot segments, so a uid of `..` turns
+ * `/users/v1/individual/../customvars` into `/users/v1/customvars`: another endpoint, with the customer's key.
+ * We send the uid itself instead (the FullStory client sends paths as they are, never re-parsed as a URL,
+ * since WHATWG parsing would collapse `%2E%2E` too). docs/architecture.md names this deviation.
  */
-export function resolveDotSegments(path: string): string {
-  if (!path.includes('/.')) return path;
-  const q = path.indexOf('?');
-  const pathname = q < 0 ? path : path.slice(0, q);
-  if (!/(^|\/)\.\.?(\/|$)/.test(pathname)) return path;
-  const segments = pathname.split('/');
-  const out: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i];
-    const last = i === segments.length - 1;
-    if (seg === '.' || seg === '..') {
-      if (seg === '..' && out.length > 1) out.pop();
-      // A trailing dot segment leaves the path ending in "/".
-      if (last) out.push('');
-      continue;
-    }
-    out.push(seg);
-  }
-  return out.join('/') + (q < 0 ? '' : path.slice(q));
+export function encodePathSegment(uid: string): string {
+  if (uid === '.') return '%2E';
+  if (uid === '..') return '%2E%2E';
+  return encodeUid(uid);
 }
 
 export function makeRequest(ctx: RequestContext, method: HttpMethod, path: string, body?: unknown): PreparedRequest {
-  const req: PreparedRequest = { method, url: ctx.base + resolveDotSegments(path), headers: { ...ctx.headers } };
+  const req: PreparedRequest = { method, url: ctx.base + path, headers: { ...ctx.headers } };
   if (body !== undefined) req.body = body;
   return req;
 }

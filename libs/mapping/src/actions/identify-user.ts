@@ -1,7 +1,7 @@
 import { normalise } from '../normalise/normalise';
 import type { PreparedRequest } from '../types';
 import { setOwn, type Dict } from '../util/types';
-import { encodeUid, makeRequest, type RequestContext } from './http';
+import { encodePathSegment, makeRequest, type RequestContext } from './http';
 
 /** identifyUser (v1): POST /users/v1/individual/{uid}/customvars?integration=segment, flat body (§3.2). */
 export function buildIdentifyUser(payload: Dict, ctx: RequestContext): PreparedRequest {
@@ -9,6 +9,6 @@ export function buildIdentifyUser(payload: Dict, ctx: RequestContext): PreparedR
   if (payload.anonymousId) setOwn(body, 'segmentAnonymousId_str', payload.anonymousId);
   if (payload.email !== undefined) setOwn(body, 'email', payload.email);
   if (payload.displayName !== undefined) setOwn(body, 'displayName', payload.displayName);
-  const path = `/users/v1/individual/${encodeUid(String(payload.userId))}/customvars?integration=segment`;
+  const path = `/users/v1/individual/${encodePathSegment(String(payload.userId))}/customvars?integration=segment`;
   return makeRequest(ctx, 'POST', path, body);
 }

@@ -1,7 +1,7 @@
 import { normalise } from '../normalise/normalise';
 import type { PreparedRequest } from '../types';
 import type { Dict } from '../util/types';
-import { encodeUid, makeRequest, type RequestContext } from './http';
+import { encodePathSegment, makeRequest, type RequestContext } from './http';
 import { convertTimestamp } from './timestamp';
 
 /** trackEvent (v1): POST /users/v1/individual/{uid}/customevent?integration=segment (§3.1). */
@@ -14,6 +14,6 @@ export function buildTrackEvent(payload: Dict, ctx: RequestContext): PreparedReq
   if (timestamp !== undefined) event.timestamp = timestamp;
   if (payload.useRecentSession) event.use_recent_session = true;
   if (payload.sessionUrl) event.session_url = payload.sessionUrl;
-  const path = `/users/v1/individual/${encodeUid(String(payload.userId))}/customevent?integration=segment`;
+  const path = `/users/v1/individual/${encodePathSegment(String(payload.userId))}/customevent?integration=segment`;
   return makeRequest(ctx, 'POST', path, { event });
 }
