@@ -1,6 +1,6 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redactHeaders } from './control/redact';
-import { CapturedEntry } from './store/captured-requests';
+import { CapturedEntry, CapturedResponse } from './store/captured-requests';
 import { FakeState } from './store/state';
 import { standardError } from './errors';
 
@@ -59,6 +59,8 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
       receivedAtMs: now,
       status: null,
       notes: [],
+      seq: 0,
+      rev: 0,
     };
     request.capture = entry;
     state.requests.add(entry);
@@ -72,11 +74,39 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
     }
     done();
   });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const entry = request.capture;
+    if (entry !== null) entry.response = capturedResponse(reply.getHeaders(), payload);
+    done(null, payload);
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const entry = request.capture;
-    if (entry !== null && !request.dropped) entry.status = reply.statusCode;
+    if (entry !== null && !request.dropped) {
+      entry.status = reply.statusCode;
+      entry.route = request.routeOptions.url;
+      state.requests.touch(entry);
+    }
     done();
   });
+}
+
+/** Longest response body kept per captured request (batch job listings can be large). */
+export const RESPONSE_BODY_LIMIT = 16_384;
+
+/** What the inbox shows of an answer: its headers and serialized body (cut at RESPONSE_BODY_LIMIT). */
+export function capturedResponse(
+  headers: Record<string, string | number | string[] | undefined>,
+  payload: unknown,
+): CapturedResponse {
+  const out: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = typeof value === 'number' ? String(value) : value;
+  }
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+  if (text.length <= RESPONSE_BODY_LIMIT) return { headers: out, body: text, truncated: false };
+  // A fresh copy: a slice would keep the whole large string alive in V8.
+  return { headers: out, body: Buffer.from(text.slice(0, RESPONSE_BODY_LIMIT)).toString('utf8'), truncated: true };
 }
 
 export function sendJson(
@@ -91,9 +121,13 @@ export function sendJson(
 }
 
 /** Destroys the socket without answering (captured with status 0). */
-export function dropConnection(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function dropConnection(state: FakeState, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   request.dropped = true;
-  if (request.capture !== null) request.capture.status = 0;
+  if (request.capture !== null) {
+    request.capture.status = 0;
+    request.capture.route = request.routeOptions.url;
+    state.requests.touch(request.capture);
+  }
   reply.hijack();
   request.raw.socket?.destroy();
   return reply;

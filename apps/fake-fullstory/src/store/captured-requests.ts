@@ -17,23 +17,78 @@ export interface CapturedRequest {
   notes: string[];
 }
 
+/** The answer the fake sent, kept for the inbox (`/__fake/inbox/{seq}`). */
+export interface CapturedResponse {
+  headers: Record<string, string | string[]>;
+  /** Serialized body as sent, cut at RESPONSE_BODY_LIMIT characters. */
+  body: string;
+  truncated: boolean;
+}
+
 export interface CapturedEntry extends CapturedRequest {
   receivedAtMs: number;
+  /** Arrival number, from 1; stable id of the entry. Assigned by `add` (0 before). */
+  seq: number;
+  /** Change number: bumped on arrival and on completion; the cursor of `/__fake/inbox?after=` and the stream. */
+  rev: number;
+  /** Route pattern that answered (`/v2/users/:id`), undefined when no route matched. */
+  route?: string;
+  response?: CapturedResponse;
 }
+
+/** Told about every change (arrival, completion) of a captured request. */
+export type CaptureListener = (entry: CapturedEntry) => void;
 
 export class CapturedRequests {
   private readonly list: BoundedList<CapturedEntry>;
+  private readonly listeners = new Set<CaptureListener>();
+  private seqCounter = 0;
+  private revCounter = 0;
 
   constructor(capacity: number) {
     this.list = new BoundedList(capacity);
   }
 
   add(entry: CapturedEntry): void {
+    entry.seq = ++this.seqCounter;
     this.list.push(entry);
+    this.touch(entry);
+  }
+
+  /** Records a change of `entry` (its status or response) and tells the listeners. */
+  touch(entry: CapturedEntry): void {
+    entry.rev = ++this.revCounter;
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /** Adds a listener; returns the function removing it. */
+  subscribe(listener: CaptureListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** The latest change number (0 before any request). */
+  get latestRev(): number {
+    return this.revCounter;
   }
 
   get dropped(): number {
     return this.list.dropped;
+  }
+
+  /** The newest `limit` entries changed after `afterRev` that `keep` accepts, in change order. */
+  changedAfter(afterRev: number, keep: (e: CapturedEntry) => boolean, limit: number): CapturedEntry[] {
+    const out = this.list.toArray().filter((e) => e.rev > afterRev && keep(e));
+    out.sort((a, b) => a.rev - b.rev);
+    return out.length > limit ? out.slice(out.length - limit) : out;
+  }
+
+  bySeq(seq: number): CapturedEntry | undefined {
+    return this.list.toArray().find((e) => e.seq === seq);
   }
 
   query(filter: { sinceMs?: number; method?: string; path?: string }): CapturedRequest[] {
@@ -56,6 +111,7 @@ export class CapturedRequests {
     return out;
   }
 
+  /** Clears the entries; seq and rev keep counting so a live page's cursor stays valid. */
   clear(): void {
     this.list.clear();
   }
