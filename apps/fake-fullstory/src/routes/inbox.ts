@@ -6,7 +6,7 @@ import { sendJson } from '../http';
 import { CapturedEntry } from '../store/captured-requests';
 import { FakeState } from '../store/state';
 import { isRecord } from '../validation/common';
-import { INBOX_CSS, INBOX_HTML, INBOX_JS } from '../ui/assets';
+import { INBOX_CSS, INBOX_HTML, INBOX_ICON, INBOX_JS } from '../ui/assets';
 
 /** Only this origin's files: no inline script or style, no framing, no form posts elsewhere. */
 export const UI_CSP = [
@@ -71,6 +71,7 @@ export function registerInboxRoutes(app: FastifyInstance, state: FakeState, endp
   app.get('/__fake/ui', async (_req, reply) => sendAsset(reply, 'text/html; charset=utf-8', INBOX_HTML));
   app.get('/__fake/ui/inbox.js', async (_req, reply) => sendAsset(reply, 'text/javascript; charset=utf-8', INBOX_JS));
   app.get('/__fake/ui/inbox.css', async (_req, reply) => sendAsset(reply, 'text/css; charset=utf-8', INBOX_CSS));
+  app.get('/__fake/ui/icon.svg', async (_req, reply) => sendAsset(reply, 'image/svg+xml', INBOX_ICON));
 
   app.get('/__fake/inbox', async (request, reply) =>
     withQuery(request.query, reply, (q) => {

@@ -23,3 +23,6 @@ pre{background:#f6f7f9;border:1px solid #eceff3;padding:8px;margin:0;overflow:au
 .empty{color:#6b7280;font-style:italic}.err{color:#b42318;white-space:pre-wrap}.err:empty,.ok:empty{display:none}
 .ok{color:#067647}.props{font-family:monospace;font-size:12px;white-space:pre-wrap}
 `;
+
+/** The page's icon (an inbox tray), so the browser never asks the API routes for /favicon.ico. */
+export const INBOX_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="3" width="14" height="10" rx="2" fill="#1d2330"/><path d="M1 9h4l1 2h4l1-2h4" stroke="#fff" fill="none"/></svg>`;

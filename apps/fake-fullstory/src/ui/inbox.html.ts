@@ -1,4 +1,7 @@
-/** The inbox page: static markup only; behaviour in inbox.js, style in inbox.css (the CSP allows nothing inline). */
+/**
+ * The inbox page: static markup only; behaviour in inbox.js, style in inbox.css (the CSP allows nothing inline).
+ * It names its own icon: a browser's default /favicon.ico request would be captured as a FullStory API call.
+ */
 export const INBOX_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -6,6 +9,7 @@ export const INBOX_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Fake FullStory inbox</title>
 <link rel="stylesheet" href="/__fake/ui/inbox.css">
+<link rel="icon" href="/__fake/ui/icon.svg" type="image/svg+xml">
 <script src="/__fake/ui/inbox.js" defer></script>
 </head>
 <body>
