@@ -102,9 +102,11 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     expect(await page.evaluate(() => (globalThis as { inboxMark?: number }).inboxMark)).toBe(42);
     expect(await seqs()).toEqual([4, 3, 2, 1]);
     expect(await statuses()).toEqual(['200', '400', '200', '200']);
+    // The key column names the keys the fake knows (the page hashes them as the fake redacts them).
     expect(await page.locator('#requests tbody tr').first().innerText()).toMatch(
-      /#4\s.*POST \/v2\/events\s+u-inbox-2\s+200/,
+      /^#4\s.*POST \/v2\/events\s+u-inbox-2\s+200\s+qa-standard \(standard\)$/,
     );
+    expect(await page.locator('#requests tbody tr').last().innerText()).toMatch(/\s+200\s+test-api-key \(admin\)$/);
     expect(await page.locator('#requests-empty').isHidden()).toBe(true);
     await shot('live');
   });
@@ -222,6 +224,11 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     const faulted = await api('/v2/events', { name: 'During outage', user: { uid: 'u-inbox-1' } });
     expect(faulted.status).toBe(503);
     expect((await api('/v2/users', { uid: 'u-inbox-1' })).status).toBe(200);
+    // The fault's counters follow the traffic live.
+    await page.waitForSelector('#faults tr[data-fault="fault-1"] td:nth-child(6):text-is("1")');
+    expect(await page.locator('#faults tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^fault-1\s+POST \/v2\/events\s+status 503\s+always\s+1\s+1$/),
+    ]);
     await shot('fault');
 
     await page.click('#faults-clear');

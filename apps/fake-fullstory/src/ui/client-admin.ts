@@ -45,23 +45,34 @@ function faultEffect(f) {
   return parts.join(', ');
 }
 
+/** Keys and faults (their seen/applied counters move with traffic, so they refresh live). */
+async function loadKeysAndFaults() {
+  const [keys, faults] = await Promise.all([api('GET', '/__fake/keys'), api('GET', '/__fake/faults')]);
+  fillTable($('#keys tbody'), null, keys.map((k) => row([k.key, k.role, k.email])));
+  fillTable($('#faults tbody'), $('#faults-empty'), faults.map((f) => {
+    const tr = row([f.id, (f.match.method || 'any method') + ' ' + (f.match.path || 'any path'), faultEffect(f), f.times === undefined ? 'always' : f.times, f.seen, f.applied]);
+    tr.dataset.fault = f.id;
+    return tr;
+  }));
+  learnKeys(keys);
+}
+
+/** The settings form shows the fake's values (loaded when the view opens and after a save, never while typing). */
+async function loadConfig() {
+  const config = await api('GET', '/__fake/config');
+  const form = $('#config-form');
+  form.elements.rateLimit.value = config.rateLimit === null ? '' : config.rateLimit;
+  form.elements.rateLimitBurst.value = config.rateLimitBurst === null ? '' : config.rateLimitBurst;
+  form.elements.namingMode.value = config.namingMode;
+  form.elements.enforceSessionUserExclusive.checked = config.enforceSessionUserExclusive;
+  form.elements.processingDelayMs.value = config.processingDelayMs;
+  form.elements.deleteUnknownUserStatus.value = String(config.deleteUnknownUserStatus);
+  form.elements.idempotencyTtlMs.value = config.idempotencyTtlMs;
+}
+
 async function loadSettings() {
   try {
-    const [keys, faults, config] = await Promise.all([api('GET', '/__fake/keys'), api('GET', '/__fake/faults'), api('GET', '/__fake/config')]);
-    fillTable($('#keys tbody'), null, keys.map((k) => row([k.key, k.role, k.email])));
-    fillTable($('#faults tbody'), $('#faults-empty'), faults.map((f) => {
-      const tr = row([f.id, (f.match.method || 'any method') + ' ' + (f.match.path || 'any path'), faultEffect(f), f.times === undefined ? 'always' : f.times, f.seen, f.applied]);
-      tr.dataset.fault = f.id;
-      return tr;
-    }));
-    const form = $('#config-form');
-    form.elements.rateLimit.value = config.rateLimit === null ? '' : config.rateLimit;
-    form.elements.rateLimitBurst.value = config.rateLimitBurst === null ? '' : config.rateLimitBurst;
-    form.elements.namingMode.value = config.namingMode;
-    form.elements.enforceSessionUserExclusive.checked = config.enforceSessionUserExclusive;
-    form.elements.processingDelayMs.value = config.processingDelayMs;
-    form.elements.deleteUnknownUserStatus.value = String(config.deleteUnknownUserStatus);
-    form.elements.idempotencyTtlMs.value = config.idempotencyTtlMs;
+    await Promise.all([loadKeysAndFaults(), loadConfig()]);
     return true;
   } catch (err) {
     showError($('#settings-error'), err);
@@ -69,6 +80,10 @@ async function loadSettings() {
   }
 }
 views.settings = loadSettings;
+let settingsTimer = null;
+views.settingsChanged = () => {
+  if (settingsTimer === null) settingsTimer = setTimeout(() => { settingsTimer = null; loadKeysAndFaults().catch((err) => showError($('#settings-error'), err)); }, 300);
+};
 
 /** Runs a change, then reports it and reloads the settings view (errors stay visible, the form keeps its input). */
 async function change(action, done) {

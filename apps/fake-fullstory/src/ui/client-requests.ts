@@ -9,6 +9,31 @@ let stream = null;
 let query = '';
 let selectedSeq = null;
 const live = $('#live');
+/** Key hash → "key (role)", for the keys the fake knows (it lists them on GET /__fake/keys anyway). */
+const keyNames = new Map();
+
+async function learnKeys(keys) {
+  let changed = false;
+  for (const k of keys) {
+    const hash = await keyHash(k.key);
+    const name = k.key + ' (' + k.role + ')';
+    if (keyNames.get(hash) !== name) {
+      keyNames.set(hash, name);
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  for (const [seq, tr] of rows) {
+    const next = requestRow(tr.summary);
+    tr.replaceWith(next);
+    rows.set(seq, next);
+  }
+}
+
+function keyLabel(hash) {
+  if (!hash) return 'none';
+  return keyNames.get(hash) || 'unknown ' + hash.slice(0, 10) + '…';
+}
 
 function setLive(state, text) {
   live.dataset.state = state;
@@ -25,7 +50,8 @@ function requestRow(r) {
   const open = el('button', { type: 'button', 'data-seq': r.seq, 'aria-label': 'Open request ' + r.seq }, '#' + r.seq);
   open.addEventListener('click', () => openDetail(r.seq));
   const users = r.users.length > 1 ? r.users[0] + ' (+' + (r.users.length - 1) + ')' : r.users[0] || '';
-  const tr = row([open, r.receivedAt.slice(11, 23), r.endpoint, users, statusText(r.status), r.keyHash ? r.keyHash.slice(0, 10) + '…' : 'none']);
+  const tr = row([open, r.receivedAt.slice(11, 23), r.endpoint, users, statusText(r.status), keyLabel(r.keyHash)]);
+  tr.summary = r;
   tr.dataset.seq = r.seq;
   tr.dataset.status = statusText(r.status);
   tr.children[4].className = 's' + String(r.status === null ? 'p' : r.status)[0];
@@ -83,6 +109,7 @@ function connect() {
   stream.addEventListener('request', (ev) => {
     upsert(JSON.parse(ev.data));
     if (currentView() === 'data') views.dataChanged();
+    if (currentView() === 'settings') views.settingsChanged();
   });
   stream.addEventListener('gone', (ev) => remove(JSON.parse(ev.data).seq));
   stream.addEventListener('ready', () => setLive('live', 'Live'));
@@ -163,5 +190,6 @@ $('#clear-requests').addEventListener('click', async () => {
   }
 });
 loadEndpoints();
+api('GET', '/__fake/keys').then(learnKeys).catch((err) => showError($('#filter-error'), err));
 connect();
 `;
