@@ -94,19 +94,21 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
 export const RESPONSE_BODY_LIMIT = 16_384;
 
 /** What the inbox shows of an answer: its headers and serialized body (cut at RESPONSE_BODY_LIMIT). */
-export function capturedResponse(
-  headers: Record<string, string | number | string[] | undefined>,
-  payload: unknown,
-): CapturedResponse {
+export function capturedResponse(headers: CapturedResponse['headers'], payload: unknown): CapturedResponse {
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+  if (text.length <= RESPONSE_BODY_LIMIT) return { headers, body: text, truncated: false };
+  // A fresh copy: a slice would keep the whole large string alive in V8.
+  return { headers, body: Buffer.from(text.slice(0, RESPONSE_BODY_LIMIT)).toString('utf8'), truncated: true };
+}
+
+/** Header values as strings, unset ones left out (for display). */
+export function headerStrings(headers: CapturedResponse['headers']): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value !== undefined) out[name] = typeof value === 'number' ? String(value) : value;
   }
-  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
-  if (text.length <= RESPONSE_BODY_LIMIT) return { headers: out, body: text, truncated: false };
-  // A fresh copy: a slice would keep the whole large string alive in V8.
-  return { headers: out, body: Buffer.from(text.slice(0, RESPONSE_BODY_LIMIT)).toString('utf8'), truncated: true };
+  return out;
 }
 
 export function sendJson(

@@ -2,7 +2,7 @@ import { hash } from 'crypto';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { parseInboxQuery, InboxQuery, matchesFilter, summarize } from '../inbox/filter';
 import { BACKLOG_LIMIT, openStream } from '../inbox/stream';
-import { sendJson } from '../http';
+import { headerStrings, sendJson } from '../http';
 import { CapturedEntry } from '../store/captured-requests';
 import { FakeState } from '../store/state';
 import { isRecord } from '../validation/common';
@@ -53,7 +53,7 @@ export function inboxDetail(e: CapturedEntry): unknown {
         ? null
         : {
             status: e.status,
-            headers: e.response.headers,
+            headers: headerStrings(e.response.headers),
             body: parsedBody(e.response.body),
             truncated: e.response.truncated,
           },

@@ -19,7 +19,8 @@ export interface CapturedRequest {
 
 /** The answer the fake sent, kept for the inbox (`/__fake/inbox/{seq}`). */
 export interface CapturedResponse {
-  headers: Record<string, string | string[]>;
+  /** As Fastify holds them (numbers included); normalised only when the inbox shows them, off the hot path. */
+  headers: Record<string, string | number | string[] | undefined>;
   /** Serialized body as sent, cut at RESPONSE_BODY_LIMIT characters. */
   body: string;
   truncated: boolean;
