@@ -1,6 +1,6 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redactHeaders } from './control/redact';
-import { CapturedEntry, CapturedResponse } from './store/captured-requests';
+import { CapturedEntry } from './store/captured-requests';
 import { FakeState } from './store/state';
 import { standardError } from './errors';
 
@@ -74,41 +74,14 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
     }
     done();
   });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const entry = request.capture;
-    if (entry !== null) entry.response = capturedResponse(reply.getHeaders(), payload);
-    done(null, payload);
-  });
   app.addHook('onResponse', (request, reply, done) => {
     const entry = request.capture;
     if (entry !== null && !request.dropped) {
       entry.status = reply.statusCode;
-      entry.route = request.routeOptions.url;
       state.requests.touch(entry);
     }
     done();
   });
-}
-
-/** Longest response body kept per captured request (batch job listings can be large). */
-export const RESPONSE_BODY_LIMIT = 16_384;
-
-/** What the inbox shows of an answer: its headers and serialized body (cut at RESPONSE_BODY_LIMIT). */
-export function capturedResponse(headers: CapturedResponse['headers'], payload: unknown): CapturedResponse {
-  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
-  if (text.length <= RESPONSE_BODY_LIMIT) return { headers, body: text, truncated: false };
-  // A fresh copy: a slice would keep the whole large string alive in V8.
-  return { headers, body: Buffer.from(text.slice(0, RESPONSE_BODY_LIMIT)).toString('utf8'), truncated: true };
-}
-
-/** Header values as strings, unset ones left out (for display). */
-export function headerStrings(headers: CapturedResponse['headers']): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) out[name] = typeof value === 'number' ? String(value) : value;
-  }
-  return out;
 }
 
 export function sendJson(
@@ -119,6 +92,9 @@ export function sendJson(
 ): FastifyReply {
   reply.code(status);
   if (headers !== undefined) reply.headers(headers);
+  // Every API answer goes through here, so the inbox gets the response without an onSend hook or a copy.
+  const entry = reply.request.capture;
+  if (entry !== null) entry.response = { headers: headers ?? null, body };
   return reply.send(body);
 }
 
@@ -127,7 +103,6 @@ export function dropConnection(state: FakeState, request: FastifyRequest, reply:
   request.dropped = true;
   if (request.capture !== null) {
     request.capture.status = 0;
-    request.capture.route = request.routeOptions.url;
     state.requests.touch(request.capture);
   }
   reply.hijack();

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Harness } from '../testing/harness';
-import { UI_CSP } from './inbox';
+import { displayedBody, RESPONSE_BODY_LIMIT, UI_CSP } from './inbox';
 
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -12,6 +12,18 @@ interface Row {
   users: string[];
   keyHash: string | null;
 }
+
+describe('displayedBody', () => {
+  const big = { items: 'x'.repeat(RESPONSE_BODY_LIMIT) };
+  it.each<[string, unknown, unknown]>([
+    ['an object', { a: 1 }, { body: { a: 1 }, truncated: false }],
+    ['an empty object', {}, { body: {}, truncated: false }],
+    ['undefined', undefined, { body: undefined, truncated: false }],
+    ['too long: cut JSON text', big, { body: JSON.stringify(big).slice(0, RESPONSE_BODY_LIMIT), truncated: true }],
+  ])('%s', (_name, body, expected) => {
+    expect(displayedBody(body)).toEqual(expected);
+  });
+});
 
 describe('inbox routes (in process)', () => {
   let h: Harness;
@@ -92,11 +104,19 @@ describe('inbox routes (in process)', () => {
       response: {
         status: 400,
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: { code: 'invalid_argument', message: expect.any(String) },
+        body: { code: 'invalid_argument', message: 'email must be a string' },
         truncated: false,
       },
     });
     expect(JSON.stringify(detail.body)).not.toContain('test-api-key');
+    // A fault's answer, its Retry-After included, is what the detail shows.
+    await h.control('POST', '/__fake/faults', { match: { path: '/v2/events' }, status: 429, retryAfter: 7 });
+    expect((await h.call('POST', '/v2/events', { name: 'x', user: { uid: 'u' } })).status).toBe(429);
+    const faulted = await h.control('GET', '/__fake/inbox/4');
+    expect(faulted.body).toMatchObject({
+      status: 429,
+      response: { status: 429, headers: { 'retry-after': '7' }, body: { code: 'too_many_requests' } },
+    });
     expect((await h.control('GET', '/__fake/inbox/99')).status).toBe(404);
     expect((await h.control('GET', '/__fake/inbox/x')).status).toBe(404);
   });

@@ -2,7 +2,7 @@ import { hash } from 'crypto';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { parseInboxQuery, InboxQuery, matchesFilter, summarize } from '../inbox/filter';
 import { BACKLOG_LIMIT, openStream } from '../inbox/stream';
-import { headerStrings, sendJson } from '../http';
+import { sendJson } from '../http';
 import { CapturedEntry } from '../store/captured-requests';
 import { FakeState } from '../store/state';
 import { isRecord } from '../validation/common';
@@ -34,13 +34,15 @@ function sendAsset(reply: FastifyReply, contentType: string, text: string): Fast
     .send(text);
 }
 
-function parsedBody(text: string): unknown {
-  if (text === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+/** Longest response body the detail shows as JSON (batch listings can be large); longer ones are cut text. */
+export const RESPONSE_BODY_LIMIT = 16_384;
+
+/** The response body for display: as sent, or its first RESPONSE_BODY_LIMIT characters of JSON. */
+export function displayedBody(body: unknown): { body: unknown; truncated: boolean } {
+  const text = JSON.stringify(body) ?? '';
+  return text.length <= RESPONSE_BODY_LIMIT
+    ? { body, truncated: false }
+    : { body: text.slice(0, RESPONSE_BODY_LIMIT), truncated: true };
 }
 
 /** Request and response of one captured request, side by side in the page. */
@@ -53,9 +55,8 @@ export function inboxDetail(e: CapturedEntry): unknown {
         ? null
         : {
             status: e.status,
-            headers: headerStrings(e.response.headers),
-            body: parsedBody(e.response.body),
-            truncated: e.response.truncated,
+            headers: { 'content-type': 'application/json; charset=utf-8', ...e.response.headers },
+            ...displayedBody(e.response.body),
           },
   };
 }

@@ -110,7 +110,12 @@ export function endpointLabels(defs: RouteDef[]): string[] {
 export function registerApiRoutes(app: FastifyInstance, state: FakeState, defs: RouteDef[]): void {
   for (const def of defs) {
     for (const url of urlsOf(def)) {
-      app.route({ method: def.method, url, handler: (request, reply) => handle(state, def, request, reply) });
+      const handler = (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+        // The inbox's endpoint; set here because request.routeOptions builds an object on every read.
+        if (request.capture !== null) request.capture.route = url;
+        return handle(state, def, request, reply);
+      };
+      app.route({ method: def.method, url, handler });
     }
   }
 }

@@ -17,13 +17,12 @@ export interface CapturedRequest {
   notes: string[];
 }
 
-/** The answer the fake sent, kept for the inbox (`/__fake/inbox/{seq}`). */
+/** The answer the fake sent, kept for the inbox (`/__fake/inbox/{seq}`): references only, no copy on the hot path. */
 export interface CapturedResponse {
-  /** As Fastify holds them (numbers included); normalised only when the inbox shows them, off the hot path. */
-  headers: Record<string, string | number | string[] | undefined>;
-  /** Serialized body as sent, cut at RESPONSE_BODY_LIMIT characters. */
-  body: string;
-  truncated: boolean;
+  /** Headers the fake set besides Content-Type (application/json); null when none. */
+  headers: Record<string, string> | null;
+  /** The body object as sent (serialized as JSON). */
+  body: unknown;
 }
 
 export interface CapturedEntry extends CapturedRequest {
@@ -32,7 +31,7 @@ export interface CapturedEntry extends CapturedRequest {
   seq: number;
   /** Change number: bumped on arrival and on completion; the cursor of `/__fake/inbox?after=` and the stream. */
   rev: number;
-  /** Route pattern that answered (`/v2/users/:id`), undefined when no route matched. */
+  /** Route pattern that answered (`/v2/users/:id`), undefined when no route matched (or before its handler). */
   route?: string;
   response?: CapturedResponse;
 }
@@ -59,6 +58,7 @@ export class CapturedRequests {
   /** Records a change of `entry` (its status or response) and tells the listeners. */
   touch(entry: CapturedEntry): void {
     entry.rev = ++this.revCounter;
+    if (this.listeners.size === 0) return;
     for (const listener of this.listeners) listener(entry);
   }
 
