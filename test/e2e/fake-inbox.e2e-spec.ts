@@ -179,6 +179,12 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     expect(left !== null && right !== null && left.x + left.width <= right.x && left.y === right.y).toBe(true);
     expect(await page.locator('#requests tr.selected').getAttribute('data-seq')).toBe('3');
     await shot('detail');
+
+    // The open buttons are buttons: Enter on a focused one opens it too.
+    await page.focus('#requests button[data-seq="1"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail[data-seq="1"]');
+    expect(await page.locator('#detail-response').innerText()).toMatch(/^200\n/);
   });
 
   it('shows users and events as FullStory holds them', async () => {
@@ -251,8 +257,20 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
       return now.namingMode === 'lenient';
     });
     await shot('settings');
-    expect(pageErrors).toEqual([]);
-    expect(cspViolations).toEqual([]);
+  });
+
+  it('resets the fake from the page (after a confirmation) back to the empty state', async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#reset');
+    await page.waitForSelector('#settings-ok:has-text("The fake was reset.")');
+    expect(await page.locator('#keys tbody tr').allInnerTexts()).toEqual([
+      expect.stringMatching(/^dev-fullstory-key\s+admin/),
+      expect.stringMatching(/^test-api-key\s+admin/),
+    ]);
+    await page.click('nav button[data-view=requests]');
+    await rowsToBe(0);
+    expect(await page.locator('#requests-empty').innerText()).toMatch(/^No requests captured yet/);
+    expect(await (await fetch(`${base}/__fake/requests`)).json()).toEqual([]);
   });
 
   // Last: it stops the fake.
@@ -264,5 +282,8 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     await page.click('nav button[data-view=data]');
     await page.waitForSelector('#data-error:has-text("did not answer")');
     await shot('disconnected');
+    // Over the whole run: no script error, nothing the page tried was refused by its own CSP.
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });
