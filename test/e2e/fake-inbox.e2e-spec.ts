@@ -259,7 +259,16 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     await shot('settings');
   });
 
-  it('resets the fake from the page (after a confirmation) back to the empty state', async () => {
+  it('empties the list live when a test run clears the fake, and resets it from the page', async () => {
+    await page.click('nav button[data-view=requests]');
+    expect(await page.locator('#requests tbody tr').count()).toBeGreaterThan(0);
+    await page.evaluate(() => ((globalThis as { inboxMark?: number }).inboxMark = 7));
+    expect((await fetch(`${base}/__fake/requests`, { method: 'DELETE' })).status).toBe(200);
+    await rowsToBe(0);
+    expect(await page.evaluate(() => (globalThis as { inboxMark?: number }).inboxMark)).toBe(7);
+    expect(await page.locator('#requests-empty').innerText()).toMatch(/^No requests captured yet/);
+
+    await page.click('nav button[data-view=settings]');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('#reset');
     await page.waitForSelector('#settings-ok:has-text("The fake was reset.")');
@@ -267,10 +276,9 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
       expect.stringMatching(/^dev-fullstory-key\s+admin/),
       expect.stringMatching(/^test-api-key\s+admin/),
     ]);
-    await page.click('nav button[data-view=requests]');
-    await rowsToBe(0);
-    expect(await page.locator('#requests-empty').innerText()).toMatch(/^No requests captured yet/);
-    expect(await (await fetch(`${base}/__fake/requests`)).json()).toEqual([]);
+    const config = (await (await fetch(`${base}/__fake/config`)).json()) as Record<string, unknown>;
+    expect(config).toMatchObject({ namingMode: 'lenient', processingDelayMs: 0 });
+    expect(await (await fetch(`${base}/__fake/faults`)).json()).toEqual([]);
   });
 
   // Last: it stops the fake.

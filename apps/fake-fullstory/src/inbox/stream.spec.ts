@@ -137,6 +137,27 @@ describe('GET /__fake/stream (listening)', () => {
     expect(s.events()[2]).toEqual({ id: '2', event: 'gone', data: { seq: 1 } });
   });
 
+  it('says `cleared` when the captured requests are cleared', async () => {
+    expect((await send('/v2/events', { name: 'A', user: { uid: 'u-1' } })).status).toBe(200);
+    const s = open('/__fake/stream');
+    await until('ready', () => s.text().includes('event: ready'));
+    const cleared = await fetch(`${base}/__fake/requests`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    await until('cleared', () => s.text().includes('event: cleared'));
+    expect(s.events().map((e) => e.event)).toEqual(['request', 'ready', 'cleared']);
+  });
+
+  it('starts over, saying `cleared`, when the cursor predates a restart', async () => {
+    expect((await send('/v2/events', { name: 'A', user: { uid: 'u-1' } })).status).toBe(200);
+    const s = open('/__fake/stream', { 'last-event-id': '500' });
+    await until('ready', () => s.text().includes('event: ready'));
+    expect(s.events().map((e) => [e.event, e.id])).toEqual([
+      ['cleared', undefined],
+      ['request', '2'],
+      ['ready', undefined],
+    ]);
+  });
+
   it(`refuses a stream beyond ${MAX_STREAMS} open ones, and accepts again once one closes`, async () => {
     const streams = Array.from({ length: MAX_STREAMS }, () => open('/__fake/stream'));
     await until('all ready', () => streams.every((s) => s.text().includes('event: ready')));

@@ -25,7 +25,8 @@ export function resumeFrom(after: number, lastEventId: string | string[] | undef
 
 /**
  * `GET /__fake/stream`: the matching backlog after the cursor, then every change (arrival, completion) of a
- * matching captured request as an `request` event whose id is its change number.
+ * matching captured request as a `request` event whose id is its change number; `cleared` when the captured
+ * requests are cleared (reset), or first when the cursor predates a restart of the fake.
  */
 export function openStream(state: FakeState, request: FastifyRequest, reply: FastifyReply, q: InboxQuery): void {
   const requests = state.requests;
@@ -33,7 +34,10 @@ export function openStream(state: FakeState, request: FastifyRequest, reply: Fas
     void sendJson(reply, 503, { message: `at most ${MAX_STREAMS} inbox streams at once`, code: 'unavailable' });
     return;
   }
-  const after = resumeFrom(q.after, request.headers['last-event-id']);
+  const cursor = resumeFrom(q.after, request.headers['last-event-id']);
+  // A cursor ahead of this process comes from before a restart: the page's rows are gone, start over.
+  const stale = cursor > requests.latestRev;
+  const after = stale ? 0 : cursor;
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -42,7 +46,7 @@ export function openStream(state: FakeState, request: FastifyRequest, reply: Fas
     'x-content-type-options': 'nosniff',
   });
   const backlog = requests.changedAfter(after, (e) => matchesFilter(e, q.filter), BACKLOG_LIMIT);
-  let out = 'retry: 2000\n\n';
+  let out = 'retry: 2000\n\n' + (stale ? sseFrame('cleared', {}) : '');
   for (const e of backlog) out += sseFrame('request', summarize(e), e.rev);
   out += sseFrame('ready', { rev: requests.latestRev, backlog: backlog.length });
   raw.write(out);
@@ -55,11 +59,17 @@ export function openStream(state: FakeState, request: FastifyRequest, reply: Fas
     unsubscribe();
     if (!raw.writableEnded) raw.end();
   };
-  unsubscribe = requests.subscribe((e: CapturedEntry): void => {
-    if (matchesFilter(e, q.filter)) raw.write(sseFrame('request', summarize(e), e.rev));
-    // Only a `pending` filter can stop matching a row the page already shows (its status changed).
-    else if (q.filter.status === 'pending' && e.status !== null) raw.write(sseFrame('gone', { seq: e.seq }, e.rev));
+  const send = (frame: string): void => {
+    raw.write(frame);
     if (raw.writableLength > MAX_BUFFERED_BYTES) stop();
+  };
+  unsubscribe = requests.subscribe({
+    changed(e: CapturedEntry): void {
+      if (matchesFilter(e, q.filter)) send(sseFrame('request', summarize(e), e.rev));
+      // Only a `pending` filter can stop matching a row the page already shows (its status changed).
+      else if (q.filter.status === 'pending' && e.status !== null) send(sseFrame('gone', { seq: e.seq }, e.rev));
+    },
+    cleared: () => send(sseFrame('cleared', {})),
   });
   raw.on('close', stop);
   raw.on('error', stop);

@@ -36,8 +36,11 @@ export interface CapturedEntry extends CapturedRequest {
   response?: CapturedResponse;
 }
 
-/** Told about every change (arrival, completion) of a captured request. */
-export type CaptureListener = (entry: CapturedEntry) => void;
+/** Told about every change (arrival, completion) of a captured request, and when they are all cleared. */
+export interface CaptureListener {
+  changed(entry: CapturedEntry): void;
+  cleared(): void;
+}
 
 export class CapturedRequests {
   private readonly list: BoundedList<CapturedEntry>;
@@ -59,7 +62,7 @@ export class CapturedRequests {
   touch(entry: CapturedEntry): void {
     entry.rev = ++this.revCounter;
     if (this.listeners.size === 0) return;
-    for (const listener of this.listeners) listener(entry);
+    for (const listener of this.listeners) listener.changed(entry);
   }
 
   /** Adds a listener; returns the function removing it. */
@@ -115,6 +118,7 @@ export class CapturedRequests {
   /** Clears the entries; seq and rev keep counting so a live page's cursor stays valid. */
   clear(): void {
     this.list.clear();
+    for (const listener of this.listeners) listener.cleared();
   }
 }
 

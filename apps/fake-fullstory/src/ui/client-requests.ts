@@ -112,6 +112,12 @@ function connect() {
     if (currentView() === 'settings') views.settingsChanged();
   });
   stream.addEventListener('gone', (ev) => remove(JSON.parse(ev.data).seq));
+  // Cleared by a reset (from this page or a test run), or the fake restarted: the shown rows are gone.
+  stream.addEventListener('cleared', () => {
+    rows.clear();
+    $('#requests tbody').replaceChildren();
+    updateEmpty();
+  });
   stream.addEventListener('ready', () => setLive('live', 'Live'));
   stream.addEventListener('open', () => setLive('live', 'Live'));
   stream.addEventListener('error', () => setLive('down', 'Disconnected from the fake: retrying…'));
