@@ -108,6 +108,9 @@ describe('fake FullStory inbox (/__fake/ui)', () => {
     );
     expect(await page.locator('#requests tbody tr').last().innerText()).toMatch(/\s+200\s+test-api-key \(admin\)$/);
     expect(await page.locator('#requests-empty').isHidden()).toBe(true);
+    // Nothing opened yet: the detail says so, the two panes are not shown.
+    expect(await page.locator('#detail-empty').isVisible()).toBe(true);
+    expect(await page.locator('#detail .side-by-side').isVisible()).toBe(false);
     await shot('live');
   });
 

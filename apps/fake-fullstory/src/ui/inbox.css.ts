@@ -1,5 +1,6 @@
 /** Style of the inbox page (served as /__fake/ui/inbox.css; the CSP allows no inline style). */
 export const INBOX_CSS = `
+[hidden]{display:none!important}
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{display:flex;flex-wrap:wrap;gap:16px;align-items:center;padding:8px 16px;background:#1d2330;color:#fff}
 h1{font-size:18px;margin:0}h2{font-size:16px;margin:0 0 8px}h3{font-size:14px;margin:12px 0 4px}
