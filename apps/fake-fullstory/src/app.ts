@@ -6,7 +6,8 @@ import { registerControlRoutes } from './routes/control';
 import { eventsV2Routes } from './routes/events-v2';
 import { meRoutes } from './routes/me';
 import { operationRoutes } from './routes/operations';
-import { registerApiRoutes } from './routes/pipeline';
+import { endpointLabels, registerApiRoutes } from './routes/pipeline';
+import { registerInboxRoutes } from './routes/inbox';
 import { usersV1Routes } from './routes/users-v1';
 import { usersV2Routes } from './routes/users-v2';
 import { FakeState } from './store/state';
@@ -30,13 +31,15 @@ export function buildFakeApp(options: FakeAppOptions = {}): FastifyInstance {
   installCapture(app, state);
   installErrorHandlers(app);
   registerControlRoutes(app, state);
-  registerApiRoutes(app, state, [
+  const routes = [
     ...meRoutes,
     ...usersV1Routes,
     ...operationRoutes,
     ...usersV2Routes,
     ...eventsV2Routes,
     ...batchRoutes,
-  ]);
+  ];
+  registerInboxRoutes(app, state, endpointLabels(routes));
+  registerApiRoutes(app, state, routes);
   return app;
 }

@@ -59,6 +59,8 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
       receivedAtMs: now,
       status: null,
       notes: [],
+      seq: 0,
+      rev: 0,
     };
     request.capture = entry;
     state.requests.add(entry);
@@ -74,7 +76,10 @@ export function installCapture(app: FastifyInstance, state: FakeState): void {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const entry = request.capture;
-    if (entry !== null && !request.dropped) entry.status = reply.statusCode;
+    if (entry !== null && !request.dropped) {
+      entry.status = reply.statusCode;
+      state.requests.touch(entry);
+    }
     done();
   });
 }
@@ -87,13 +92,19 @@ export function sendJson(
 ): FastifyReply {
   reply.code(status);
   if (headers !== undefined) reply.headers(headers);
+  // Every API answer goes through here, so the inbox gets the response without an onSend hook or a copy.
+  const entry = reply.request.capture;
+  if (entry !== null) entry.response = { headers: headers ?? null, body };
   return reply.send(body);
 }
 
 /** Destroys the socket without answering (captured with status 0). */
-export function dropConnection(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function dropConnection(state: FakeState, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   request.dropped = true;
-  if (request.capture !== null) request.capture.status = 0;
+  if (request.capture !== null) {
+    request.capture.status = 0;
+    state.requests.touch(request.capture);
+  }
   reply.hijack();
   request.raw.socket?.destroy();
   return reply;

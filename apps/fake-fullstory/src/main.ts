@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const keys = [...config.keys.entries()].map(([key, role]) => `${key.slice(0, 4)}…:${role}`);
   log.info(
     { address, port: config.port, keys, rateLimit: config.rateLimit, maxCaptured: config.maxCaptured },
-    `fake-fullstory listening on ${address}`,
+    `fake-fullstory listening on ${address} (QA inbox: ${address}/__fake/ui)`,
   );
 }
 

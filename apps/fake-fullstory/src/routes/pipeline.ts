@@ -39,7 +39,7 @@ async function handle(
   const fault = state.faults.size === 0 ? undefined : state.faults.pick(request.method, splitUrl(request.url).path);
   if (fault !== undefined && (fault.status !== undefined || fault.dropConnection === true)) {
     if (fault.latencyMs !== undefined && fault.latencyMs > 0) await sleep(fault.latencyMs);
-    if (fault.dropConnection === true) return dropConnection(request, reply);
+    if (fault.dropConnection === true) return dropConnection(state, request, reply);
     const r = faultResult(fault);
     return sendJson(reply, r.status, r.body, r.headers);
   }
@@ -97,12 +97,25 @@ async function handle(
   return sendJson(reply, result.status, result.body, result.headers);
 }
 
+function urlsOf(def: RouteDef): string[] {
+  return def.v2 ? [def.url, def.url.replace(/^\/v2\//, '/v2beta/').replace(/^\/v2$/, '/v2beta')] : [def.url];
+}
+
+/** `METHOD /route` of every API route, aliases included (the inbox's endpoint filter). */
+export function endpointLabels(defs: RouteDef[]): string[] {
+  return defs.flatMap((def) => urlsOf(def).map((url) => `${def.method} ${url}`));
+}
+
 /** Registers API routes (plus their /v2beta aliases). */
 export function registerApiRoutes(app: FastifyInstance, state: FakeState, defs: RouteDef[]): void {
   for (const def of defs) {
-    const urls = def.v2 ? [def.url, def.url.replace(/^\/v2\//, '/v2beta/').replace(/^\/v2$/, '/v2beta')] : [def.url];
-    for (const url of urls) {
-      app.route({ method: def.method, url, handler: (request, reply) => handle(state, def, request, reply) });
+    for (const url of urlsOf(def)) {
+      const handler = (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+        // The inbox's endpoint; set here because request.routeOptions builds an object on every read.
+        if (request.capture !== null) request.capture.route = url;
+        return handle(state, def, request, reply);
+      };
+      app.route({ method: def.method, url, handler });
     }
   }
 }

@@ -17,23 +17,82 @@ export interface CapturedRequest {
   notes: string[];
 }
 
+/** The answer the fake sent, kept for the inbox (`/__fake/inbox/{seq}`): references only, no copy on the hot path. */
+export interface CapturedResponse {
+  /** Headers the fake set besides Content-Type (application/json); null when none. */
+  headers: Record<string, string> | null;
+  /** The body object as sent (serialized as JSON). */
+  body: unknown;
+}
+
 export interface CapturedEntry extends CapturedRequest {
   receivedAtMs: number;
+  /** Arrival number, from 1; stable id of the entry. Assigned by `add` (0 before). */
+  seq: number;
+  /** Change number: bumped on arrival and on completion; the cursor of `/__fake/inbox?after=` and the stream. */
+  rev: number;
+  /** Route pattern that answered (`/v2/users/:id`), undefined when no route matched (or before its handler). */
+  route?: string;
+  response?: CapturedResponse;
+}
+
+/** Told about every change (arrival, completion) of a captured request, and when they are all cleared. */
+export interface CaptureListener {
+  changed(entry: CapturedEntry): void;
+  cleared(): void;
 }
 
 export class CapturedRequests {
   private readonly list: BoundedList<CapturedEntry>;
+  private readonly listeners = new Set<CaptureListener>();
+  private seqCounter = 0;
+  private revCounter = 0;
 
   constructor(capacity: number) {
     this.list = new BoundedList(capacity);
   }
 
   add(entry: CapturedEntry): void {
+    entry.seq = ++this.seqCounter;
     this.list.push(entry);
+    this.touch(entry);
+  }
+
+  /** Records a change of `entry` (its status or response) and tells the listeners. */
+  touch(entry: CapturedEntry): void {
+    entry.rev = ++this.revCounter;
+    if (this.listeners.size === 0) return;
+    for (const listener of this.listeners) listener.changed(entry);
+  }
+
+  /** Adds a listener; returns the function removing it. */
+  subscribe(listener: CaptureListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** The latest change number (0 before any request). */
+  get latestRev(): number {
+    return this.revCounter;
   }
 
   get dropped(): number {
     return this.list.dropped;
+  }
+
+  /** The newest `limit` entries changed after `afterRev` that `keep` accepts, in change order. */
+  changedAfter(afterRev: number, keep: (e: CapturedEntry) => boolean, limit: number): CapturedEntry[] {
+    const out = this.list.toArray().filter((e) => e.rev > afterRev && keep(e));
+    out.sort((a, b) => a.rev - b.rev);
+    return out.length > limit ? out.slice(out.length - limit) : out;
+  }
+
+  bySeq(seq: number): CapturedEntry | undefined {
+    return this.list.toArray().find((e) => e.seq === seq);
   }
 
   query(filter: { sinceMs?: number; method?: string; path?: string }): CapturedRequest[] {
@@ -56,8 +115,10 @@ export class CapturedRequests {
     return out;
   }
 
+  /** Clears the entries; seq and rev keep counting so a live page's cursor stays valid. */
   clear(): void {
     this.list.clear();
+    for (const listener of this.listeners) listener.cleared();
   }
 }
 
