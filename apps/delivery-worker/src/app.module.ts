@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { FullStoryClient } from '@fsd/fullstory-contracts';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
-import { DeliveryStore } from './delivery/delivery.store';
+import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
@@ -24,6 +24,7 @@ export class AppModule {
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,
+        { provide: CLAIM_LEASE_MS, useValue: config.lockDurationMs },
         DeliveryStore,
         DestinationCache,
         DeliveryProcessor,

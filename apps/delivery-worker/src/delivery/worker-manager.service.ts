@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { DelayedError, Job, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
@@ -69,7 +69,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     const settings = mergeSettings(this.config.defaults, stored);
     const worker: Worker<DeliveryJobData> = new Worker<DeliveryJobData>(
       deliveryQueueName(destinationId),
-      (job) => this.handle(job, managed),
+      (job, token) => this.handle(job, token, managed),
       {
         connection: createRedisConnection(this.config.redisUrl, `worker-${destinationId}`),
         prefix: this.config.queuePrefix,
@@ -90,8 +90,13 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     this.workers.set(destinationId, managed);
   }
 
-  private async handle(job: Job<DeliveryJobData>, managed: ManagedWorker): Promise<string> {
+  private async handle(job: Job<DeliveryJobData>, token: string | undefined, managed: ManagedWorker): Promise<string> {
     const outcome = await this.processor.process(job);
+    if (outcome.deferForMs !== undefined) {
+      // Another job holds this delivery: come back later, without failing or using an attempt.
+      await job.moveToDelayed(Date.now() + outcome.deferForMs, token);
+      throw new DelayedError();
+    }
     const w = managed.worker;
     const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.maxConcurrency);
     if (concurrency !== w.concurrency) w.concurrency = concurrency;
