@@ -7,6 +7,7 @@ import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
+import { DestinationChanges } from './destinations/destination-changes.service';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
@@ -27,6 +28,7 @@ export class AppModule {
         { provide: CLAIM_LEASE_MS, useValue: config.lockDurationMs },
         DeliveryStore,
         DestinationCache,
+        DestinationChanges,
         DeliveryProcessor,
         WorkerManager,
       ],
