@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { FullStoryClient } from '@fsd/fullstory-contracts';
+import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
 import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
@@ -22,6 +22,7 @@ export class AppModule {
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
         { provide: FullStoryClient, useFactory: () => new FullStoryClient({ timeoutMs: config.defaults.timeoutMs }) },
+        { provide: DestinationDispatchers, useFactory: () => new DestinationDispatchers() },
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,

@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { statusText } from './status-text';
 
@@ -29,6 +29,8 @@ export interface SendOptions {
   idempotencyKey?: string;
   /** Whole-request timeout (connect + headers + body); defaults to the client's (10000 ms). */
   timeoutMs?: number;
+  /** A connection pool of the caller's instead of the client's shared one (e.g. DestinationDispatchers). */
+  dispatcher?: Dispatcher;
 }
 
 export interface FullStoryClientOptions {
@@ -128,7 +130,7 @@ export class FullStoryClient {
     const started = performance.now();
     try {
       const res = await undiciRequest(req.url, {
-        dispatcher: this.agent,
+        dispatcher: options.dispatcher ?? this.agent,
         method: req.method,
         headers,
         body,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { Job, UnrecoverableError } from 'bullmq';
-import { FullStoryClient } from '@fsd/fullstory-contracts';
+import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import type { DeliveryJobData, DeliveryStatus } from '@fsd/platform';
 import { LoadedDestination, DestinationCache } from '../destinations/destination-cache.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
@@ -38,6 +38,7 @@ export class DeliveryProcessor {
     private readonly destinations: DestinationCache,
     private readonly client: FullStoryClient,
     private readonly metrics: DeliveryMetrics,
+    private readonly dispatchers: DestinationDispatchers,
   ) {}
 
   async process(job: Job<DeliveryJobData>): Promise<ProcessOutcome> {
@@ -88,6 +89,8 @@ export class DeliveryProcessor {
       const response = await this.client.send(sub.request, {
         idempotencyKey: sub.idempotencyKey,
         timeoutMs: destination.settings.timeoutMs,
+        // The destination's own connection pool: another account's slow answers never hold its sockets.
+        dispatcher: this.dispatchers.for(destination.id),
       });
       this.metrics.attemptLatency(destination.id, sub.action, response.latencyMs);
       return { sub, startedAt, finishedAt: new Date(), response };

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { Pool } from 'pg';
+import { DestinationDispatchers } from '@fsd/fullstory-contracts';
 import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
@@ -50,6 +51,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     private readonly processor: DeliveryProcessor,
     private readonly destinations: DestinationCache,
     private readonly changes: DestinationChanges,
+    private readonly dispatchers: DestinationDispatchers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -151,6 +153,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     this.workers.delete(destinationId);
     await managed.worker.close();
     await managed.queue.close();
+    await this.dispatchers.drop(destinationId);
   }
 
   private async handle(job: Job<DeliveryJobData>, token: string | undefined, managed: ManagedWorker): Promise<string> {
