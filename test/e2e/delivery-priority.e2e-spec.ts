@@ -60,6 +60,19 @@ describe('delivery priority: live events before replays', () => {
     ).toBe(200);
   };
 
+  /** The delivery at this index, once its job is in the queue. */
+  const queued = (index: number) =>
+    waitFor('the live delivery queued', async () => {
+      const rows = await deliveriesOf(env, seeded.destinationId);
+      if (rows.length !== index + 1) return null;
+      const queue = deliveryQueue(env, seeded.destinationId);
+      try {
+        return (await queue.getJob(deliveryJobId(rows[index].id))) ? rows[index] : null;
+      } finally {
+        await queue.close();
+      }
+    });
+
   it('a live event enqueued after a replay of 30 events is delivered before the replay', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     await track(Array.from({ length: N }, (_, i) => ({ userId: `u-${i}`, properties: { n: i } })));
@@ -79,17 +92,7 @@ describe('delivery priority: live events before replays', () => {
       return r.body.status === 'completed' && r.body.enqueued === N;
     });
     await track([{ userId: 'live-user', properties: { live: true } }]);
-    const live = await waitFor('the live delivery queued', async () => {
-      const rows = await deliveriesOf(env, seeded.destinationId);
-      if (rows.length !== N + 1) return null;
-      const queue = deliveryQueue(env, seeded.destinationId);
-      try {
-        const job = await queue.getJob(deliveryJobId(rows[N].id));
-        return job ? rows[N] : null;
-      } finally {
-        await queue.close();
-      }
-    });
+    const live = await queued(N);
     expect(live.status).toBe('pending');
 
     await fake.reset();
@@ -102,5 +105,38 @@ describe('delivery priority: live events before replays', () => {
     const isLive = sent.map((r) => (r.body as { properties?: { live?: boolean } }).properties?.live === true);
     expect(isLive.indexOf(true)).toBe(0);
     expect(isLive.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a failed delivery redriven in place (its job back from the failed set) also runs after a later live event', async () => {
+    await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 400, times: 1 });
+    await track([{ userId: 'u-failing', properties: { redriven: true } }]);
+    const failed = await waitFor('the failed delivery', async () => {
+      const rows = await deliveriesOf(env, seeded.destinationId);
+      return rows.length === N + 2 && rows[N + 1].status === 'failed' ? rows[N + 1] : null;
+    });
+    const queue = deliveryQueue(env, seeded.destinationId);
+    try {
+      expect(await (await queue.getJob(deliveryJobId(failed.id)))?.getState()).toBe('failed');
+    } finally {
+      await queue.close();
+    }
+
+    expect((await admin('POST', `/destinations/${seeded.destinationId}/pause`)).status).toBe(200);
+    const redrive = await admin('POST', '/deliveries/redrive', { destinationId: seeded.destinationId });
+    expect(redrive.body).toEqual({ redriven: 1 });
+    await track([{ userId: 'live-user', properties: { live: true } }]);
+    await queued(N + 2);
+
+    await fake.reset();
+    expect((await admin('POST', `/destinations/${seeded.destinationId}/resume`)).status).toBe(200);
+    const sent = await waitFor('both requests', async () => {
+      const list = await fake.requests({ method: 'POST', path: '/v2/events' });
+      return list.length === 2 ? list : null;
+    });
+    expect(sent.map((r) => (r.body as { properties?: Record<string, boolean> }).properties)).toEqual([
+      { live: true },
+      { redriven: true },
+    ]);
+    await waitForDeliveries(env, seeded.destinationId, N + 3, ['delivered']);
   });
 });
