@@ -84,9 +84,13 @@ export async function count(pg: PgPool, sql: string, params: unknown[]): Promise
   return Number((await pg.query<{ n: string }>(sql, params)).rows[0].n);
 }
 
-/** Single /v1/track calls at a steady rate; latency from acknowledgement (and from sending) to the fake. */
+/**
+ * Single /v1/track calls at a steady rate; latency from acknowledgement (and from sending) to the fake. With
+ * `authorization` (as the fake captures it), only the requests of the destination sending with that key count.
+ */
 export async function steadyLatency(
   auth: string,
+  authorization?: string,
 ): Promise<{ ackP50: number; ackP99: number; sendP50: number; sendP99: number; missing: number; rate: number }> {
   await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/requests`, { method: 'DELETE' });
   const pool = new HttpPool(`http://127.0.0.1:${INGEST_PORT}`, { connections: 32 });
@@ -126,11 +130,14 @@ export async function steadyLatency(
   await pool.close();
   // Let the last deliveries arrive.
   const deadline = Date.now() + 20000;
-  let received: { body: { properties?: { mid?: string } }; receivedAt: string }[] = [];
+  type Received = { body: { properties?: { mid?: string } }; receivedAt: string; headers: { authorization?: string } };
+  const ours = (r: Received) => authorization === undefined || r.headers.authorization === authorization;
+  let received: Received[] = [];
   while (Date.now() < deadline) {
     received = (await (
       await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/requests?path=/v2/events&method=POST`)
-    ).json()) as typeof received;
+    ).json()) as Received[];
+    received = received.filter(ours);
     if (received.filter((r) => r.body?.properties?.mid?.startsWith(runId)).length >= ackAt.size) break;
     await sleep(250);
   }

@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { FullStoryClient } from '@fsd/fullstory-contracts';
+import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
-import { DeliveryStore } from './delivery/delivery.store';
+import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
+import { DestinationChanges } from './destinations/destination-changes.service';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
@@ -25,11 +26,14 @@ export class AppModule {
           useFactory: () =>
             new FullStoryClient({ timeoutMs: config.defaults.timeoutMs, policy: config.outboundPolicy }),
         },
+        { provide: DestinationDispatchers, useFactory: () => new DestinationDispatchers(config.outboundPolicy) },
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,
+        { provide: CLAIM_LEASE_MS, useValue: config.lockDurationMs },
         DeliveryStore,
         DestinationCache,
+        DestinationChanges,
         DeliveryProcessor,
         WorkerManager,
       ],

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, Dispatcher } from 'undici';
 import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
 import { readCapped } from './read-capped';
@@ -34,6 +34,8 @@ export interface SendOptions {
   idempotencyKey?: string;
   /** Whole-request timeout (connect + headers + body); defaults to the client's (10000 ms). */
   timeoutMs?: number;
+  /** A connection pool of the caller's instead of the client's shared one (e.g. DestinationDispatchers). */
+  dispatcher?: Dispatcher;
 }
 
 export interface FullStoryClientOptions {
@@ -144,7 +146,7 @@ export class FullStoryClient {
     const started = performance.now();
     try {
       // Origin and path apart: the path goes out as built (dot segments encoded), never re-parsed as a URL.
-      const res = await this.agent.request({
+      const res = await (options.dispatcher ?? this.agent).request({
         ...requestTarget(req.url),
         method: req.method,
         headers,

@@ -6,4 +6,5 @@ export * from './client';
 export * from './idempotency';
 export * from './outbound-policy';
 export { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './read-capped';
+export * from './destination-dispatchers';
 export * as pactContract from './pact/contract';

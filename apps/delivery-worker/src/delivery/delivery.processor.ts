@@ -1,43 +1,65 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import { Job, UnrecoverableError } from 'bullmq';
-import { FullStoryClient } from '@fsd/fullstory-contracts';
+import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import type { DeliveryJobData, DeliveryStatus } from '@fsd/platform';
 import { LoadedDestination, DestinationCache } from '../destinations/destination-cache.service';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import type { Episode, OutgoingRequest, Outcome, SendResult } from './decision.types';
 import { RetryableDeliveryError } from './delivery-errors';
+import { claimWaitMs } from './claim-wait';
 import { DeliveryStore, LoadedDelivery } from './delivery.store';
 import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
 
 export interface ProcessOutcome {
-  status: DeliveryStatus | 'noop';
+  status: DeliveryStatus | 'noop' | 'deferred';
   /** Set when FullStory asked us to slow down; the caller pauses the destination's queue. */
   rateLimitedForMs?: number;
+  /** Set when another job holds the delivery: the caller delays this job by that much (no attempt used). */
+  deferForMs?: number;
 }
 
 const NOOP: ProcessOutcome = { status: 'noop' };
 
 /**
- * Delivers one delivery (event × destination). It only orchestrates: loads, plans (plan.ts), sends, decides
+ * Delivers one delivery (event × destination). It only orchestrates: claims and loads (one run of a delivery at a
+ * time, whichever job carries it; a job that finds the delivery held is deferred), plans (plan.ts), sends, decides
  * (outcome.ts), records, and ends the job: delivered, retry (rethrown for BullMQ's backoff), or failed
  * permanently (UnrecoverableError, so the job stays in the failed set for redrive).
  */
 @Injectable()
 export class DeliveryProcessor {
+  private readonly logger = new Logger(DeliveryProcessor.name);
+
   constructor(
     private readonly store: DeliveryStore,
     private readonly destinations: DestinationCache,
     private readonly client: FullStoryClient,
     private readonly metrics: DeliveryMetrics,
+    private readonly dispatchers: DestinationDispatchers,
   ) {}
 
   async process(job: Job<DeliveryJobData>): Promise<ProcessOutcome> {
-    const delivery = await this.store.load(job.data.deliveryId);
+    const token = randomUUID();
+    const claim = await this.store.claim(job.data.deliveryId, token);
+    if (claim.kind === 'missing') return NOOP;
+    if (claim.kind === 'busy') return { status: 'deferred', deferForMs: claimWaitMs(claim.claimedUntil, new Date()) };
+    const run = { delivery: claim.delivery, token, recorded: false };
+    try {
+      return await this.run(job, run);
+    } finally {
+      // A run that ended without recording an outcome (nothing to do, or an error) gives its claim back.
+      if (!run.recorded) await this.release(run.delivery.id, token);
+    }
+  }
+
+  private async run(job: Job<DeliveryJobData>, run: ClaimedRun): Promise<ProcessOutcome> {
+    const { delivery } = run;
     const now = new Date();
-    const episode = delivery && startEpisode(delivery, job.data.trigger, now);
-    if (!delivery || !episode) return NOOP;
+    const episode = startEpisode(delivery, job.data.trigger, now);
+    if (!episode) return NOOP;
     const destination = await this.destinations.get(delivery.destinationId);
     if (!destination) return NOOP;
     const userId = userToCheck(delivery, destination);
@@ -46,7 +68,7 @@ export class DeliveryProcessor {
     const plan = planDelivery({ delivery, destination, episode, userDeleted, now });
     if (plan.kind === 'finish') {
       this.metrics.outcome(destination.id, 'none', plan.outcome.status);
-      return this.conclude(delivery, episode, plan.outcome);
+      return this.conclude(run, episode, plan.outcome);
     }
     const sent = await Promise.all(plan.requests.map((sub) => this.send(sub, destination)));
     const outcome = decideOutcome({
@@ -58,7 +80,7 @@ export class DeliveryProcessor {
       now: new Date(),
     });
     this.metrics.attempts(destination.id, outcome.attempts);
-    return this.conclude(delivery, episode, outcome);
+    return this.conclude(run, episode, outcome);
   }
 
   private async send(sub: OutgoingRequest, destination: LoadedDestination): Promise<SendResult> {
@@ -67,6 +89,8 @@ export class DeliveryProcessor {
       const response = await this.client.send(sub.request, {
         idempotencyKey: sub.idempotencyKey,
         timeoutMs: destination.settings.timeoutMs,
+        // The destination's own connection pool: another account's slow answers never hold its sockets.
+        dispatcher: this.dispatchers.for(destination.id),
       });
       this.metrics.attemptLatency(destination.id, sub.action, response.latencyMs);
       return { sub, startedAt, finishedAt: new Date(), response };
@@ -76,9 +100,12 @@ export class DeliveryProcessor {
   }
 
   /** Records the outcome (before the job is acknowledged), then ends the job the way BullMQ needs. */
-  private async conclude(delivery: LoadedDelivery, episode: Episode, outcome: Outcome): Promise<ProcessOutcome> {
+  private async conclude(run: ClaimedRun, episode: Episode, outcome: Outcome): Promise<ProcessOutcome> {
     const { status, reason, retry } = outcome;
-    await this.store.record(delivery.id, outcome.attempts, status, reason, episode.isNew);
+    const { delivery } = run;
+    // Releases the claim in the same statement.
+    await this.store.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token);
+    run.recorded = true;
     if (status === 'delivered') this.metrics.delivered(delivery.destinationId, delivery.eventReceivedAt);
     if (status === 'delivered' || status === 'skipped') return { status };
     if (status === 'retrying' && retry) {
@@ -88,4 +115,20 @@ export class DeliveryProcessor {
     }
     throw new UnrecoverableError(reason ?? 'failed permanently');
   }
+
+  private async release(deliveryId: string, token: string): Promise<void> {
+    try {
+      await this.store.release(deliveryId, token);
+    } catch (e) {
+      // Not fatal: the claim's lease expires and the delivery is taken again then.
+      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** A delivery this run holds the claim of, and whether its outcome (which releases the claim) was recorded. */
+interface ClaimedRun {
+  delivery: LoadedDelivery;
+  token: string;
+  recorded: boolean;
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'crypto';
 import { Client, Pool } from 'pg';
 import { prepareDatabase } from '@fsd/platform';
 import { attemptRow } from './attempt-recorder';
-import { DeliveryStore } from './delivery.store';
+import { ClaimResult, DeliveryStore } from './delivery.store';
 
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_store_${process.pid}_${Date.now()}`;
 
@@ -34,7 +35,7 @@ describe('DeliveryStore', () => {
   beforeAll(async () => {
     await prepareDatabase(DATABASE_URL);
     pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
-    store = new DeliveryStore(pool);
+    store = new DeliveryStore(pool, 30_000);
     destinationId = (
       await pool.query<{ id: string }>(
         `INSERT INTO destinations (name, api_key_encrypted) VALUES ('store', 'x') RETURNING id::text`,
@@ -88,17 +89,30 @@ describe('DeliveryStore', () => {
     await dropDatabase(DATABASE_URL);
   });
 
-  it('coalesces the loads of one tick into one query, each caller getting its own delivery', async () => {
+  const loaded = (r: ClaimResult) => {
+    if (r.kind !== 'claimed') throw new Error(`expected a claimed delivery, got ${r.kind}`);
+    return r.delivery;
+  };
+  /** Claims, then gives the claim back: a plain load for the tests that are not about claims. */
+  const load = async (id: string) => {
+    const token = randomUUID();
+    const r = await store.claim(id, token);
+    if (r.kind === 'claimed') await store.release(id, token);
+    return r;
+  };
+
+  it('coalesces the claims of one tick into one query, each caller getting its own delivery', async () => {
     const query = jest.spyOn(pool, 'query');
-    const [a, b, c, again, missing] = await Promise.all([
-      store.load(fresh),
-      store.load(history),
-      store.load(deletion),
-      store.load(fresh),
-      store.load('999999999'),
+    const tokens = [randomUUID(), randomUUID(), randomUUID()];
+    const [a, b, c, missing] = await Promise.all([
+      store.claim(fresh, tokens[0]),
+      store.claim(history, tokens[1]),
+      store.claim(deletion, tokens[2]),
+      store.claim('999999999', randomUUID()),
     ]);
-    expect(query).toHaveBeenCalledTimes(1);
-    expect(a).toMatchObject({
+    // One statement claims and loads all; a second asks only why the missing one was not claimed.
+    expect(query).toHaveBeenCalledTimes(2);
+    expect(loaded(a)).toMatchObject({
       id: fresh,
       kind: 'event',
       status: 'pending',
@@ -111,10 +125,9 @@ describe('DeliveryStore', () => {
       failedSubscriptions: new Set(),
       failedReason: null,
     });
-    expect(again).toEqual(a);
-    expect(missing).toBeNull();
+    expect(missing).toEqual({ kind: 'missing' });
     // The episode's failures are those since the redrive: B failed in the episode before.
-    expect(b).toMatchObject({
+    expect(loaded(b)).toMatchObject({
       status: 'retrying',
       episodeRuns: 7,
       attempts: 6,
@@ -123,28 +136,111 @@ describe('DeliveryStore', () => {
       failedSubscriptions: new Set(['C', 'D']),
       failedReason: 'HTTP 422 Unprocessable Entity',
     });
-    expect(c).toMatchObject({ kind: 'deletion', deletionUserId: 'u-9', event: null, eventReceivedAt: null });
-
-    // A load in a later tick is a query of its own.
-    expect((await store.load(fresh))?.id).toBe(fresh);
-    expect(query).toHaveBeenCalledTimes(2);
+    expect(loaded(c)).toMatchObject({ kind: 'deletion', deletionUserId: 'u-9', event: null, eventReceivedAt: null });
     query.mockRestore();
+    await Promise.all([fresh, history, deletion].map((id, i) => store.release(id, tokens[i])));
   });
 
-  it('rejects every load of a tick whose query fails', async () => {
-    const loads = await Promise.allSettled([store.load(fresh), store.load('not-a-number')]);
-    expect(loads.map((l) => l.status)).toEqual(['rejected', 'rejected']);
-    expect(String((loads[0] as PromiseRejectedResult).reason)).toContain('bigint');
-    expect((await store.load(fresh))?.id).toBe(fresh);
+  it('gives a delivery to one claim at a time: the others learn until when it is held', async () => {
+    const other = new DeliveryStore(pool, 30_000);
+    const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+    // Two claims of one delivery in one tick of one worker, and one from another worker at the same time.
+    const results = await Promise.all([
+      store.claim(fresh, first),
+      store.claim(fresh, second),
+      other.claim(fresh, third),
+    ]);
+    const winners = results.filter((r) => r.kind === 'claimed');
+    expect(winners).toHaveLength(1);
+    const busy = results.filter((r) => r.kind === 'busy') as { claimedUntil: Date }[];
+    expect(busy).toHaveLength(2);
+    const { rows } = await pool.query<{ token: string; lease: number }>(
+      `SELECT claim_token AS token, extract(epoch FROM claimed_until - now())::float8 AS lease
+         FROM deliveries WHERE id = $1`,
+      [fresh],
+    );
+    expect(rows[0].lease).toBeGreaterThan(20);
+    expect(rows[0].lease).toBeLessThanOrEqual(30);
+    for (const b of busy) expect(b.claimedUntil.getTime()).toBeGreaterThan(Date.now() + 20_000);
+
+    // A release by a token that does not hold the claim changes nothing; the holder's release frees it.
+    const holder = [first, second, third][results.findIndex((r) => r.kind === 'claimed')];
+    await store.release(fresh, randomUUID());
+    expect((await other.claim(fresh, randomUUID())).kind).toBe('busy');
+    await store.release(fresh, holder);
+    expect((await load(fresh)).kind).toBe('claimed');
   });
 
-  it('records an outcome that the next load sees', async () => {
+  it('takes over a claim whose lease has expired', async () => {
+    const token = randomUUID();
+    loaded(await store.claim(deletion, token));
+    await pool.query(`UPDATE deliveries SET claimed_until = now() - interval '1 second' WHERE id = $1`, [deletion]);
+    const next = randomUUID();
+    expect(loaded(await store.claim(deletion, next)).id).toBe(deletion);
+    await store.release(deletion, next);
+  });
+
+  it('a claim that waited for an outcome being written loads the audit rows of that outcome', async () => {
+    const holder = randomUUID();
+    loaded(await store.claim(history, holder));
+    // The holder outlived its lease and is writing its outcome (row locked, not committed) when the next claim
+    // starts: that claim sees an expired claim, waits for the row, then takes it once the outcome commits.
+    await pool.query(`UPDATE deliveries SET claimed_until = now() - interval '1 second' WHERE id = $1`, [history]);
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempt_number, trigger, subscription_id, started_at, finished_at, decision)
+         VALUES ($1, 4, 'retry', 'E', now(), now(), 'delivered')`,
+        [history],
+      );
+      await writer.query(
+        `UPDATE deliveries SET attempts = attempts + 1, updated_at = now(), claimed_until = NULL, claim_token = NULL
+          WHERE id = $1`,
+        [history],
+      );
+      const next = randomUUID();
+      const claiming = store.claim(history, next);
+      await waitForLockWait();
+      await writer.query('COMMIT');
+      const delivery = loaded(await claiming);
+      expect(delivery.lastAttemptNumber).toBe(4);
+      expect(delivery.deliveredSubscriptions).toEqual(new Set(['A', 'E']));
+      await store.release(history, next);
+    } finally {
+      writer.release();
+    }
+  });
+
+  /** Until a statement of this database waits for a row lock. */
+  async function waitForLockWait(): Promise<void> {
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const { rows } = await pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows.length > 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('no claim waited for the row lock');
+  }
+
+  it('rejects every claim of a tick whose query fails', async () => {
+    const claims = await Promise.allSettled([store.claim(fresh, randomUUID()), store.claim('not-a-number', 'x')]);
+    expect(claims.map((l) => l.status)).toEqual(['rejected', 'rejected']);
+    expect(String((claims[0] as PromiseRejectedResult).reason)).toContain('bigint');
+    expect(loaded(await load(fresh)).id).toBe(fresh);
+  });
+
+  it('records an outcome that the next claim sees, releasing the claim in the same statement', async () => {
+    const token = randomUUID();
+    loaded(await store.claim(fresh, token));
     const attempt = attemptRow({ attemptNumber: 1, trigger: 'auto' }, new Date(), new Date(), {
       subscriptionId: 'preset:trackEvent',
       decision: 'delivered',
     });
-    await store.record(fresh, [attempt], 'delivered', 'delivered');
-    expect(await store.load(fresh)).toMatchObject({
+    await store.record(fresh, [attempt], 'delivered', 'delivered', false, token);
+    expect(loaded(await load(fresh))).toMatchObject({
       status: 'delivered',
       lastAttemptNumber: 1,
       episodeRuns: 1,

@@ -1,9 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Pool } from 'pg';
 import { isDatabaseUnreachableError } from '@fsd/platform';
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
+import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import { RecordBatcher } from './record-batcher';
+
+/** The claim's lease (ms); the worker passes JOB_LOCK_MS, which outlasts the HTTP timeout. */
+export const CLAIM_LEASE_MS = Symbol('CLAIM_LEASE_MS');
+const DEFAULT_CLAIM_LEASE_MS = 30_000;
 
 export interface LoadedDelivery {
   id: string;
@@ -71,64 +76,99 @@ interface LoadRow {
   delivered: string[] | null;
   failed: string[] | null;
   failed_reason: string | null;
+  claim_token: string;
+  stale: boolean;
 }
 
-/** All delivery SQL of the worker: one round trip to load, one to record an outcome. */
+/**
+ * What a claim found: the delivery (now held by the caller's token until it records an outcome or releases),
+ * a delivery another job holds (until when), or no delivery.
+ */
+export type ClaimResult =
+  { kind: 'claimed'; delivery: LoadedDelivery } | { kind: 'busy'; claimedUntil: Date | null } | { kind: 'missing' };
+
+interface PendingClaim {
+  id: string;
+  token: string;
+  resolve: (r: ClaimResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** All delivery SQL of the worker: one round trip to claim and load, one to record an outcome. */
 @Injectable()
 export class DeliveryStore {
   private readonly batcher: RecordBatcher;
-  private pendingLoads: { id: string; resolve: (d: LoadedDelivery | null) => void; reject: (e: unknown) => void }[] =
-    [];
+  private pendingClaims: PendingClaim[] = [];
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Optional() @Inject(CLAIM_LEASE_MS) private readonly leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
+  ) {
     this.batcher = new RecordBatcher(pool);
   }
 
   /**
-   * Loads one delivery with its event and its audit summary. Loads of concurrent jobs are coalesced
-   * into one query per tick (fewer round trips and plans when many jobs run at once).
+   * Claims one delivery for this run (token) and loads it with its event and audit summary: at most one run of
+   * a delivery is in flight anywhere, whichever job carries it. Claims of concurrent jobs are coalesced into one
+   * statement per tick (fewer round trips and plans when many jobs run at once).
    */
-  load(deliveryId: string): Promise<LoadedDelivery | null> {
+  claim(deliveryId: string, token: string): Promise<ClaimResult> {
     return new Promise((resolve, reject) => {
-      this.pendingLoads.push({ id: deliveryId, resolve, reject });
-      if (this.pendingLoads.length === 1) setImmediate(() => void this.loadPending());
+      this.pendingClaims.push({ id: deliveryId, token, resolve, reject });
+      if (this.pendingClaims.length === 1) setImmediate(() => void this.claimPending());
     });
   }
 
-  private async loadPending(): Promise<void> {
-    const batch = this.pendingLoads;
-    this.pendingLoads = [];
+  /** Gives the claim back without an outcome (a run that ended without recording one). */
+  async release(deliveryId: string, token: string): Promise<void> {
+    await this.pool.query(RELEASE_CLAIM, [deliveryId, token]);
+  }
+
+  private async claimPending(): Promise<void> {
+    const batch = this.pendingClaims;
+    this.pendingClaims = [];
     try {
-      const byId = await this.loadMany(batch.map((b) => b.id));
-      for (const b of batch) b.resolve(byId.get(b.id) ?? null);
+      const results = await this.claimMany(batch);
+      batch.forEach((b, i) => b.resolve(results[i]));
     } catch (e) {
       for (const b of batch) b.reject(e);
     }
   }
 
-  private async loadMany(ids: string[]): Promise<Map<string, LoadedDelivery>> {
-    const episodeFailures = `FROM delivery_attempts a
-                     WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL
-                       AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
-                                                          WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
+  private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {
     const { rows } = await this.pool.query<LoadRow>({
       // Named: prepared once per connection, so the partitioned join is not planned for every job.
-      name: 'worker-load-deliveries',
-      text: `SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id,
-              d.event_received_at, e.payload,
-              COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
-              ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
-                     WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,
-              ARRAY(SELECT DISTINCT a.subscription_id ${episodeFailures}) AS failed,
-              (SELECT a.error_message ${episodeFailures} ORDER BY a.id LIMIT 1) AS failed_reason
-         FROM deliveries d
-         LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
-        WHERE d.id = ANY($1::bigint[])`,
-      values: [[...new Set(ids)]],
+      name: 'worker-claim-deliveries',
+      text: CLAIM_AND_LOAD,
+      values: [batch.map((b) => b.id), batch.map((b) => b.token), this.leaseMs],
     });
-    const out = new Map<string, LoadedDelivery>();
-    for (const r of rows) out.set(r.id, this.toLoaded(r));
-    return out;
+    const stale = rows.filter((r) => r.stale);
+    const fresh = stale.length === 0 ? [] : await this.loadClaimed(stale);
+    const won = new Map<string, LoadRow>();
+    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(`${r.id}\u0000${r.claim_token}`, r);
+    const lost = batch.filter((b) => !won.has(`${b.id}\u0000${b.token}`)).map((b) => b.id);
+    const holders = lost.length === 0 ? new Map<string, Date | null>() : await this.holders(lost);
+    return batch.map((b): ClaimResult => {
+      const row = won.get(`${b.id}\u0000${b.token}`);
+      if (row) return { kind: 'claimed', delivery: this.toLoaded(row) };
+      return holders.has(b.id) ? { kind: 'busy', claimedUntil: holders.get(b.id) ?? null } : { kind: 'missing' };
+    });
+  }
+
+  private async loadClaimed(claimed: LoadRow[]): Promise<LoadRow[]> {
+    const { rows } = await this.pool.query<LoadRow>({
+      name: 'worker-load-claimed',
+      text: LOAD_CLAIMED,
+      values: [claimed.map((r) => r.id), claimed.map((r) => r.claim_token)],
+    });
+    return rows;
+  }
+
+  private async holders(ids: string[]): Promise<Map<string, Date | null>> {
+    const { rows } = await this.pool.query<{ id: string; claimed_until: Date | null }>(CLAIM_HOLDERS, [
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, r.claimed_until]));
   }
 
   private toLoaded(r: LoadRow): LoadedDelivery {
@@ -158,7 +198,8 @@ export class DeliveryStore {
    * A request already sent must not go unaudited because Postgres is briefly unreachable: on a
    * connection error the write is retried (the job keeps its lock meanwhile) for up to RECORD_RETRY_MS.
    * When the failed write may have committed (the connection dropped after the statement was sent), the
-   * attempt rows are looked up first, so nothing is recorded twice.
+   * attempt rows are looked up first, so nothing is recorded twice. The same statement releases the claim
+   * `claimToken` holds on the delivery.
    */
   async record(
     deliveryId: string,
@@ -166,12 +207,13 @@ export class DeliveryStore {
     status: DeliveryStatus,
     reason: string | null,
     newEpisode = false,
+    claimToken: string | null = null,
   ): Promise<void> {
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
-        return await this.write(deliveryId, attempts, status, reason, newEpisode);
+        return await this.batcher.write({ deliveryId, attempts, status, reason, newEpisode, claimToken });
       } catch (e) {
         const delayMs = Math.min(200 * 2 ** retry, 2000);
         if (!isDatabaseUnreachableError(e) || Date.now() + delayMs > deadline) throw e;
@@ -186,16 +228,6 @@ export class DeliveryStore {
       [deliveryId, attemptNumber],
     );
     return rows.length > 0;
-  }
-
-  private write(
-    deliveryId: string,
-    attempts: AttemptRecord[],
-    status: DeliveryStatus,
-    reason: string | null,
-    newEpisode: boolean,
-  ): Promise<void> {
-    return this.batcher.write({ deliveryId, attempts, status, reason, newEpisode });
   }
 
   /** Users deleted through /admin/deletions on this destination (for suppression). */

@@ -47,9 +47,14 @@ function mapped(over: Partial<PipelineResult> = {}): PipelineResult {
   return { actions: [], requests: [V2, V1], errors: [], ...over };
 }
 
-function destination(result: PipelineResult | null, settings: Partial<DeliverySettings> = {}): PlanDestination {
+function destination(
+  result: PipelineResult | null,
+  settings: Partial<DeliverySettings> = {},
+  enabled = true,
+): PlanDestination {
   return {
     id: 'dest-1',
+    enabled,
     apiKey: 'key',
     baseUrl: 'https://api.fullstory.com',
     compiled: result ? { run: () => result } : null,
@@ -123,6 +128,40 @@ describe('planDelivery: a decision without a request', () => {
         : { decision: 'skipped', errorClass: null, errorMessage: null, skipReason: reason };
     const audit = { ...row, attemptNumber: 3, trigger: 'retry', startedAt: now, finishedAt: now, requestUrl: null };
     expect(plan.outcome).toEqual({ status, reason, retry: null, attempts: [expect.objectContaining(audit)] });
+  });
+});
+
+describe('planDelivery: a disabled destination sends nothing; what reaches it ends skipped', () => {
+  it.each<[string, Partial<LoadedDelivery>, Partial<Episode>, PipelineResult | null]>([
+    ['a new event', {}, {}, mapped()],
+    ['a retry', { status: 'retrying', lastAttemptNumber: 2 }, { trigger: 'retry', attemptNumber: 3 }, mapped()],
+    ['a replay', { status: 'delivered' }, { trigger: 'replay', isNew: true }, mapped()],
+    ['a deletion', { kind: 'deletion', event: null, deletionUserId: 'u-1' }, {}, mapped()],
+    ['an invalid configuration: skipped, not failed', {}, {}, null],
+  ])('%s', (_name, over, episodeOver, result) => {
+    const episode = run(episodeOver);
+    const plan = planDelivery({
+      delivery: delivery(over),
+      destination: destination(result, {}, false),
+      episode,
+      userDeleted: false,
+      now,
+    });
+    if (plan.kind !== 'finish') throw new Error(`planned ${plan.kind}`);
+    expect(plan.outcome).toEqual({
+      status: 'skipped',
+      reason: 'destination_disabled',
+      retry: null,
+      attempts: [
+        expect.objectContaining({
+          decision: 'skipped',
+          skipReason: 'destination_disabled',
+          trigger: episode.trigger,
+          attemptNumber: episode.attemptNumber,
+          requestUrl: null,
+        }),
+      ],
+    });
   });
 });
 

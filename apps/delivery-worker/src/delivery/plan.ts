@@ -9,8 +9,11 @@ export { idempotencyKeyFor };
 
 export type PlanDestination = Pick<
   LoadedDestination,
-  'id' | 'apiKey' | 'baseUrl' | 'compiled' | 'compileError' | 'settings'
+  'id' | 'enabled' | 'apiKey' | 'baseUrl' | 'compiled' | 'compileError' | 'settings'
 >;
+
+/** The skip reason of every delivery that reaches a disabled destination (a replay can send it later). */
+export const DESTINATION_DISABLED = 'destination_disabled';
 
 /** The user whose deletion must be looked up before planning (suppression), or null when none is needed. */
 export function userToCheck(
@@ -59,6 +62,8 @@ export function planDelivery(input: PlanInput): Plan {
     finish('failed', { decision: 'failed_permanently', errorClass: 'validation', errorMessage });
   const skip = (skipReason: string) => finish('skipped', { decision: 'skipped', skipReason });
 
+  // Disabling stops sending: the backlog, retries and replays of a disabled destination end skipped.
+  if (!destination.enabled) return skip(DESTINATION_DISABLED);
   if (!destination.compiled) return invalid(`destination configuration is invalid: ${destination.compileError}`);
   // A retry of the same episode never re-sends what already failed permanently; a replay or redrive does.
   const settled = episode.isNew ? new Set<string>() : delivery.failedSubscriptions;

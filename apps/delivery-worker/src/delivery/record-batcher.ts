@@ -9,6 +9,8 @@ export interface RecordItem {
   status: DeliveryStatus;
   reason: string | null;
   newEpisode: boolean;
+  /** The claim this run holds on the delivery: released by the same statement. */
+  claimToken?: string | null;
 }
 
 interface Pending extends RecordItem {
@@ -28,6 +30,7 @@ function groupJson(group: RecordItem[], storable: boolean): string {
       ne: p.newEpisode,
       n: p.attempts.length,
       a: storable ? p.attempts.map(storableAttempt) : p.attempts,
+      t: p.claimToken ?? null,
     })),
   );
 }
@@ -103,7 +106,7 @@ export class RecordBatcher {
     try {
       await this.pool.query(
         `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json)
+           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text)
          ),
          new_attempts AS (
            INSERT INTO delivery_attempts (
@@ -129,7 +132,9 @@ export class RecordBatcher {
                   episode_started_at = CASE WHEN i.ne THEN now() ELSE d.episode_started_at END,
                   episode_runs = CASE WHEN i.ne THEN 1 ELSE d.episode_runs + 1 END,
                   updated_at = now(),
-                  delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END
+                  delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
+                  claimed_until = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claimed_until END,
+                  claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END
              FROM input i WHERE d.id = i.d
            RETURNING d.id
          )

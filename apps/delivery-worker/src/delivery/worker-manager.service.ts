@@ -1,24 +1,39 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import { Pool } from 'pg';
+import { DestinationDispatchers } from '@fsd/fullstory-contracts';
 import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
+import { DestinationCache } from '../destinations/destination-cache.service';
+import { DestinationChanges } from '../destinations/destination-changes.service';
 import { DeliveryProcessor } from './delivery.processor';
+import { AppliedQueueState, DesiredQueueState, limiterMax, queueStateChanges } from './live-settings';
 import { jobBackoffMs, throttleAfter } from './retry-policy';
-
-/** "No limit": far above anything one destination can do, while keeping BullMQ's limiter active. */
-const UNLIMITED_PER_SECOND = 1_000_000;
 
 interface ManagedWorker {
   worker: Worker<DeliveryJobData>;
-  maxConcurrency: number;
+  /** The same queue, for what acts on it for every worker (pause, resume, promote). */
+  queue: Queue;
+  applied: AppliedQueueState;
 }
 
+interface DestinationRow {
+  id: string;
+  settings: Record<string, unknown>;
+  enabled: boolean;
+  paused: boolean;
+}
+
+const DESTINATION_ROWS = 'SELECT id::text, settings, enabled, paused FROM destinations';
+
 /**
- * One BullMQ Worker per destination queue: each destination has its own concurrency and rate
- * limit, so a slow or failing FullStory account never holds back another. Concurrency is halved
- * while FullStory answers 429 and grows back by one per success (AIMD, decided by retry-policy's throttleAfter).
+ * One BullMQ Worker per destination queue: each destination has its own concurrency and rate limit, so a slow or
+ * failing FullStory account never holds back another. Settings are live: a change of a destination (NOTIFY from
+ * the table's trigger, or the periodic refresh as the fallback) applies its concurrency, rate limit, pause and
+ * enabled on this worker at once, and a new destination gets its worker before its first event. Concurrency is
+ * halved while FullStory answers 429 and grows back by one per success (AIMD, retry-policy's throttleAfter).
  */
 @Injectable()
 export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,14 +41,24 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   private readonly workers = new Map<string, ManagedWorker>();
   private timer?: NodeJS.Timeout;
   private closing = false;
+  /** Applies run one at a time (a notification and the refresh may arrive together). */
+  private applying: Promise<void> = Promise.resolve();
+  private queueConnection?: Redis;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly processor: DeliveryProcessor,
+    private readonly destinations: DestinationCache,
+    private readonly changes: DestinationChanges,
+    private readonly dispatchers: DestinationDispatchers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.changes.listen(
+      (id) => void this.refresh(id),
+      () => void this.refresh(),
+    );
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.config.destinationRefreshMs);
     this.timer.unref();
@@ -43,57 +68,103 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     return [...this.workers.keys()];
   }
 
-  async refresh(): Promise<void> {
+  /** Brings the workers to the table: all destinations, or only the one that changed. */
+  refresh(destinationId?: string): Promise<void> {
+    if (destinationId !== undefined) this.destinations.invalidate(destinationId);
+    this.applying = this.applying.then(() => this.apply(destinationId));
+    return this.applying;
+  }
+
+  private async apply(destinationId?: string): Promise<void> {
     if (this.closing) return;
     try {
-      const { rows } = await this.pool.query<{ id: string; settings: Record<string, unknown> }>(
-        'SELECT id::text, settings FROM destinations',
+      const { rows } = await this.pool.query<DestinationRow>(
+        destinationId === undefined ? DESTINATION_ROWS : `${DESTINATION_ROWS} WHERE id = $1`,
+        destinationId === undefined ? [] : [destinationId],
       );
-      const seen = new Set<string>();
-      for (const row of rows) {
-        seen.add(row.id);
-        if (!this.workers.has(row.id)) this.start(row.id, row.settings);
-      }
-      for (const [id, managed] of this.workers) {
-        if (!seen.has(id)) {
-          this.workers.delete(id);
-          await managed.worker.close();
-        }
-      }
+      for (const row of rows) await this.applyRow(row);
+      const seen = new Set(rows.map((r) => r.id));
+      const gone = destinationId === undefined ? [...this.workers.keys()] : [destinationId];
+      for (const id of gone.filter((g) => !seen.has(g))) await this.stop(id);
     } catch (e) {
       this.logger.warn(`could not refresh destinations: ${(e as Error).message}`);
     }
   }
 
-  private start(destinationId: string, stored: Record<string, unknown>): void {
-    const settings = mergeSettings(this.config.defaults, stored);
+  private async applyRow(row: DestinationRow): Promise<void> {
+    const settings = mergeSettings(this.config.defaults, row.settings);
+    const desired: DesiredQueueState = { ...settings, enabled: row.enabled, paused: row.paused };
+    const managed = this.workers.get(row.id) ?? this.start(row.id, desired);
+    const change = queueStateChanges(managed.applied, desired, await managed.queue.isPaused());
+    if (change.concurrency !== null) managed.worker.concurrency = change.concurrency;
+    if (change.limiterMax !== null) managed.worker.opts.limiter = { max: change.limiterMax, duration: 1000 };
+    if (change.pauseQueue === true) await managed.queue.pause();
+    if (change.pauseQueue === false) await managed.queue.resume();
+    // Delayed retries of a destination just disabled run now, and end skipped, instead of hours later.
+    if (change.promoteDelayed) await managed.queue.promoteJobs();
+    managed.applied = {
+      maxConcurrency: settings.concurrency,
+      concurrency: managed.worker.concurrency,
+      rateLimitPerSecond: settings.rateLimitPerSecond,
+      enabled: row.enabled,
+    };
+  }
+
+  private start(destinationId: string, desired: DesiredQueueState): ManagedWorker {
     const worker: Worker<DeliveryJobData> = new Worker<DeliveryJobData>(
       deliveryQueueName(destinationId),
-      (job) => this.handle(job, managed),
+      (job, token) => this.handle(job, token, managed),
       {
         connection: createRedisConnection(this.config.redisUrl, `worker-${destinationId}`),
         prefix: this.config.queuePrefix,
-        concurrency: settings.concurrency,
+        concurrency: desired.concurrency,
         lockDuration: this.config.lockDurationMs,
         stalledInterval: Math.max(5000, Math.floor(this.config.lockDurationMs / 2)),
         maxStalledCount: 1000,
         // Always a limiter: BullMQ honours a manual rateLimit() (our 429 pause) only on a queue that has one.
-        limiter: {
-          max: settings.rateLimitPerSecond > 0 ? settings.rateLimitPerSecond : UNLIMITED_PER_SECOND,
-          duration: 1000,
-        },
+        limiter: { max: limiterMax(desired.rateLimitPerSecond), duration: 1000 },
         settings: { backoffStrategy: (_attempts: number, type?: string, err?: Error) => jobBackoffMs(type, err) },
       },
     );
-    const managed: ManagedWorker = { worker, maxConcurrency: settings.concurrency };
+    this.queueConnection ??= createRedisConnection(this.config.redisUrl, 'worker-queues');
+    const queue = new Queue(deliveryQueueName(destinationId), {
+      connection: this.queueConnection,
+      prefix: this.config.queuePrefix,
+    });
+    queue.on('error', (e) => this.logger.warn(`queue ${destinationId}: ${e.message}`));
+    const managed: ManagedWorker = {
+      worker,
+      queue,
+      applied: {
+        maxConcurrency: desired.concurrency,
+        concurrency: desired.concurrency,
+        rateLimitPerSecond: desired.rateLimitPerSecond,
+        enabled: desired.enabled,
+      },
+    };
     worker.on('error', (e) => this.logger.warn(`worker ${destinationId}: ${e.message}`));
     this.workers.set(destinationId, managed);
+    return managed;
   }
 
-  private async handle(job: Job<DeliveryJobData>, managed: ManagedWorker): Promise<string> {
+  private async stop(destinationId: string): Promise<void> {
+    const managed = this.workers.get(destinationId);
+    if (!managed) return;
+    this.workers.delete(destinationId);
+    await managed.worker.close();
+    await managed.queue.close();
+    await this.dispatchers.drop(destinationId);
+  }
+
+  private async handle(job: Job<DeliveryJobData>, token: string | undefined, managed: ManagedWorker): Promise<string> {
     const outcome = await this.processor.process(job);
+    if (outcome.deferForMs !== undefined) {
+      // Another job holds this delivery: come back later, without failing or using an attempt.
+      await job.moveToDelayed(Date.now() + outcome.deferForMs, token);
+      throw new DelayedError();
+    }
     const w = managed.worker;
-    const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.maxConcurrency);
+    const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.applied.maxConcurrency);
     if (concurrency !== w.concurrency) w.concurrency = concurrency;
     if (pauseMs !== null) {
       // Pause this destination's queue for Retry-After and put the job back without using an attempt.
@@ -116,5 +187,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       // their locks; when those expire another worker takes them over and re-sends with the same Idempotency-Key.
       this.logger.warn('shutdown grace period over; unfinished jobs will be picked up again after their lock expires');
     }
+    await Promise.all([...this.workers.values()].map((m) => m.queue.close().catch(() => undefined)));
+    this.queueConnection?.disconnect();
   }
 }

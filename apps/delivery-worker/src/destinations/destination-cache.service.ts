@@ -40,6 +40,11 @@ export class DestinationCache {
     this.box = new SecretBox(config.secretsKey, config.secretsKeyPrevious);
   }
 
+  /** Forgets a destination that changed, so the next job loads it again (see DestinationChanges). */
+  invalidate(destinationId: string): void {
+    this.cache.delete(destinationId);
+  }
+
   async get(destinationId: string): Promise<LoadedDestination | null> {
     const cached = this.cache.get(destinationId);
     const now = Date.now();

@@ -1,7 +1,8 @@
 import { pathMatches } from '../store/captured-requests';
 
 export interface FaultSpec {
-  match: { method?: string; path?: string };
+  /** `apiKey`: only requests authenticated with this key (Basic <key>), so one account can be slowed alone. */
+  match: { method?: string; path?: string; apiKey?: string };
   /** Status answered instead of the normal answer (body: the v2 error envelope for that status, or `body`). */
   status?: number;
   /** Integer seconds sent as `Retry-After` with the fault status (429 defaults to 1). */
@@ -38,7 +39,7 @@ export function parseFaultSpec(input: unknown): { spec?: FaultSpec; problems: st
   if (!isRecord(input)) return { problems: ['body must be a JSON object'] };
   const match = input.match === undefined ? {} : input.match;
   const spec: FaultSpec = { match: {} };
-  if (!isRecord(match)) problems.push('match must be an object {method?, path?}');
+  if (!isRecord(match)) problems.push('match must be an object {method?, path?, apiKey?}');
   else {
     if (match.method !== undefined) {
       if (typeof match.method !== 'string' || match.method === '') problems.push('match.method must be a string');
@@ -47,6 +48,10 @@ export function parseFaultSpec(input: unknown): { spec?: FaultSpec; problems: st
     if (match.path !== undefined) {
       if (typeof match.path !== 'string' || !match.path.startsWith('/')) problems.push('match.path must start with /');
       else spec.match.path = match.path;
+    }
+    if (match.apiKey !== undefined) {
+      if (typeof match.apiKey !== 'string' || match.apiKey === '') problems.push('match.apiKey must be a string');
+      else spec.match.apiKey = match.apiKey;
     }
   }
   const intField = (name: 'status' | 'retryAfter' | 'latencyMs' | 'times', min: number, max: number): void => {
@@ -100,10 +105,11 @@ export class FaultRegistry {
    * The fault to apply to this request, if any. Each matching, not exhausted fault counts the request;
    * with `ratio` r the n-th matching request (from 0) is hit when floor((n+1)·r) > floor(n·r).
    */
-  pick(method: string, path: string): Fault | undefined {
+  pick(method: string, path: string, apiKey?: string): Fault | undefined {
     if (this.faults.length === 0) return undefined;
     for (const fault of this.faults) {
       if (fault.match.method !== undefined && fault.match.method !== method) continue;
+      if (fault.match.apiKey !== undefined && fault.match.apiKey !== apiKey) continue;
       if (fault.match.path !== undefined && !pathMatches(fault.match.path, path)) continue;
       if (fault.times !== undefined && fault.applied >= fault.times) continue;
       const n = fault.seen++;

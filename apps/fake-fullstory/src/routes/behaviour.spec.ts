@@ -189,6 +189,17 @@ describe('fake FullStory behaviour', () => {
       expect(faults[0]).toMatchObject({ seen: 1, applied: 1 });
     });
 
+    it('match.apiKey applies a fault to one account only', async () => {
+      await h.control('POST', '/__fake/keys', { key: 'account-b', role: 'admin' });
+      await h.control('POST', '/__fake/faults', { match: { apiKey: 'test-api-key' }, status: 503 });
+      expect((await h.call('GET', '/me', undefined, {}, 'account-b')).status).toBe(200);
+      expect((await h.call('GET', '/me')).status).toBe(503);
+      expect((await h.call('GET', '/me', undefined, {}, null)).status).toBe(401);
+      const faults = (await h.control('GET', '/__fake/faults')).body as Array<{ seen: number; applied: number }>;
+      expect(faults[0]).toMatchObject({ match: { apiKey: 'test-api-key' }, seen: 1, applied: 1 });
+      expect((await h.control('POST', '/__fake/faults', { match: { apiKey: '' }, status: 503 })).status).toBe(400);
+    });
+
     it('bodies over the limit → 413 in the v2 envelope', async () => {
       const tiny = new Harness({ bodyLimit: 1024 });
       const r = await tiny.call('POST', '/v2/events', { name: 'e', properties: { big: 'x'.repeat(2000) } });

@@ -36,7 +36,10 @@ async function handle(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   settleJobs(state);
-  const fault = state.faults.size === 0 ? undefined : state.faults.pick(request.method, splitUrl(request.url).path);
+  const fault =
+    state.faults.size === 0
+      ? undefined
+      : state.faults.pick(request.method, splitUrl(request.url).path, apiKeyOf(request));
   if (fault !== undefined && (fault.status !== undefined || fault.dropConnection === true)) {
     if (fault.latencyMs !== undefined && fault.latencyMs > 0) await sleep(fault.latencyMs);
     if (fault.dropConnection === true) return dropConnection(state, request, reply);

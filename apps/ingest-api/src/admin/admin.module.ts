@@ -5,6 +5,8 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminContext } from './common/admin-context.service';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
+import { DestinationPauseController } from './destinations/destination-pause.controller';
+import { DestinationPauseService } from './destinations/destination-pause.service';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
@@ -19,7 +21,21 @@ import { SourcesService } from './sources/sources.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity])],
-  controllers: [SourcesController, DestinationsController, MappingsController, DeletionsController],
-  providers: [AdminContext, AdminTokenGuard, SourcesService, DestinationsService, MappingsService, DeletionsService],
+  controllers: [
+    SourcesController,
+    DestinationsController,
+    DestinationPauseController,
+    MappingsController,
+    DeletionsController,
+  ],
+  providers: [
+    AdminContext,
+    AdminTokenGuard,
+    SourcesService,
+    DestinationsService,
+    DestinationPauseService,
+    MappingsService,
+    DeletionsService,
+  ],
 })
 export class AdminModule {}

@@ -107,6 +107,13 @@ export class IngestMetrics {
       registers: [this.registry],
       collect: () => this.collectQueueDepths(depths),
     });
+    const paused: Gauge<'destination'> = new Gauge({
+      name: 'fsd_destination_paused',
+      help: 'Whether a destination is paused (1) by POST /admin/destinations/:id/pause, or not (0)',
+      labelNames: ['destination'],
+      registers: [this.registry],
+      collect: () => this.collectPaused(paused),
+    });
     // The registry collects metrics concurrently: both replay gauges share one query per scrape.
     const replays: Gauge<'status'> = new Gauge({
       name: 'fsd_replays',
@@ -204,6 +211,19 @@ export class IngestMetrics {
       );
     } catch (e) {
       this.logger.warn(`queue depths not collected: ${(e as Error).message}`);
+    }
+  }
+
+  private async collectPaused(gauge: Gauge<'destination'>): Promise<void> {
+    gauge.reset();
+    try {
+      const { rows } = await withTimeout(
+        this.pool.query<{ id: string; paused: boolean }>('SELECT id::text, paused FROM destinations'),
+        SCRAPE_TIMEOUT_MS,
+      );
+      for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
+    } catch (e) {
+      this.logger.warn(`paused destinations not collected: ${(e as Error).message}`);
     }
   }
 

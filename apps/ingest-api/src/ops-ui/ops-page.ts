@@ -124,7 +124,7 @@ function destinationCard(d: DestinationOverview): string {
         .join('')}</table>`
     : '<p class="muted">No failures in the last day.</p>';
   return `<section class="destination" data-destination="${escapeHtml(d.id)}">
-<h2>${escapeHtml(d.name)} ${d.enabled ? '' : '<span class="muted">(disabled)</span>'}</h2>
+<h2>${escapeHtml(d.name)} ${d.enabled ? '' : '<span class="muted">(disabled)</span>'}${d.paused ? ' <span class="paused">(paused)</span>' : ''}</h2>
 <div class="muted">${escapeHtml(d.id)} · pending: ${d.hour.pending} (hour), ${d.day.pending} (day)</div>
 ${chartSvg(d)}
 <table class="latency"><tr><th>End-to-end latency</th><th>p50</th><th>p95</th></tr>

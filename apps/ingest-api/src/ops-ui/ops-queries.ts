@@ -13,6 +13,8 @@ export interface DestinationOverview {
   id: string;
   name: string;
   enabled: boolean;
+  /** Held by POST /admin/destinations/:id/pause. */
+  paused: boolean;
   hour: WindowStats;
   day: WindowStats;
   failures: { reason: string; count: number }[];
@@ -29,8 +31,8 @@ const ms = (v: unknown): number | null => (v === null || v === undefined ? null 
  */
 export async function overview(pool: Pool): Promise<DestinationOverview[]> {
   const [destinations, stats, failures] = await Promise.all([
-    pool.query<{ id: string; name: string; enabled: boolean }>(
-      'SELECT id::text, name, enabled FROM destinations ORDER BY name, id',
+    pool.query<{ id: string; name: string; enabled: boolean; paused: boolean }>(
+      'SELECT id::text, name, enabled, paused FROM destinations ORDER BY name, id',
     ),
     pool.query(
       `WITH w AS (

@@ -3,6 +3,7 @@ import {
   DEFAULT_JOB_OPTIONS,
   DeliveryJobData,
   deliveryJobId,
+  deliveryJobPriority,
   deliveryQueueName,
   redisConnectionOptions,
 } from '@fsd/platform';
@@ -89,11 +90,19 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
     return this.enqueue(batch);
   }
 
-  /** Adds the jobs on this thread and resolves once they are in Redis (the relay, replays, redrives). */
+  /**
+   * Adds the jobs on this thread and resolves once they are in Redis (the relay, replays, redrives). Replay and
+   * redrive jobs get a priority, which puts them behind every live job of their queue.
+   */
   async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {
     await Promise.all(
       jobsByQueue(refs, data).map(({ name, jobs }) =>
-        this.queues.byName(name).addBulk(bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS)),
+        this.queues.byName(name).addBulk(
+          bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => ({
+            ...j,
+            opts: { ...j.opts, ...deliveryJobPriority((j.data as DeliveryJobData).trigger) },
+          })),
+        ),
       ),
     );
   }

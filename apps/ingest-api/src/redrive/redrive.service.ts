@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { DeliveryJobData, deliveryJobId } from '@fsd/platform';
+import { DeliveryJobData, deliveryJobId, deliveryJobPriority } from '@fsd/platform';
 import { AppError } from '../common/errors/app-error';
 import { invalid } from '../admin/common/admin-errors';
 import { AuditContext } from '../audit/audit-context.service';
@@ -19,6 +19,8 @@ const PAGE = 1000;
  */
 @Injectable()
 export class RedriveService {
+  private readonly logger = new Logger(RedriveService.name);
+
   constructor(private readonly ctx: AuditContext) {}
 
   /** The failed deliveries the filter selects (`d`), with the events joined only when a filter needs them. */
@@ -105,10 +107,15 @@ export class RedriveService {
     try {
       await job.updateData({ ...job.data, trigger: 'redrive' });
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return true;
     } catch {
       // It left the failed set meanwhile (another redrive, removed): add a new job instead.
       return false;
     }
+    // BullMQ's retry puts the job back among the live ones; a redrive runs below live traffic (a no-op if a
+    // worker has already taken it).
+    await job.changePriority(deliveryJobPriority('redrive')).catch((e: Error) => {
+      this.logger.warn(`redriven job ${job.id} keeps the live priority: ${e.message}`);
+    });
+    return true;
   }
 }

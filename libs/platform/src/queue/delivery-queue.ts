@@ -38,3 +38,14 @@ export const DEFAULT_JOB_OPTIONS = {
   // stream of permanent failures must not fill it. Redrive reads failed deliveries from Postgres.
   removeOnFail: { age: FAILED_JOB_MAX_AGE_SECONDS, count: FAILED_JOBS_KEPT_PER_QUEUE },
 } as const;
+
+/**
+ * Replay and redrive jobs run below live traffic: BullMQ takes a queue's jobs without a priority (live events,
+ * their retries) before any prioritized job, so a large replay never delays a live event by its length.
+ */
+export const BACKGROUND_JOB_PRIORITY = 10;
+
+/** The BullMQ priority option of a delivery job, from what carries it. */
+export function deliveryJobPriority(trigger: DeliveryJobData['trigger']): { priority?: number } {
+  return trigger === 'replay' || trigger === 'redrive' ? { priority: BACKGROUND_JOB_PRIORITY } : {};
+}

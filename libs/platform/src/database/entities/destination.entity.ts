@@ -27,6 +27,10 @@ export class DestinationEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
+  /** Held by POST /admin/destinations/:id/pause: nothing is sent until resumed (its queue is paused too). */
+  @Column({ type: 'boolean', default: false })
+  paused!: boolean;
+
   /** AES-GCM sealed with SECRETS_KEY; never returned by any API. */
   @Column({ name: 'api_key_encrypted', type: 'text', select: false })
   apiKeyEncrypted!: string;

@@ -1,0 +1,57 @@
+/**
+ * The worker's load statements. Both return one delivery with its event and the audit summary the plan needs
+ * (subscriptions delivered, subscriptions failed in the current episode).
+ */
+
+const EPISODE_FAILURES = `FROM delivery_attempts a
+  WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL
+    AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
+                                       WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
+
+const COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs,
+  d.attempts, d.deletion_user_id, d.event_received_at, e.payload,
+  COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
+  ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
+         WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,
+  ARRAY(SELECT DISTINCT a.subscription_id ${EPISODE_FAILURES}) AS failed,
+  (SELECT a.error_message ${EPISODE_FAILURES} ORDER BY a.id LIMIT 1) AS failed_reason`;
+
+const EVENT_JOIN = 'LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at';
+
+/**
+ * Claims and loads in one statement: each delivery (one token per delivery; a second job of the same delivery
+ * in the same batch loses) is claimed only when no unexpired claim exists. $1 ids, $2 tokens, $3 lease (ms).
+ *
+ * `stale`: the claim waited for a concurrent outcome write of the same delivery (which released the previous
+ * claim). The UPDATE then sees that write, but the statement's other reads (the audit summary) see the database
+ * as it was when the statement began: those rows must be loaded again (LOAD_CLAIMED) before planning. Every
+ * audit row is written together with an update of its delivery row, so an unchanged row means a current summary.
+ */
+export const CLAIM_AND_LOAD = `
+WITH input AS (
+  SELECT DISTINCT ON (i.id) i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token) ORDER BY i.id
+),
+claimed AS (
+  UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = i.token
+    FROM input i
+   WHERE d.id = i.id AND (d.claimed_until IS NULL OR d.claimed_until < now())
+  RETURNING d.*
+)
+SELECT ${COLUMNS}, d.claim_token,
+       (s.updated_at, s.attempts, s.status) IS DISTINCT FROM (d.updated_at, d.attempts, d.status) AS stale
+  FROM claimed d
+  JOIN deliveries s ON s.id = d.id
+  ${EVENT_JOIN}`;
+
+/** Loads deliveries this worker already holds the claim of (a fresh snapshot). $1 ids, $2 their tokens. */
+export const LOAD_CLAIMED = `
+SELECT ${COLUMNS}, d.claim_token, false AS stale
+  FROM deliveries d
+  JOIN unnest($1::bigint[], $2::text[]) AS i(id, token) ON i.id = d.id AND i.token = d.claim_token
+  ${EVENT_JOIN}`;
+
+/** Why a delivery was not claimed: its current claim, or no row. $1 ids. */
+export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHERE id = ANY($1::bigint[])`;
+
+/** Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token. */
+export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2`;

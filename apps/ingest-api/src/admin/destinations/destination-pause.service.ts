@@ -1,0 +1,55 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { notFound } from '../../common/errors/app-error';
+import { QueueRegistry } from '../../queue/queue-registry.service';
+
+export interface PauseState {
+  id: string;
+  paused: boolean;
+}
+
+/**
+ * Pause and resume of a destination. `destinations.paused` is the truth (its change is announced to every worker
+ * by the table's NOTIFY trigger; each worker brings the queue's pause to it). The destination's BullMQ queue is
+ * paused here too, at once and for every worker: nothing new starts (live jobs, retries as they come due,
+ * replays, redrives), nothing fails, and new events are still logged and queued. Resume sends them all.
+ */
+@Injectable()
+export class DestinationPauseService {
+  private readonly logger = new Logger('AdminDestinationPause');
+  private queueRegistry?: QueueRegistry;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  pause(id: string): Promise<PauseState> {
+    return this.set(id, true);
+  }
+
+  resume(id: string): Promise<PauseState> {
+    return this.set(id, false);
+  }
+
+  private async set(id: string, paused: boolean): Promise<PauseState> {
+    const [rows] = (await this.dataSource.query('UPDATE destinations SET paused = $2 WHERE id = $1 RETURNING id', [
+      id,
+      paused,
+    ])) as [unknown[], number];
+    if (rows.length === 0) throw notFound(`Destination ${id} does not exist`);
+    const queue = this.queues().forDestination(id);
+    try {
+      await (paused ? queue.pause() : queue.resume());
+    } catch (e) {
+      // The stored state stands: the workers apply it to the queue as soon as Redis answers them.
+      this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${(e as Error).message}`);
+    }
+    return { id, paused };
+  }
+
+  private queues(): QueueRegistry {
+    return (this.queueRegistry ??= this.moduleRef.get(QueueRegistry, { strict: false }));
+  }
+}
