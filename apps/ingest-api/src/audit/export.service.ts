@@ -4,6 +4,7 @@ import { badRequest } from '../common/errors/app-error';
 import { AuditContext } from './audit-context.service';
 import { ExportQueryDto } from './audit-query.dto';
 import { checkRange } from './audit.service';
+import { csvField } from './csv-field';
 import {
   ATTEMPT_COLUMNS,
   AttemptRow,
@@ -43,12 +44,6 @@ export const CSV_COLUMNS = [
   'error_class',
   'error_message',
 ] as const;
-
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 interface ExportPlan {
   from: string;
