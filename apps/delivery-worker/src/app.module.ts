@@ -10,6 +10,7 @@ import { DestinationCache } from './destinations/destination-cache.service';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
+import { SuppressionService } from './suppression/suppression.service';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         DeliveryMetrics,
         DeliveryStore,
         DestinationCache,
+        SuppressionService,
         DeliveryProcessor,
         WorkerManager,
       ],

@@ -8,3 +8,6 @@ export * from './database/bootstrap';
 export * from './redis/redis-check';
 export * from './queue/delivery-queue';
 export * from './database/connectivity';
+export * from './crypto/derive-key';
+export * from './privacy/identity-hash';
+export * from './privacy/tombstone';

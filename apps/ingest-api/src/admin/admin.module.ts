@@ -5,6 +5,7 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminContext } from './common/admin-context.service';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
+import { ErasureRunner } from './deletions/erasure-runner.service';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
@@ -20,6 +21,14 @@ import { SourcesService } from './sources/sources.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity])],
   controllers: [SourcesController, DestinationsController, MappingsController, DeletionsController],
-  providers: [AdminContext, AdminTokenGuard, SourcesService, DestinationsService, MappingsService, DeletionsService],
+  providers: [
+    AdminContext,
+    AdminTokenGuard,
+    SourcesService,
+    DestinationsService,
+    MappingsService,
+    DeletionsService,
+    ErasureRunner,
+  ],
 })
 export class AdminModule {}
