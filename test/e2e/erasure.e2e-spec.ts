@@ -158,6 +158,27 @@ describe('user erasure', () => {
 
     const list = await admin('GET', '/admin/deletions');
     expect(list.body.deletions.map((d: Json) => d.id)).toEqual([accepted.body.id]);
+
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const exported = await fetch(`${ingest}/admin/export?from=${t0}&to=${to}&format=ndjson`, {
+      headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    });
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
+    expect(lines.filter((l) => l.deletion)).toEqual([
+      {
+        deletion: expect.objectContaining({
+          id: accepted.body.id,
+          erasureStatus: 'completed',
+          erased: { events: 5, attempts: before[0].n, rejectedEvents: 1 },
+          deliveries: [{ id: expect.any(String), destinationId: seeded.destinationId, status: 'delivered' }],
+        }),
+      },
+    ]);
+    expect(lines.filter((l) => !l.deletion)).toHaveLength(7);
+    expect(JSON.stringify(lines)).not.toContain(ADA);
   });
 
   it('suppresses the erased user: a replay selects only the others, and new events are skipped', async () => {
