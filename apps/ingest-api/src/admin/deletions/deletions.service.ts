@@ -87,10 +87,11 @@ export class DeletionsService {
 
   private async targets(em: EntityManager, requested: string[] | undefined): Promise<string[]> {
     const found: { id: string }[] = requested
-      ? await em.query('SELECT id::text AS id FROM destinations WHERE id = ANY($1::uuid[]) ORDER BY created_at, id', [
-          requested,
-        ])
-      : await em.query('SELECT id::text AS id FROM destinations ORDER BY created_at, id');
+      ? await em.query(
+          'SELECT id::text AS id FROM destinations WHERE id = ANY($1::uuid[]) AND archived_at IS NULL ORDER BY created_at, id',
+          [requested],
+        )
+      : await em.query('SELECT id::text AS id FROM destinations WHERE archived_at IS NULL ORDER BY created_at, id');
     if (requested) {
       const ids = new Set(found.map((d) => d.id));
       const missing = requested.filter((d) => !ids.has(d));
