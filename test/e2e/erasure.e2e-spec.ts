@@ -181,6 +181,16 @@ describe('user erasure', () => {
     expect(JSON.stringify(lines)).not.toContain(ADA);
   });
 
+  it('validates the request: a user is required, at most 1,000, all strings', async () => {
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `u${i}`);
+    for (const body of [{}, { userIds: [] }, { userIds: tooMany }, { userIds: [42] }, { userId: '  ' }]) {
+      expect((await admin('POST', '/admin/deletions', body)).status).toBe(400);
+    }
+    expect((await admin('GET', '/admin/deletions/999999')).status).toBe(404);
+    const [{ n }] = await query<{ n: number }>('SELECT count(*)::int AS n FROM deletions');
+    expect(n).toBe(1);
+  });
+
   it('suppresses the erased user: a replay selects only the others, and new events are skipped', async () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const dry = await admin('POST', '/admin/replays', {

@@ -47,7 +47,8 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     if (this.closing) return;
     try {
       const { rows } = await this.pool.query<{ id: string; settings: Record<string, unknown> }>(
-        'SELECT id::text, settings FROM destinations',
+        // An archived destination receives nothing: its worker stops at the next refresh.
+        'SELECT id::text, settings FROM destinations WHERE archived_at IS NULL',
       );
       const seen = new Set<string>();
       for (const row of rows) {
