@@ -202,6 +202,21 @@ describe('user erasure', () => {
     // bob's event and the batch's valid one: never the five erased ones.
     expect(dry.body.matched).toBe(2);
 
+    // Redrive never selects a failed delivery of an erased event (marked failed here to have one).
+    await query(
+      `UPDATE deliveries d SET status = 'failed' FROM events e
+        WHERE e.id = d.event_id AND e.received_at = d.event_received_at AND e.message_id IN ('a2', 'b1')`,
+    );
+    const redrive = await admin('POST', '/admin/deliveries/redrive', {
+      destinationId: seeded.destinationId,
+      dryRun: true,
+    });
+    expect(redrive.body).toEqual({ dryRun: true, matched: 1 });
+    await query(
+      `UPDATE deliveries d SET status = 'delivered' FROM events e
+        WHERE e.id = d.event_id AND e.received_at = d.event_received_at AND e.message_id IN ('a2', 'b1')`,
+    );
+
     await fake.reset();
     await send('track', { messageId: 'a6', userId: ADA, event: 'Came Back' });
     await send('track', { messageId: 'b2', userId: 'bob', event: 'Sentinel' });
