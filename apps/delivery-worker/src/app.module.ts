@@ -11,6 +11,7 @@ import { DestinationChanges } from './destinations/destination-changes.service';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
+import { SuppressionService } from './suppression/suppression.service';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         DeliveryStore,
         DestinationCache,
         DestinationChanges,
+        SuppressionService,
         DeliveryProcessor,
         WorkerManager,
       ],

@@ -13,3 +13,6 @@ export * from './logging/nest-logger';
 export * from './cache/cached-value';
 export * from './http/security-headers';
 export * from './crypto/rotate-secrets';
+export * from './crypto/derive-key';
+export * from './privacy/identity-hash';
+export * from './privacy/tombstone';

@@ -49,6 +49,7 @@ async function auditTexts(databaseUrl: string): Promise<{ where: string; text: s
       ['delivery_state_changes', 'SELECT row_to_json(t)::text AS t FROM delivery_state_changes t'],
       ['deliveries.last_error', 'SELECT last_error AS t FROM deliveries WHERE last_error IS NOT NULL'],
       ['rejected_events', 'SELECT row_to_json(t)::text AS t FROM rejected_events t'],
+      ['events', 'SELECT row_to_json(t)::text AS t FROM events t'],
     ]) {
       const { rows } = await db.query<{ t: string }>(sql);
       for (const r of rows) out.push({ where: table, text: r.t });
@@ -97,7 +98,7 @@ async function apiAnswers(stack: FaultStack): Promise<string[]> {
 
 /**
  * Finds the FullStory API key, the write keys or the admin token anywhere they must not be: the logs
- * of every app the suite started, the job payloads in Redis, the audit rows, and what the APIs answer.
+ * of every app the suite started, the job payloads in Redis, the event log, the audit rows, and what the APIs answer.
  * Returns where each was found (empty = clean). Call it before stopping ingest-api to include its answers.
  */
 export async function scanForSecrets(stack: FaultStack): Promise<string[]> {

@@ -11,7 +11,7 @@ export interface DeliverySettings {
   /** Keep retrying version 1's 404 ("user not identified yet") within v1NotFoundRetryMinutes. */
   retryV1NotFound: boolean;
   v1NotFoundRetryMinutes: number;
-  /** Skip (and audit) later events of a user deleted through /admin/deletions. */
+  /** Skip (and audit) events of a user deleted through /admin/deletions (on by default; a destination may opt out). */
   suppressDeletedUsers: boolean;
   timeoutMs: number;
   backoffBaseMs: number;
@@ -51,7 +51,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       retryAfterCapSeconds: r.int('RETRY_AFTER_CAP_SECONDS', 300, { min: 1 }),
       retryV1NotFound: r.bool('RETRY_V1_NOT_FOUND', false),
       v1NotFoundRetryMinutes: r.int('V1_NOT_FOUND_RETRY_MINUTES', 10, { min: 0 }),
-      suppressDeletedUsers: r.bool('SUPPRESS_DELETED_USERS', false),
+      suppressDeletedUsers: r.bool('SUPPRESS_DELETED_USERS', true),
       timeoutMs,
       backoffBaseMs: r.int('BACKOFF_BASE_MS', 1000, { min: 1 }),
       backoffMaxMs: r.int('BACKOFF_MAX_MS', 10 * 60_000, { min: 1 }),

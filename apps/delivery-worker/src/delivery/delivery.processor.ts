@@ -12,6 +12,8 @@ import { DeliveryStore, LoadedDelivery } from './delivery.store';
 import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
+import { identitiesToCheck } from '../suppression/identities';
+import { SuppressionService } from '../suppression/suppression.service';
 
 export interface ProcessOutcome {
   status: DeliveryStatus | 'noop' | 'deferred';
@@ -39,6 +41,7 @@ export class DeliveryProcessor {
     private readonly client: FullStoryClient,
     private readonly metrics: DeliveryMetrics,
     private readonly dispatchers: DestinationDispatchers,
+    private readonly suppression: SuppressionService,
   ) {}
 
   async process(job: Job<DeliveryJobData>): Promise<ProcessOutcome> {
@@ -63,7 +66,9 @@ export class DeliveryProcessor {
     const destination = await this.destinations.get(delivery.destinationId);
     if (!destination) return NOOP;
     const userId = userToCheck(delivery, destination);
-    const userDeleted = userId !== null && (await this.store.isDeletedUser(destination.id, userId));
+    const userDeleted =
+      (userId !== null && (await this.store.isDeletedUser(destination.id, userId))) ||
+      (await this.suppression.isSuppressed(identitiesToCheck(delivery, destination)));
 
     const plan = planDelivery({ delivery, destination, episode, userDeleted, now });
     if (plan.kind === 'finish') {

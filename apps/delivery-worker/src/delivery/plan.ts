@@ -1,5 +1,6 @@
 import { buildDeleteRequest } from '@fsd/mapping';
 import { idempotencyKeyFor } from '@fsd/fullstory-contracts';
+import { isErasedTombstone } from '@fsd/platform';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
 import { attemptRow } from './attempt-recorder';
 import type { Episode, OutgoingRequest, Outcome } from './decision.types';
@@ -84,6 +85,8 @@ export function planDelivery(input: PlanInput): Plan {
   } else {
     const event = delivery.event;
     if (!event) return invalid('the event is no longer in the event log');
+    // An erased event has nothing left to send, whatever the destination's suppression setting.
+    if (isErasedTombstone(event)) return skip('erased: the user was deleted');
     if (input.userDeleted) return skip('suppressed: the user was deleted');
     const result = destination.compiled.run(event);
     if (result.blockedBy) return skip(result.blockedBy === 'integrations' ? 'integrations off' : 'filtered');

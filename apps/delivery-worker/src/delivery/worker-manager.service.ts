@@ -26,7 +26,8 @@ interface DestinationRow {
   paused: boolean;
 }
 
-const DESTINATION_ROWS = 'SELECT id::text, settings, enabled, paused FROM destinations';
+// An archived destination receives nothing: it is left out, so its worker stops like a deleted one's.
+const DESTINATION_ROWS = 'SELECT id::text, settings, enabled, paused FROM destinations WHERE archived_at IS NULL';
 
 /**
  * One BullMQ Worker per destination queue: each destination has its own concurrency and rate limit, so a slow or
@@ -79,7 +80,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     if (this.closing) return;
     try {
       const { rows } = await this.pool.query<DestinationRow>(
-        destinationId === undefined ? DESTINATION_ROWS : `${DESTINATION_ROWS} WHERE id = $1`,
+        destinationId === undefined ? DESTINATION_ROWS : `${DESTINATION_ROWS} AND id = $1`,
         destinationId === undefined ? [] : [destinationId],
       );
       for (const row of rows) await this.applyRow(row);

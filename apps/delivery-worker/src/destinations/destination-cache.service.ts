@@ -52,7 +52,7 @@ export class DestinationCache {
     const { rows } = await this.pool.query<{ version: string }>(
       `SELECT GREATEST(d.updated_at, COALESCE((SELECT max(updated_at) FROM mappings m WHERE m.destination_id = d.id), d.updated_at))::text
               || ':' || (SELECT count(*) FROM mappings m WHERE m.destination_id = d.id) AS version
-         FROM destinations d WHERE d.id = $1`,
+         FROM destinations d WHERE d.id = $1 AND d.archived_at IS NULL`,
       [destinationId],
     );
     if (!rows[0]) {
@@ -86,7 +86,7 @@ export class DestinationCache {
               COALESCE((SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'enabled', m.enabled,
                                  'trigger', m.trigger, 'action', m.action, 'mapping', m.mapping) ORDER BY m.position)
                           FROM mappings m WHERE m.destination_id = d.id), '[]'::json) AS mappings
-         FROM destinations d WHERE d.id = $1`,
+         FROM destinations d WHERE d.id = $1 AND d.archived_at IS NULL`,
       [destinationId],
     );
     const row = rows[0];

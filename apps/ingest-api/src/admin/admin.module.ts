@@ -7,6 +7,7 @@ import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
 import { DestinationPauseController } from './destinations/destination-pause.controller';
 import { DestinationPauseService } from './destinations/destination-pause.service';
+import { ErasureRunner } from './deletions/erasure-runner.service';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
@@ -36,6 +37,7 @@ import { SourcesService } from './sources/sources.service';
     DestinationPauseService,
     MappingsService,
     DeletionsService,
+    ErasureRunner,
   ],
 })
 export class AdminModule {}

@@ -4,6 +4,8 @@ import { badRequest } from '../common/errors/app-error';
 import { AuditContext } from './audit-context.service';
 import { ExportQueryDto } from './audit-query.dto';
 import { checkRange } from './audit.service';
+import { csvField } from './csv-field';
+import { deletionLines } from './deletion-export';
 import {
   ATTEMPT_COLUMNS,
   AttemptRow,
@@ -44,12 +46,6 @@ export const CSV_COLUMNS = [
   'error_message',
 ] as const;
 
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 interface ExportPlan {
   from: string;
   to: string;
@@ -80,6 +76,12 @@ export class ExportService {
   }
 
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
+    yield* this.eventLines(plan);
+    // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
+    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.ctx.pool, plan.from, plan.to);
+  }
+
+  private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
     if (plan.format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
     let after: { receivedAt: string; id: string } | undefined;
     for (;;) {

@@ -26,6 +26,11 @@ export class RedriveService {
   /** The failed deliveries the filter selects (`d`), with the events joined only when a filter needs them. */
   private selection(destinationId: string, f: RedriveFilterDto, p: SqlParams) {
     const where = [`d.destination_id = ${p.add(destinationId)}::uuid`, `d.status = 'failed'`];
+    // Never a delivery of an erased (suppressed) user's event.
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM events se JOIN suppressed_identities si ON si.identity_hash IN (se.user_id, se.anonymous_id)
+                    WHERE se.id = d.event_id AND se.received_at = d.event_received_at)`,
+    );
     if (f.from !== undefined) where.push(`d.event_received_at >= ${p.add(f.from)}::timestamptz`);
     if (f.to !== undefined) where.push(`d.event_received_at < ${p.add(f.to)}::timestamptz`);
     const needsEvents = f.types !== undefined || f.eventNames !== undefined || f.userIds !== undefined;

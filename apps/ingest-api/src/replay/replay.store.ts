@@ -33,7 +33,7 @@ export const REPLAY_COLUMNS = `id::text AS id, destination_id::text AS destinati
  * `matched` and the walk itself all come from here, so they agree.
  */
 export function replayConditions(destinationId: string, f: StoredReplayFilter, p: SqlParams): string[] {
-  return eventConditions(
+  const where = eventConditions(
     {
       from: f.from,
       to: f.to,
@@ -45,7 +45,12 @@ export function replayConditions(destinationId: string, f: StoredReplayFilter, p
     },
     p,
   );
+  // Never the events of an erased (suppressed) user: their ids are now the keyed hashes the list holds.
+  where.push(NOT_SUPPRESSED);
+  return where;
 }
+
+export const NOT_SUPPRESSED = `NOT EXISTS (SELECT 1 FROM suppressed_identities si WHERE si.identity_hash IN (e.user_id, e.anonymous_id))`;
 
 export async function countMatching(pool: Pool, destinationId: string, f: StoredReplayFilter): Promise<number> {
   const p = new SqlParams();

@@ -20,6 +20,7 @@ import { IngestMetrics } from '../metrics/ingest-metrics.service';
 import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
 import { storageUnavailable } from '../common/errors/app-error';
 import { AuthenticatedSource } from './write-key.service';
+import { withoutWriteKey } from './without-write-key';
 
 export interface IntakeResult {
   accepted: number;
@@ -140,7 +141,7 @@ export class TrackingService {
       timestamp: event.timestamp,
       receivedAt: event.receivedAt,
       payload: event,
-      raw,
+      raw: withoutWriteKey(raw),
     }));
     if (rejected.length > 0) await this.storeRejected(source, receivedAt, items, rejected);
     const results = await this.writer.write(rows);
@@ -174,7 +175,7 @@ export class TrackingService {
           rejected.map((r) => storableTextOrNull(r.messageId)),
           rejected.map((r) => r.code),
           rejected.map((r) => storableText(r.message)),
-          rejected.map((r) => JSON.stringify(items[r.index] ?? null)),
+          rejected.map((r) => JSON.stringify(withoutWriteKey(items[r.index] ?? null))),
         ],
       );
     } catch (e) {

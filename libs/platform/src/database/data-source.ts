@@ -3,8 +3,16 @@ import { ALL_ENTITIES } from './entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-InitialSchema';
 import { AuditReplay1764400000000 } from './migrations/1764400000000-AuditReplay';
 import { DeliveryClaims1764530000000 } from './migrations/1764530000000-DeliveryClaims';
+import { Erasure1764550000000 } from './migrations/1764550000000-Erasure';
+import { ArchiveConfig1764560000000 } from './migrations/1764560000000-ArchiveConfig';
 
-export const MIGRATIONS = [InitialSchema1764300000000, AuditReplay1764400000000, DeliveryClaims1764530000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  AuditReplay1764400000000,
+  DeliveryClaims1764530000000,
+  Erasure1764550000000,
+  ArchiveConfig1764560000000,
+];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {

@@ -1,19 +1,47 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { badRequest } from '../../common/errors/app-error';
+import { DataSource, EntityManager } from 'typeorm';
+import { badRequest, notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
 import { invalid } from '../common/admin-errors';
 import { CreateDeletionDto } from './deletion.dto';
+import {
+  DeletionStatus,
+  DestinationDeletionCounts,
+  deletionStatus,
+  destinationStatus,
+  requestedUsers,
+} from './deletion-status';
+import { ErasureRunner } from './erasure-runner.service';
 
 export interface DeletionAccepted {
+  id: string;
+  status: DeletionStatus;
+  users: number;
+  /** The FullStory deletions (one delivery per destination and user). */
   deletionIds: string[];
   destinations: number;
 }
 
+interface DeletionRow {
+  id: string;
+  status: DeletionStatus;
+  user_count: number;
+  erased_events: string;
+  erased_attempts: string;
+  erased_rejected_events: string;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+const COLUMNS = `id::text AS id, status, user_count, erased_events, erased_attempts, erased_rejected_events, error,
+                 created_at, finished_at`;
+
 /**
- * GDPR user deletion: one `deletion` delivery per target destination, committed first and then
- * enqueued; the delivery worker sends FullStory's DELETE /v2/users. If Redis is unavailable the
- * deliveries stay pending and the outbox relay enqueues them later.
+ * GDPR user deletion. A request is one `deletions` row that drives two things: one `deletion`
+ * delivery per target destination and user (committed first and then enqueued; the delivery worker
+ * sends FullStory's DELETE /v2/users, and the outbox relay enqueues them later if Redis is down),
+ * and the local erasure of the users' stored data, run by ErasureRunner.
  */
 @Injectable()
 export class DeletionsService {
@@ -22,39 +50,29 @@ export class DeletionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly ctx: AdminContext,
+    private readonly runner: ErasureRunner,
   ) {}
 
   async create(dto: CreateDeletionDto): Promise<DeletionAccepted> {
-    const userId = dto.userId;
-    if (userId === undefined || userId === null || userId.trim() === '') {
-      throw badRequest('invalid_request', 'userId is required');
-    }
+    const users = requestedUsers(dto);
+    if (users.length === 0) throw badRequest('invalid_request', 'userId is required');
     const requested = dto.destinationIds ? [...new Set(dto.destinationIds.map((d) => d.toLowerCase()))] : undefined;
-    const rows = await this.dataSource.transaction(async (em) => {
-      const destinations: { id: string }[] = requested
-        ? await em.query('SELECT id::text AS id FROM destinations WHERE id = ANY($1::uuid[]) ORDER BY created_at, id', [
-            requested,
-          ])
-        : await em.query('SELECT id::text AS id FROM destinations ORDER BY created_at, id');
-      if (requested) {
-        const found = new Set(destinations.map((d) => d.id));
-        const missing = requested.filter((d) => !found.has(d));
-        if (missing.length > 0) {
-          throw invalid(
-            'unknown_destination',
-            `Unknown destinationIds: ${missing.join(', ')}`,
-            missing.map((m) => `destinationIds: ${m} does not exist`),
-          );
-        }
-      }
-      if (destinations.length === 0) return [];
-      return (await em.query(
-        `INSERT INTO deliveries (event_id, event_received_at, destination_id, kind, status, deletion_user_id)
-         SELECT NULL, NULL, d, 'deletion', 'pending', $2 FROM unnest($1::uuid[]) AS d
+    const { id, rows } = await this.dataSource.transaction(async (em) => {
+      const destinations = await this.targets(em, requested);
+      const [{ id }] = (await em.query(
+        `INSERT INTO deletions (user_count, user_ids, destination_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id::text AS id`,
+        [users.length, users, destinations],
+      )) as { id: string }[];
+      if (destinations.length === 0) return { id, rows: [] };
+      const rows = (await em.query(
+        `INSERT INTO deliveries (event_id, event_received_at, destination_id, kind, status, deletion_user_id, deletion_id)
+         SELECT NULL, NULL, d, 'deletion', 'pending', u, $3::bigint FROM unnest($1::uuid[]) AS d, unnest($2::text[]) AS u
          RETURNING id::text AS id, destination_id::text AS destination_id`,
-        [destinations.map((d) => d.id), userId],
+        [destinations, users, id],
       )) as { id: string; destination_id: string }[];
+      return { id, rows };
     });
+    this.runner.kick(id);
     if (rows.length > 0) {
       try {
         await this.ctx.enqueuer.enqueue(rows.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
@@ -63,6 +81,82 @@ export class DeletionsService {
         this.logger.warn(`deletion enqueue deferred to the outbox relay: ${(e as Error).message}`);
       }
     }
-    return { deletionIds: rows.map((r) => r.id), destinations: rows.length };
+    const destinations = new Set(rows.map((r) => r.destination_id)).size;
+    return { id, status: 'pending', users: users.length, deletionIds: rows.map((r) => r.id), destinations };
+  }
+
+  private async targets(em: EntityManager, requested: string[] | undefined): Promise<string[]> {
+    const found: { id: string }[] = requested
+      ? await em.query(
+          'SELECT id::text AS id FROM destinations WHERE id = ANY($1::uuid[]) AND archived_at IS NULL ORDER BY created_at, id',
+          [requested],
+        )
+      : await em.query('SELECT id::text AS id FROM destinations WHERE archived_at IS NULL ORDER BY created_at, id');
+    if (requested) {
+      const ids = new Set(found.map((d) => d.id));
+      const missing = requested.filter((d) => !ids.has(d));
+      if (missing.length > 0) {
+        throw invalid(
+          'unknown_destination',
+          `Unknown destinationIds: ${missing.join(', ')}`,
+          missing.map((m) => `destinationIds: ${m} does not exist`),
+        );
+      }
+    }
+    return found.map((d) => d.id);
+  }
+
+  async get(id: string) {
+    if (!/^[0-9]{1,18}$/.test(id)) throw notFound(`No deletion ${id}`);
+    const [row] = (await this.dataSource.query(`SELECT ${COLUMNS} FROM deletions WHERE id = $1::bigint`, [
+      id,
+    ])) as DeletionRow[];
+    if (!row) throw notFound(`No deletion ${id}`);
+    return (await this.views([row]))[0];
+  }
+
+  /** Newest first; `before` pages on (the last page's smallest id). */
+  async list(before?: string, limit = 50) {
+    const cursor = before && /^[0-9]{1,18}$/.test(before) ? before : null;
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM deletions WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
+      [cursor, Math.min(Math.max(limit, 1), 200)],
+    )) as DeletionRow[];
+    const deletions = await this.views(rows);
+    return { deletions, next: rows.length === limit ? rows[rows.length - 1].id : null };
+  }
+
+  private async views(rows: DeletionRow[]) {
+    const counts = (await this.dataSource.query(
+      `SELECT deletion_id::text AS deletion_id, destination_id::text AS "destinationId", count(*)::int AS total,
+              count(*) FILTER (WHERE status IN ('delivered', 'skipped'))::int AS done,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed
+         FROM deliveries WHERE deletion_id = ANY($1::bigint[])
+        GROUP BY deletion_id, destination_id ORDER BY destination_id`,
+      [rows.map((r) => r.id)],
+    )) as (DestinationDeletionCounts & { deletion_id: string })[];
+    return rows.map((r) => {
+      const mine = counts.filter((c) => c.deletion_id === r.id);
+      return {
+        id: r.id,
+        status: deletionStatus(r.status, mine),
+        users: r.user_count,
+        createdAt: r.created_at.toISOString(),
+        finishedAt: r.finished_at?.toISOString() ?? null,
+        erasure: { status: r.status, error: r.error },
+        destinations: mine.map((c) => ({
+          destinationId: c.destinationId,
+          status: destinationStatus(c),
+          users: c.total,
+          deleted: c.done,
+          failed: c.failed,
+        })),
+        erased: {
+          events: Number(r.erased_events),
+          attempts: Number(r.erased_attempts),
+          rejectedEvents: Number(r.erased_rejected_events),
+        },
+      };
+    });
   }
 }

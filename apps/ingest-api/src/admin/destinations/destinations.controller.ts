@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
@@ -14,8 +14,8 @@ export class DestinationsController {
   }
 
   @Get()
-  async list() {
-    return { destinations: await this.destinations.list() };
+  async list(@Query('includeArchived') includeArchived?: string) {
+    return { destinations: await this.destinations.list(includeArchived === 'true') };
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import {
   FullStoryClient,
   FullStoryHostRefusedError,
@@ -25,6 +25,7 @@ import {
 } from '@fsd/platform';
 import { badRequest, notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
+import { archiveDestination } from '../common/config-archive';
 import { invalid } from '../common/admin-errors';
 import { CreateMappingDto } from '../mappings/mapping.dto';
 import { CreateDestinationDto, PresetsDto, UpdateDestinationDto } from './destination.dto';
@@ -107,8 +108,9 @@ export class DestinationsService implements OnModuleDestroy {
     return this.get(id);
   }
 
-  async list(): Promise<DestinationView[]> {
+  async list(includeArchived = false): Promise<DestinationView[]> {
     const destinations = await this.dataSource.getRepository(DestinationEntity).find({
+      where: includeArchived ? {} : { archivedAt: IsNull() },
       relations: { sources: true },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
@@ -118,20 +120,21 @@ export class DestinationsService implements OnModuleDestroy {
           .getRepository(MappingEntity)
           .find({ where: { destinationId: In(ids) }, order: { position: 'ASC', createdAt: 'ASC' } })
       : [];
-    return destinations.map((d) =>
-      toDestinationView(
+    return destinations.map((d) => {
+      const view = toDestinationView(
         d,
         d.sources.map((s) => s.id).sort(),
         mappings.filter((m) => m.destinationId === d.id),
         effectiveBaseUrl(d, this.ctx.config.fullstoryBaseUrl),
-      ),
-    );
+      );
+      return d.archivedAt ? { ...view, archivedAt: d.archivedAt.toISOString() } : view;
+    });
   }
 
   async get(id: string): Promise<DestinationView> {
     const d = await this.dataSource
       .getRepository(DestinationEntity)
-      .findOne({ where: { id }, relations: { sources: true } });
+      .findOne({ where: { id, archivedAt: IsNull() }, relations: { sources: true } });
     if (!d) throw notFound(`Destination ${id} does not exist`);
     const mappings = await this.mappingsOf(this.dataSource.manager, id);
     return toDestinationView(
@@ -144,7 +147,10 @@ export class DestinationsService implements OnModuleDestroy {
 
   async update(id: string, dto: UpdateDestinationDto): Promise<DestinationView> {
     await this.dataSource.transaction(async (em) => {
-      const dest = await em.findOne(DestinationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const dest = await em.findOne(DestinationEntity, {
+        where: { id, archivedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!dest) throw notFound(`Destination ${id} does not exist`);
 
       if (dto.region && dto.baseUrl) throw regionAndBaseUrl();
@@ -197,8 +203,7 @@ export class DestinationsService implements OnModuleDestroy {
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.dataSource.getRepository(DestinationEntity).delete({ id });
-    if (!result.affected) throw notFound(`Destination ${id} does not exist`);
+    if (!(await archiveDestination(this.dataSource, id))) throw notFound(`Destination ${id} does not exist`);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { CreateSourceDto, UpdateSourceDto } from './source.dto';
@@ -15,8 +15,8 @@ export class SourcesController {
   }
 
   @Get()
-  async list() {
-    return { sources: await this.sources.list() };
+  async list(@Query('includeArchived') includeArchived?: string) {
+    return { sources: await this.sources.list(includeArchived === 'true') };
   }
 
   @Get(':id')

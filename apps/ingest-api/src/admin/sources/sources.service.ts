@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
+import { archiveSource } from '../common/config-archive';
 import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
 
 const HINT_LENGTH = 8;
@@ -32,8 +33,11 @@ export class SourcesService {
     return { ...toSourceView(saved), writeKey };
   }
 
-  async list(): Promise<SourceView[]> {
-    return (await this.sources.find({ order: { createdAt: 'ASC', id: 'ASC' } })).map(toSourceView);
+  async list(includeArchived = false): Promise<SourceView[]> {
+    const where = includeArchived ? {} : { archivedAt: IsNull() };
+    return (await this.sources.find({ where, order: { createdAt: 'ASC', id: 'ASC' } })).map((s) =>
+      s.archivedAt ? { ...toSourceView(s), archivedAt: s.archivedAt.toISOString() } : toSourceView(s),
+    );
   }
 
   async get(id: string): Promise<SourceView> {
@@ -62,13 +66,12 @@ export class SourcesService {
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.sources.delete({ id });
-    if (!result.affected) throw notFound(`Source ${id} does not exist`);
+    if (!(await archiveSource(this.sources.manager.connection, id))) throw notFound(`Source ${id} does not exist`);
     this.ctx.writeKeys.invalidate();
   }
 
   private async find(id: string): Promise<SourceEntity> {
-    const source = await this.sources.findOneBy({ id });
+    const source = await this.sources.findOneBy({ id, archivedAt: IsNull() });
     if (!source) throw notFound(`Source ${id} does not exist`);
     return source;
   }

@@ -33,6 +33,10 @@ export class DeliveryEntity {
   @Column({ name: 'deletion_user_id', type: 'text', nullable: true })
   deletionUserId!: string | null;
 
+  /** The POST /admin/deletions request this FullStory deletion belongs to. */
+  @Column({ name: 'deletion_id', type: 'bigint', nullable: true })
+  deletionId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,0 +1,126 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'crypto';
+import { hostname } from 'os';
+import { DataSource } from 'typeorm';
+import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
+import { AdminContext } from '../common/admin-context.service';
+import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
+
+const LEASE_MS = 60_000;
+const SCAN_MS = 5_000;
+const MAX_CONSECUTIVE_ERRORS = 20;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs the local erasure of deletion requests in the background, one batch per transaction. A
+ * request is held by one ingest-api instance at a time through a lease renewed every batch;
+ * pending requests whose lease lapsed (a restart, a crash) are picked up by the periodic scan and
+ * resume at their phase (erased rows no longer match, so nothing is done twice).
+ */
+@Injectable()
+export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ErasureRunner');
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly active = new Map<string, Promise<void>>();
+  private hasher?: IdentityHasher;
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ctx: AdminContext,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.scan(), SCAN_MS);
+    this.timer.unref();
+    void this.scan();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all(this.active.values());
+    await this.dataSource
+      .query(`UPDATE deletions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
+      .catch(() => undefined);
+  }
+
+  async scan(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const rows = (await this.dataSource.query(
+        `SELECT id::text AS id FROM deletions
+          WHERE status = 'pending' AND phase <> 'done' AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
+          ORDER BY id LIMIT 100`,
+        [this.owner],
+      )) as { id: string }[];
+      for (const r of rows) this.kick(r.id);
+    } catch (e) {
+      this.logger.warn(`erasure scan failed, will retry: ${(e as Error).message}`);
+    }
+  }
+
+  kick(id: string): void {
+    if (this.stopping || this.active.has(id)) return;
+    const run = this.run(id)
+      .catch((e: Error) => this.logger.error(`erasure of deletion ${id} stopped: ${e.message}`))
+      .finally(() => this.active.delete(id));
+    this.active.set(id, run);
+  }
+
+  private async claim(id: string): Promise<ErasureJob | null> {
+    const rows = (await this.dataSource.query(
+      `UPDATE deletions SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::float / 1000)
+        WHERE id = $1::bigint AND status = 'pending' AND phase <> 'done'
+          AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+        RETURNING ${ERASURE_COLUMNS}`,
+      [id, this.owner, LEASE_MS],
+    )) as [ErasureJob[], number];
+    return rows[0][0] ?? null;
+  }
+
+  private async step(job: ErasureJob): Promise<void> {
+    const hasher = (this.hasher ??= new IdentityHasher(this.ctx.config.secretsKey));
+    await this.dataSource.transaction(async (em) => {
+      if (job.phase === 'link') await linkIdentities(em, job, hasher);
+      else if (job.phase === 'events') await eraseEventBatch(em, job, hasher, new Date());
+      else if (job.phase === 'rejected') await eraseRejectedBatch(em, job, new Date());
+    });
+  }
+
+  private async run(id: string): Promise<void> {
+    let errors = 0;
+    while (!this.stopping) {
+      let job: ErasureJob | null;
+      try {
+        job = await this.claim(id);
+      } catch (e) {
+        if (++errors > MAX_CONSECUTIVE_ERRORS) throw e;
+        await sleep(Math.min(30_000, 250 * 2 ** errors));
+        continue;
+      }
+      if (!job) return;
+      try {
+        await this.step(job);
+        errors = 0;
+      } catch (e) {
+        errors += 1;
+        if (!isDatabaseUnreachableError(e) || errors > MAX_CONSECUTIVE_ERRORS) {
+          await this.dataSource
+            .query(
+              `UPDATE deletions SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
+                      lease_owner = NULL, lease_until = NULL
+                WHERE id = $1::bigint AND status = 'pending'`,
+              [id, (e as Error).message.slice(0, 2000)],
+            )
+            .catch(() => undefined);
+          throw e;
+        }
+        this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${(e as Error).message}`);
+        await sleep(Math.min(30_000, 250 * 2 ** errors));
+      }
+    }
+  }
+}

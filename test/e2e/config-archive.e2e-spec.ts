@@ -1,0 +1,105 @@
+import {
+  RunningApp,
+  StackEnv,
+  basicAuth,
+  dropDatabase,
+  postJson,
+  stackEnv,
+  startApp,
+  waitFor,
+  withDb,
+} from '../support/stack';
+import { SeededPair, seedSourceAndDestination } from '../support/seed';
+import { dropQueues } from '../support/delivery';
+
+/** Issue 15 item 4: deleting a destination or a source archives it; the audit trail stays. */
+jest.setTimeout(120_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+describe('archiving destinations and sources', () => {
+  let env: StackEnv;
+  const apps: RunningApp[] = [];
+  let ingest: string;
+  let seeded: SeededPair;
+
+  const admin = async (method: string, path: string): Promise<{ status: number; body: Json }> => {
+    const res = await fetch(`${ingest}${path}`, { method, headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
+  };
+  const track = (messageId: string) =>
+    postJson(
+      `${ingest}/v1/track`,
+      { messageId, userId: 'u1', event: 'E' },
+      { Authorization: basicAuth(seeded.writeKey) },
+    );
+  const query = (sql: string, values: unknown[] = []) =>
+    withDb(env.DATABASE_URL, async (db) => (await db.query(sql, values)).rows as Json[]);
+
+  beforeAll(async () => {
+    env = stackEnv('config_archive');
+    apps.push(await startApp('fake-fullstory', env));
+    apps.push(await startApp('ingest-api', env));
+    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+    apps.push(await startApp('delivery-worker', env));
+    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
+  });
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.stop();
+    await dropQueues(env);
+    await dropDatabase(env.DATABASE_URL);
+  });
+
+  it('keeps an archived destination’s deliveries and attempts, hides it, destroys its key and sends it nothing', async () => {
+    expect((await track('m1')).status).toBe(200);
+    const [event] = await waitFor('m1 delivered', async () => {
+      const rows = await query(
+        `SELECT e.id::text AS id FROM events e JOIN deliveries d ON d.event_id = e.id
+          WHERE e.message_id = 'm1' AND d.status = 'delivered'`,
+      );
+      return rows.length === 1 && rows;
+    });
+
+    expect((await admin('DELETE', `/admin/destinations/${seeded.destinationId}`)).status).toBe(204);
+    expect((await admin('GET', `/admin/destinations/${seeded.destinationId}`)).status).toBe(404);
+    expect((await admin('GET', '/admin/destinations')).body.destinations).toEqual([]);
+    const all = (await admin('GET', '/admin/destinations?includeArchived=true')).body.destinations as Json[];
+    expect(all).toEqual([expect.objectContaining({ id: seeded.destinationId, archivedAt: expect.any(String) })]);
+    expect(await query('SELECT api_key_encrypted, enabled FROM destinations')).toEqual([
+      { api_key_encrypted: '', enabled: false },
+    ]);
+
+    const detail = await admin('GET', `/admin/events/${event.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.deliveries).toEqual([
+      expect.objectContaining({ destinationId: seeded.destinationId, status: 'delivered' }),
+    ]);
+    expect(JSON.stringify(detail.body.deliveries[0])).toContain('"decision":"delivered"');
+
+    expect((await track('m2')).status).toBe(200);
+    expect(
+      await query(
+        `SELECT count(*)::int AS n FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.message_id = 'm2'`,
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect((await admin('DELETE', `/admin/destinations/${seeded.destinationId}`)).status).toBe(404);
+  });
+
+  it('destroys an archived source’s write key and keeps its events', async () => {
+    expect((await admin('DELETE', `/admin/sources/${seeded.sourceId}`)).status).toBe(204);
+    expect((await track('m3')).status).toBe(401);
+    expect((await admin('GET', '/admin/sources')).body.sources).toEqual([]);
+    const all = (await admin('GET', '/admin/sources?includeArchived=true')).body.sources as Json[];
+    expect(all).toEqual([expect.objectContaining({ id: seeded.sourceId, archivedAt: expect.any(String) })]);
+    expect(await query(`SELECT message_id FROM events ORDER BY message_id`)).toEqual([
+      { message_id: 'm1' },
+      { message_id: 'm2' },
+    ]);
+    expect(await query(`SELECT count(*)::int AS n FROM sources WHERE write_key_hash LIKE 'archived:%'`)).toEqual([
+      { n: 1 },
+    ]);
+  });
+});
