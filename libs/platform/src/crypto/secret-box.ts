@@ -1,7 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hash, hkdfSync, randomBytes, timingSafeEqual } from 'crypto';
-
-/** Fixed HKDF salt: SECRETS_KEY is the high-entropy input; the info strings keep the derived keys apart. */
-const HKDF_SALT = 'fullstory-destination/secrets-key';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes, timingSafeEqual } from 'crypto';
+import { deriveKey } from './derive-key';
 
 /** The keys one SECRETS_KEY yields, each for one purpose only. */
 export interface DerivedKeys {
@@ -16,8 +14,7 @@ export interface DerivedKeys {
 }
 
 export function deriveKeys(secretsKey: string): DerivedKeys {
-  const derive = (info: string, length: number) =>
-    Buffer.from(hkdfSync('sha256', Buffer.from(secretsKey, 'utf8'), HKDF_SALT, info, length));
+  const derive = (purpose: string, length: number) => deriveKey(secretsKey, purpose, length);
   return {
     id: derive('key id', 6).toString('base64url'),
     encryption: derive('aes-256-gcm: destination api keys', 32),
