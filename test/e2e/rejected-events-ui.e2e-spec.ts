@@ -97,7 +97,6 @@ describe('operations UI: rejected events (/admin/ui/rejected)', () => {
         type: 'track',
         userId: 'u',
         messageId: 'secret-item',
-        writeKey: '[redacted]',
         properties: '<b>x</b>',
       });
       expect(await page.content()).not.toContain(seeded.writeKey);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Pool } from 'pg';
-import { isDatabaseUnreachableError } from '@fsd/platform';
+import { isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
@@ -234,7 +234,8 @@ export class DeliveryStore {
   async isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
     const { rows } = await this.pool.query(
       `SELECT 1 FROM deliveries WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = $2 LIMIT 1`,
-      [destinationId, userId],
+      // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
+      [destinationId, storableText(userId)],
     );
     return rows.length > 0;
   }

@@ -165,8 +165,9 @@ export class TrackingService {
   ): Promise<void> {
     try {
       await this.pool.query(
-        `INSERT INTO rejected_events (source_id, received_at, batch_index, message_id, code, message, payload)
-         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::json[])`,
+        `INSERT INTO rejected_events
+           (source_id, received_at, batch_index, message_id, code, message, payload, user_id, anonymous_id)
+         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::json[], $8::text[], $9::text[])`,
         [
           source.id,
           receivedAt,
@@ -176,6 +177,9 @@ export class TrackingService {
           rejected.map((r) => r.code),
           rejected.map((r) => storableText(r.message)),
           rejected.map((r) => JSON.stringify(withoutWriteKey(items[r.index] ?? null))),
+          // The ids a deletion erases the item by (indexed columns: the json payload cannot be indexed safely).
+          rejected.map((r) => storableTextOrNull(idOf(items[r.index], 'userId'))),
+          rejected.map((r) => storableTextOrNull(idOf(items[r.index], 'anonymousId'))),
         ],
       );
     } catch (e) {
@@ -183,4 +187,12 @@ export class TrackingService {
       throw e;
     }
   }
+}
+
+/** An item's userId or anonymousId as text (Segment accepts numbers), or null when it has none. */
+function idOf(item: unknown, key: 'userId' | 'anonymousId'): string | null {
+  if (item === null || typeof item !== 'object') return null;
+  const v = (item as Record<string, unknown>)[key];
+  if (typeof v === 'string') return v === '' ? null : v;
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
 }

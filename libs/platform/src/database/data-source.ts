@@ -5,6 +5,7 @@ import { AuditReplay1764400000000 } from './migrations/1764400000000-AuditReplay
 import { DeliveryClaims1764530000000 } from './migrations/1764530000000-DeliveryClaims';
 import { Erasure1764550000000 } from './migrations/1764550000000-Erasure';
 import { ArchiveConfig1764560000000 } from './migrations/1764560000000-ArchiveConfig';
+import { DeletedUserLookup1764570000000 } from './migrations/1764570000000-DeletedUserLookup';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   DeliveryClaims1764530000000,
   Erasure1764550000000,
   ArchiveConfig1764560000000,
+  DeletedUserLookup1764570000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

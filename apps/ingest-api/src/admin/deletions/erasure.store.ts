@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { IdentityHasher, erasedTombstone } from '@fsd/platform';
+import { IdentityHasher, erasedTombstone, storableText } from '@fsd/platform';
 
 /** Events erased per transaction: locks held well under a second, and 100,000 events in ~6 s (bench:erasure). */
 export const ERASURE_BATCH = 5000;
@@ -107,9 +107,9 @@ export async function eraseEventBatch(
 export async function eraseRejectedBatch(em: EntityManager, job: ErasureJob, now: Date): Promise<number> {
   const [row] = (await em.query(
     `WITH r AS (
-       UPDATE rejected_events SET payload = $2::json
+       UPDATE rejected_events SET payload = $2::json, user_id = NULL, anonymous_id = NULL
         WHERE id IN (SELECT id FROM rejected_events
-                      WHERE payload->>'userId' = ANY($1::text[]) OR payload->>'anonymousId' = ANY($1::text[]) LIMIT $3)
+                      WHERE user_id = ANY($1::text[]) OR anonymous_id = ANY($1::text[]) LIMIT $3)
        RETURNING id
      ),
      counted AS (
@@ -117,7 +117,8 @@ export async function eraseRejectedBatch(em: EntityManager, job: ErasureJob, now
               updated_at = now() WHERE id = $4::bigint
      )
      SELECT (SELECT count(*) FROM r)::int AS n`,
-    [job.identities ?? [], JSON.stringify(erasedTombstone(job.id, now)), ERASURE_BATCH, job.id],
+    // The id columns hold ids as storable text (NUL and lone surrogates escaped).
+    [(job.identities ?? []).map(storableText), JSON.stringify(erasedTombstone(job.id, now)), ERASURE_BATCH, job.id],
   )) as { n: number }[];
   if (row.n < ERASURE_BATCH) {
     // Done: the plain ids are no longer needed; only their keyed hashes stay (suppression).

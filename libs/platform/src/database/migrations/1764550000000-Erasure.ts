@@ -10,7 +10,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * needs while it runs; they are cleared when it completes.
  * deliveries.deletion_id: the FullStory deletions (one per destination and user) of a request.
  * suppressed_identities: keyed hashes (HMAC) of erased ids only; the worker, replay and redrive check it.
- * rejected_events (userId / anonymousId of the payload): finds a user's rejected events without a scan.
+ * rejected_events.user_id / anonymous_id (from the item, indexed): finds a user's rejected events without a scan.
  * delivery_attempts stay append-only, except that an erasure (a transaction that sets
  * fsd.erasure = 'on') may replace the request and response bodies, and nothing else.
  */
@@ -47,12 +47,17 @@ export class Erasure1764550000000 implements MigrationInterface {
         deletion_id bigint NOT NULL REFERENCES deletions(id),
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // Columns, not expression indexes on the json payload: ->> must de-escape the whole document, and fails on
+    // the \u0000 or lone-surrogate escapes a hostile item may hold, which would refuse its insert. Existing rows
+    // holding such an escape are left without ids (they cannot be read by Postgres either).
+    await q.query(`ALTER TABLE rejected_events ADD COLUMN user_id text, ADD COLUMN anonymous_id text`);
+    await q.query(`
+      UPDATE rejected_events SET user_id = payload->>'userId', anonymous_id = payload->>'anonymousId'
+       WHERE CASE WHEN payload::text ~ '\\\\u(0000|[dD][89a-fA-F])' THEN false
+                  ELSE json_typeof(payload) = 'object' END`);
+    await q.query(`CREATE INDEX rejected_events_user_idx ON rejected_events (user_id) WHERE user_id IS NOT NULL`);
     await q.query(
-      `CREATE INDEX rejected_events_user_idx ON rejected_events ((payload->>'userId')) WHERE payload->>'userId' IS NOT NULL`,
-    );
-    await q.query(
-      `CREATE INDEX rejected_events_anonymous_idx ON rejected_events ((payload->>'anonymousId'))
-        WHERE payload->>'anonymousId' IS NOT NULL`,
+      `CREATE INDEX rejected_events_anonymous_idx ON rejected_events (anonymous_id) WHERE anonymous_id IS NOT NULL`,
     );
     await q.query(`
       CREATE FUNCTION guard_attempt_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -77,6 +82,7 @@ export class Erasure1764550000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS guard_attempt_rewrite()`);
     await q.query(`DROP INDEX IF EXISTS rejected_events_anonymous_idx`);
     await q.query(`DROP INDEX IF EXISTS rejected_events_user_idx`);
+    await q.query(`ALTER TABLE rejected_events DROP COLUMN IF EXISTS user_id, DROP COLUMN IF EXISTS anonymous_id`);
     await q.query(`DROP TABLE IF EXISTS suppressed_identities`);
     await q.query(`ALTER TABLE deliveries DROP COLUMN IF EXISTS deletion_id`);
     await q.query(`DROP TABLE IF EXISTS deletions`);
