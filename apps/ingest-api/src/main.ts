@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { clientErrorHandler } from './common/http/client-error-handler';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { loadIngestConfig } from './config/ingest.config';
+import { fastifyTrustProxy } from './config/trust-proxy';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { IngestMetrics } from './metrics/ingest-metrics.service';
 import { setupOpenApi } from './openapi/openapi';
@@ -22,7 +23,8 @@ async function bootstrap(): Promise<void> {
   if (ran.length > 0) Logger.log(`Applied migrations: ${ran.join(', ')}`, 'Database');
 
   const adapter = new FastifyAdapter({
-    trustProxy: true,
+    // Default false: `req.ip` (the admin login throttle's key) is the socket's peer unless TRUST_PROXY names proxies.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     keepAliveTimeout: 65_000,
     clientErrorHandler,

@@ -20,6 +20,13 @@ export interface EventFilter {
   types?: string[];
   eventNames?: string[];
   sourceId?: string;
+  /** Events from any of these sources. */
+  sourceIds?: string[];
+  /**
+   * Replay: only events from sources connected to this destination now (`destination_sources`), so a
+   * replay never sends one source's events to a destination (a FullStory account) that source does not feed.
+   */
+  connectedTo?: string;
   /** Audit: events with a delivery to this destination (in `deliveryStatus` when given). */
   destinationId?: string;
   deliveryStatus?: DeliveryStatusFilter;
@@ -61,6 +68,18 @@ export function eventConditions(filter: EventFilter, p: SqlParams, e = 'e'): str
     );
   }
   if (f.sourceId !== undefined) where.push(`${e}.source_id = ${p.add(f.sourceId)}::uuid`);
+  if (f.sourceIds !== undefined) {
+    where.push(
+      f.sourceIds.length === 1
+        ? `${e}.source_id = ${p.add(f.sourceIds[0])}::uuid`
+        : `${e}.source_id = ANY(${p.add(f.sourceIds)}::uuid[])`,
+    );
+  }
+  if (f.connectedTo !== undefined) {
+    where.push(
+      `EXISTS (SELECT 1 FROM destination_sources ds WHERE ds.destination_id = ${p.add(f.connectedTo)}::uuid AND ds.source_id = ${e}.source_id)`,
+    );
+  }
 
   if (f.destinationId !== undefined || f.deliveryStatus !== undefined) {
     const d: string[] = [`d.event_id = ${e}.id`];

@@ -1,4 +1,5 @@
 import { CommonConfig, Env, EnvReader, readCommonConfig } from '@fsd/platform';
+import { TrustProxy, parseTrustProxy } from './trust-proxy';
 
 export interface IngestConfig extends CommonConfig {
   port: number;
@@ -21,6 +22,8 @@ export interface IngestConfig extends CommonConfig {
   /** A request (headers and body) must arrive completely within this time (slow-loris bound). */
   requestTimeoutMs: number;
   devFullStoryApiKey: string;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For sets `req.ip` (default none: the socket address). */
+  trustProxy: TrustProxy;
 }
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
@@ -28,6 +31,8 @@ export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
 export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const r = new EnvReader(env);
   const common = readCommonConfig(r);
+  const trustProxy = parseTrustProxy(r.optionalString('TRUST_PROXY'));
+  if (!trustProxy.ok) r.check('TRUST_PROXY', false, trustProxy.problem);
   const config: IngestConfig = {
     ...common,
     port: r.port('INGEST_PORT', 3000),
@@ -43,6 +48,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
+    trustProxy: trustProxy.ok ? trustProxy.value : false,
   };
   r.done();
   return config;

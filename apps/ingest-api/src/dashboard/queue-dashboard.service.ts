@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
@@ -10,6 +11,8 @@ import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { QueueRegistry } from '../queue/queue-registry.service';
 import { AdminSessions } from '../ops-ui/admin-sessions.service';
+import { LoginThrottle } from '../ops-ui/login-throttle';
+import { AppError } from '../common/errors/app-error';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const REFRESH_MS = 10_000;
@@ -25,7 +28,8 @@ type Board = ReturnType<typeof createBullBoard>;
  * bull-board's routes are plain Fastify routes, out of reach of Nest guards, so they are registered
  * in their own Fastify scope behind an `onRequest` hook that admits only admin credentials (Bearer
  * ADMIN_TOKEN, HTTP Basic with password ADMIN_TOKEN, or the ops UI session cookie) — the page, its
- * JSON API and its static assets alike. Retrying a failed job there re-runs a `failed` delivery, which
+ * JSON API and its static assets alike. Wrong Basic/Bearer tokens count against the ops login's throttle
+ * (5 per address a minute, then 429), so the Basic prompt is no faster way to guess the token. Retrying a failed job there re-runs a `failed` delivery, which
  * the worker records in the audit trail with trigger `redrive`.
  */
 @Injectable()
@@ -36,12 +40,14 @@ export class QueueDashboard implements OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private lastRefresh = 0;
   private refreshing?: Promise<void>;
+  private loginThrottle?: LoginThrottle;
 
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
     private readonly sessions: AdminSessions,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** Registers the dashboard on the app's Fastify instance; call before `listen`. */
@@ -63,8 +69,30 @@ export class QueueDashboard implements OnModuleDestroy {
     this.timer.unref();
   }
 
+  /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
+  private get throttle(): LoginThrottle {
+    return (this.loginThrottle ??= this.moduleRef.get(LoginThrottle, { strict: false }));
+  }
+
   private async authorize(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!(await this.sessions.authenticate(req.headers))) {
+    // Only a presented Basic/Bearer token is a guess; a browser's first, header-less request is not.
+    const presented = typeof req.headers.authorization === 'string' && req.headers.authorization.trim() !== '';
+    if (presented) {
+      try {
+        this.throttle.check(req.ip);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        await reply
+          .status(e.status)
+          .headers({ ...e.headers, 'Cache-Control': 'no-store' })
+          .send({ success: false, code: e.code, message: e.message });
+        return reply;
+      }
+    }
+    const method = await this.sessions.authenticate(req.headers);
+    if (presented && method !== null && method !== 'session') this.throttle.succeeded(req.ip);
+    if (!method) {
+      if (presented) this.throttle.failed(req.ip);
       await reply
         .status(401)
         .header('WWW-Authenticate', 'Basic realm="admin", charset="UTF-8"')

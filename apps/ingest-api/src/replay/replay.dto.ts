@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { EventSelectorDto } from '../audit/event-selector.dto';
 import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -25,6 +28,17 @@ export class ReplayFilterDto extends EventSelectorDto {
   /** Exclusive upper bound on received_at. */
   @IsISO8601({ strict: true })
   to!: string;
+
+  /**
+   * Only events from these sources. A replay always keeps to the sources connected to its destination;
+   * each source named here must be one of them (else 400 source_not_connected).
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  sourceIds?: string[];
 
   /** The events' delivery status at the replay's destination; default any. */
   @IsOptional()
@@ -61,5 +75,6 @@ export interface StoredReplayFilter {
   types?: string[];
   eventNames?: string[];
   userIds?: string[];
+  sourceIds?: string[];
   status: ReplayStatusFilter;
 }

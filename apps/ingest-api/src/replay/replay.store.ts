@@ -40,6 +40,8 @@ export function replayConditions(destinationId: string, f: StoredReplayFilter, p
       types: f.types,
       eventNames: f.eventNames,
       userIds: f.userIds,
+      sourceIds: f.sourceIds,
+      connectedTo: destinationId,
       replayDestinationId: destinationId,
       replayStatus: f.status,
     },
@@ -83,8 +85,8 @@ export interface PageResult {
 
 /**
  * One page of the walk, in one statement (one transaction): the next `size` matching events after
- * the cursor, oldest first; each one's delivery to the destination fetched or created (events of
- * sources not connected to the destination can be replayed to it too); the delivery moved to
+ * the cursor, oldest first; each one's delivery to the destination fetched or created (a delivery row
+ * can be missing for an event received before its source was connected); the delivery moved to
  * 'pending' with its state change appended; the delivery remembered as this replay's; the replay's
  * `enqueued` count raised by the deliveries new to it (so a page repeated after a crash is not
  * counted twice). The caller enqueues the jobs and then moves the cursor.

@@ -4,6 +4,7 @@ import { invalid } from '../admin/common/admin-errors';
 import { AuditContext } from '../audit/audit-context.service';
 import { checkRange } from '../audit/audit.service';
 import { eventView } from '../audit/audit.views';
+import { unconnectedSources } from './replay-scope';
 import { ReplayRunner } from './replay-runner.service';
 import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
 import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, countMatching, progressOf, sampleMatching } from './replay.store';
@@ -48,12 +49,14 @@ export class ReplaysService {
         `destinationId: ${dto.destinationId} does not exist`,
       ]);
     }
+    await this.checkSources(dto.destinationId, dto.filter.sourceIds);
     const filter: StoredReplayFilter = {
       from: dto.filter.from,
       to: dto.filter.to,
       ...(dto.filter.types ? { types: dto.filter.types } : {}),
       ...(dto.filter.eventNames ? { eventNames: dto.filter.eventNames } : {}),
       ...(dto.filter.userIds ? { userIds: dto.filter.userIds } : {}),
+      ...(dto.filter.sourceIds ? { sourceIds: dto.filter.sourceIds.map((id) => id.toLowerCase()) } : {}),
       status: dto.filter.status ?? 'any',
     };
     if (dto.dryRun) {
@@ -70,6 +73,26 @@ export class ReplaysService {
     );
     this.runner.kick(rows[0].id);
     return replayView(rows[0]);
+  }
+
+  /** A replay may narrow its sources, never widen them beyond those connected to its destination. */
+  private async checkSources(destinationId: string, sourceIds: string[] | undefined): Promise<void> {
+    if (sourceIds === undefined) return;
+    const { rows } = await this.ctx.pool.query<{ source_id: string }>(
+      'SELECT source_id::text AS source_id FROM destination_sources WHERE destination_id = $1::uuid',
+      [destinationId],
+    );
+    const refused = unconnectedSources(
+      sourceIds,
+      rows.map((r) => r.source_id),
+    );
+    if (refused.length > 0) {
+      throw invalid(
+        'source_not_connected',
+        `A replay only sends events of sources connected to destination ${destinationId}`,
+        refused.map((id) => `sourceIds: ${id} is not connected to destination ${destinationId}`),
+      );
+    }
   }
 
   async list(limit = 100) {
