@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Pool } from 'pg';
+import { DestinationPauseService } from '../admin/destinations/destination-pause.service';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { IngestMetrics } from '../metrics/ingest-metrics.service';
@@ -8,7 +9,7 @@ import { AdminSessions } from './admin-sessions.service';
 
 /**
  * The operations module's view of providers owned by the root module (configuration, the pg pool,
- * the metrics registry), looked up once through the module container so the same instances are used.
+ * the metrics registry, the destination pause service), looked up once through the module container so the same instances are used.
  */
 @Injectable()
 export class OpsContext {
@@ -16,6 +17,7 @@ export class OpsContext {
   private cachedPool?: Pool;
   private cachedMetrics?: IngestMetrics;
   private cachedSessions?: AdminSessions;
+  private cachedPauses?: DestinationPauseService;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -29,6 +31,11 @@ export class OpsContext {
 
   get sessions(): AdminSessions {
     return (this.cachedSessions ??= this.moduleRef.get(AdminSessions, { strict: false }));
+  }
+
+  /** The admin API's pause service, so the page's Pause / Resume do exactly what the API does. */
+  get pauses(): DestinationPauseService {
+    return (this.cachedPauses ??= this.moduleRef.get(DestinationPauseService, { strict: false }));
   }
 
   get metrics(): IngestMetrics {

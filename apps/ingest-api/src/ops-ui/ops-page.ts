@@ -1,13 +1,10 @@
+import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
+import { escapeHtml } from './html-escape';
 import { DestinationOverview, WindowStats } from './ops-queries';
 
 /** Server-rendered pages of the operations UI: plain HTML, inline SVG and one small inline script. */
 
-export function escapeHtml(v: unknown): string {
-  return String(v ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
+export { escapeHtml };
 
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
@@ -22,6 +19,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eceff3;
 input,select,button{font:inherit;padding:4px 6px}form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}
 label{display:flex;flex-direction:column;font-size:12px;color:#4b5563}
 .result{flex-basis:100%;margin:4px 0 0}
+.controls{display:flex;gap:8px;align-items:center;margin:4px 0}.paused{color:#b54708}
 .login{max-width:360px;margin:80px auto}
 `;
 
@@ -126,6 +124,7 @@ function destinationCard(d: DestinationOverview): string {
   return `<section class="destination" data-destination="${escapeHtml(d.id)}">
 <h2>${escapeHtml(d.name)} ${d.enabled ? '' : '<span class="muted">(disabled)</span>'}${d.paused ? ' <span class="paused">(paused)</span>' : ''}</h2>
 <div class="muted">${escapeHtml(d.id)} · pending: ${d.hour.pending} (hour), ${d.day.pending} (day)</div>
+${pauseControl(d)}
 ${chartSvg(d)}
 <table class="latency"><tr><th>End-to-end latency</th><th>p50</th><th>p95</th></tr>
 <tr><td>last hour</td><td>${fmtMs(d.hour.p50Ms)}</td><td>${fmtMs(d.hour.p95Ms)}</td></tr>
@@ -208,7 +207,8 @@ twoStep('redrive', '/admin/ui/api/redrive', (f) => {
   if (f.from.value) filter.from = iso(f.from.value);
   if (f.to.value) filter.to = iso(f.to.value);
   return {destinationId: f.destinationId.value, filter};
-});`;
+});
+${PAUSE_SCRIPT}`;
 
 export function opsPage(nonce: string, destinations: DestinationOverview[], generatedAt: Date): string {
   const options = destinations

@@ -4,6 +4,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, notFound } from '../common/errors/app-error';
+import { UuidParam } from '../admin/common/uuid-param';
+import type { PauseState } from '../admin/destinations/destination-pause.service';
 import { OpsContext } from './ops-context.service';
 import { LoginThrottle } from './login-throttle';
 import { sendHtml } from './html-reply';
@@ -20,7 +22,8 @@ import { clearedSessionCookie, sessionCookie, tokenMatches } from './admin-crede
  *
  * Replay and redrive go through the admin API itself (`POST /admin/replays`,
  * `POST /admin/deliveries/redrive`), called in-process with the admin token, so the UI shows exactly
- * what the API answers — including its errors.
+ * what the API answers — including its errors. Pause and resume call the admin API's DestinationPauseService
+ * directly (the same service behind `POST /admin/destinations/:id/pause|resume`).
  */
 @ApiExcludeController()
 @Controller('admin/ui')
@@ -108,6 +111,20 @@ export class OpsUiController {
   @UseGuards(OpsUiGuard)
   redrive(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     return this.forward('/admin/deliveries/redrive', body, reply);
+  }
+
+  @Post('api/destinations/:id/pause')
+  @HttpCode(200)
+  @UseGuards(OpsUiGuard)
+  pause(@UuidParam('id') id: string): Promise<PauseState> {
+    return this.ctx.pauses.pause(id);
+  }
+
+  @Post('api/destinations/:id/resume')
+  @HttpCode(200)
+  @UseGuards(OpsUiGuard)
+  resume(@UuidParam('id') id: string): Promise<PauseState> {
+    return this.ctx.pauses.resume(id);
   }
 
   private async forward(url: string, body: unknown, reply: FastifyReply): Promise<void> {
