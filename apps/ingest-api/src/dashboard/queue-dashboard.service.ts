@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
@@ -40,14 +39,14 @@ export class QueueDashboard implements OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private lastRefresh = 0;
   private refreshing?: Promise<void>;
-  private loginThrottle?: LoginThrottle;
 
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
     private readonly sessions: AdminSessions,
-    private readonly moduleRef: ModuleRef,
+    /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** Registers the dashboard on the app's Fastify instance; call before `listen`. */
@@ -67,11 +66,6 @@ export class QueueDashboard implements OnModuleDestroy {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
-  }
-
-  /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
-  private get throttle(): LoginThrottle {
-    return (this.loginThrottle ??= this.moduleRef.get(LoginThrottle, { strict: false }));
   }
 
   private async authorize(req: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -13,5 +13,7 @@ import { RejectedUiController } from './rejected-ui.controller';
 @Module({
   controllers: [OpsUiController, RejectedUiController, MetricsController],
   providers: [OpsContext, OpsUiGuard, LoginThrottle],
+  // The queue dashboard (a root provider) counts wrong tokens against the same throttle.
+  exports: [LoginThrottle],
 })
 export class OpsModule {}
