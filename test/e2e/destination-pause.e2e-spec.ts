@@ -158,11 +158,15 @@ describe('destination pause, resume, disable and new destinations, live on a run
     const resumed = await admin('POST', `/destinations/${seeded.destinationId}/resume`);
     expect(await resumed.json()).toEqual({ id: seeded.destinationId, paused: false });
     await waitForDeliveries(env, seeded.destinationId, 4, ['delivered']);
-    // Three live deliveries and one replay of one of them (its own episode, after or before the live run).
+    // Three live deliveries and one replay of one of them. The two jobs of held[0] never run at once (its claim);
+    // whichever runs first sends. If the replay runs first, the live job then finds the delivery delivered and
+    // sends nothing; if the live job runs first, the replay re-sends (its own episode).
     await waitFor('the replay attempt recorded', async () =>
       (await attemptsOf(env, held[0].id)).some((a) => a.trigger === 'replay'),
     );
-    expect(await requestsWithKey('key-a')).toHaveLength(4);
+    const held0 = (await attemptsOf(env, held[0].id)).map((a) => a.trigger);
+    expect(held0).toEqual(held0.length === 2 ? ['auto', 'replay'] : ['replay']);
+    expect(await requestsWithKey('key-a')).toHaveLength(2 + held0.length);
     expect(await pausedMetric(seeded.destinationId)).toBe('0');
     await admin('DELETE', `/destinations/${other}`);
   });
