@@ -1,9 +1,9 @@
 import fs from 'fs';
 import path from 'path';
 import { Browser, chromium } from 'playwright-core';
-import { FakeFullStory, attemptsOf, dropQueues, waitForDeliveries } from '../support/delivery';
+import { FakeFullStory, attemptsOf, deliveriesOf, dropQueues, waitForDeliveries } from '../support/delivery';
 import { seedSourceAndDestination, SeededPair } from '../support/seed';
-import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp } from '../support/stack';
+import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor } from '../support/stack';
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -145,9 +145,15 @@ describe('operations UI (/admin/ui)', () => {
       await page.click('#redrive .confirm');
       await page.waitForSelector('#redrive .result:has-text("Started")');
       expect(await page.locator('#redrive .result').innerText()).toMatch(/^Started: /);
-      const redriven = await waitForDeliveries(env, seeded.destinationId, 3, ['delivered']);
-      const failedOne = redriven.find((d) => d.message_id === 'ops-ui-3')!;
-      expect((await attemptsOf(env, failedOne.id)).map((a) => [a.trigger, a.decision])).toEqual([
+      // "Started" means the redrive job exists, not that it has reached the failed delivery yet: until its
+      // second attempt is recorded that delivery still reads "failed", so wait for the attempt first.
+      const failedOne = (await deliveriesOf(env, seeded.destinationId)).find((d) => d.message_id === 'ops-ui-3')!;
+      const redriveAttempts = await waitFor('the redrive attempt of ops-ui-3', async () => {
+        const attempts = await attemptsOf(env, failedOne.id);
+        return attempts.length === 2 && attempts;
+      });
+      await waitForDeliveries(env, seeded.destinationId, 3, ['delivered']);
+      expect(redriveAttempts.map((a) => [a.trigger, a.decision])).toEqual([
         ['auto', 'failed_permanently'],
         ['redrive', 'delivered'],
       ]);
