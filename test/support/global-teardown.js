@@ -1,5 +1,8 @@
-// Removes the Redis keys of every e2e stack (queue prefixes fsdtest_*): Redis outlives the test run.
+// Removes the Redis keys of this run's e2e stacks (queue prefixes fsdtest_<run>_*): Redis outlives the test
+// run, and other runs on the same Redis keep theirs.
 module.exports = async () => {
+  const run = process.env.FSD_TEST_RUN;
+  if (!run) throw new Error('FSD_TEST_RUN is not set: global-setup.js did not run');
   const Redis = require('ioredis');
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
     lazyConnect: true,
@@ -9,12 +12,13 @@ module.exports = async () => {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'fsdtest_*', 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `fsdtest_${run}_*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await redis.unlink(...keys);
     } while (cursor !== '0');
-  } catch {
-    // Redis down: nothing to clean.
+  } catch (e) {
+    // Redis down: nothing to clean, but say so rather than pass silently.
+    console.warn(`e2e teardown could not clean Redis keys fsdtest_${run}_*: ${e instanceof Error ? e.message : e}`);
   } finally {
     redis.disconnect();
   }

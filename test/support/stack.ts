@@ -47,7 +47,8 @@ export function stackEnv(name: string, overrides: Partial<StackEnv> = {}): Stack
     REDIS_URL: 'redis://127.0.0.1:6379',
     ADMIN_TOKEN: `test-admin-token-${id}`,
     SECRETS_KEY: `test-secrets-key-${id}`,
-    QUEUE_PREFIX: `fsdtest_${id}`,
+    // The run's namespace (global-setup.js) first: teardown removes only this run's keys.
+    QUEUE_PREFIX: `fsdtest_${process.env.FSD_TEST_RUN ?? 'adhoc'}_${id}`,
     FULLSTORY_BASE_URL: `http://127.0.0.1:${fakePort}`,
     // The fake (loopback) and port 9, where admin tests point a destination that cannot be reached.
     ALLOWED_FULLSTORY_HOSTS: `127.0.0.1:${fakePort},127.0.0.1:9`,
