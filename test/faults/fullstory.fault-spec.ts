@@ -36,6 +36,9 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     await stack.fake.fault({ match: EVENTS, status: 500, ratio: 0.3 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 's500', 150);
     await load.runUntilAcked(900);
+    // As a Segment client does: what timed out under load is sent again; nothing may be refused.
+    await load.retryUntilAcked();
+    expect(load.nonRetryable()).toEqual([]);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     expect(r.statuses['500']).toBeGreaterThan(r.stored * 0.25);
@@ -53,6 +56,9 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     await waitFor('all 15 answers 429', async () => (await faultCounters())[0].applied === 15);
     await load.untilAcked(load.acked().size + 300);
     await load.stop();
+    // As a Segment client does: what timed out under load is sent again; nothing may be refused.
+    await load.retryUntilAcked();
+    expect(load.nonRetryable()).toEqual([]);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     expect(r.statuses['429']).toBe(15);
@@ -81,6 +87,9 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     await stack.fake.fault({ match: EVENTS, latencyMs: 800, ratio: 0.2 });
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'slow', 150);
     await load.runUntilAcked(900);
+    // As a Segment client does: what timed out under load is sent again; nothing may be refused.
+    await load.retryUntilAcked();
+    expect(load.nonRetryable()).toEqual([]);
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     const timeouts = (await faultCounters())[0].applied;

@@ -37,6 +37,15 @@ export class Ledger {
     return [...new Set(this.outcomes.map((o) => o.messageId))].filter((m) => !acked.has(m));
   }
 
+  /**
+   * Answers a Segment client would not retry: anything but 200, no answer (timeout, reset), 429 or 503. On a
+   * CPU-starved machine a healthy ingest can be slower than the client's timeout; that must end in a retry
+   * that is acknowledged (and stored once), never in a refusal.
+   */
+  nonRetryable(): SendOutcome[] {
+    return this.outcomes.filter((o) => ![200, 0, 429, 503].includes(o.status));
+  }
+
   statusCounts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const o of this.outcomes) out[o.status] = (out[o.status] ?? 0) + 1;
