@@ -254,14 +254,27 @@ describe('normalise properties (fast-check)', () => {
     );
   });
 
-  it('leaves objects below level 5 untouched (same reference)', () => {
+  // Own `__proto__` keys are the one exception: the reference's copy by assignment drops them at any depth.
+  const hasOwnProtoKey = (v: unknown): boolean => JSON.stringify(v)?.includes('"__proto__"') ?? false;
+
+  it('leaves objects below level 5 untouched (same reference) when they hold no own __proto__ key', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), json), (deep) => {
-        const input = { a: { b: { c: { d: { e: deep } } } } };
-        const out = normalise(input) as { a: { b: { c: { d: { e: unknown } } } } };
-        return out.a.b.c.d.e === deep;
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), json).filter((d) => !hasOwnProtoKey(d)),
+        (deep) => {
+          const input = { a: { b: { c: { d: { e: deep } } } } };
+          const out = normalise(input) as { a: { b: { c: { d: { e: unknown } } } } };
+          return out.a.b.c.d.e === deep;
+        },
+      ),
     );
+  });
+
+  it('copies an object below level 5 that holds an own __proto__ key, without that key', () => {
+    const deep = JSON.parse('{"__proto__": [], "kept": {"__proto__": false, "x": 1}}') as object;
+    const out = normalise({ a: { b: { c: { d: { e: deep } } } } }) as { a: { b: { c: { d: { e: unknown } } } } };
+    expect(out.a.b.c.d.e).not.toBe(deep);
+    expect(JSON.stringify(out.a.b.c.d.e)).toBe('{"kept":{"x":1}}');
   });
 
   it('never mutates its input', () => {
