@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DestinationEntity, MappingEntity, SourceEntity } from '@fsd/platform';
-import { AdminTokenGuard } from './auth/admin-token.guard';
-import { AdminContext } from './common/admin-context.service';
+import { AuthModule } from '../auth/auth.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { TrackingModule } from '../tracking/tracking.module';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
 import { DestinationPauseController } from './destinations/destination-pause.controller';
@@ -16,12 +17,18 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
 
 /**
- * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews,
- * test connections and GDPR deletions. Uses the root module's configuration, write-key cache and
- * delivery enqueuer through AdminContext.
+ * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews, test connections,
+ * pause/resume and GDPR deletions. Uses the write-key cache (TrackingModule: a changed key takes effect at once)
+ * and the delivery enqueuer (OutboxModule: deletions enqueue their erasure jobs). Exports the pause service for
+ * the operations page.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity])],
+  imports: [
+    TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity]),
+    AuthModule,
+    TrackingModule,
+    OutboxModule,
+  ],
   controllers: [
     SourcesController,
     DestinationsController,
@@ -30,8 +37,6 @@ import { SourcesService } from './sources/sources.service';
     DeletionsController,
   ],
   providers: [
-    AdminContext,
-    AdminTokenGuard,
     SourcesService,
     DestinationsService,
     DestinationPauseService,
@@ -39,5 +44,6 @@ import { SourcesService } from './sources/sources.service';
     DeletionsService,
     ErasureRunner,
   ],
+  exports: [DestinationPauseService],
 })
 export class AdminModule {}

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { badRequest, notFound } from '../common/errors/app-error';
-import { AuditContext } from './audit-context.service';
+import { READ_POOL } from '../database/read-pool.provider';
 import { EventsQueryDto } from './audit-query.dto';
 import {
   ATTEMPT_COLUMNS,
@@ -36,7 +37,7 @@ export function checkRange(from: string | undefined, to: string | undefined): vo
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly ctx: AuditContext) {}
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
 
   async list(q: EventsQueryDto) {
     checkRange(q.from, q.to);
@@ -62,7 +63,7 @@ export class AuditService {
       const pos = decodeCursor(q.cursor);
       where.push(`(e.received_at, e.id) < (${p.add(pos.receivedAt)}::timestamptz, ${p.add(pos.id)}::bigint)`);
     }
-    const { rows } = await this.ctx.pool.query<EventRow>(
+    const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${whereClause(where)}
         ORDER BY e.received_at DESC, e.id DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
@@ -82,7 +83,7 @@ export class AuditService {
 
   async get(id: string) {
     if (!/^\d{1,18}$/.test(id)) throw notFound(`No event ${id}`);
-    const { rows } = await this.ctx.pool.query<EventRow>(
+    const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS}, e.payload, e.raw FROM events e WHERE e.id = $1::bigint`,
       [id],
     );
@@ -91,11 +92,11 @@ export class AuditService {
     const deliveries = (await this.deliveriesOf([e.id])).get(e.id) ?? [];
     const ids = deliveries.map((d) => d.id);
     const [attempts, changes] = await Promise.all([
-      this.ctx.pool.query<AttemptRow>(
+      this.pool.query<AttemptRow>(
         `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
         [ids],
       ),
-      this.ctx.pool.query<StateChangeRow>(
+      this.pool.query<StateChangeRow>(
         `SELECT s.id::text AS id, s.delivery_id::text AS delivery_id, s.from_status, s.to_status, s.reason, s.at
            FROM delivery_state_changes s WHERE s.delivery_id = ANY($1::bigint[]) ORDER BY s.delivery_id, s.id`,
         [ids],
@@ -120,7 +121,7 @@ export class AuditService {
   async deliveriesOf(eventIds: string[]): Promise<Map<string, DeliveryRow[]>> {
     const out = new Map<string, DeliveryRow[]>();
     if (eventIds.length === 0) return out;
-    const { rows } = await this.ctx.pool.query<DeliveryRow>(
+    const { rows } = await this.pool.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
       [eventIds],
     );

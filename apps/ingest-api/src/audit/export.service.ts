@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { Readable } from 'stream';
 import { badRequest } from '../common/errors/app-error';
-import { AuditContext } from './audit-context.service';
+import { READ_POOL } from '../database/read-pool.provider';
 import { ExportQueryDto } from './audit-query.dto';
 import { checkRange } from './audit.service';
 import { csvField } from './csv-field';
@@ -61,7 +62,7 @@ interface ExportPlan {
  */
 @Injectable()
 export class ExportService {
-  constructor(private readonly ctx: AuditContext) {}
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
 
   plan(q: ExportQueryDto): ExportPlan {
     if (q.from === undefined || q.to === undefined) {
@@ -78,7 +79,7 @@ export class ExportService {
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
     yield* this.eventLines(plan);
     // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
-    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.ctx.pool, plan.from, plan.to);
+    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.pool, plan.from, plan.to);
   }
 
   private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
@@ -90,17 +91,17 @@ export class ExportService {
       if (after)
         where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
       const payload = plan.format === 'ndjson' ? ', e.payload' : '';
-      const { rows: events } = await this.ctx.pool.query<EventRow>(
+      const { rows: events } = await this.pool.query<EventRow>(
         `SELECT ${EVENT_COLUMNS}${payload} FROM events e WHERE ${whereClause(where)}
           ORDER BY e.received_at, e.id LIMIT ${EXPORT_PAGE}`,
         p.values,
       );
       if (events.length === 0) return;
-      const { rows: deliveries } = await this.ctx.pool.query<DeliveryRow>(
+      const { rows: deliveries } = await this.pool.query<DeliveryRow>(
         `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
         [events.map((e) => e.id)],
       );
-      const { rows: attempts } = await this.ctx.pool.query<AttemptRow>(
+      const { rows: attempts } = await this.pool.query<AttemptRow>(
         `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
         [deliveries.map((d) => d.id)],
       );

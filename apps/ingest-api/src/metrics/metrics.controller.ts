@@ -1,7 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CachedValue } from '@fsd/platform';
-import { OpsContext } from '../ops-ui/ops-context.service';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+import { IngestMetrics } from './ingest-metrics.service';
 
 /** GET /metrics: Prometheus text, unauthenticated (see IngestMetrics). */
 @ApiTags('operations')
@@ -9,8 +10,8 @@ import { OpsContext } from '../ops-ui/ops-context.service';
 export class MetricsController {
   private readonly cached: CachedValue<string>;
 
-  constructor(private readonly ctx: OpsContext) {
-    this.cached = new CachedValue(this.ctx.config.metricsCacheMs, () => this.ctx.metrics.registry.metrics());
+  constructor(@Inject(INGEST_CONFIG) config: IngestConfig, metrics: IngestMetrics) {
+    this.cached = new CachedValue(config.metricsCacheMs, () => metrics.registry.metrics());
   }
 
   @Get('metrics')

@@ -1,12 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
 import { AppError, badRequest, notFound } from '../common/errors/app-error';
+import { adminBody } from '../admin/common/admin-validation.pipe';
 import { UuidParam } from '../admin/common/uuid-param';
-import type { PauseState } from '../admin/destinations/destination-pause.service';
-import { OpsContext } from './ops-context.service';
+import { DestinationPauseService, PauseState } from '../admin/destinations/destination-pause.service';
+import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
+import { PG_POOL } from '../database/pg-pool.provider';
+import { RedriveDto } from '../redrive/redrive.dto';
+import { RedriveService } from '../redrive/redrive.service';
+import { CreateReplayDto } from '../replay/replay.dto';
+import { ReplaysService } from '../replay/replays.service';
+import { AdminSessions } from './admin-sessions.service';
 import { LoginThrottle } from './login-throttle';
 import { sendHtml } from './html-reply';
 import { loginPage, opsPage } from './ops-page';
@@ -20,28 +27,31 @@ import { clearedSessionCookie, sessionCookie, tokenMatches } from './admin-crede
  * work too. Unauthenticated, the page is the login form with 401 and no data, and the JSON routes
  * under /admin/ui/api answer 401.
  *
- * Replay and redrive go through the admin API itself (`POST /admin/replays`,
- * `POST /admin/deliveries/redrive`), called in-process with the admin token, so the UI shows exactly
- * what the API answers — including its errors. Pause and resume call the admin API's DestinationPauseService
- * directly (the same service behind `POST /admin/destinations/:id/pause|resume`).
+ * Replay, redrive, pause and resume call the admin API's own services (the ones behind `POST /admin/replays`,
+ * `POST /admin/deliveries/redrive` and `POST /admin/destinations/:id/pause|resume`), with the body validated
+ * by the admin API's pipe, so the page gets exactly what the API answers — including its errors.
  */
 @ApiExcludeController()
 @Controller('admin/ui')
 export class OpsUiController {
   constructor(
-    private readonly ctx: OpsContext,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly sessions: AdminSessions,
     private readonly loginThrottle: LoginThrottle,
+    private readonly pauses: DestinationPauseService,
+    private readonly replays: ReplaysService,
+    private readonly redrives: RedriveService,
   ) {}
 
   @Get()
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.ctx.sessions.authenticate(req.headers))) {
+    if (!(await this.sessions.authenticate(req.headers))) {
       sendHtml(reply, 401, loginPage(nonce), nonce);
       return;
     }
-    sendHtml(reply, 200, opsPage(nonce, await overview(this.ctx.pool), new Date()), nonce);
+    sendHtml(reply, 200, opsPage(nonce, await overview(this.pool), new Date()), nonce);
   }
 
   @Post('login')
@@ -53,20 +63,20 @@ export class OpsUiController {
   ): Promise<void> {
     this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
-    if (typeof token !== 'string' || !tokenMatches(this.ctx.config, token)) {
+    if (typeof token !== 'string' || !tokenMatches(this.config, token)) {
       this.loginThrottle.failed(req.ip);
       throw new AppError(401, 'unauthorized', 'Wrong admin token');
     }
     this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
-    void reply.header('Set-Cookie', sessionCookie(await this.ctx.sessions.start(), secure));
+    void reply.header('Set-Cookie', sessionCookie(await this.sessions.start(), secure));
   }
 
   /** Ends the session server-side (a copied cookie stops working too) and clears the cookie. */
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.ctx.sessions.end(req.headers);
+    await this.sessions.end(req.headers);
     void reply.header('Set-Cookie', clearedSessionCookie());
   }
 
@@ -74,13 +84,13 @@ export class OpsUiController {
   @Post('sessions/revoke')
   @UseGuards(OpsUiGuard)
   async revokeSessions(): Promise<{ revoked: number }> {
-    return { revoked: await this.ctx.sessions.endAll() };
+    return { revoked: await this.sessions.endAll() };
   }
 
   @Get('api/overview')
   @UseGuards(OpsUiGuard)
   async overview() {
-    return { destinations: await overview(this.ctx.pool) };
+    return { destinations: await overview(this.pool) };
   }
 
   @Get('api/search')
@@ -89,56 +99,48 @@ export class OpsUiController {
     if (typeof q !== 'string' || q.trim() === '' || q.length > 500) {
       throw badRequest('invalid_request', '"q" must be a messageId or userId (1-500 characters)');
     }
-    return { events: await searchEvents(this.ctx.pool, q.trim()) };
+    return { events: await searchEvents(this.pool, q.trim()) };
   }
 
   @Get('api/events/:id/timeline')
   @UseGuards(OpsUiGuard)
   async timeline(@Param('id') id: string) {
     if (!/^\d{1,19}$/.test(id)) throw badRequest('invalid_request', 'The event id is a number');
-    const found = await eventTimeline(this.ctx.pool, id);
+    const found = await eventTimeline(this.pool, id);
     if (!found) throw notFound(`No event ${id}`);
     return found;
   }
 
+  /** A dry run answers 200 {dryRun, matched, sample}; a real run 202 with the replay (as POST /admin/replays). */
   @Post('api/replays')
   @UseGuards(OpsUiGuard)
-  replay(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    return this.forward('/admin/replays', body, reply);
+  async replay(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('Cache-Control', 'no-store');
+    const dto = await adminBody(CreateReplayDto, body);
+    const result = await this.replays.create(dto);
+    void reply.status(dto.dryRun ? 200 : 202);
+    return result;
   }
 
   @Post('api/redrive')
+  @HttpCode(200)
   @UseGuards(OpsUiGuard)
-  redrive(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    return this.forward('/admin/deliveries/redrive', body, reply);
+  async redrive(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('Cache-Control', 'no-store');
+    return this.redrives.redrive(await adminBody(RedriveDto, body));
   }
 
   @Post('api/destinations/:id/pause')
   @HttpCode(200)
   @UseGuards(OpsUiGuard)
   pause(@UuidParam('id') id: string): Promise<PauseState> {
-    return this.ctx.pauses.pause(id);
+    return this.pauses.pause(id);
   }
 
   @Post('api/destinations/:id/resume')
   @HttpCode(200)
   @UseGuards(OpsUiGuard)
   resume(@UuidParam('id') id: string): Promise<PauseState> {
-    return this.ctx.pauses.resume(id);
-  }
-
-  private async forward(url: string, body: unknown, reply: FastifyReply): Promise<void> {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const res = await fastify.inject({
-      method: 'POST',
-      url,
-      headers: { authorization: `Bearer ${this.ctx.config.adminToken}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(body ?? {}),
-    });
-    void reply
-      .status(res.statusCode)
-      .header('Content-Type', res.headers['content-type'] ?? 'application/json')
-      .header('Cache-Control', 'no-store')
-      .send(res.body);
+    return this.pauses.resume(id);
   }
 }

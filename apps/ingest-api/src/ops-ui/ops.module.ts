@@ -1,19 +1,27 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from '../metrics/metrics.controller';
-import { OpsContext } from './ops-context.service';
-import { LoginThrottle } from './login-throttle';
+import { TerminusModule } from '@nestjs/terminus';
+import { AdminModule } from '../admin/admin.module';
+import { AuthModule } from '../auth/auth.module';
+import { QueueDashboard } from '../dashboard/queue-dashboard.service';
+import { HealthController } from '../health/health.controller';
+import { RedriveModule } from '../redrive/redrive.module';
+import { ReplayModule } from '../replay/replay.module';
 import { OpsUiController } from './ops-ui.controller';
-import { OpsUiGuard } from './ops-ui.guard';
 import { RejectedUiController } from './rejected-ui.controller';
 
 /**
- * Operations: the /admin/ui page, its rejected-events page and GET /metrics. The metrics registry and the queue dashboard are
- * root providers (TrackingService counts into the registry); they are reached through OpsContext.
+ * Operations: the /admin/ui page and its rejected-events page, the queue dashboard and GET /health. The page's
+ * replay, redrive and pause call the admin API's own services (the same validation, answers and errors).
  */
 @Module({
-  controllers: [OpsUiController, RejectedUiController, MetricsController],
-  providers: [OpsContext, OpsUiGuard, LoginThrottle],
-  // The queue dashboard (a root provider) counts wrong tokens against the same throttle.
-  exports: [LoginThrottle],
+  imports: [
+    TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
+    AuthModule,
+    AdminModule,
+    ReplayModule,
+    RedriveModule,
+  ],
+  controllers: [OpsUiController, RejectedUiController, HealthController],
+  providers: [QueueDashboard],
 })
 export class OpsModule {}

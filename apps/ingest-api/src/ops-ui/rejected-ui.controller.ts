@@ -1,10 +1,12 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
 import { AppError } from '../common/errors/app-error';
 import { listRejectedEvents } from '../audit/rejected-events.query';
-import { OpsContext } from './ops-context.service';
+import { PG_POOL } from '../database/pg-pool.provider';
+import { AdminSessions } from './admin-sessions.service';
 import { sendHtml } from './html-reply';
 import { loginPage } from './ops-page';
 import { pageFilter } from './rejected-filter';
@@ -14,17 +16,20 @@ import { SourceOption, rejectedPage } from './rejected-page';
 @ApiExcludeController()
 @Controller('admin/ui/rejected')
 export class RejectedUiController {
-  constructor(private readonly ctx: OpsContext) {}
+  constructor(
+    private readonly sessions: AdminSessions,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
 
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.ctx.sessions.authenticate(req.headers))) {
+    if (!(await this.sessions.authenticate(req.headers))) {
       sendHtml(reply, 401, loginPage(nonce), nonce);
       return;
     }
     const { form, filter, error } = pageFilter(query);
-    const { rows: sources } = await this.ctx.pool.query<SourceOption>(
+    const { rows: sources } = await this.pool.query<SourceOption>(
       'SELECT id::text AS id, name FROM sources ORDER BY name, id',
     );
     if (!filter) {
@@ -32,7 +37,7 @@ export class RejectedUiController {
       return;
     }
     try {
-      const page = await listRejectedEvents(this.ctx.pool, filter);
+      const page = await listRejectedEvents(this.pool, filter);
       const view = { form, sources, rows: page.rejectedEvents, nextCursor: page.nextCursor };
       sendHtml(reply, 200, rejectedPage(nonce, view), nonce);
     } catch (e) {

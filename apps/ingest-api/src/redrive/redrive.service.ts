@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { Pool } from 'pg';
 import { DeliveryJobData, deliveryJobId, deliveryJobPriority } from '@fsd/platform';
 import { AppError } from '../common/errors/app-error';
 import { invalid } from '../admin/common/admin-errors';
-import { AuditContext } from '../audit/audit-context.service';
+import { READ_POOL } from '../database/read-pool.provider';
+import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
+import { QueueRegistry } from '../queue/queue-registry.service';
 import { checkRange } from '../audit/audit.service';
 import { eventConditions } from '../audit/event-filter';
 import { SqlParams } from '../audit/sql-params';
@@ -21,7 +24,11 @@ const PAGE = 1000;
 export class RedriveService {
   private readonly logger = new Logger(RedriveService.name);
 
-  constructor(private readonly ctx: AuditContext) {}
+  constructor(
+    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly queues: QueueRegistry,
+    private readonly enqueuer: DeliveryEnqueuer,
+  ) {}
 
   /** The failed deliveries the filter selects (`d`), with the events joined only when a filter needs them. */
   private selection(destinationId: string, f: RedriveFilterDto, p: SqlParams) {
@@ -49,7 +56,7 @@ export class RedriveService {
   async redrive(dto: RedriveDto): Promise<{ dryRun: true; matched: number } | { redriven: number }> {
     const f = dto.filter ?? {};
     checkRange(f.from, f.to);
-    const exists = await this.ctx.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
+    const exists = await this.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
     if (exists.rowCount === 0) {
       throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [
         `destinationId: ${dto.destinationId} does not exist`,
@@ -58,25 +65,25 @@ export class RedriveService {
     if (dto.dryRun) {
       const p = new SqlParams();
       const s = this.selection(dto.destinationId, f, p);
-      const { rows } = await this.ctx.pool.query<{ n: string }>(
+      const { rows } = await this.pool.query<{ n: string }>(
         `SELECT count(*)::text AS n FROM ${s.from} WHERE ${s.where.join(' AND ')}`,
         p.values,
       );
       return { dryRun: true, matched: Number(rows[0].n) };
     }
-    if (!this.ctx.queues.redisReady) {
+    if (!this.queues.redisReady) {
       throw new AppError(503, 'queue_unavailable', 'The job queue (Redis) is unreachable; nothing was redriven', {
         'Retry-After': '5',
       });
     }
-    const queue = this.ctx.queues.forDestination(dto.destinationId);
+    const queue = this.queues.forDestination(dto.destinationId);
     const at = Date.now();
     let after = '0';
     let redriven = 0;
     for (;;) {
       const p = new SqlParams();
       const s = this.selection(dto.destinationId, f, p);
-      const { rows } = await this.ctx.pool.query<{ id: string }>(
+      const { rows } = await this.pool.query<{ id: string }>(
         `SELECT d.id::text AS id FROM ${s.from} WHERE ${s.where.join(' AND ')} AND d.id > ${p.add(after)}::bigint
           ORDER BY d.id LIMIT ${PAGE}`,
         p.values,
@@ -89,7 +96,7 @@ export class RedriveService {
         }),
       );
       if (missing.length > 0) {
-        await this.ctx.enqueuer.enqueue(
+        await this.enqueuer.enqueue(
           missing.map((deliveryId) => ({
             deliveryId,
             destinationId: dto.destinationId,

@@ -1,8 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
-import { AuditContext } from '../audit/audit-context.service';
+import { Pool } from 'pg';
+import { READ_POOL } from '../database/read-pool.provider';
+import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
+import { QueueRegistry } from '../queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../audit/keyset-cursor';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching } from './replay.store';
@@ -30,7 +33,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private stopping = false;
 
-  constructor(private readonly ctx: AuditContext) {}
+  constructor(
+    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly queues: QueueRegistry,
+    private readonly enqueuer: DeliveryEnqueuer,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.scan(), SCAN_MS);
@@ -43,7 +50,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.active.values());
     // Hand the leases back so another instance (or this one, restarted) resumes at once.
-    await this.ctx.pool
+    await this.pool
       .query(`UPDATE replays SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
       .catch(() => undefined);
   }
@@ -52,7 +59,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async scan(): Promise<void> {
     if (this.stopping) return;
     try {
-      const { rows } = await this.ctx.pool.query<{ id: string }>(
+      const { rows } = await this.pool.query<{ id: string }>(
         `SELECT id::text AS id FROM replays
           WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
           ORDER BY id LIMIT 100`,
@@ -79,7 +86,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Takes or renews the lease; null when the replay is no longer running or another instance holds it. */
   private async claim(id: string): Promise<ReplayRow | null> {
-    const { rows } = await this.ctx.pool.query<ReplayRow>(
+    const { rows } = await this.pool.query<ReplayRow>(
       `UPDATE replays SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::float / 1000)
         WHERE id = $1::bigint AND status = 'running'
           AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
@@ -94,7 +101,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * without waiting for the lease to lapse (and "no lease" tells that nothing works on it any more).
    */
   private async release(id: string): Promise<void> {
-    await this.ctx.pool.query(
+    await this.pool.query(
       `UPDATE replays SET lease_owner = NULL, lease_until = NULL WHERE id = $1::bigint AND lease_owner = $2`,
       [id, this.owner],
     );
@@ -115,8 +122,8 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (!replay) return this.release(id);
       try {
         if (replay.matched === null) {
-          const matched = await countMatching(this.ctx.pool, replay.destination_id, replay.filter);
-          await this.ctx.pool.query(`UPDATE replays SET matched = $2, updated_at = now() WHERE id = $1::bigint`, [
+          const matched = await countMatching(this.pool, replay.destination_id, replay.filter);
+          await this.pool.query(`UPDATE replays SET matched = $2, updated_at = now() WHERE id = $1::bigint`, [
             id,
             matched,
           ]);
@@ -125,9 +132,9 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const size = Math.max(1, Math.min(MAX_PAGE, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
-        const page = await claimPage(this.ctx.pool, replay, after, size);
+        const page = await claimPage(this.pool, replay, after, size);
         if (page.deliveryIds.length > 0) {
-          await this.ctx.enqueuer.enqueue(
+          await this.enqueuer.enqueue(
             page.deliveryIds.map((deliveryId) => ({
               deliveryId,
               destinationId: replay.destination_id,
@@ -137,7 +144,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
           );
         }
         const done = page.deliveryIds.length < size;
-        await this.ctx.pool.query(
+        await this.pool.query(
           `UPDATE replays SET cursor = COALESCE($2, cursor), updated_at = now(),
                   status = CASE WHEN $3 AND status = 'running' THEN 'completed' ELSE status END,
                   finished_at = CASE WHEN $3 AND status = 'running' THEN now() ELSE finished_at END,
@@ -155,7 +162,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         errors += 1;
         const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
-          await this.ctx.pool
+          await this.pool
             .query(
               `UPDATE replays SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
                       lease_owner = NULL, lease_until = NULL
@@ -176,11 +183,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * running finishes). Their deliveries are then resolved by the outbox relay like any open delivery.
    */
   async purgeQueued(replay: { id: string; destinationId: string }): Promise<number> {
-    const queue = this.ctx.queues.forDestination(replay.destinationId);
+    const queue = this.queues.forDestination(replay.destinationId);
     let after = '0';
     let removed = 0;
     for (;;) {
-      const { rows } = await this.ctx.pool.query<{ id: string }>(
+      const { rows } = await this.pool.query<{ id: string }>(
         `SELECT delivery_id::text AS id FROM replay_deliveries WHERE replay_id = $1::bigint AND delivery_id > $2::bigint
           ORDER BY delivery_id LIMIT 500`,
         [replay.id, after],

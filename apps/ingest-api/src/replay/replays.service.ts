@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Pool } from 'pg';
 import { AppError, notFound } from '../common/errors/app-error';
 import { invalid } from '../admin/common/admin-errors';
-import { AuditContext } from '../audit/audit-context.service';
+import { READ_POOL } from '../database/read-pool.provider';
 import { checkRange } from '../audit/audit.service';
 import { eventView } from '../audit/audit.views';
 import { unconnectedSources } from './replay-scope';
@@ -35,15 +36,13 @@ export class ReplaysService {
   private readonly logger = new Logger('Replays');
 
   constructor(
-    private readonly ctx: AuditContext,
+    @Inject(READ_POOL) private readonly pool: Pool,
     private readonly runner: ReplayRunner,
   ) {}
 
   async create(dto: CreateReplayDto) {
     checkRange(dto.filter.from, dto.filter.to);
-    const destination = await this.ctx.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [
-      dto.destinationId,
-    ]);
+    const destination = await this.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
     if (destination.rowCount === 0) {
       throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [
         `destinationId: ${dto.destinationId} does not exist`,
@@ -61,12 +60,12 @@ export class ReplaysService {
     };
     if (dto.dryRun) {
       const [matched, sample] = await Promise.all([
-        countMatching(this.ctx.pool, dto.destinationId, filter),
-        sampleMatching(this.ctx.pool, dto.destinationId, filter, 10),
+        countMatching(this.pool, dto.destinationId, filter),
+        sampleMatching(this.pool, dto.destinationId, filter, 10),
       ]);
       return { dryRun: true, destinationId: dto.destinationId, filter, matched, sample: sample.map(eventView) };
     }
-    const { rows } = await this.ctx.pool.query<ReplayRow>(
+    const { rows } = await this.pool.query<ReplayRow>(
       `INSERT INTO replays (destination_id, filter, rate_per_second, status) VALUES ($1::uuid, $2::jsonb, $3, 'running')
        RETURNING ${REPLAY_COLUMNS}`,
       [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE],
@@ -78,7 +77,7 @@ export class ReplaysService {
   /** A replay may narrow its sources, never widen them beyond those connected to its destination. */
   private async checkSources(destinationId: string, sourceIds: string[] | undefined): Promise<void> {
     if (sourceIds === undefined) return;
-    const { rows } = await this.ctx.pool.query<{ source_id: string }>(
+    const { rows } = await this.pool.query<{ source_id: string }>(
       'SELECT source_id::text AS source_id FROM destination_sources WHERE destination_id = $1::uuid',
       [destinationId],
     );
@@ -96,7 +95,7 @@ export class ReplaysService {
   }
 
   async list(limit = 100) {
-    const { rows } = await this.ctx.pool.query<ReplayRow>(
+    const { rows } = await this.pool.query<ReplayRow>(
       `SELECT ${REPLAY_COLUMNS} FROM replays ORDER BY id DESC LIMIT $1`,
       [limit],
     );
@@ -106,8 +105,8 @@ export class ReplaysService {
   /** With live progress counted from the replay's deliveries (and kept on the row for the list). */
   async get(id: string) {
     const row = await this.load(id);
-    const progress = await progressOf(this.ctx.pool, id);
-    await this.ctx.pool
+    const progress = await progressOf(this.pool, id);
+    await this.pool
       .query(`UPDATE replays SET delivered = $2, failed = $3 WHERE id = $1::bigint`, [
         id,
         progress.delivered,
@@ -142,7 +141,7 @@ export class ReplaysService {
     if (!from.includes(current.status)) {
       throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
     }
-    const { rows } = await this.ctx.pool.query<ReplayRow>(
+    const { rows } = await this.pool.query<ReplayRow>(
       `UPDATE replays SET status = $2, updated_at = now(),
               finished_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE finished_at END
         WHERE id = $1::bigint AND status = ANY($3::text[])
@@ -155,10 +154,9 @@ export class ReplaysService {
 
   private async load(id: string): Promise<ReplayRow> {
     if (!/^\d{1,18}$/.test(id)) throw notFound(`No replay ${id}`);
-    const { rows } = await this.ctx.pool.query<ReplayRow>(
-      `SELECT ${REPLAY_COLUMNS} FROM replays WHERE id = $1::bigint`,
-      [id],
-    );
+    const { rows } = await this.pool.query<ReplayRow>(`SELECT ${REPLAY_COLUMNS} FROM replays WHERE id = $1::bigint`, [
+      id,
+    ]);
     if (!rows[0]) throw notFound(`No replay ${id}`);
     return rows[0];
   }

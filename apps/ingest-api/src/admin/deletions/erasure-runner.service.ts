@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { DataSource } from 'typeorm';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
-import { AdminContext } from '../common/admin-context.service';
+import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
 
 const LEASE_MS = 60_000;
@@ -29,7 +29,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -82,7 +82,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async step(job: ErasureJob): Promise<void> {
-    const hasher = (this.hasher ??= new IdentityHasher(this.ctx.config.secretsKey));
+    const hasher = (this.hasher ??= new IdentityHasher(this.config.secretsKey));
     await this.dataSource.transaction(async (em) => {
       if (job.phase === 'link') await linkIdentities(em, job, hasher);
       else if (job.phase === 'events') await eraseEventBatch(em, job, hasher, new Date());

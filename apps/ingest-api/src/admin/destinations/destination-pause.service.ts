@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/app-error';
 import { QueueRegistry } from '../../queue/queue-registry.service';
@@ -18,11 +17,10 @@ export interface PauseState {
 @Injectable()
 export class DestinationPauseService {
   private readonly logger = new Logger('AdminDestinationPause');
-  private queueRegistry?: QueueRegistry;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
+    private readonly queues: QueueRegistry,
   ) {}
 
   pause(id: string): Promise<PauseState> {
@@ -39,7 +37,7 @@ export class DestinationPauseService {
       paused,
     ])) as [unknown[], number];
     if (rows.length === 0) throw notFound(`Destination ${id} does not exist`);
-    const queue = this.queues().forDestination(id);
+    const queue = this.queues.forDestination(id);
     try {
       await (paused ? queue.pause() : queue.resume());
     } catch (e) {
@@ -47,9 +45,5 @@ export class DestinationPauseService {
       this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${(e as Error).message}`);
     }
     return { id, paused };
-  }
-
-  private queues(): QueueRegistry {
-    return (this.queueRegistry ??= this.moduleRef.get(QueueRegistry, { strict: false }));
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import {
@@ -24,7 +24,7 @@ import {
   apiKeyBinding,
 } from '@fsd/platform';
 import { badRequest, notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
+import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { archiveDestination } from '../common/config-archive';
 import { invalid } from '../common/admin-errors';
 import { CreateMappingDto } from '../mappings/mapping.dto';
@@ -65,7 +65,7 @@ export class DestinationsService implements OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -74,14 +74,14 @@ export class DestinationsService implements OnModuleDestroy {
 
   async create(dto: CreateDestinationDto): Promise<DestinationView> {
     const location = this.location(dto.region ?? null, dto.baseUrl ?? null);
-    if (location.baseUrl) assertAllowedBaseUrl(location.baseUrl, this.ctx.config.outboundPolicy);
+    if (location.baseUrl) assertAllowedBaseUrl(location.baseUrl, this.config.outboundPolicy);
     const presets = presetsFrom(dto.presets);
     const filters = plain(dto.filters ?? []);
     const mappings = this.prepareMappings(dto.mappings ?? []);
     compileOrThrow(
       pipelineConfig({ presets, filters }, mappings, {
         apiKey: PLACEHOLDER_API_KEY,
-        baseUrl: effectiveBaseUrl(location, this.ctx.config.fullstoryBaseUrl),
+        baseUrl: effectiveBaseUrl(location, this.config.fullstoryBaseUrl),
       }),
     );
     const sourceIds = unique(dto.sourceIds);
@@ -125,7 +125,7 @@ export class DestinationsService implements OnModuleDestroy {
         d,
         d.sources.map((s) => s.id).sort(),
         mappings.filter((m) => m.destinationId === d.id),
-        effectiveBaseUrl(d, this.ctx.config.fullstoryBaseUrl),
+        effectiveBaseUrl(d, this.config.fullstoryBaseUrl),
       );
       return d.archivedAt ? { ...view, archivedAt: d.archivedAt.toISOString() } : view;
     });
@@ -141,7 +141,7 @@ export class DestinationsService implements OnModuleDestroy {
       d,
       d.sources.map((s) => s.id).sort(),
       mappings,
-      effectiveBaseUrl(d, this.ctx.config.fullstoryBaseUrl),
+      effectiveBaseUrl(d, this.config.fullstoryBaseUrl),
     );
   }
 
@@ -163,8 +163,8 @@ export class DestinationsService implements OnModuleDestroy {
         baseUrl = dto.baseUrl ?? null;
         if (baseUrl) region = null;
       }
-      if (baseUrl && baseUrl !== dest.baseUrl) assertAllowedBaseUrl(baseUrl, this.ctx.config.outboundPolicy);
-      const deploymentBaseUrl = this.ctx.config.fullstoryBaseUrl;
+      if (baseUrl && baseUrl !== dest.baseUrl) assertAllowedBaseUrl(baseUrl, this.config.outboundPolicy);
+      const deploymentBaseUrl = this.config.fullstoryBaseUrl;
       assertKeyGivenForNewHost(
         effectiveBaseUrl(dest, deploymentBaseUrl),
         effectiveBaseUrl({ region, baseUrl }, deploymentBaseUrl),
@@ -177,7 +177,7 @@ export class DestinationsService implements OnModuleDestroy {
       compileOrThrow(
         pipelineConfig({ presets, filters }, mappings, {
           apiKey: PLACEHOLDER_API_KEY,
-          baseUrl: effectiveBaseUrl({ region, baseUrl }, this.ctx.config.fullstoryBaseUrl),
+          baseUrl: effectiveBaseUrl({ region, baseUrl }, this.config.fullstoryBaseUrl),
         }),
       );
 
@@ -217,7 +217,7 @@ export class DestinationsService implements OnModuleDestroy {
     const compiled = compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,
-        baseUrl: effectiveBaseUrl(dest, this.ctx.config.fullstoryBaseUrl),
+        baseUrl: effectiveBaseUrl(dest, this.config.fullstoryBaseUrl),
       }),
     );
     // The preview CLI's own output step, so the CLI's vectors tests cover this output too.
@@ -244,7 +244,7 @@ export class DestinationsService implements OnModuleDestroy {
     try {
       request = buildTestConnectionRequest({
         apiKey,
-        baseUrl: effectiveBaseUrl(dest, this.ctx.config.fullstoryBaseUrl),
+        baseUrl: effectiveBaseUrl(dest, this.config.fullstoryBaseUrl),
       });
     } catch (e) {
       if (e instanceof PayloadValidationError) return { ok: false, status: null, message: e.message };
@@ -333,13 +333,13 @@ export class DestinationsService implements OnModuleDestroy {
   }
 
   private box(): SecretBox {
-    return (this.secretBox ??= new SecretBox(this.ctx.config.secretsKey, this.ctx.config.secretsKeyPrevious));
+    return (this.secretBox ??= new SecretBox(this.config.secretsKey, this.config.secretsKeyPrevious));
   }
 
   private fullStory(): FullStoryClient {
     return (this.client ??= new FullStoryClient({
       timeoutMs: DEFAULT_TEST_TIMEOUT_MS,
-      policy: this.ctx.config.outboundPolicy,
+      policy: this.config.outboundPolicy,
     }));
   }
 }

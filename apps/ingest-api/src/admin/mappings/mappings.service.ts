@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_MAPPINGS } from '@fsd/mapping';
 import { DestinationEntity, MappingEntity } from '@fsd/platform';
 import { notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
+import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
 import { invalid } from '../common/admin-errors';
 import {
   assertValidMapping,
@@ -25,7 +25,7 @@ const PLACEHOLDER_API_KEY = 'api-key-placeholder';
 export class MappingsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async list(destinationId: string): Promise<MappingView[]> {
@@ -113,7 +113,7 @@ export class MappingsService {
     compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,
-        baseUrl: effectiveBaseUrl(dest, this.ctx.config.fullstoryBaseUrl),
+        baseUrl: effectiveBaseUrl(dest, this.config.fullstoryBaseUrl),
       }),
     );
   }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
+import { WriteKeyService } from '../../tracking/write-key.service';
 import { archiveSource } from '../common/config-archive';
 import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
 
@@ -14,7 +14,7 @@ const HINT_LENGTH = 8;
 export class SourcesService {
   constructor(
     @InjectRepository(SourceEntity) private readonly sources: Repository<SourceEntity>,
-    private readonly ctx: AdminContext,
+    private readonly writeKeys: WriteKeyService,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceView & { writeKey: string }> {
@@ -29,7 +29,7 @@ export class SourcesService {
       }),
     );
     // A cached "unknown key" answer must not outlive the key's creation.
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return { ...toSourceView(saved), writeKey };
   }
 
@@ -51,7 +51,7 @@ export class SourcesService {
       source.rateLimitRequestsPerSecond = dto.rateLimitRequestsPerSecond;
     if (dto.rateLimitEventsPerSecond !== undefined) source.rateLimitEventsPerSecond = dto.rateLimitEventsPerSecond;
     const saved = await this.sources.save(source);
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return toSourceView(saved);
   }
 
@@ -61,13 +61,13 @@ export class SourcesService {
     source.writeKeyHash = hashWriteKey(writeKey);
     source.writeKeyHint = writeKey.slice(0, HINT_LENGTH);
     const saved = await this.sources.save(source);
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return { ...toSourceView(saved), writeKey };
   }
 
   async remove(id: string): Promise<void> {
     if (!(await archiveSource(this.sources.manager.connection, id))) throw notFound(`Source ${id} does not exist`);
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
   }
 
   private async find(id: string): Promise<SourceEntity> {

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { EventLogWriter } from './event-log.writer';
+import { LogMaintenance } from './log-maintenance.service';
+
+/** The event log: group-commit writes of accepted events (hot-path pool) and the hourly dedup-window cleanup. */
+@Module({
+  providers: [EventLogWriter, LogMaintenance],
+  exports: [EventLogWriter],
+})
+export class EventLogModule {}
