@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { generateWriteKey, hashWriteKey } from '@fsd/platform';
-import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/tracking/write-key.service';
-import { AppError } from '../../apps/ingest-api/src/common/errors/app-error';
+import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/ingest/tracking/write-key.service';
+import { AppError } from '../../apps/ingest-api/src/core/errors/app-error';
 import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
 

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { AuditEventsController, AuditExportController } from './audit.controller';
-import { AuditService } from './audit.service';
-import { ExportService } from './export.service';
-import { RejectedEventsController } from './rejected-events.controller';
+import { AuditEventsController, AuditExportController } from './query/audit.controller';
+import { AuditService } from './query/audit.service';
+import { ExportService } from './export/export.service';
+import { RejectedEventsController } from './rejected/rejected-events.controller';
 
 /**
  * The audit query API under /admin (the admin API's Bearer token guard and validation): events with their

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AdminTokenGuard } from '../admin/auth/admin-token.guard';
-import { AdminSessions } from '../ops-ui/admin-sessions.service';
-import { LoginThrottle } from '../ops-ui/login-throttle';
-import { OpsUiGuard } from '../ops-ui/ops-ui.guard';
+import { AdminTokenGuard } from './admin-token.guard';
+import { AdminSessions } from './admin-sessions.service';
+import { LoginThrottle } from './login-throttle';
+import { OpsUiGuard } from './ops-ui.guard';
 
 /**
  * Who may use /admin: the admin API's Bearer token guard, the operations page's sessions (kept in Redis) and

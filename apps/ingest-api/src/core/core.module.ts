@@ -2,11 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@fsd/platform';
-import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
-import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
-import { PG_POOL, pgPoolProvider } from '../database/pg-pool.provider';
-import { READ_POOL, ReadPoolCloser, readPoolProvider } from '../database/read-pool.provider';
-import { QueueRegistry } from '../queue/queue-registry.service';
+import { AllExceptionsFilter } from './errors/all-exceptions.filter';
+import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { PG_POOL, pgPoolProvider } from './database/pg-pool.provider';
+import { READ_POOL, ReadPoolCloser, readPoolProvider } from './database/read-pool.provider';
+import { QueueRegistry } from './queue/queue-registry.service';
 
 /**
  * What every feature uses, registered once and global: the validated configuration (INGEST_CONFIG), the hot

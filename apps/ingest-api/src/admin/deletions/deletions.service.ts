@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { badRequest, notFound } from '../../common/errors/app-error';
-import { DeliveryEnqueuer } from '../../outbox/delivery-enqueuer.service';
+import { badRequest, notFound } from '../../core/errors/app-error';
+import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { invalid } from '../common/admin-errors';
 import { CreateDeletionDto } from './deletion.dto';
 import {

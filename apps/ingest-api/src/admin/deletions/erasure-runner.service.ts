@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { DataSource } from 'typeorm';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
-import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
 
 const LEASE_MS = 60_000;

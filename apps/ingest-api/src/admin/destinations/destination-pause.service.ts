@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { notFound } from '../../common/errors/app-error';
-import { QueueRegistry } from '../../queue/queue-registry.service';
+import { notFound } from '../../core/errors/app-error';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
 
 export interface PauseState {
   id: string;

@@ -23,8 +23,8 @@ import {
   SourceEntity,
   apiKeyBinding,
 } from '@fsd/platform';
-import { badRequest, notFound } from '../../common/errors/app-error';
-import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
+import { badRequest, notFound } from '../../core/errors/app-error';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { archiveDestination } from '../common/config-archive';
 import { invalid } from '../common/admin-errors';
 import { CreateMappingDto } from '../mappings/mapping.dto';

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_MAPPINGS } from '@fsd/mapping';
 import { DestinationEntity, MappingEntity } from '@fsd/platform';
-import { notFound } from '../../common/errors/app-error';
-import { INGEST_CONFIG, IngestConfig } from '../../config/ingest.config';
+import { notFound } from '../../core/errors/app-error';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { invalid } from '../common/admin-errors';
 import {
   assertValidMapping,

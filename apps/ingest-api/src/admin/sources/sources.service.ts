@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
-import { notFound } from '../../common/errors/app-error';
-import { WriteKeyService } from '../../tracking/write-key.service';
+import { notFound } from '../../core/errors/app-error';
+import { WriteKeyService } from '../../ingest/tracking/write-key.service';
 import { archiveSource } from '../common/config-archive';
 import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
 

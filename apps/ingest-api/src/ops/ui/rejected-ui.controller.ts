@@ -1,0 +1,50 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { randomBytes } from 'crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
+import { AppError } from '../../core/errors/app-error';
+import { listRejectedEvents } from '../../audit/rejected/rejected-events.query';
+import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { AdminSessions } from '../../auth/admin-sessions.service';
+import { sendHtml } from './html-reply';
+import { loginPage } from './ops-page';
+import { pageFilter } from './rejected-filter';
+import { SourceOption, rejectedPage } from './rejected-page';
+
+/** GET /admin/ui/rejected: the operations page's list of rejected events (same login as /admin/ui). */
+@ApiExcludeController()
+@Controller('admin/ui/rejected')
+export class RejectedUiController {
+  constructor(
+    private readonly sessions: AdminSessions,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  @Get()
+  async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const nonce = randomBytes(16).toString('base64');
+    if (!(await this.sessions.authenticate(req.headers))) {
+      sendHtml(reply, 401, loginPage(nonce), nonce);
+      return;
+    }
+    const { form, filter, error } = pageFilter(query);
+    const { rows: sources } = await this.pool.query<SourceOption>(
+      'SELECT id::text AS id, name FROM sources ORDER BY name, id',
+    );
+    if (!filter) {
+      sendHtml(reply, 400, rejectedPage(nonce, { form, sources, rows: [], nextCursor: null, error }), nonce);
+      return;
+    }
+    try {
+      const page = await listRejectedEvents(this.pool, filter);
+      const view = { form, sources, rows: page.rejectedEvents, nextCursor: page.nextCursor };
+      sendHtml(reply, 200, rejectedPage(nonce, view), nonce);
+    } catch (e) {
+      // A bad cursor or range: the API's own message, on the page.
+      if (!(e instanceof AppError) || e.status !== 400) throw e;
+      const view = { form, sources, rows: [], nextCursor: null, error: e.message };
+      sendHtml(reply, 400, rejectedPage(nonce, view), nonce);
+    }
+  }
+}
