@@ -10,6 +10,8 @@ import { DestinationPauseController } from './destinations/destination-pause.con
 import { DestinationPauseService } from './destinations/destination-pause.service';
 import { ErasureRunner } from './deletions/erasure-runner.service';
 import { DestinationsController } from './destinations/destinations.controller';
+import { DestinationConnectionService } from './destinations/destination-connection.service';
+import { DestinationKeyBox } from './destinations/destination-key-box';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
 import { MappingsService } from './mappings/mappings.service';
@@ -39,6 +41,8 @@ import { SourcesService } from './sources/sources.service';
   providers: [
     SourcesService,
     DestinationsService,
+    DestinationConnectionService,
+    DestinationKeyBox,
     DestinationPauseService,
     MappingsService,
     DeletionsService,

@@ -11,7 +11,7 @@ import {
   effectiveBaseUrl,
   pipelineConfig,
 } from '../destinations/destination-config';
-import { touchDestination } from '../destinations/destinations.service';
+import { touchDestination } from '../destinations/destination-rows';
 import { CreateMappingDto, MappingView, UpdateMappingDto, toMappingView } from './mapping.dto';
 
 const PLACEHOLDER_API_KEY = 'api-key-placeholder';
