@@ -12,6 +12,7 @@ import {
   requestedUsers,
 } from './deletion-status';
 import { ErasureRunner } from './erasure-runner.service';
+import { messageOf } from '../../core/errors/message-of';
 
 export interface DeletionAccepted {
   id: string;
@@ -78,7 +79,7 @@ export class DeletionsService {
         await this.enqueuer.enqueue(rows.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
       } catch (e) {
         // Committed as pending: the outbox relay enqueues them once Redis is back.
-        this.logger.warn(`deletion enqueue deferred to the outbox relay: ${(e as Error).message}`);
+        this.logger.warn(`deletion enqueue deferred to the outbox relay: ${messageOf(e)}`);
       }
     }
     const destinations = new Set(rows.map((r) => r.destination_id)).size;

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
+import { messageOf } from '../../core/errors/message-of';
 
 const LEASE_MS = 60_000;
 const SCAN_MS = 5_000;
@@ -58,7 +59,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
       )) as { id: string }[];
       for (const r of rows) this.kick(r.id);
     } catch (e) {
-      this.logger.warn(`erasure scan failed, will retry: ${(e as Error).message}`);
+      this.logger.warn(`erasure scan failed, will retry: ${messageOf(e)}`);
     }
   }
 
@@ -113,12 +114,12 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
               `UPDATE deletions SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
                       lease_owner = NULL, lease_until = NULL
                 WHERE id = $1::bigint AND status = 'pending'`,
-              [id, (e as Error).message.slice(0, 2000)],
+              [id, messageOf(e).slice(0, 2000)],
             )
             .catch(() => undefined);
           throw e;
         }
-        this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${(e as Error).message}`);
+        this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${messageOf(e)}`);
         await sleep(Math.min(30_000, 250 * 2 ** errors));
       }
     }

@@ -19,6 +19,7 @@ import { notFound } from '../../core/errors/app-error';
 import { PLACEHOLDER_API_KEY, compileOrThrow, effectiveBaseUrl, pipelineConfig } from './destination-config';
 import { DestinationKeyBox } from './destination-key-box';
 import { mappingsOf } from './destination-rows';
+import { messageOf } from '../../core/errors/message-of';
 
 const REDACTED_AUTHORIZATION = 'Basic [redacted]';
 const DEFAULT_TEST_TIMEOUT_MS = 10_000;
@@ -83,7 +84,7 @@ export class DestinationConnectionService implements OnModuleDestroy {
     try {
       apiKey = this.keys.open(dest.apiKeyEncrypted, dest.id);
     } catch (e) {
-      return { ok: false, status: null, message: (e as Error).message };
+      return { ok: false, status: null, message: messageOf(e) };
     }
     let request: PreparedRequest;
     try {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../core/errors/app-error';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { messageOf } from '../../core/errors/message-of';
 
 export interface PauseState {
   id: string;
@@ -42,7 +43,7 @@ export class DestinationPauseService {
       await (paused ? queue.pause() : queue.resume());
     } catch (e) {
       // The stored state stands: the workers apply it to the queue as soon as Redis answers them.
-      this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${(e as Error).message}`);
+      this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${messageOf(e)}`);
     }
     return { id, paused };
   }

@@ -4,16 +4,19 @@ import { hostname } from 'os';
 import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
 import { Pool } from 'pg';
 import { READ_POOL } from '../../core/database/read-pool.provider';
+import { messageOf } from '../../core/errors/message-of';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import { replayJobSuffix } from './replay-jobs';
-import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching } from './replay.store';
+import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching, refreshStoredProgress } from './replay.store';
 import { TokenBucket } from './token-bucket';
 
 const MAX_PAGE = 1000;
 const LEASE_MS = 60_000;
 const SCAN_MS = 5_000;
+/** How often the delivered / failed counts stored on recent replays are brought up to date (the list reads them). */
+const PROGRESS_MS = 15_000;
 const MAX_CONSECUTIVE_ERRORS = 20;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -31,6 +34,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly active = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
+  private progressTimer?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
@@ -42,12 +46,15 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.scan(), SCAN_MS);
     this.timer.unref();
+    this.progressTimer = setInterval(() => void this.refreshProgress(), PROGRESS_MS);
+    this.progressTimer.unref();
     void this.scan();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.progressTimer) clearInterval(this.progressTimer);
     await Promise.all(this.active.values());
     // Hand the leases back so another instance (or this one, restarted) resumes at once.
     await this.pool
@@ -67,7 +74,17 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
       );
       for (const r of rows) this.kick(r.id);
     } catch (e) {
-      this.logger.warn(`replay scan failed, will retry: ${(e as Error).message}`);
+      this.logger.warn(`replay scan failed, will retry: ${messageOf(e)}`);
+    }
+  }
+
+  /** Stored counts only (GET /admin/replays/:id counts live): a failure is logged and the next round retries. */
+  async refreshProgress(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await refreshStoredProgress(this.pool);
+    } catch (e) {
+      this.logger.warn(`replay progress not refreshed, will retry: ${messageOf(e)}`);
     }
   }
 
@@ -167,12 +184,12 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
               `UPDATE replays SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
                       lease_owner = NULL, lease_until = NULL
                 WHERE id = $1::bigint AND status = 'running'`,
-              [id, (e as Error).message.slice(0, 2000)],
+              [id, messageOf(e).slice(0, 2000)],
             )
             .catch(() => undefined);
           throw e;
         }
-        this.logger.warn(`replay ${id}: page failed, will retry: ${(e as Error).message}`);
+        this.logger.warn(`replay ${id}: page failed, will retry: ${messageOf(e)}`);
         await sleep(Math.min(30_000, 250 * 2 ** errors));
       }
     }

@@ -166,3 +166,23 @@ export async function progressOf(pool: Pool, replayId: string): Promise<ReplayPr
     inFlight: Number(r.in_flight),
   };
 }
+
+/**
+ * Brings the delivered / failed counts stored on replays (what the list shows) to their deliveries' states, for
+ * replays whose deliveries may still change: running or paused, or finished within the last day (retries of
+ * their deliveries still settle). Returns how many rows changed.
+ */
+export async function refreshStoredProgress(pool: Pool): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE replays r SET delivered = p.delivered, failed = p.failed
+       FROM (SELECT rd.replay_id,
+                    count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
+                    count(*) FILTER (WHERE d.status = 'failed') AS failed
+               FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
+              WHERE rd.replay_id IN (SELECT id FROM replays
+                                      WHERE status IN ('running', 'paused') OR finished_at > now() - interval '1 day')
+              GROUP BY rd.replay_id) p
+      WHERE r.id = p.replay_id AND (r.delivered, r.failed) IS DISTINCT FROM (p.delivered, p.failed)`,
+  );
+  return rowCount ?? 0;
+}

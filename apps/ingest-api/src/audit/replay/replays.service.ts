@@ -102,17 +102,10 @@ export class ReplaysService {
     return { replays: rows.map(replayView) };
   }
 
-  /** With live progress counted from the replay's deliveries (and kept on the row for the list). */
+  /** With live progress counted from the replay's deliveries (the runner keeps the row's counts for the list). */
   async get(id: string) {
     const row = await this.load(id);
     const progress = await progressOf(this.pool, id);
-    await this.pool
-      .query(`UPDATE replays SET delivered = $2, failed = $3 WHERE id = $1::bigint`, [
-        id,
-        progress.delivered,
-        progress.failed,
-      ])
-      .catch(() => undefined);
     return { ...replayView(row), ...progress };
   }
 

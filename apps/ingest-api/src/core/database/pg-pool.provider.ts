@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { logPoolErrors } from './pool-errors';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -15,8 +16,6 @@ export const pgPoolProvider = {
       idleTimeoutMillis: 30000,
       application_name: 'ingest-api',
     });
-    // A dropped idle connection must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
-    return pool;
+    return logPoolErrors(pool, 'ingest-api');
   },
 };

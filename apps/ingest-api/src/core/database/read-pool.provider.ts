@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { logPoolErrors } from './pool-errors';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
 export const READ_POOL = Symbol('READ_POOL');
@@ -19,8 +20,7 @@ export const readPoolProvider = {
       idleTimeoutMillis: 30000,
       application_name: 'ingest-api-audit',
     });
-    pool.on('error', () => undefined);
-    return pool;
+    return logPoolErrors(pool, 'ingest-api-audit');
   },
 };
 

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { AppError } from './app-error';
+import { messageOf } from './message-of';
 
 export interface ErrorResponse {
   status: number;
@@ -83,7 +84,7 @@ export function toErrorResponse(error: unknown, log: (id: string, error: unknown
         ? 'Content-Type must be application/json'
         : mapped.code === 'payload_too_large'
           ? 'The request body is too large'
-          : (error as Error).message;
+          : messageOf(error);
     return { status: mapped.status, headers: {}, body: { success: false, code: mapped.code, message } };
   }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
@@ -91,7 +92,7 @@ export function toErrorResponse(error: unknown, log: (id: string, error: unknown
     return {
       status: statusCode,
       headers: {},
-      body: { success: false, code: 'invalid_request', message: (error as Error).message },
+      body: { success: false, code: 'invalid_request', message: messageOf(error) },
     };
   }
   const errorId = randomUUID();

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isUtf8 } from 'buffer';
 import { gunzipSync } from 'zlib';
 import { AppError, badRequest } from '../errors/app-error';
+import { messageOf } from '../errors/message-of';
 
 export const SINGLE_CALL_LIMIT = 32 * 1024;
 export const BATCH_LIMIT = 500 * 1024;
@@ -25,7 +26,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badRequest('invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
+    throw badRequest('invalid_json', `The body is not valid JSON: ${messageOf(e)}`);
   }
 }
 

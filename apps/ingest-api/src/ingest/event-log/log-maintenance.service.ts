@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Pool } from 'pg';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { messageOf } from '../../core/errors/message-of';
 
 /** Creates the event log's daily partitions a week ahead and forgets dedup keys past the window. */
 @Injectable()
@@ -32,7 +33,7 @@ export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
         [this.config.dedupWindowDays],
       );
     } catch (e) {
-      this.logger.warn(`maintenance failed, will retry next hour: ${(e as Error).message}`);
+      this.logger.warn(`maintenance failed, will retry next hour: ${messageOf(e)}`);
     }
   }
 }

@@ -8,6 +8,8 @@ import type {
   EnqueueThreadReply,
   EnqueueThreadRequest,
 } from './enqueue-thread.protocol';
+import { messageOf } from '../../core/errors/message-of';
+import { RateLimitedLog } from '../../core/errors/rate-limited-log';
 
 /** The compiled thread entry beside this file; absent when running from TypeScript sources (unit tests). */
 const THREAD_FILE = path.join(__dirname, 'enqueue.thread.js');
@@ -19,6 +21,7 @@ const THREAD_FILE = path.join(__dirname, 'enqueue.thread.js');
  */
 export class EnqueueThread {
   private readonly logger = new Logger(EnqueueThread.name);
+  private readonly warnings = new RateLimitedLog(this.logger);
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Woken when no batch is waiting for its acknowledgement. */
   private readonly idle: (() => void)[] = [];
@@ -38,7 +41,7 @@ export class EnqueueThread {
     try {
       return new EnqueueThread(new Worker(file, { workerData: data }));
     } catch (e) {
-      new Logger(EnqueueThread.name).warn(`no enqueue thread (${(e as Error).message}); enqueueing on the main thread`);
+      new Logger(EnqueueThread.name).warn(`no enqueue thread (${messageOf(e)}); enqueueing on the main thread`);
       return undefined;
     }
   }
@@ -76,6 +79,10 @@ export class EnqueueThread {
   }
 
   private onReply(reply: EnqueueThreadReply): void {
+    if (reply.kind === 'warning') {
+      this.warnings.warn(reply.source, reply.message);
+      return;
+    }
     const p = this.pending.get(reply.seq);
     if (!p) return;
     this.pending.delete(reply.seq);

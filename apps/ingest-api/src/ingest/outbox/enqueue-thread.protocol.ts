@@ -27,8 +27,17 @@ export function bulkJobs(
 export type EnqueueThreadRequest = { kind: 'add'; seq: number; queues: EnqueueThreadQueueJobs[] } | { kind: 'close' };
 
 /** Answers an 'add'; after 'close' the thread closes its queues and connection, then its port, and ends. */
-export interface EnqueueThreadReply {
+export interface EnqueueThreadAdded {
   kind: 'added';
   seq: number;
   error?: string;
 }
+
+/** An error its Redis connection or a queue reported: logged (rate-limited) by the main thread. */
+export interface EnqueueThreadWarning {
+  kind: 'warning';
+  source: string;
+  message: string;
+}
+
+export type EnqueueThreadReply = EnqueueThreadAdded | EnqueueThreadWarning;

@@ -6,6 +6,7 @@ import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { replayJobSuffix } from '../../audit/replay/replay-jobs';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
+import { messageOf } from '../../core/errors/message-of';
 
 /** Open deliveries checked per query and Redis pipeline: small enough to block the event loop for only a few ms. */
 const RELAY_CHUNK = 200;
@@ -61,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (relayed > 0) this.logger.log(`re-enqueued ${relayed} deliveries whose jobs were missing`);
       return relayed;
     } catch (e) {
-      this.logger.warn(`outbox relay pass failed, will retry: ${(e as Error).message}`);
+      this.logger.warn(`outbox relay pass failed, will retry: ${messageOf(e)}`);
       return 0;
     } finally {
       this.running = false;

@@ -12,6 +12,7 @@ import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { AdminSessions } from '../../auth/admin-sessions.service';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { AppError } from '../../core/errors/app-error';
+import { messageOf } from '../../core/errors/message-of';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const REFRESH_MS = 10_000;
@@ -125,7 +126,7 @@ export class QueueDashboard implements OnModuleDestroy {
       }
       this.lastRefresh = Date.now();
     } catch (e) {
-      this.logger.warn(`could not refresh the dashboard's queues: ${(e as Error).message}`);
+      this.logger.warn(`could not refresh the dashboard's queues: ${messageOf(e)}`);
     }
   }
 

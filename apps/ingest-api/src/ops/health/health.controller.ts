@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorResult } from '@nestjs/
 import { Pool } from 'pg';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { messageOf } from '../../core/errors/message-of';
 
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -47,7 +48,7 @@ export class HealthController {
       return { [name]: { status: 'up' } };
     } catch (e) {
       const { HealthCheckError } = await import('@nestjs/terminus');
-      this.logger.warn(`${name} is down: ${(e as Error).message}`);
+      this.logger.warn(`${name} is down: ${messageOf(e)}`);
       throw new HealthCheckError(`${name} is down`, { [name]: { status: 'down' } });
     }
   }

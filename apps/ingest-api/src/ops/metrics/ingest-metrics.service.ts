@@ -8,6 +8,7 @@ import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { registerMaintenanceGauges } from './maintenance-gauges';
+import { messageOf } from '../../core/errors/message-of';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const SCRAPE_TIMEOUT_MS = 2000;
@@ -210,7 +211,7 @@ export class IngestMetrics {
         }),
       );
     } catch (e) {
-      this.logger.warn(`queue depths not collected: ${(e as Error).message}`);
+      this.logger.warn(`queue depths not collected: ${messageOf(e)}`);
     }
   }
 
@@ -223,7 +224,7 @@ export class IngestMetrics {
       );
       for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
     } catch (e) {
-      this.logger.warn(`paused destinations not collected: ${(e as Error).message}`);
+      this.logger.warn(`paused destinations not collected: ${messageOf(e)}`);
     }
   }
 
@@ -243,7 +244,7 @@ export class IngestMetrics {
       );
       return rows;
     } catch (e) {
-      this.logger.warn(`replay progress not collected: ${(e as Error).message}`);
+      this.logger.warn(`replay progress not collected: ${messageOf(e)}`);
       return [];
     }
   }

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import { deliveryQueueName } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { messageOf } from '../../core/errors/message-of';
 
 const TIMEOUT_MS = 2000;
 const logger = new Logger('IngestMetrics');
@@ -37,7 +38,7 @@ export function registerMaintenanceGauges(
     try {
       await fn();
     } catch (e) {
-      logger.warn(`${what} not collected: ${(e as Error).message}`);
+      logger.warn(`${what} not collected: ${messageOf(e)}`);
     }
   };
   const partitions: Gauge = new Gauge({

@@ -1,4 +1,5 @@
 import { RejectedEventsFilter } from '../../audit/rejected/rejected-events.query';
+import { messageOf } from '../../core/errors/message-of';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
@@ -53,6 +54,6 @@ export function pageFilter(query: unknown): { form: RejectedPageQuery; filter?: 
       },
     };
   } catch (e) {
-    return { form, error: (e as Error).message };
+    return { form, error: messageOf(e) };
   }
 }
