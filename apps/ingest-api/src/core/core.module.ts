@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '@fsd/platform';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
 import { PG_POOL, pgPoolProvider } from './database/pg-pool.provider';
 import { READ_POOL, ReadPoolCloser, readPoolProvider } from './database/read-pool.provider';
+import { typeOrmRoot } from './database/typeorm-root';
 import { QueueRegistry } from './queue/queue-registry.service';
 
 /**
@@ -19,7 +18,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 })],
+      imports: [typeOrmRoot(config.databaseUrl)],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { EventLogModule } from '../event-log/event-log.module';
 import { MetricsModule } from '../../ops/metrics/metrics.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { RejectedEventsRepository } from './rejected-events.repository';
+import { SourceKeysRepository } from './source-keys.repository';
 import { SourceRateLimiter } from './source-rate-limiter';
 import { TrackingRoutes } from './tracking.routes';
 import { TrackingService } from './tracking.service';
@@ -13,7 +15,14 @@ import { WriteKeyService } from './write-key.service';
  */
 @Module({
   imports: [EventLogModule, OutboxModule, MetricsModule],
-  providers: [WriteKeyService, TrackingService, TrackingRoutes, SourceRateLimiter],
+  providers: [
+    WriteKeyService,
+    TrackingService,
+    TrackingRoutes,
+    SourceRateLimiter,
+    SourceKeysRepository,
+    RejectedEventsRepository,
+  ],
   exports: [WriteKeyService, TrackingRoutes],
 })
 export class TrackingModule {}

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { Pool } from 'pg';
 import {
   CallType,
   LIMITS,
@@ -13,13 +12,11 @@ import {
   validateMessage,
 } from '@fsd/segment-spec';
 import { RejectedItem, badRequest } from '../../core/errors/app-error';
-import { isDatabaseUnreachableError, storableText, storableTextOrNull } from '@fsd/platform';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { EventLogWriter, EventRow } from '../event-log/event-log.writer';
 import { IngestMetrics } from '../../ops/metrics/ingest-metrics.service';
 import { DeliveryEnqueuer } from '../outbox/delivery-enqueuer.service';
-import { storageUnavailable } from '../../core/errors/app-error';
 import { AuthenticatedSource } from './write-key.service';
+import { RejectedEventsRepository } from './rejected-events.repository';
 import { withoutWriteKey } from './without-write-key';
 
 export interface IntakeResult {
@@ -44,7 +41,7 @@ export class TrackingService {
   constructor(
     private readonly writer: EventLogWriter,
     private readonly enqueuer: DeliveryEnqueuer,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly rejectedEvents: RejectedEventsRepository,
     @Optional() private readonly metrics?: IngestMetrics,
   ) {}
 
@@ -163,29 +160,19 @@ export class TrackingService {
     items: unknown[],
     rejected: RejectedItem[],
   ): Promise<void> {
-    try {
-      await this.pool.query(
-        `INSERT INTO rejected_events
-           (source_id, received_at, batch_index, message_id, code, message, payload, user_id, anonymous_id)
-         SELECT $1, $2, * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::json[], $8::text[], $9::text[])`,
-        [
-          source.id,
-          receivedAt,
-          rejected.map((r) => r.index),
-          // The text columns escape what Postgres text cannot hold; the json payload keeps the item exactly.
-          rejected.map((r) => storableTextOrNull(r.messageId)),
-          rejected.map((r) => r.code),
-          rejected.map((r) => storableText(r.message)),
-          rejected.map((r) => JSON.stringify(withoutWriteKey(items[r.index] ?? null))),
-          // The ids a deletion erases the item by (indexed columns: the json payload cannot be indexed safely).
-          rejected.map((r) => storableTextOrNull(idOf(items[r.index], 'userId'))),
-          rejected.map((r) => storableTextOrNull(idOf(items[r.index], 'anonymousId'))),
-        ],
-      );
-    } catch (e) {
-      if (isDatabaseUnreachableError(e)) throw storageUnavailable();
-      throw e;
-    }
+    await this.rejectedEvents.insert(
+      source.id,
+      receivedAt,
+      rejected.map((r) => ({
+        batchIndex: r.index,
+        messageId: r.messageId,
+        code: r.code,
+        message: r.message,
+        payload: withoutWriteKey(items[r.index] ?? null),
+        userId: idOf(items[r.index], 'userId'),
+        anonymousId: idOf(items[r.index], 'anonymousId'),
+      })),
+    );
   }
 }
 

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Pool } from 'pg';
-import { WRITE_KEY_SHAPE, hashWriteKey, isDatabaseUnreachableError } from '@fsd/platform';
-import { storageUnavailable, unauthorized } from '../../core/errors/app-error';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { WRITE_KEY_SHAPE, hashWriteKey } from '@fsd/platform';
+import { unauthorized } from '../../core/errors/app-error';
+import { SourceKeysRepository } from './source-keys.repository';
 
 export interface AuthenticatedSource {
   id: string;
@@ -33,7 +32,7 @@ export class WriteKeyService {
   /** The cache's clock (tests move it). */
   now: () => number = Date.now;
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(private readonly sources: SourceKeysRepository) {}
 
   /** Extracts the write key from HTTP Basic (user name; password ignored) and/or the body. */
   static extract(authorization: string | undefined, bodyWriteKey: unknown): string {
@@ -76,19 +75,7 @@ export class WriteKeyService {
     this.unknown.clear();
   }
 
-  private async lookup(hash: string): Promise<AuthenticatedSource | null> {
-    try {
-      const { rows } = await this.pool.query<{ id: string; rps: number | null; eps: number | null }>(
-        `SELECT id::text, rate_limit_requests_per_second AS rps, rate_limit_events_per_second AS eps
-           FROM sources WHERE write_key_hash = $1`,
-        [hash],
-      );
-      return rows[0]
-        ? { id: rows[0].id, rateLimitRequestsPerSecond: rows[0].rps, rateLimitEventsPerSecond: rows[0].eps }
-        : null;
-    } catch (e) {
-      if (isDatabaseUnreachableError(e)) throw storageUnavailable();
-      throw e;
-    }
+  private lookup(hash: string): Promise<AuthenticatedSource | null> {
+    return this.sources.findByWriteKeyHash(hash);
   }
 }
