@@ -19,7 +19,6 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/admin/destinations/destination-rows.ts',
   'apps/ingest-api/src/admin/destinations/destinations.service.ts',
   'apps/ingest-api/src/admin/mappings/mappings.service.ts',
-  'apps/ingest-api/src/admin/sources/sources.service.ts',
   'apps/ingest-api/src/audit/export/deletion-export.ts',
   'apps/ingest-api/src/audit/export/export.service.ts',
   'apps/ingest-api/src/audit/query/audit.service.ts',

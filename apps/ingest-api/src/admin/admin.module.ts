@@ -16,6 +16,7 @@ import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
 import { MappingsService } from './mappings/mappings.service';
 import { SourcesController } from './sources/sources.controller';
+import { SourcesRepository } from './sources/sources.repository';
 import { SourcesService } from './sources/sources.service';
 
 /**
@@ -40,6 +41,7 @@ import { SourcesService } from './sources/sources.service';
   ],
   providers: [
     SourcesService,
+    SourcesRepository,
     DestinationsService,
     DestinationConnectionService,
     DestinationKeyBox,

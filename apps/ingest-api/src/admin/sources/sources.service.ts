@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { notFound } from '../../core/errors/app-error';
 import { WriteKeyService } from '../../ingest/tracking/write-key.service';
-import { archiveSource } from '../common/config-archive';
 import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
+import { SourcesRepository } from './sources.repository';
 
 const HINT_LENGTH = 8;
 
@@ -13,29 +11,26 @@ const HINT_LENGTH = 8;
 @Injectable()
 export class SourcesService {
   constructor(
-    @InjectRepository(SourceEntity) private readonly sources: Repository<SourceEntity>,
+    private readonly sources: SourcesRepository,
     private readonly writeKeys: WriteKeyService,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceView & { writeKey: string }> {
     const writeKey = generateWriteKey();
-    const saved = await this.sources.save(
-      this.sources.create({
-        name: dto.name,
-        writeKeyHash: hashWriteKey(writeKey),
-        writeKeyHint: writeKey.slice(0, HINT_LENGTH),
-        rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
-        rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
-      }),
-    );
+    const saved = await this.sources.insert({
+      name: dto.name,
+      writeKeyHash: hashWriteKey(writeKey),
+      writeKeyHint: writeKey.slice(0, HINT_LENGTH),
+      rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
+      rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
+    });
     // A cached "unknown key" answer must not outlive the key's creation.
     this.writeKeys.invalidate();
     return { ...toSourceView(saved), writeKey };
   }
 
   async list(includeArchived = false): Promise<SourceView[]> {
-    const where = includeArchived ? {} : { archivedAt: IsNull() };
-    return (await this.sources.find({ where, order: { createdAt: 'ASC', id: 'ASC' } })).map((s) =>
+    return (await this.sources.list(includeArchived)).map((s) =>
       s.archivedAt ? { ...toSourceView(s), archivedAt: s.archivedAt.toISOString() } : toSourceView(s),
     );
   }
@@ -66,12 +61,12 @@ export class SourcesService {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await archiveSource(this.sources.manager.connection, id))) throw notFound(`Source ${id} does not exist`);
+    if (!(await this.sources.archive(id))) throw notFound(`Source ${id} does not exist`);
     this.writeKeys.invalidate();
   }
 
   private async find(id: string): Promise<SourceEntity> {
-    const source = await this.sources.findOneBy({ id, archivedAt: IsNull() });
+    const source = await this.sources.findActive(id);
     if (!source) throw notFound(`Source ${id} does not exist`);
     return source;
   }
