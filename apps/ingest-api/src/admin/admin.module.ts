@@ -12,6 +12,7 @@ import { ErasureRunner } from './deletions/erasure-runner.service';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationConnectionService } from './destinations/destination-connection.service';
 import { DestinationKeyBox } from './destinations/destination-key-box';
+import { DestinationsRepository } from './destinations/destinations.repository';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
 import { MappingsService } from './mappings/mappings.service';
@@ -43,6 +44,7 @@ import { SourcesService } from './sources/sources.service';
     SourcesService,
     SourcesRepository,
     DestinationsService,
+    DestinationsRepository,
     DestinationConnectionService,
     DestinationKeyBox,
     DestinationPauseService,

@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   FullStoryClient,
   FullStoryHostRefusedError,
@@ -13,12 +12,11 @@ import {
   testConnectionFailure,
   type PreparedRequest,
 } from '@fsd/mapping';
-import { DestinationEntity } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { notFound } from '../../core/errors/app-error';
 import { PLACEHOLDER_API_KEY, compileOrThrow, effectiveBaseUrl, pipelineConfig } from './destination-config';
 import { DestinationKeyBox } from './destination-key-box';
-import { mappingsOf } from './destination-rows';
+import { DestinationsRepository } from './destinations.repository';
 import { messageOf } from '../../core/errors/message-of';
 
 const REDACTED_AUTHORIZATION = 'Basic [redacted]';
@@ -43,7 +41,7 @@ export class DestinationConnectionService implements OnModuleDestroy {
   private client?: FullStoryClient;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly destinations: DestinationsRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly keys: DestinationKeyBox,
   ) {}
@@ -57,9 +55,9 @@ export class DestinationConnectionService implements OnModuleDestroy {
    * mappings, filters, base URL). The API key never leaves the server: Authorization is redacted.
    */
   async preview(id: string, event: Record<string, unknown>): Promise<PreviewOutput> {
-    const dest = await this.dataSource.getRepository(DestinationEntity).findOneBy({ id });
+    const dest = await this.destinations.findById(id);
     if (!dest) throw notFound(`Destination ${id} does not exist`);
-    const mappings = await mappingsOf(this.dataSource.manager, id);
+    const mappings = await this.destinations.mappingsOf(id);
     const compiled = compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,
@@ -73,12 +71,7 @@ export class DestinationConnectionService implements OnModuleDestroy {
 
   /** FullStory `GET /me` with the stored key; reports the outcome, never the key. */
   async testConnection(id: string): Promise<TestConnectionResult> {
-    const dest = await this.dataSource
-      .getRepository(DestinationEntity)
-      .createQueryBuilder('d')
-      .addSelect('d.apiKeyEncrypted')
-      .where('d.id = :id', { id })
-      .getOne();
+    const dest = await this.destinations.findWithSealedKey(id);
     if (!dest) throw notFound(`Destination ${id} does not exist`);
     let apiKey: string;
     try {

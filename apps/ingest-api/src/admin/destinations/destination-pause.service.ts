@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { notFound } from '../../core/errors/app-error';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { messageOf } from '../../core/errors/message-of';
+import { DestinationsRepository } from './destinations.repository';
 
 export interface PauseState {
   id: string;
@@ -20,7 +20,7 @@ export class DestinationPauseService {
   private readonly logger = new Logger('AdminDestinationPause');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly destinations: DestinationsRepository,
     private readonly queues: QueueRegistry,
   ) {}
 
@@ -33,11 +33,7 @@ export class DestinationPauseService {
   }
 
   private async set(id: string, paused: boolean): Promise<PauseState> {
-    const [rows] = (await this.dataSource.query('UPDATE destinations SET paused = $2 WHERE id = $1 RETURNING id', [
-      id,
-      paused,
-    ])) as [unknown[], number];
-    if (rows.length === 0) throw notFound(`Destination ${id} does not exist`);
+    if (!(await this.destinations.setPaused(id, paused))) throw notFound(`Destination ${id} does not exist`);
     const queue = this.queues.forDestination(id);
     try {
       await (paused ? queue.pause() : queue.resume());

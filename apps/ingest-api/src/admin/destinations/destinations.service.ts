@@ -1,25 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { DataSource, In, IsNull } from 'typeorm';
-import { DestinationEntity, MappingEntity } from '@fsd/platform';
+import { DestinationEntity } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { notFound } from '../../core/errors/app-error';
-import { archiveDestination } from '../common/config-archive';
 import { CreateDestinationDto, UpdateDestinationDto } from './destination.dto';
 import { PLACEHOLDER_API_KEY, compileOrThrow, effectiveBaseUrl, pipelineConfig } from './destination-config';
 import { DestinationKeyBox } from './destination-key-box';
 import { assertAllowedBaseUrl, assertKeyGivenForNewHost, newLocation, updatedLocation } from './destination-location';
-import {
-  assertSourcesExist,
-  insertMappings,
-  mappingsOf,
-  plain,
-  prepareMappings,
-  presetsFrom,
-  replaceSources,
-  touchDestination,
-  unique,
-} from './destination-rows';
+import { assertNoMissingSources, mappingRows, plain, prepareMappings, presetsFrom, unique } from './destination-input';
+import { DestinationsRepository } from './destinations.repository';
 import { DestinationView, toDestinationView } from './destination.view';
 
 /**
@@ -29,7 +18,7 @@ import { DestinationView, toDestinationView } from './destination.view';
 @Injectable()
 export class DestinationsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly destinations: DestinationsRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly keys: DestinationKeyBox,
   ) {}
@@ -47,11 +36,11 @@ export class DestinationsService {
       }),
     );
     const sourceIds = unique(dto.sourceIds);
-    const id = await this.dataSource.transaction(async (em) => {
-      await assertSourcesExist(em, sourceIds);
+    const id = await this.destinations.transaction(async (tx) => {
+      assertNoMissingSources(await tx.missingSources(sourceIds));
       // The id is chosen here: the sealed key is bound to its row.
       const newId = randomUUID();
-      const saved = await em.save(DestinationEntity, {
+      const destinationId = await tx.insert({
         id: newId,
         name: dto.name,
         enabled: dto.enabled ?? true,
@@ -62,26 +51,16 @@ export class DestinationsService {
         filters,
         settings: plain<Record<string, unknown>>({ ...dto.settings }),
       });
-      const destinationId = saved.id;
-      await replaceSources(em, destinationId, sourceIds);
-      await insertMappings(em, destinationId, mappings);
+      await tx.replaceSources(destinationId, sourceIds);
+      await tx.insertMappings(mappingRows(destinationId, mappings));
       return destinationId;
     });
     return this.get(id);
   }
 
   async list(includeArchived = false): Promise<DestinationView[]> {
-    const destinations = await this.dataSource.getRepository(DestinationEntity).find({
-      where: includeArchived ? {} : { archivedAt: IsNull() },
-      relations: { sources: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    const ids = destinations.map((d) => d.id);
-    const mappings = ids.length
-      ? await this.dataSource
-          .getRepository(MappingEntity)
-          .find({ where: { destinationId: In(ids) }, order: { position: 'ASC', createdAt: 'ASC' } })
-      : [];
+    const destinations = await this.destinations.list(includeArchived);
+    const mappings = await this.destinations.mappingsOfMany(destinations.map((d) => d.id));
     return destinations.map((d) => {
       const view = toDestinationView(
         d,
@@ -94,11 +73,9 @@ export class DestinationsService {
   }
 
   async get(id: string): Promise<DestinationView> {
-    const d = await this.dataSource
-      .getRepository(DestinationEntity)
-      .findOne({ where: { id, archivedAt: IsNull() }, relations: { sources: true } });
+    const d = await this.destinations.findActiveWithSources(id);
     if (!d) throw notFound(`Destination ${id} does not exist`);
-    const mappings = await mappingsOf(this.dataSource.manager, id);
+    const mappings = await this.destinations.mappingsOf(id);
     return toDestinationView(
       d,
       d.sources.map((s) => s.id).sort(),
@@ -108,11 +85,8 @@ export class DestinationsService {
   }
 
   async update(id: string, dto: UpdateDestinationDto): Promise<DestinationView> {
-    await this.dataSource.transaction(async (em) => {
-      const dest = await em.findOne(DestinationEntity, {
-        where: { id, archivedAt: IsNull() },
-        lock: { mode: 'pessimistic_write' },
-      });
+    await this.destinations.transaction(async (tx) => {
+      const dest = await tx.lock(id);
       if (!dest) throw notFound(`Destination ${id} does not exist`);
 
       const { region, baseUrl } = updatedLocation(dest, dto);
@@ -126,7 +100,7 @@ export class DestinationsService {
       const presets = dto.presets !== undefined ? presetsFrom(dto.presets) : dest.presets;
       const filters = dto.filters !== undefined ? plain(dto.filters) : dest.filters;
       const newMappings = dto.mappings !== undefined ? prepareMappings(dto.mappings) : undefined;
-      const mappings = newMappings ?? (await mappingsOf(em, id));
+      const mappings = newMappings ?? (await tx.mappingsOf(id));
       compileOrThrow(
         pipelineConfig({ presets, filters }, mappings, {
           apiKey: PLACEHOLDER_API_KEY,
@@ -139,23 +113,23 @@ export class DestinationsService {
       if (dto.enabled !== undefined) changes.enabled = dto.enabled;
       if (dto.settings !== undefined) changes.settings = plain<Record<string, unknown>>({ ...dto.settings });
       if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.keys.seal(dto.apiKey, id);
-      await em.save(DestinationEntity, { ...changes, id });
-      await touchDestination(em, id);
+      await tx.update(id, changes);
+      await tx.touch(id);
 
       if (dto.sourceIds !== undefined) {
         const sourceIds = unique(dto.sourceIds);
-        await assertSourcesExist(em, sourceIds);
-        await replaceSources(em, id, sourceIds);
+        assertNoMissingSources(await tx.missingSources(sourceIds));
+        await tx.replaceSources(id, sourceIds);
       }
       if (newMappings) {
-        await em.delete(MappingEntity, { destinationId: id });
-        await insertMappings(em, id, newMappings);
+        await tx.deleteMappingsOf(id);
+        await tx.insertMappings(mappingRows(id, newMappings));
       }
     });
     return this.get(id);
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await archiveDestination(this.dataSource, id))) throw notFound(`Destination ${id} does not exist`);
+    if (!(await this.destinations.archive(id))) throw notFound(`Destination ${id} does not exist`);
   }
 }
