@@ -18,8 +18,6 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/audit/export/export.service.ts',
   'apps/ingest-api/src/audit/query/audit.service.ts',
   'apps/ingest-api/src/audit/redrive/redrive.service.ts',
-  'apps/ingest-api/src/audit/rejected/rejected-events.controller.ts',
-  'apps/ingest-api/src/audit/rejected/rejected-events.query.ts',
   'apps/ingest-api/src/audit/replay/replay-runner.service.ts',
   'apps/ingest-api/src/audit/replay/replay.store.ts',
   'apps/ingest-api/src/audit/replay/replays.service.ts',
@@ -27,12 +25,8 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
   'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
   'apps/ingest-api/src/ops/dashboard/queue-dashboard.service.ts',
-  'apps/ingest-api/src/ops/health/health.controller.ts',
   'apps/ingest-api/src/ops/metrics/ingest-metrics.service.ts',
   'apps/ingest-api/src/ops/metrics/maintenance-gauges.ts',
-  'apps/ingest-api/src/ops/ui/ops-queries.ts',
-  'apps/ingest-api/src/ops/ui/ops-ui.controller.ts',
-  'apps/ingest-api/src/ops/ui/rejected-ui.controller.ts',
 ];
 
 export default tseslint.config(

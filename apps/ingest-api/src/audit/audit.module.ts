@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { AuditEventsController, AuditExportController } from './query/audit.controller';
 import { AuditService } from './query/audit.service';
 import { ExportService } from './export/export.service';
+import { RejectedEventsReads } from './rejected/rejected-events-reads.repository';
 import { RejectedEventsController } from './rejected/rejected-events.controller';
 
 /**
@@ -12,6 +13,6 @@ import { RejectedEventsController } from './rejected/rejected-events.controller'
 @Module({
   imports: [AuthModule],
   controllers: [AuditEventsController, AuditExportController, RejectedEventsController],
-  providers: [AuditService, ExportService],
+  providers: [AuditService, ExportService, RejectedEventsReads],
 })
 export class AuditModule {}

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { INGEST_CONFIG, IngestConfig } from './config/ingest.config';
+import { DatabaseProbe } from './database/database-probe';
 import { PG_POOL, pgPoolProvider } from './database/pg-pool.provider';
 import { READ_POOL, ReadPoolCloser, readPoolProvider } from './database/read-pool.provider';
 import { typeOrmRoot } from './database/typeorm-root';
@@ -26,8 +27,9 @@ export class CoreModule {
         readPoolProvider,
         ReadPoolCloser,
         QueueRegistry,
+        DatabaseProbe,
       ],
-      exports: [INGEST_CONFIG, PG_POOL, READ_POOL, QueueRegistry],
+      exports: [INGEST_CONFIG, PG_POOL, READ_POOL, QueueRegistry, DatabaseProbe],
     };
   }
 }

@@ -6,6 +6,7 @@ import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { HealthController } from './health/health.controller';
 import { RedriveModule } from '../audit/redrive/redrive.module';
 import { ReplayModule } from '../audit/replay/replay.module';
+import { OpsQueries } from './ui/ops-queries.repository';
 import { OpsUiController } from './ui/ops-ui.controller';
 import { RejectedUiController } from './ui/rejected-ui.controller';
 
@@ -22,6 +23,6 @@ import { RejectedUiController } from './ui/rejected-ui.controller';
     RedriveModule,
   ],
   controllers: [OpsUiController, RejectedUiController, HealthController],
-  providers: [QueueDashboard],
+  providers: [QueueDashboard, OpsQueries],
 })
 export class OpsModule {}

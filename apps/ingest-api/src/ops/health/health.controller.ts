@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Logger } from '@nestjs/common';
+import { Controller, Get, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
-import { Pool } from 'pg';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { DatabaseProbe } from '../../core/database/database-probe';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { messageOf } from '../../core/errors/message-of';
 
@@ -29,7 +28,7 @@ export class HealthController {
 
   constructor(
     private readonly health: HealthCheckService,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly database: DatabaseProbe,
     private readonly queues: QueueRegistry,
   ) {}
 
@@ -37,7 +36,7 @@ export class HealthController {
   @HealthCheck()
   check() {
     return this.health.check([
-      () => this.probe('postgres', () => this.pool.query('SELECT 1')),
+      () => this.probe('postgres', () => this.database.ping()),
       () => this.probe('redis', () => this.queues.connection.ping()),
     ]);
   }

@@ -1,6 +1,6 @@
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
 import { escapeHtml } from './html-escape';
-import { DestinationOverview, WindowStats } from './ops-queries';
+import { DestinationOverview, WindowStats } from './ops-queries.repository';
 
 /** Server-rendered pages of the operations UI: plain HTML, inline SVG and one small inline script. */
 

@@ -2,13 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, 
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Pool } from 'pg';
 import { AppError, badRequest, notFound } from '../../core/errors/app-error';
 import { adminBody } from '../../admin/common/admin-validation.pipe';
 import { UuidParam } from '../../admin/common/uuid-param';
 import { DestinationPauseService, PauseState } from '../../admin/destinations/destination-pause.service';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { RedriveDto } from '../../audit/redrive/redrive.dto';
 import { RedriveService } from '../../audit/redrive/redrive.service';
 import { CreateReplayDto } from '../../audit/replay/replay.dto';
@@ -17,7 +15,7 @@ import { AdminSessions } from '../../auth/admin-sessions.service';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { sendHtml } from './html-reply';
 import { loginPage, opsPage } from './ops-page';
-import { eventTimeline, overview, searchEvents } from './ops-queries';
+import { OpsQueries } from './ops-queries.repository';
 import { OpsUiGuard } from '../../auth/ops-ui.guard';
 import { clearedSessionCookie, sessionCookie, tokenMatches } from '../../auth/admin-credentials';
 
@@ -36,7 +34,7 @@ import { clearedSessionCookie, sessionCookie, tokenMatches } from '../../auth/ad
 export class OpsUiController {
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queries: OpsQueries,
     private readonly sessions: AdminSessions,
     private readonly loginThrottle: LoginThrottle,
     private readonly pauses: DestinationPauseService,
@@ -51,7 +49,7 @@ export class OpsUiController {
       sendHtml(reply, 401, loginPage(nonce), nonce);
       return;
     }
-    sendHtml(reply, 200, opsPage(nonce, await overview(this.pool), new Date()), nonce);
+    sendHtml(reply, 200, opsPage(nonce, await this.queries.overview(), new Date()), nonce);
   }
 
   @Post('login')
@@ -90,7 +88,7 @@ export class OpsUiController {
   @Get('api/overview')
   @UseGuards(OpsUiGuard)
   async overview() {
-    return { destinations: await overview(this.pool) };
+    return { destinations: await this.queries.overview() };
   }
 
   @Get('api/search')
@@ -99,14 +97,14 @@ export class OpsUiController {
     if (typeof q !== 'string' || q.trim() === '' || q.length > 500) {
       throw badRequest('invalid_request', '"q" must be a messageId or userId (1-500 characters)');
     }
-    return { events: await searchEvents(this.pool, q.trim()) };
+    return { events: await this.queries.searchEvents(q.trim()) };
   }
 
   @Get('api/events/:id/timeline')
   @UseGuards(OpsUiGuard)
   async timeline(@Param('id') id: string) {
     if (!/^\d{1,19}$/.test(id)) throw badRequest('invalid_request', 'The event id is a number');
-    const found = await eventTimeline(this.pool, id);
+    const found = await this.queries.eventTimeline(id);
     if (!found) throw notFound(`No event ${id}`);
     return found;
   }

@@ -1,4 +1,4 @@
-import { RejectedEventsFilter } from '../../audit/rejected/rejected-events.query';
+import { RejectedEventsFilter } from '../../audit/rejected/rejected-events-reads.repository';
 import { messageOf } from '../../core/errors/message-of';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

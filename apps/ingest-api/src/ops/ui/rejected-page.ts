@@ -1,4 +1,4 @@
-import { RejectedEventView } from '../../audit/rejected/rejected-events.query';
+import { RejectedEventView } from '../../audit/rejected/rejected-events-reads.repository';
 import { escapeHtml, layout } from './ops-page';
 import { RejectedPageQuery } from './rejected-filter';
 

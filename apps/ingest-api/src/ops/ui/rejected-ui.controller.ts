@@ -1,12 +1,10 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Pool } from 'pg';
 import { AppError } from '../../core/errors/app-error';
-import { listRejectedEvents } from '../../audit/rejected/rejected-events.query';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { AdminSessions } from '../../auth/admin-sessions.service';
+import { OpsQueries } from './ops-queries.repository';
 import { sendHtml } from './html-reply';
 import { loginPage } from './ops-page';
 import { pageFilter } from './rejected-filter';
@@ -18,7 +16,7 @@ import { SourceOption, rejectedPage } from './rejected-page';
 export class RejectedUiController {
   constructor(
     private readonly sessions: AdminSessions,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queries: OpsQueries,
   ) {}
 
   @Get()
@@ -29,15 +27,13 @@ export class RejectedUiController {
       return;
     }
     const { form, filter, error } = pageFilter(query);
-    const { rows: sources } = await this.pool.query<SourceOption>(
-      'SELECT id::text AS id, name FROM sources ORDER BY name, id',
-    );
+    const sources: SourceOption[] = await this.queries.sourceOptions();
     if (!filter) {
       sendHtml(reply, 400, rejectedPage(nonce, { form, sources, rows: [], nextCursor: null, error }), nonce);
       return;
     }
     try {
-      const page = await listRejectedEvents(this.pool, filter);
+      const page = await this.queries.rejectedEvents(filter);
       const view = { form, sources, rows: page.rejectedEvents, nextCursor: page.nextCursor };
       sendHtml(reply, 200, rejectedPage(nonce, view), nonce);
     } catch (e) {

@@ -1,4 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { RejectedEventsFilter, listRejectedEvents } from '../../audit/rejected/rejected-events-reads.repository';
 
 export interface WindowStats {
   delivered: number;
@@ -192,4 +195,34 @@ export async function eventTimeline(
   const order = { received: 0, state: 2, attempt: 1 };
   rows.sort((x, y) => x.at.localeCompare(y.at) || order[x.kind] - order[y.kind]);
   return { event, rows };
+}
+
+/** The operations pages' reads, on the hot path's pool (small, indexed queries). */
+@Injectable()
+export class OpsQueries {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  overview(): Promise<DestinationOverview[]> {
+    return overview(this.pool);
+  }
+
+  searchEvents(q: string): Promise<EventHit[]> {
+    return searchEvents(this.pool, q);
+  }
+
+  eventTimeline(id: string) {
+    return eventTimeline(this.pool, id);
+  }
+
+  /** Every source, for the rejected-events page's filter. */
+  async sourceOptions(): Promise<{ id: string; name: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; name: string }>(
+      'SELECT id::text AS id, name FROM sources ORDER BY name, id',
+    );
+    return rows;
+  }
+
+  rejectedEvents(filter: RejectedEventsFilter) {
+    return listRejectedEvents(this.pool, filter);
+  }
 }

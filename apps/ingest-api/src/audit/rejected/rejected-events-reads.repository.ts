@@ -1,4 +1,6 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { READ_POOL } from '../../core/database/read-pool.provider';
 import { badRequest } from '../../core/errors/app-error';
 import { DEFAULT_PAGE, MAX_PAGE, checkRange } from '../query/audit.service';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
@@ -96,4 +98,14 @@ export async function listRejectedEvents(
     })),
     nextCursor: more && last ? encodeCursor({ receivedAt: last.cursor_at, id: last.id }) : null,
   };
+}
+
+/** The rejected-events API's reads, on the read pool. */
+@Injectable()
+export class RejectedEventsReads {
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+
+  list(filter: RejectedEventsFilter) {
+    return listRejectedEvents(this.pool, filter);
+  }
 }
