@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DestinationEntity, MappingEntity, SourceEntity } from '@fsd/platform';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxModule } from '../ingest/outbox/outbox.module';
 import { TrackingModule } from '../ingest/tracking/tracking.module';
@@ -27,12 +25,7 @@ import { SourcesService } from './sources/sources.service';
  * the operations page.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity]),
-    AuthModule,
-    TrackingModule,
-    OutboxModule,
-  ],
+  imports: [AuthModule, TrackingModule, OutboxModule],
   controllers: [
     SourcesController,
     DestinationsController,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { SourceEntity } from '@fsd/platform';
 
 export interface NewSource {
@@ -17,7 +16,11 @@ export interface NewSource {
  */
 @Injectable()
 export class SourcesRepository {
-  constructor(@InjectRepository(SourceEntity) private readonly sources: Repository<SourceEntity>) {}
+  private readonly sources: Repository<SourceEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.sources = dataSource.getRepository(SourceEntity);
+  }
 
   insert(source: NewSource): Promise<SourceEntity> {
     return this.sources.save(this.sources.create(source));
