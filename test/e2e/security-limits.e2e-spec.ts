@@ -1,7 +1,8 @@
 import { Pool } from 'pg';
 import { generateWriteKey, hashWriteKey } from '@fsd/platform';
-import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/tracking/write-key.service';
-import { AppError } from '../../apps/ingest-api/src/common/errors/app-error';
+import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/ingest/tracking/write-key.service';
+import { SourceKeysRepository } from '../../apps/ingest-api/src/ingest/tracking/source-keys.repository';
+import { AppError } from '../../apps/ingest-api/src/core/errors/app-error';
 import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
 
@@ -84,7 +85,7 @@ describe('write keys', () => {
   it('a flood of unknown keys does not evict a known one', async () => {
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
     try {
-      const keys = new WriteKeyService(pool);
+      const keys = new WriteKeyService(new SourceKeysRepository(pool));
       let clock = 1_000_000;
       keys.now = () => clock;
       const created = await admin('POST', '/admin/sources', { name: 'known' });
@@ -120,7 +121,7 @@ describe('write keys', () => {
     // Nothing listens on this pool's port: any query would answer 503, not 401.
     const pool = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 500 });
     try {
-      const keys = new WriteKeyService(pool);
+      const keys = new WriteKeyService(new SourceKeysRepository(pool));
       for (const key of ['nope', 'wk_short', `wk_${'a'.repeat(65)}`, 'wk_with space and more chars']) {
         await expect(keys.authenticate(key)).rejects.toMatchObject({ status: 401, message: 'Unknown write key' });
       }

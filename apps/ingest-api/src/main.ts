@@ -5,14 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppLogger, ConfigError, assertRedisReachable, installSecurityHeaders, prepareDatabase } from '@fsd/platform';
 import { AppModule } from './app.module';
-import { clientErrorHandler } from './common/http/client-error-handler';
-import { installJsonBodyParser } from './common/http/json-body-parser';
-import { loadIngestConfig } from './config/ingest.config';
-import { fastifyTrustProxy } from './config/trust-proxy';
-import { QueueDashboard } from './dashboard/queue-dashboard.service';
-import { IngestMetrics } from './metrics/ingest-metrics.service';
+import { clientErrorHandler } from './core/http/client-error-handler';
+import { installJsonBodyParser } from './core/http/json-body-parser';
+import { loadIngestConfig } from './core/config/ingest.config';
+import { fastifyTrustProxy } from './core/config/trust-proxy';
+import { QueueDashboard } from './ops/dashboard/queue-dashboard.service';
+import { IngestMetrics } from './ops/metrics/ingest-metrics.service';
 import { setupOpenApi } from './openapi/openapi';
-import { TrackingRoutes } from './tracking/tracking.routes';
+import { TrackingRoutes } from './ingest/tracking/tracking.routes';
 
 async function bootstrap(): Promise<void> {
   const config = loadIngestConfig();

@@ -1,27 +1,31 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DestinationEntity, MappingEntity, SourceEntity } from '@fsd/platform';
-import { AdminTokenGuard } from './auth/admin-token.guard';
-import { AdminContext } from './common/admin-context.service';
+import { AuthModule } from '../auth/auth.module';
+import { OutboxModule } from '../ingest/outbox/outbox.module';
+import { TrackingModule } from '../ingest/tracking/tracking.module';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
 import { DestinationPauseController } from './destinations/destination-pause.controller';
 import { DestinationPauseService } from './destinations/destination-pause.service';
 import { ErasureRunner } from './deletions/erasure-runner.service';
 import { DestinationsController } from './destinations/destinations.controller';
+import { DestinationConnectionService } from './destinations/destination-connection.service';
+import { DestinationKeyBox } from './destinations/destination-key-box';
+import { DestinationsRepository } from './destinations/destinations.repository';
 import { DestinationsService } from './destinations/destinations.service';
 import { MappingsController } from './mappings/mappings.controller';
 import { MappingsService } from './mappings/mappings.service';
 import { SourcesController } from './sources/sources.controller';
+import { SourcesRepository } from './sources/sources.repository';
 import { SourcesService } from './sources/sources.service';
 
 /**
- * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews,
- * test connections and GDPR deletions. Uses the root module's configuration, write-key cache and
- * delivery enqueuer through AdminContext.
+ * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews, test connections,
+ * pause/resume and GDPR deletions. Uses the write-key cache (TrackingModule: a changed key takes effect at once)
+ * and the delivery enqueuer (OutboxModule: deletions enqueue their erasure jobs). Exports the pause service for
+ * the operations page.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SourceEntity, DestinationEntity, MappingEntity])],
+  imports: [AuthModule, TrackingModule, OutboxModule],
   controllers: [
     SourcesController,
     DestinationsController,
@@ -30,14 +34,17 @@ import { SourcesService } from './sources/sources.service';
     DeletionsController,
   ],
   providers: [
-    AdminContext,
-    AdminTokenGuard,
     SourcesService,
+    SourcesRepository,
     DestinationsService,
+    DestinationsRepository,
+    DestinationConnectionService,
+    DestinationKeyBox,
     DestinationPauseService,
     MappingsService,
     DeletionsService,
     ErasureRunner,
   ],
+  exports: [DestinationPauseService],
 })
 export class AdminModule {}

@@ -1,20 +1,18 @@
 import { Module } from '@nestjs/common';
-import { AdminTokenGuard } from '../admin/auth/admin-token.guard';
-import { AdminContext } from '../admin/common/admin-context.service';
-import { AuditContext } from './audit-context.service';
-import { AuditEventsController, AuditExportController } from './audit.controller';
-import { AuditService } from './audit.service';
-import { ExportService } from './export.service';
-import { RejectedEventsController } from './rejected-events.controller';
+import { AuthModule } from '../auth/auth.module';
+import { AuditEventsController, AuditExportController } from './query/audit.controller';
+import { AuditService } from './query/audit.service';
+import { ExportService } from './export/export.service';
+import { RejectedEventsReads } from './rejected/rejected-events-reads.repository';
+import { RejectedEventsController } from './rejected/rejected-events.controller';
 
 /**
- * The audit query API under /admin (the admin API's Bearer token guard and validation): events with
- * their delivery status, one event's full timeline, streamed exports, and rejected batch items. Exports AuditContext
- * (and the guard's dependencies) for the replay and redrive modules.
+ * The audit query API under /admin (the admin API's Bearer token guard and validation): events with their
+ * delivery status, one event's full timeline, streamed exports, and rejected batch items. Reads on the read pool.
  */
 @Module({
+  imports: [AuthModule],
   controllers: [AuditEventsController, AuditExportController, RejectedEventsController],
-  providers: [AdminContext, AdminTokenGuard, AuditContext, AuditService, ExportService],
-  exports: [AdminContext, AdminTokenGuard, AuditContext],
+  providers: [AuditService, ExportService, RejectedEventsReads],
 })
 export class AuditModule {}

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import { SecretBox, apiKeyBinding, hashWriteKey, loadOrCreateDevSecrets } from '@fsd/platform';
-import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
-import { PG_POOL } from '../database/pg-pool.provider';
+import { INGEST_CONFIG, IngestConfig } from '../core/config/ingest.config';
+import { PG_POOL } from '../core/database/pg-pool.provider';
 
 const DEV_SOURCE_NAME = 'Development source';
 const DEV_DESTINATION_NAME = 'Development FullStory (fake-fullstory)';

@@ -4,7 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { CALL_TYPES } from '@fsd/segment-spec';
 import { describeDto } from './dto-schemas';
-import { BATCH_PATHS } from '../tracking/tracking.routes';
+import { BATCH_PATHS } from '../ingest/tracking/tracking.routes';
 import { SEGMENT_SCHEMAS, TRACKING_RESPONSES } from './segment-schemas';
 
 export const DOCS_PATH = 'docs';

@@ -1,4 +1,4 @@
-import { AppError } from '../../common/errors/app-error';
+import { AppError } from '../../core/errors/app-error';
 
 /** A 400 naming every problem found, rendered as `details` by the shared error mapping. */
 export class AdminValidationError extends AppError {

@@ -7,3 +7,8 @@ export const adminValidationPipe = new ValidationPipe({
   transform: true,
   validationError: { target: false, value: false },
 });
+
+/** A body validated exactly as an admin route's @Body() is (for callers of the admin services outside a route). */
+export async function adminBody<T extends object>(metatype: new () => T, body: unknown): Promise<T> {
+  return (await adminValidationPipe.transform(body ?? {}, { type: 'body', metatype })) as T;
+}

@@ -30,21 +30,3 @@ export async function archiveDestination(dataSource: DataSource, id: string): Pr
     return true;
   });
 }
-
-/**
- * Archives a source: hidden, unlinked from its destinations, and its write key destroyed (the stored
- * hash is replaced by a value no key hashes to), so nothing more is accepted from it. Its events stay.
- */
-export async function archiveSource(dataSource: DataSource, id: string): Promise<boolean> {
-  return dataSource.transaction(async (em) => {
-    const [rows] = (await em.query(
-      `UPDATE sources SET archived_at = now(), write_key_hash = 'archived:' || id::text, write_key_hint = '',
-              updated_at = now()
-        WHERE id = $1 AND archived_at IS NULL RETURNING id`,
-      [id],
-    )) as [unknown[], number];
-    if (rows.length === 0) return false;
-    await em.query(`DELETE FROM destination_sources WHERE source_id = $1`, [id]);
-    return true;
-  });
-}

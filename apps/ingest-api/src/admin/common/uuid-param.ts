@@ -1,5 +1,5 @@
 import { Param, ParseUUIDPipe } from '@nestjs/common';
-import { badRequest } from '../../common/errors/app-error';
+import { badRequest } from '../../core/errors/app-error';
 
 /** A route parameter that must be a UUID: 400 naming the parameter otherwise. */
 export const UuidParam = (name: string): ParameterDecorator =>

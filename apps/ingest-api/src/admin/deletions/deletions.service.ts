@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { badRequest, notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
+import { badRequest, notFound } from '../../core/errors/app-error';
+import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { invalid } from '../common/admin-errors';
 import { CreateDeletionDto } from './deletion.dto';
 import {
@@ -12,6 +12,7 @@ import {
   requestedUsers,
 } from './deletion-status';
 import { ErasureRunner } from './erasure-runner.service';
+import { messageOf } from '../../core/errors/message-of';
 
 export interface DeletionAccepted {
   id: string;
@@ -49,7 +50,7 @@ export class DeletionsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    private readonly enqueuer: DeliveryEnqueuer,
     private readonly runner: ErasureRunner,
   ) {}
 
@@ -75,10 +76,10 @@ export class DeletionsService {
     this.runner.kick(id);
     if (rows.length > 0) {
       try {
-        await this.ctx.enqueuer.enqueue(rows.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
+        await this.enqueuer.enqueue(rows.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
       } catch (e) {
         // Committed as pending: the outbox relay enqueues them once Redis is back.
-        this.logger.warn(`deletion enqueue deferred to the outbox relay: ${(e as Error).message}`);
+        this.logger.warn(`deletion enqueue deferred to the outbox relay: ${messageOf(e)}`);
       }
     }
     const destinations = new Set(rows.map((r) => r.destination_id)).size;

@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { DataSource } from 'typeorm';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
-import { AdminContext } from '../common/admin-context.service';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
+import { messageOf } from '../../core/errors/message-of';
 
 const LEASE_MS = 60_000;
 const SCAN_MS = 5_000;
@@ -29,7 +30,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,7 +59,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
       )) as { id: string }[];
       for (const r of rows) this.kick(r.id);
     } catch (e) {
-      this.logger.warn(`erasure scan failed, will retry: ${(e as Error).message}`);
+      this.logger.warn(`erasure scan failed, will retry: ${messageOf(e)}`);
     }
   }
 
@@ -82,7 +83,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async step(job: ErasureJob): Promise<void> {
-    const hasher = (this.hasher ??= new IdentityHasher(this.ctx.config.secretsKey));
+    const hasher = (this.hasher ??= new IdentityHasher(this.config.secretsKey));
     await this.dataSource.transaction(async (em) => {
       if (job.phase === 'link') await linkIdentities(em, job, hasher);
       else if (job.phase === 'events') await eraseEventBatch(em, job, hasher, new Date());
@@ -113,12 +114,12 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
               `UPDATE deletions SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
                       lease_owner = NULL, lease_until = NULL
                 WHERE id = $1::bigint AND status = 'pending'`,
-              [id, (e as Error).message.slice(0, 2000)],
+              [id, messageOf(e).slice(0, 2000)],
             )
             .catch(() => undefined);
           throw e;
         }
-        this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${(e as Error).message}`);
+        this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${messageOf(e)}`);
         await sleep(Math.min(30_000, 250 * 2 ** errors));
       }
     }

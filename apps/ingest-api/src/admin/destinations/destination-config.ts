@@ -11,6 +11,9 @@ import {
 import type { DestinationEntity, MappingEntity } from '@fsd/platform';
 import { invalid } from '../common/admin-errors';
 
+/** Stands in for the API key wherever requests are only built, never sent (validation, preview). */
+export const PLACEHOLDER_API_KEY = 'api-key-placeholder';
+
 export const REGION_BASE_URLS: Record<'us' | 'eu', string> = {
   us: 'https://api.fullstory.com',
   eu: 'https://api.eu1.fullstory.com',

@@ -1,4 +1,5 @@
 import { type OutboundPolicy, baseUrlProblem } from '@fsd/fullstory-contracts';
+import { badRequest } from '../../core/errors/app-error';
 import { invalid } from '../common/admin-errors';
 
 /** 400 base_url_not_allowed unless a FullStory key may be sent to this base URL (see outbound-policy). */
@@ -18,4 +19,40 @@ export function assertKeyGivenForNewHost(before: string, after: string, apiKey: 
       'Changing baseUrl or region sends the API key to another host: give apiKey again in the same request',
     );
   }
+}
+
+export interface DestinationLocation {
+  region: 'us' | 'eu' | null;
+  baseUrl: string | null;
+}
+
+/** A new destination's location: a region or a base URL (or neither: the deployment's), never both. */
+export function newLocation(region: 'us' | 'eu' | null, baseUrl: string | null): DestinationLocation {
+  if (region && baseUrl) throw regionAndBaseUrl();
+  return { region, baseUrl };
+}
+
+/** A PATCH's location: giving one of region / baseUrl clears the other; null clears it. */
+export function updatedLocation(
+  current: DestinationLocation,
+  change: { region?: 'us' | 'eu' | null; baseUrl?: string | null },
+): DestinationLocation {
+  if (change.region && change.baseUrl) throw regionAndBaseUrl();
+  let { region, baseUrl } = current;
+  if (change.region !== undefined) {
+    region = change.region ?? null;
+    if (region) baseUrl = null;
+  }
+  if (change.baseUrl !== undefined) {
+    baseUrl = change.baseUrl ?? null;
+    if (baseUrl) region = null;
+  }
+  return { region, baseUrl };
+}
+
+function regionAndBaseUrl() {
+  return badRequest(
+    'invalid_request',
+    'region and baseUrl are mutually exclusive: give region ("us" or "eu") or a baseUrl, not both',
+  );
 }

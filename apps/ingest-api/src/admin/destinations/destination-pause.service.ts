@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { notFound } from '../../common/errors/app-error';
-import { QueueRegistry } from '../../queue/queue-registry.service';
+import { notFound } from '../../core/errors/app-error';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { messageOf } from '../../core/errors/message-of';
+import { DestinationsRepository } from './destinations.repository';
 
 export interface PauseState {
   id: string;
@@ -18,11 +18,10 @@ export interface PauseState {
 @Injectable()
 export class DestinationPauseService {
   private readonly logger = new Logger('AdminDestinationPause');
-  private queueRegistry?: QueueRegistry;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
+    private readonly destinations: DestinationsRepository,
+    private readonly queues: QueueRegistry,
   ) {}
 
   pause(id: string): Promise<PauseState> {
@@ -34,22 +33,14 @@ export class DestinationPauseService {
   }
 
   private async set(id: string, paused: boolean): Promise<PauseState> {
-    const [rows] = (await this.dataSource.query('UPDATE destinations SET paused = $2 WHERE id = $1 RETURNING id', [
-      id,
-      paused,
-    ])) as [unknown[], number];
-    if (rows.length === 0) throw notFound(`Destination ${id} does not exist`);
-    const queue = this.queues().forDestination(id);
+    if (!(await this.destinations.setPaused(id, paused))) throw notFound(`Destination ${id} does not exist`);
+    const queue = this.queues.forDestination(id);
     try {
       await (paused ? queue.pause() : queue.resume());
     } catch (e) {
       // The stored state stands: the workers apply it to the queue as soon as Redis answers them.
-      this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${(e as Error).message}`);
+      this.logger.warn(`queue of destination ${id} not ${paused ? 'paused' : 'resumed'} yet: ${messageOf(e)}`);
     }
     return { id, paused };
-  }
-
-  private queues(): QueueRegistry {
-    return (this.queueRegistry ??= this.moduleRef.get(QueueRegistry, { strict: false }));
   }
 }

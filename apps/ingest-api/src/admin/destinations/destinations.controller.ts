@@ -2,11 +2,15 @@ import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common'
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
+import { DestinationConnectionService } from './destination-connection.service';
 import { DestinationsService } from './destinations.service';
 
 @AdminController('destinations')
 export class DestinationsController {
-  constructor(private readonly destinations: DestinationsService) {}
+  constructor(
+    private readonly destinations: DestinationsService,
+    private readonly connection: DestinationConnectionService,
+  ) {}
 
   @Post()
   create(@Body() dto: CreateDestinationDto) {
@@ -38,13 +42,13 @@ export class DestinationsController {
   @Post(':id/preview')
   @HttpCode(200)
   preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
-    return this.destinations.preview(id, dto.event);
+    return this.connection.preview(id, dto.event);
   }
 
   /** FullStory `GET /me` with the stored API key. */
   @Post(':id/test-connection')
   @HttpCode(200)
   testConnection(@UuidParam('id') id: string) {
-    return this.destinations.testConnection(id);
+    return this.connection.testConnection(id);
   }
 }

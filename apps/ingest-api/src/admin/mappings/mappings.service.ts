@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { MAX_MAPPINGS } from '@fsd/mapping';
-import { DestinationEntity, MappingEntity } from '@fsd/platform';
-import { notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
+import { DestinationEntity } from '@fsd/platform';
+import { notFound } from '../../core/errors/app-error';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { invalid } from '../common/admin-errors';
 import {
   assertValidMapping,
@@ -11,7 +10,7 @@ import {
   effectiveBaseUrl,
   pipelineConfig,
 } from '../destinations/destination-config';
-import { touchDestination } from '../destinations/destinations.service';
+import { DestinationsRepository, DestinationsTx } from '../destinations/destinations.repository';
 import { CreateMappingDto, MappingView, UpdateMappingDto, toMappingView } from './mapping.dto';
 
 const PLACEHOLDER_API_KEY = 'api-key-placeholder';
@@ -24,17 +23,18 @@ const PLACEHOLDER_API_KEY = 'api-key-placeholder';
 @Injectable()
 export class MappingsService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly ctx: AdminContext,
+    private readonly destinations: DestinationsRepository,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async list(destinationId: string): Promise<MappingView[]> {
-    await this.destination(this.dataSource.manager, destinationId);
-    return (await this.mappingsOf(this.dataSource.manager, destinationId)).map(toMappingView);
+    if (!(await this.destinations.findById(destinationId)))
+      throw notFound(`Destination ${destinationId} does not exist`);
+    return (await this.destinations.mappingsOf(destinationId)).map(toMappingView);
   }
 
   async get(destinationId: string, mappingId: string): Promise<MappingView> {
-    const m = await this.dataSource.getRepository(MappingEntity).findOneBy({ id: mappingId, destinationId });
+    const m = await this.destinations.findMapping(destinationId, mappingId);
     if (!m) throw notFound(`Mapping ${mappingId} does not exist on destination ${destinationId}`);
     return toMappingView(m);
   }
@@ -42,9 +42,9 @@ export class MappingsService {
   async create(destinationId: string, dto: CreateMappingDto): Promise<MappingView> {
     const input = { ...dto, enabled: dto.enabled ?? true };
     assertValidMapping(input);
-    const id = await this.dataSource.transaction(async (em) => {
-      const dest = await this.destination(em, destinationId, true);
-      const existing = await this.mappingsOf(em, destinationId);
+    const id = await this.destinations.transaction(async (tx) => {
+      const dest = await this.lockDestination(tx, destinationId);
+      const existing = await tx.mappingsOf(destinationId);
       if (existing.length >= MAX_MAPPINGS) {
         throw invalid(
           'too_many_mappings',
@@ -53,25 +53,27 @@ export class MappingsService {
       }
       this.validateAll(dest, [...existing, input]);
       const position = existing.reduce((max, m) => Math.max(max, m.position), -1) + 1;
-      const saved = await em.save(MappingEntity, {
-        destinationId,
-        position,
-        name: input.name,
-        enabled: input.enabled,
-        trigger: input.trigger,
-        action: input.action,
-        mapping: input.mapping,
-      });
-      await touchDestination(em, destinationId);
-      return saved.id;
+      const [savedId] = await tx.insertMappings([
+        {
+          destinationId,
+          position,
+          name: input.name,
+          enabled: input.enabled,
+          trigger: input.trigger,
+          action: input.action,
+          mapping: input.mapping,
+        },
+      ]);
+      await tx.touch(destinationId);
+      return savedId;
     });
     return this.get(destinationId, id);
   }
 
   async update(destinationId: string, mappingId: string, dto: UpdateMappingDto): Promise<MappingView> {
-    await this.dataSource.transaction(async (em) => {
-      const dest = await this.destination(em, destinationId, true);
-      const existing = await this.mappingsOf(em, destinationId);
+    await this.destinations.transaction(async (tx) => {
+      const dest = await this.lockDestination(tx, destinationId);
+      const existing = await tx.mappingsOf(destinationId);
       const current = existing.find((m) => m.id === mappingId);
       if (!current) throw notFound(`Mapping ${mappingId} does not exist on destination ${destinationId}`);
       const next = {
@@ -87,7 +89,7 @@ export class MappingsService {
         dest,
         existing.map((m) => (m.id === mappingId ? next : m)),
       );
-      await em.save(MappingEntity, {
+      await tx.updateMapping({
         id: mappingId,
         name: next.name,
         enabled: next.enabled,
@@ -95,17 +97,18 @@ export class MappingsService {
         action: next.action,
         mapping: next.mapping,
       });
-      await touchDestination(em, destinationId);
+      await tx.touch(destinationId);
     });
     return this.get(destinationId, mappingId);
   }
 
   async remove(destinationId: string, mappingId: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      await this.destination(em, destinationId, true);
-      const result = await em.delete(MappingEntity, { id: mappingId, destinationId });
-      if (!result.affected) throw notFound(`Mapping ${mappingId} does not exist on destination ${destinationId}`);
-      await touchDestination(em, destinationId);
+    await this.destinations.transaction(async (tx) => {
+      await this.lockDestination(tx, destinationId);
+      if (!(await tx.deleteMapping(destinationId, mappingId))) {
+        throw notFound(`Mapping ${mappingId} does not exist on destination ${destinationId}`);
+      }
+      await tx.touch(destinationId);
     });
   }
 
@@ -113,21 +116,15 @@ export class MappingsService {
     compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,
-        baseUrl: effectiveBaseUrl(dest, this.ctx.config.fullstoryBaseUrl),
+        baseUrl: effectiveBaseUrl(dest, this.config.fullstoryBaseUrl),
       }),
     );
   }
 
-  private async destination(em: EntityManager, id: string, lock = false): Promise<DestinationEntity> {
-    const dest = await em.findOne(DestinationEntity, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+  /** Any destination, archived too (as before: its mappings stay readable and editable). */
+  private async lockDestination(tx: DestinationsTx, id: string): Promise<DestinationEntity> {
+    const dest = await tx.lock(id, true);
     if (!dest) throw notFound(`Destination ${id} does not exist`);
     return dest;
-  }
-
-  private mappingsOf(em: EntityManager, destinationId: string): Promise<MappingEntity[]> {
-    return em.find(MappingEntity, { where: { destinationId }, order: { position: 'ASC', createdAt: 'ASC' } });
   }
 }

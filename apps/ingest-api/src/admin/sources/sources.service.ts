@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { SourceEntity, generateWriteKey, hashWriteKey } from '@fsd/platform';
-import { notFound } from '../../common/errors/app-error';
-import { AdminContext } from '../common/admin-context.service';
-import { archiveSource } from '../common/config-archive';
+import { notFound } from '../../core/errors/app-error';
+import { WriteKeyService } from '../../ingest/tracking/write-key.service';
 import { CreateSourceDto, SourceView, UpdateSourceDto, toSourceView } from './source.dto';
+import { SourcesRepository } from './sources.repository';
 
 const HINT_LENGTH = 8;
 
@@ -13,29 +11,26 @@ const HINT_LENGTH = 8;
 @Injectable()
 export class SourcesService {
   constructor(
-    @InjectRepository(SourceEntity) private readonly sources: Repository<SourceEntity>,
-    private readonly ctx: AdminContext,
+    private readonly sources: SourcesRepository,
+    private readonly writeKeys: WriteKeyService,
   ) {}
 
   async create(dto: CreateSourceDto): Promise<SourceView & { writeKey: string }> {
     const writeKey = generateWriteKey();
-    const saved = await this.sources.save(
-      this.sources.create({
-        name: dto.name,
-        writeKeyHash: hashWriteKey(writeKey),
-        writeKeyHint: writeKey.slice(0, HINT_LENGTH),
-        rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
-        rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
-      }),
-    );
+    const saved = await this.sources.insert({
+      name: dto.name,
+      writeKeyHash: hashWriteKey(writeKey),
+      writeKeyHint: writeKey.slice(0, HINT_LENGTH),
+      rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
+      rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
+    });
     // A cached "unknown key" answer must not outlive the key's creation.
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return { ...toSourceView(saved), writeKey };
   }
 
   async list(includeArchived = false): Promise<SourceView[]> {
-    const where = includeArchived ? {} : { archivedAt: IsNull() };
-    return (await this.sources.find({ where, order: { createdAt: 'ASC', id: 'ASC' } })).map((s) =>
+    return (await this.sources.list(includeArchived)).map((s) =>
       s.archivedAt ? { ...toSourceView(s), archivedAt: s.archivedAt.toISOString() } : toSourceView(s),
     );
   }
@@ -51,7 +46,7 @@ export class SourcesService {
       source.rateLimitRequestsPerSecond = dto.rateLimitRequestsPerSecond;
     if (dto.rateLimitEventsPerSecond !== undefined) source.rateLimitEventsPerSecond = dto.rateLimitEventsPerSecond;
     const saved = await this.sources.save(source);
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return toSourceView(saved);
   }
 
@@ -61,17 +56,17 @@ export class SourcesService {
     source.writeKeyHash = hashWriteKey(writeKey);
     source.writeKeyHint = writeKey.slice(0, HINT_LENGTH);
     const saved = await this.sources.save(source);
-    this.ctx.writeKeys.invalidate();
+    this.writeKeys.invalidate();
     return { ...toSourceView(saved), writeKey };
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await archiveSource(this.sources.manager.connection, id))) throw notFound(`Source ${id} does not exist`);
-    this.ctx.writeKeys.invalidate();
+    if (!(await this.sources.archive(id))) throw notFound(`Source ${id} does not exist`);
+    this.writeKeys.invalidate();
   }
 
   private async find(id: string): Promise<SourceEntity> {
-    const source = await this.sources.findOneBy({ id, archivedAt: IsNull() });
+    const source = await this.sources.findActive(id);
     if (!source) throw notFound(`Source ${id} does not exist`);
     return source;
   }

@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { Readable } from 'stream';
+import { badRequest } from '../../core/errors/app-error';
+import { READ_POOL } from '../../core/database/read-pool.provider';
+import { ExportQueryDto } from '../query/audit-query.dto';
+import { checkRange } from '../query/audit.service';
+import { csvField } from './csv-field';
+import { deletionLines } from './deletion-export';
+import {
+  ATTEMPT_COLUMNS,
+  AttemptRow,
+  DELIVERY_COLUMNS,
+  DeliveryRow,
+  EVENT_COLUMNS,
+  EventRow,
+  attemptView,
+  deliveryView,
+  eventView,
+} from '../common/audit.views';
+import { eventConditions, whereClause } from '../common/event-filter';
+import { SqlParams } from '../common/sql-params';
+
+/** Events per page: what the export holds in memory at once (with their deliveries and attempts). */
+export const EXPORT_PAGE = 500;
+
+export const CSV_COLUMNS = [
+  'event_id',
+  'received_at',
+  'source_id',
+  'message_id',
+  'type',
+  'event',
+  'user_id',
+  'anonymous_id',
+  'destination_id',
+  'delivery_id',
+  'delivery_status',
+  'attempt_number',
+  'trigger',
+  'action',
+  'started_at',
+  'latency_ms',
+  'response_status',
+  'decision',
+  'error_class',
+  'error_message',
+] as const;
+
+interface ExportPlan {
+  from: string;
+  to: string;
+  format: 'ndjson' | 'csv';
+  destinationId?: string;
+}
+
+/**
+ * Streams events with their deliveries and attempts, oldest first, in constant memory: the log is
+ * walked with a keyset on (received_at, id) one page at a time, and the next page is read only when
+ * the client has taken the previous one (a pull-based Readable: backpressure from the socket stops
+ * the database reads).
+ */
+@Injectable()
+export class ExportService {
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+
+  plan(q: ExportQueryDto): ExportPlan {
+    if (q.from === undefined || q.to === undefined) {
+      throw badRequest('invalid_request', '"from" and "to" are required (ISO 8601)');
+    }
+    checkRange(q.from, q.to);
+    return { from: q.from, to: q.to, format: q.format ?? 'ndjson', destinationId: q.destinationId };
+  }
+
+  stream(plan: ExportPlan): Readable {
+    return Readable.from(this.lines(plan), { objectMode: false, highWaterMark: 64 * 1024 });
+  }
+
+  private async *lines(plan: ExportPlan): AsyncGenerator<string> {
+    yield* this.eventLines(plan);
+    // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
+    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.pool, plan.from, plan.to);
+  }
+
+  private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
+    if (plan.format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
+    let after: { receivedAt: string; id: string } | undefined;
+    for (;;) {
+      const p = new SqlParams();
+      const where = eventConditions({ from: plan.from, to: plan.to, destinationId: plan.destinationId }, p);
+      if (after)
+        where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
+      const payload = plan.format === 'ndjson' ? ', e.payload' : '';
+      const { rows: events } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS}${payload} FROM events e WHERE ${whereClause(where)}
+          ORDER BY e.received_at, e.id LIMIT ${EXPORT_PAGE}`,
+        p.values,
+      );
+      if (events.length === 0) return;
+      const { rows: deliveries } = await this.pool.query<DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
+        [events.map((e) => e.id)],
+      );
+      const { rows: attempts } = await this.pool.query<AttemptRow>(
+        `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
+        [deliveries.map((d) => d.id)],
+      );
+      const byEvent = group(deliveries, (d) => d.event_id ?? '');
+      const byDelivery = group(attempts, (a) => a.delivery_id);
+      let chunk = '';
+      for (const e of events) {
+        const ds = byEvent.get(e.id) ?? [];
+        if (plan.format === 'ndjson') {
+          chunk += `${JSON.stringify({
+            ...eventView(e),
+            payload: e.payload,
+            deliveries: ds.map((d) => ({
+              ...deliveryView(d),
+              attemptLog: (byDelivery.get(d.id) ?? []).map(attemptView),
+            })),
+          })}\n`;
+        } else {
+          chunk += csvRows(e, ds, byDelivery);
+        }
+      }
+      yield chunk;
+      if (events.length < EXPORT_PAGE) return;
+      const last = events[events.length - 1];
+      after = { receivedAt: last.cursor_at, id: last.id };
+    }
+  }
+}
+
+function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** One CSV row per attempt; an event without deliveries, or a delivery without attempts, still gets one row. */
+function csvRows(e: EventRow, deliveries: DeliveryRow[], attempts: Map<string, AttemptRow[]>): string {
+  const ev = [
+    e.id,
+    e.received_at.toISOString(),
+    e.source_id,
+    e.message_id,
+    e.type,
+    e.event_name,
+    e.user_id,
+    e.anonymous_id,
+  ];
+  const line = (fields: unknown[]) => `${fields.map(csvField).join(',')}\n`;
+  if (deliveries.length === 0) return line([...ev, ...new Array(12).fill(null)]);
+  let out = '';
+  for (const d of deliveries) {
+    const del = [d.destination_id, d.id, d.status];
+    const list = attempts.get(d.id) ?? [];
+    if (list.length === 0) out += line([...ev, ...del, ...new Array(9).fill(null)]);
+    for (const a of list) {
+      out += line([
+        ...ev,
+        ...del,
+        a.attempt_number,
+        a.trigger,
+        a.action,
+        a.started_at.toISOString(),
+        a.latency_ms,
+        a.response_status,
+        a.decision,
+        a.error_class,
+        a.error_message,
+      ]);
+    }
+  }
+  return out;
+}

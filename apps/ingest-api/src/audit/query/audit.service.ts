@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { badRequest, notFound } from '../../core/errors/app-error';
+import { READ_POOL } from '../../core/database/read-pool.provider';
+import { EventsQueryDto } from './audit-query.dto';
+import {
+  ATTEMPT_COLUMNS,
+  AttemptRow,
+  DELIVERY_COLUMNS,
+  DeliveryRow,
+  EVENT_COLUMNS,
+  EventRow,
+  StateChangeRow,
+  attemptView,
+  deliveryView,
+  deliverySummary,
+  eventView,
+  stateChangeView,
+} from '../common/audit.views';
+import { EventFilter, eventConditions, whereClause } from '../common/event-filter';
+import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
+import { SqlParams } from '../common/sql-params';
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+export function checkRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && Date.parse(from) >= Date.parse(to)) {
+    throw badRequest('invalid_range', '"from" must be before "to"');
+  }
+}
+
+/**
+ * Read side of the audit trail: events newest first with their delivery status per destination,
+ * one event with its whole timeline. Pages are keyset-paged on (received_at, id), so page N costs
+ * the same as page 1 on tens of millions of rows.
+ */
+@Injectable()
+export class AuditService {
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+
+  async list(q: EventsQueryDto) {
+    checkRange(q.from, q.to);
+    const limit = q.limit === undefined ? DEFAULT_PAGE : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw badRequest('invalid_request', `limit must be an integer from 1 to ${MAX_PAGE}`);
+    }
+    const filter: EventFilter = {
+      from: q.from,
+      to: q.to,
+      messageId: q.messageId,
+      userIds: q.userId === undefined ? undefined : [q.userId],
+      anonymousId: q.anonymousId,
+      types: q.type === undefined ? undefined : [q.type],
+      eventNames: q.event === undefined ? undefined : [q.event],
+      sourceId: q.sourceId,
+      destinationId: q.destinationId,
+      deliveryStatus: q.status,
+    };
+    const p = new SqlParams();
+    const where = eventConditions(filter, p);
+    if (q.cursor !== undefined) {
+      const pos = decodeCursor(q.cursor);
+      where.push(`(e.received_at, e.id) < (${p.add(pos.receivedAt)}::timestamptz, ${p.add(pos.id)}::bigint)`);
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${whereClause(where)}
+        ORDER BY e.received_at DESC, e.id DESC LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const deliveries = await this.deliveriesOf(page.map((r) => r.id));
+    const last = page[page.length - 1];
+    return {
+      events: page.map((e) => ({
+        ...eventView(e),
+        deliveries: (deliveries.get(e.id) ?? []).map(deliverySummary),
+      })),
+      nextCursor: more && last ? encodeCursor({ receivedAt: last.cursor_at, id: last.id }) : null,
+    };
+  }
+
+  async get(id: string) {
+    if (!/^\d{1,18}$/.test(id)) throw notFound(`No event ${id}`);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS}, e.payload, e.raw FROM events e WHERE e.id = $1::bigint`,
+      [id],
+    );
+    const e = rows[0];
+    if (!e) throw notFound(`No event ${id}`);
+    const deliveries = (await this.deliveriesOf([e.id])).get(e.id) ?? [];
+    const ids = deliveries.map((d) => d.id);
+    const [attempts, changes] = await Promise.all([
+      this.pool.query<AttemptRow>(
+        `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
+        [ids],
+      ),
+      this.pool.query<StateChangeRow>(
+        `SELECT s.id::text AS id, s.delivery_id::text AS delivery_id, s.from_status, s.to_status, s.reason, s.at
+           FROM delivery_state_changes s WHERE s.delivery_id = ANY($1::bigint[]) ORDER BY s.delivery_id, s.id`,
+        [ids],
+      ),
+    ]);
+    return {
+      event: { ...eventView(e), raw: e.raw, payload: e.payload },
+      deliveries: deliveries.map((d) => {
+        const attemptLog = attempts.rows.filter((a) => a.delivery_id === d.id).map(attemptView);
+        const stateChanges = changes.rows.filter((s) => s.delivery_id === d.id).map(stateChangeView);
+        // One chronological timeline: every request/response (or decision) and every status change.
+        const timeline = [
+          ...attemptLog.map((a) => ({ at: a.startedAt ?? '', kind: 'attempt' as const, attempt: a })),
+          ...stateChanges.map((s) => ({ at: s.at ?? '', kind: 'state_change' as const, stateChange: s })),
+        ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.kind === 'attempt' ? -1 : 1));
+        return { ...deliveryView(d), attemptLog, stateChanges, timeline };
+      }),
+    };
+  }
+
+  /** Deliveries of the given events, grouped by event id (one query, by the (event_id, ...) unique index). */
+  async deliveriesOf(eventIds: string[]): Promise<Map<string, DeliveryRow[]>> {
+    const out = new Map<string, DeliveryRow[]>();
+    if (eventIds.length === 0) return out;
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
+      [eventIds],
+    );
+    for (const d of rows) {
+      const key = d.event_id ?? '';
+      const list = out.get(key) ?? [];
+      list.push(d);
+      out.set(key, list);
+    }
+    return out;
+  }
+}

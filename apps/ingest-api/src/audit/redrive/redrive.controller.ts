@@ -1,0 +1,16 @@
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { AdminController } from '../../admin/common/admin-controller.decorator';
+import { RedriveDto } from './redrive.dto';
+import { RedriveService } from './redrive.service';
+
+@AdminController('deliveries')
+export class RedriveController {
+  constructor(private readonly redrives: RedriveService) {}
+
+  /** Dry run: `{dryRun: true, matched}`; otherwise every failed delivery selected runs again: `{redriven}`. */
+  @Post('redrive')
+  @HttpCode(200)
+  redrive(@Body() dto: RedriveDto) {
+    return this.redrives.redrive(dto);
+  }
+}

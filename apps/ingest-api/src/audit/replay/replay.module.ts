@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../auth/auth.module';
+import { OutboxModule } from '../../ingest/outbox/outbox.module';
+import { ReplayRunner } from './replay-runner.service';
+import { ReplaysController } from './replays.controller';
+import { ReplaysService } from './replays.service';
+
+/**
+ * POST /admin/replays and friends: replays of the event log, run in the background by ReplayRunner (read pool,
+ * the delivery enqueuer). Exports the service for the operations page.
+ */
+@Module({
+  imports: [AuthModule, OutboxModule],
+  controllers: [ReplaysController],
+  providers: [ReplayRunner, ReplaysService],
+  exports: [ReplaysService],
+})
+export class ReplayModule {}

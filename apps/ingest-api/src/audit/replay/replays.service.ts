@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AppError, notFound } from '../../core/errors/app-error';
+import { invalid } from '../../admin/common/admin-errors';
+import { READ_POOL } from '../../core/database/read-pool.provider';
+import { checkRange } from '../query/audit.service';
+import { eventView } from '../common/audit.views';
+import { unconnectedSources } from './replay-scope';
+import { ReplayRunner } from './replay-runner.service';
+import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
+import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, countMatching, progressOf, sampleMatching } from './replay.store';
+
+const conflict = (message: string) => new AppError(409, 'conflict', message);
+
+function replayView(r: ReplayRow) {
+  return {
+    id: r.id,
+    destinationId: r.destination_id,
+    filter: r.filter,
+    ratePerSecond: r.rate_per_second,
+    status: r.status,
+    matched: r.matched === null ? null : Number(r.matched),
+    enqueued: Number(r.enqueued),
+    delivered: Number(r.delivered),
+    failed: Number(r.failed),
+    error: r.error,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+  };
+}
+
+/** Replays of the event log to a destination: dry runs, starting, progress, pause/resume/cancel. */
+@Injectable()
+export class ReplaysService {
+  private readonly logger = new Logger('Replays');
+
+  constructor(
+    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly runner: ReplayRunner,
+  ) {}
+
+  async create(dto: CreateReplayDto) {
+    checkRange(dto.filter.from, dto.filter.to);
+    const destination = await this.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
+    if (destination.rowCount === 0) {
+      throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [
+        `destinationId: ${dto.destinationId} does not exist`,
+      ]);
+    }
+    await this.checkSources(dto.destinationId, dto.filter.sourceIds);
+    const filter: StoredReplayFilter = {
+      from: dto.filter.from,
+      to: dto.filter.to,
+      ...(dto.filter.types ? { types: dto.filter.types } : {}),
+      ...(dto.filter.eventNames ? { eventNames: dto.filter.eventNames } : {}),
+      ...(dto.filter.userIds ? { userIds: dto.filter.userIds } : {}),
+      ...(dto.filter.sourceIds ? { sourceIds: dto.filter.sourceIds.map((id) => id.toLowerCase()) } : {}),
+      status: dto.filter.status ?? 'any',
+    };
+    if (dto.dryRun) {
+      const [matched, sample] = await Promise.all([
+        countMatching(this.pool, dto.destinationId, filter),
+        sampleMatching(this.pool, dto.destinationId, filter, 10),
+      ]);
+      return { dryRun: true, destinationId: dto.destinationId, filter, matched, sample: sample.map(eventView) };
+    }
+    const { rows } = await this.pool.query<ReplayRow>(
+      `INSERT INTO replays (destination_id, filter, rate_per_second, status) VALUES ($1::uuid, $2::jsonb, $3, 'running')
+       RETURNING ${REPLAY_COLUMNS}`,
+      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE],
+    );
+    this.runner.kick(rows[0].id);
+    return replayView(rows[0]);
+  }
+
+  /** A replay may narrow its sources, never widen them beyond those connected to its destination. */
+  private async checkSources(destinationId: string, sourceIds: string[] | undefined): Promise<void> {
+    if (sourceIds === undefined) return;
+    const { rows } = await this.pool.query<{ source_id: string }>(
+      'SELECT source_id::text AS source_id FROM destination_sources WHERE destination_id = $1::uuid',
+      [destinationId],
+    );
+    const refused = unconnectedSources(
+      sourceIds,
+      rows.map((r) => r.source_id),
+    );
+    if (refused.length > 0) {
+      throw invalid(
+        'source_not_connected',
+        `A replay only sends events of sources connected to destination ${destinationId}`,
+        refused.map((id) => `sourceIds: ${id} is not connected to destination ${destinationId}`),
+      );
+    }
+  }
+
+  async list(limit = 100) {
+    const { rows } = await this.pool.query<ReplayRow>(
+      `SELECT ${REPLAY_COLUMNS} FROM replays ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+    return { replays: rows.map(replayView) };
+  }
+
+  /** With live progress counted from the replay's deliveries (the runner keeps the row's counts for the list). */
+  async get(id: string) {
+    const row = await this.load(id);
+    const progress = await progressOf(this.pool, id);
+    return { ...replayView(row), ...progress };
+  }
+
+  pause(id: string) {
+    return this.transition(id, ['running'], 'paused');
+  }
+
+  async resume(id: string) {
+    const view = await this.transition(id, ['paused', 'running'], 'running');
+    this.runner.kick(id);
+    return view;
+  }
+
+  async cancel(id: string) {
+    const view = await this.transition(id, ['running', 'paused'], 'cancelled');
+    void this.runner
+      .purgeQueued({ id, destinationId: view.destinationId })
+      .then((n) => n > 0 && this.logger.log(`replay ${id} cancelled: removed ${n} queued jobs`))
+      .catch((e: Error) => this.logger.warn(`replay ${id}: could not remove queued jobs: ${e.message}`));
+    return view;
+  }
+
+  private async transition(id: string, from: ReplayStatus[], to: ReplayStatus) {
+    const current = await this.load(id);
+    if (current.status === to) return replayView(current);
+    if (!from.includes(current.status)) {
+      throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
+    }
+    const { rows } = await this.pool.query<ReplayRow>(
+      `UPDATE replays SET status = $2, updated_at = now(),
+              finished_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE finished_at END
+        WHERE id = $1::bigint AND status = ANY($3::text[])
+        RETURNING ${REPLAY_COLUMNS}`,
+      [id, to, from],
+    );
+    if (!rows[0]) throw conflict(`Replay ${id} changed state meanwhile; try again`);
+    return replayView(rows[0]);
+  }
+
+  private async load(id: string): Promise<ReplayRow> {
+    if (!/^\d{1,18}$/.test(id)) throw notFound(`No replay ${id}`);
+    const { rows } = await this.pool.query<ReplayRow>(`SELECT ${REPLAY_COLUMNS} FROM replays WHERE id = $1::bigint`, [
+      id,
+    ]);
+    if (!rows[0]) throw notFound(`No replay ${id}`);
+    return rows[0];
+  }
+}

@@ -1,0 +1,83 @@
+import { Queue } from 'bullmq';
+import { deliveryJobId } from '@fsd/platform';
+import { IngestConfig } from '../../core/config/ingest.config';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { DeliveryEnqueuer } from './delivery-enqueuer.service';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Simulates setTimeout/clearTimeout only: everything else (Redis, BullMQ) keeps real time. */
+const simulateTimeoutsOnly = () =>
+  jest.useFakeTimers({
+    doNotFake: [
+      'Date',
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+    ],
+  });
+
+/** Against the real Redis, under a prefix of its own that it removes afterwards. */
+describe('DeliveryEnqueuer', () => {
+  const prefix = `fsdtest_enqueuer_${process.pid}_${Date.now()}`;
+  let registry: QueueRegistry;
+
+  const make = (enqueueLingerMs: number) => new DeliveryEnqueuer(registry, { enqueueLingerMs } as IngestConfig);
+  const queueOf = (destinationId: string): Queue => registry.forDestination(destinationId);
+
+  beforeAll(async () => {
+    registry = new QueueRegistry({ redisUrl: REDIS_URL, queuePrefix: prefix } as IngestConfig);
+    await registry.connection.ping();
+  });
+
+  afterAll(async () => {
+    const keys = await registry.connection.keys(`${prefix}:*`);
+    if (keys.length > 0) await registry.connection.del(...keys);
+    await registry.onModuleDestroy();
+  });
+
+  it('enqueues what is committed within the linger window together, once the window ends', async () => {
+    const queue = queueOf('dest-a');
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    const enqueuer = make(200);
+    // The linger timer runs on simulated time.
+    simulateTimeoutsOnly();
+    try {
+      enqueuer.enqueueInBackground([{ deliveryId: '1', destinationId: 'dest-a' }]);
+      enqueuer.enqueueInBackground([{ deliveryId: '2', destinationId: 'dest-a' }]);
+      jest.advanceTimersByTime(199);
+      expect(addBulk).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    await addBulk.mock.results[0].value;
+    const jobs = await queue.getJobs(['waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual([deliveryJobId('1'), deliveryJobId('2')].sort());
+    expect(jobs.map((j) => j.data.trigger)).toEqual(['auto', 'auto']);
+  });
+
+  it('does not wait for the window once a thousand deliveries are buffered', async () => {
+    const enqueuer = make(60_000);
+    const addBulk = jest.spyOn(queueOf('dest-b'), 'addBulk');
+    const refs = Array.from({ length: 1000 }, (_, i) => ({ deliveryId: `big-${i}`, destinationId: 'dest-b' }));
+    enqueuer.enqueueInBackground(refs);
+    // Sent at once, not a minute later.
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    await addBulk.mock.results[0].value;
+    expect(await queueOf('dest-b').getJobCountByTypes('waiting')).toBe(1000);
+  });
+
+  it('enqueues what is still buffered when the app shuts down', async () => {
+    const enqueuer = make(60_000);
+    enqueuer.enqueueInBackground([{ deliveryId: 'late', destinationId: 'dest-c' }]);
+    await enqueuer.onModuleDestroy();
+    expect((await queueOf('dest-c').getJobs(['waiting'])).map((j) => j.id)).toEqual([deliveryJobId('late')]);
+  });
+});

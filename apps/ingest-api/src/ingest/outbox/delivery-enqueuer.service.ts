@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import {
+  DEFAULT_JOB_OPTIONS,
+  DeliveryJobData,
+  deliveryJobId,
+  deliveryJobPriority,
+  deliveryQueueName,
+  redisConnectionOptions,
+} from '@fsd/platform';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { EnqueueThread } from './enqueue-thread.client';
+import { EnqueueThreadQueueJobs, bulkJobs } from './enqueue-thread.protocol';
+
+const JOB_NAME = 'deliver';
+
+/** A buffer this full is enqueued at once rather than at the end of the linger window. */
+const FLUSH_AT_REFS = 1000;
+
+export interface DeliveryRef {
+  deliveryId: string;
+  destinationId: string;
+  /** Appended to the job id (`d<deliveryId><suffix>`): a replay or redrive job beside the delivery's own. */
+  jobIdSuffix?: string;
+  /** Job data for this delivery only (trigger, replayId), over the call's `data`. */
+  data?: Partial<DeliveryJobData>;
+}
+
+/**
+ * Enqueues delivery jobs after the commit. Failure here loses nothing: the deliveries are already
+ * committed as 'pending' and the outbox relay enqueues whatever is missing.
+ */
+@Injectable()
+export class DeliveryEnqueuer implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryEnqueuer.name);
+  private buffer: DeliveryRef[] = [];
+  private timer?: NodeJS.Timeout;
+  private scheduled = false;
+  /** Where post-commit jobs are added when ENQUEUE_THREAD is on (and the compiled thread exists). */
+  private readonly thread?: EnqueueThread;
+
+  constructor(
+    private readonly queues: QueueRegistry,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+  ) {
+    if (config.enqueueThread) {
+      this.thread = EnqueueThread.start({
+        redisUrl: config.redisUrl,
+        redisOptions: redisConnectionOptions('ingest-api-enqueue'),
+        prefix: config.queuePrefix,
+        jobName: JOB_NAME,
+        jobOptions: DEFAULT_JOB_OPTIONS,
+      });
+    }
+  }
+
+  /**
+   * Never throws, never blocks the caller on a Redis outage. Refs committed within the linger
+   * window are coalesced into one addBulk per destination: each addBulk has a fixed cost (a Redis
+   * pipeline, a socket write) that would otherwise be paid per group commit.
+   */
+  enqueueInBackground(refs: DeliveryRef[]): void {
+    if (refs.length === 0) return;
+    if (!this.queues.redisReady) return; // the relay will pick them up once Redis is back
+    for (const r of refs) this.buffer.push(r);
+    if (this.buffer.length >= FLUSH_AT_REFS) return this.flush();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (this.config.enqueueLingerMs > 0) this.timer = setTimeout(() => this.flush(), this.config.enqueueLingerMs);
+    else setImmediate(() => this.flush());
+  }
+
+  /** Whatever is buffered at shutdown is enqueued now (the relay would find it anyway, only later). */
+  async onModuleDestroy(): Promise<void> {
+    if (this.buffer.length > 0) await this.drain().catch(() => undefined);
+    await this.thread?.close();
+  }
+
+  private flush(): void {
+    void this.drain().catch((e: Error) => this.logger.warn(`enqueue deferred to the outbox relay: ${e.message}`));
+  }
+
+  private drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scheduled = false;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (this.thread?.alive) return this.thread.add(jobsByQueue(batch));
+    return this.enqueue(batch);
+  }
+
+  /**
+   * Adds the jobs on this thread and resolves once they are in Redis (the relay, replays, redrives). Replay and
+   * redrive jobs get a priority, which puts them behind every live job of their queue.
+   */
+  async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {
+    await Promise.all(
+      jobsByQueue(refs, data).map(({ name, jobs }) =>
+        this.queues.byName(name).addBulk(
+          bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => ({
+            ...j,
+            opts: { ...j.opts, ...deliveryJobPriority((j.data as DeliveryJobData).trigger) },
+          })),
+        ),
+      ),
+    );
+  }
+}
+
+/** Each destination queue's jobs, as [jobId, data], in the order given. */
+function jobsByQueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): EnqueueThreadQueueJobs[] {
+  const byQueue = new Map<string, EnqueueThreadQueueJobs>();
+  for (const r of refs) {
+    const name = deliveryQueueName(r.destinationId);
+    let entry = byQueue.get(name);
+    if (!entry) byQueue.set(name, (entry = { name, jobs: [] }));
+    const jobData: DeliveryJobData = { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data };
+    entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData]);
+  }
+  return [...byQueue.values()];
+}

@@ -1,0 +1,43 @@
+import type { RedisOptions } from 'ioredis';
+
+/** What the enqueue thread is started with (structured-cloned: plain data only). */
+export interface EnqueueThreadData {
+  redisUrl: string;
+  redisOptions: RedisOptions;
+  prefix: string;
+  jobName: string;
+  jobOptions: object;
+}
+
+/** One queue's jobs, each as [jobId, data]. */
+export interface EnqueueThreadQueueJobs {
+  name: string;
+  jobs: [string, object][];
+}
+
+/** The addBulk entries of [jobId, data] pairs: the one job shape, whichever thread adds them. */
+export function bulkJobs(
+  jobs: [string, object][],
+  jobName: string,
+  jobOptions: object,
+): { name: string; data: object; opts: object }[] {
+  return jobs.map(([jobId, data]) => ({ name: jobName, data, opts: { ...jobOptions, jobId } }));
+}
+
+export type EnqueueThreadRequest = { kind: 'add'; seq: number; queues: EnqueueThreadQueueJobs[] } | { kind: 'close' };
+
+/** Answers an 'add'; after 'close' the thread closes its queues and connection, then its port, and ends. */
+export interface EnqueueThreadAdded {
+  kind: 'added';
+  seq: number;
+  error?: string;
+}
+
+/** An error its Redis connection or a queue reported: logged (rate-limited) by the main thread. */
+export interface EnqueueThreadWarning {
+  kind: 'warning';
+  source: string;
+  message: string;
+}
+
+export type EnqueueThreadReply = EnqueueThreadAdded | EnqueueThreadWarning;

@@ -1,0 +1,120 @@
+import { Client, Pool } from 'pg';
+import { deliveryJobId, prepareDatabase } from '@fsd/platform';
+import { IngestConfig } from '../../core/config/ingest.config';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { DeliveryEnqueuer } from './delivery-enqueuer.service';
+import { OutboxRelay } from './outbox-relay.service';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_relay_${process.pid}_${Date.now()}`;
+
+async function adminQuery(sql: string): Promise<void> {
+  const url = new URL(DATABASE_URL);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Against a migrated Postgres database and the real Redis, each of its own, removed afterwards. */
+describe('OutboxRelay', () => {
+  const prefix = `fsdtest_relay_${process.pid}_${Date.now()}`;
+  const config = {
+    redisUrl: REDIS_URL,
+    queuePrefix: prefix,
+    enqueueLingerMs: 0,
+    outboxRelayIntervalMs: 60_000,
+    outboxRelayGraceMs: 10_000,
+  } as IngestConfig;
+  let pool: Pool;
+  let registry: QueueRegistry;
+  let enqueuer: DeliveryEnqueuer;
+  let relay: OutboxRelay;
+  let destinationId: string;
+  /** Ids of the open deliveries older than the grace period, in id order. */
+  let stale: string[];
+
+  const waiting = async (): Promise<string[]> =>
+    ((await registry.forDestination(destinationId).getJobs(['waiting'])) ?? []).map((j) => j.id as string).sort();
+
+  beforeAll(async () => {
+    await prepareDatabase(DATABASE_URL);
+    pool = new Pool({ connectionString: DATABASE_URL, max: 2 });
+    destinationId = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO destinations (name, api_key_encrypted, presets) VALUES ('relay', 'x', '{}') RETURNING id::text`,
+      )
+    ).rows[0].id;
+    // 450 open deliveries committed an hour ago, 20 committed just now (within the grace period,
+    // their jobs may still be on the way), and 30 delivered ones.
+    stale = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (destination_id, status, updated_at)
+         SELECT $1, CASE WHEN i % 2 = 0 THEN 'pending' ELSE 'retrying' END, now() - interval '1 hour'
+           FROM generate_series(1, 450) i RETURNING id::text`,
+        [destinationId],
+      )
+    ).rows
+      .map((r) => r.id)
+      .sort((a, b) => Number(a) - Number(b));
+    await pool.query(
+      `INSERT INTO deliveries (destination_id, status, updated_at) SELECT $1, 'pending', now() FROM generate_series(1, 20)`,
+      [destinationId],
+    );
+    await pool.query(
+      `INSERT INTO deliveries (destination_id, status, updated_at)
+       SELECT $1, 'delivered', now() - interval '1 hour' FROM generate_series(1, 30)`,
+      [destinationId],
+    );
+    registry = new QueueRegistry(config);
+    await registry.connection.ping();
+    enqueuer = new DeliveryEnqueuer(registry, config);
+    relay = new OutboxRelay(pool, config, registry, enqueuer);
+  });
+
+  afterAll(async () => {
+    const keys = await registry.connection.keys(`${prefix}:*`);
+    if (keys.length > 0) await registry.connection.del(...keys);
+    await registry.onModuleDestroy();
+    await pool.end();
+    await adminQuery(`DROP DATABASE IF EXISTS "${new URL(DATABASE_URL).pathname.slice(1)}" WITH (FORCE)`);
+  });
+
+  it('enqueues the missing jobs of stale open deliveries in chunks, leaving existing jobs alone', async () => {
+    // The first 50 still have their jobs.
+    await enqueuer.enqueue(stale.slice(0, 50).map((deliveryId) => ({ deliveryId, destinationId })));
+    const query = jest.spyOn(pool, 'query');
+
+    expect(await relay.tick(300, 100)).toBe(250);
+    // One query (and one Redis pipeline) per chunk, so the event loop is never held for long.
+    expect(query).toHaveBeenCalledTimes(3);
+    expect(await waiting()).toEqual(
+      stale
+        .slice(0, 300)
+        .map((id) => deliveryJobId(id))
+        .sort(),
+    );
+
+    // The next pass resumes after the cursor and then wraps around.
+    expect(await relay.tick(300, 100)).toBe(150);
+    expect(await waiting()).toEqual(stale.map((id) => deliveryJobId(id)).sort());
+    expect(relay.relayed).toBe(400);
+    query.mockRestore();
+  });
+
+  it('re-enqueues nothing once every stale open delivery has its job', async () => {
+    expect(await relay.tick(2000, 100)).toBe(0);
+    expect((await waiting()).length).toBe(450);
+  });
+
+  it('enqueues them all again after Redis lost every queue', async () => {
+    const keys = await registry.connection.keys(`${prefix}:*`);
+    await registry.connection.del(...keys);
+    expect(await relay.tick(2000, 100)).toBe(450);
+    expect((await waiting()).length).toBe(450);
+  });
+});

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DeliveryEnqueuer } from './delivery-enqueuer.service';
+import { OutboxRelay } from './outbox-relay.service';
+
+/**
+ * From committed deliveries to BullMQ jobs: the post-commit enqueuer (used by tracking, replay, redrive and
+ * deletions) and the relay that enqueues whatever a crash left pending.
+ */
+@Module({
+  providers: [DeliveryEnqueuer, OutboxRelay],
+  exports: [DeliveryEnqueuer],
+})
+export class OutboxModule {}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { WRITE_KEY_SHAPE, hashWriteKey } from '@fsd/platform';
+import { unauthorized } from '../../core/errors/app-error';
+import { SourceKeysRepository } from './source-keys.repository';
+
+export interface AuthenticatedSource {
+  id: string;
+  rateLimitRequestsPerSecond: number | null;
+  rateLimitEventsPerSecond: number | null;
+}
+
+const POSITIVE_TTL_MS = 10_000;
+const NEGATIVE_TTL_MS = 2_000;
+/** Entries per cache; least recently used go first. */
+export const WRITE_KEY_CACHE_SIZE = 10_000;
+
+interface Entry<T> {
+  value: T;
+  expires: number;
+}
+
+/**
+ * Resolves a write key to its source by hash. Keys of the wrong shape are refused before any query. Known and
+ * unknown keys are cached in separate bounded LRUs, so a flood of unknown keys (write keys are public: anyone
+ * can invent them) evicts only other unknown keys, never the sources serving traffic.
+ */
+@Injectable()
+export class WriteKeyService {
+  private readonly known = new LRUCache<string, Entry<AuthenticatedSource>>({ max: WRITE_KEY_CACHE_SIZE });
+  private readonly unknown = new LRUCache<string, Entry<true>>({ max: WRITE_KEY_CACHE_SIZE });
+  /** The cache's clock (tests move it). */
+  now: () => number = Date.now;
+
+  constructor(private readonly sources: SourceKeysRepository) {}
+
+  /** Extracts the write key from HTTP Basic (user name; password ignored) and/or the body. */
+  static extract(authorization: string | undefined, bodyWriteKey: unknown): string {
+    let headerKey: string | undefined;
+    if (authorization !== undefined) {
+      const match = /^Basic\s+(.+)$/i.exec(authorization.trim());
+      if (!match) throw unauthorized('Only HTTP Basic authentication with the write key as user name is supported');
+      const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      headerKey = colon === -1 ? decoded : decoded.slice(0, colon);
+    }
+    const bodyKey = typeof bodyWriteKey === 'string' && bodyWriteKey !== '' ? bodyWriteKey : undefined;
+    if (headerKey && bodyKey && headerKey !== bodyKey) {
+      throw unauthorized('The write key in the Authorization header and the one in the body differ');
+    }
+    const key = headerKey || bodyKey;
+    if (!key) throw unauthorized();
+    return key;
+  }
+
+  async authenticate(writeKey: string): Promise<AuthenticatedSource> {
+    if (!WRITE_KEY_SHAPE.test(writeKey)) throw unauthorized('Unknown write key');
+    const hash = hashWriteKey(writeKey);
+    const now = this.now();
+    const known = this.known.get(hash);
+    if (known && known.expires > now) return known.value;
+    const unknown = this.unknown.get(hash);
+    if (unknown && unknown.expires > now) throw unauthorized('Unknown write key');
+    const source = await this.lookup(hash);
+    if (!source) {
+      this.unknown.set(hash, { value: true, expires: now + NEGATIVE_TTL_MS });
+      throw unauthorized('Unknown write key');
+    }
+    this.known.set(hash, { value: source, expires: now + POSITIVE_TTL_MS });
+    return source;
+  }
+
+  invalidate(): void {
+    this.known.clear();
+    this.unknown.clear();
+  }
+
+  private lookup(hash: string): Promise<AuthenticatedSource | null> {
+    return this.sources.findByWriteKeyHash(hash);
+  }
+}

@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Pool } from 'pg';
+import { deliveryQueueName } from '@fsd/platform';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
+import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { AdminSessions } from '../../auth/admin-sessions.service';
+import { LoginThrottle } from '../../auth/login-throttle';
+import { AppError } from '../../core/errors/app-error';
+import { messageOf } from '../../core/errors/message-of';
+
+export const DASHBOARD_PATH = '/admin/queues';
+const REFRESH_MS = 10_000;
+/** A dashboard request finds a destination created since the last refresh after at most this long. */
+const ON_DEMAND_REFRESH_MS = 1_000;
+
+type Board = ReturnType<typeof createBullBoard>;
+
+/**
+ * bull-board at /admin/queues: one entry per destination queue (`delivery-<destinationId>`), found
+ * from the destinations table every 10 s (and on dashboard requests at most once a second).
+ *
+ * bull-board's routes are plain Fastify routes, out of reach of Nest guards, so they are registered
+ * in their own Fastify scope behind an `onRequest` hook that admits only admin credentials (Bearer
+ * ADMIN_TOKEN, HTTP Basic with password ADMIN_TOKEN, or the ops UI session cookie) — the page, its
+ * JSON API and its static assets alike. Wrong Basic/Bearer tokens count against the ops login's throttle
+ * (5 per address a minute, then 429), so the Basic prompt is no faster way to guess the token. Retrying a failed job there re-runs a `failed` delivery, which
+ * the worker records in the audit trail with trigger `redrive`.
+ */
+@Injectable()
+export class QueueDashboard implements OnModuleDestroy {
+  private readonly logger = new Logger(QueueDashboard.name);
+  private board?: Board;
+  private readonly shown = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private lastRefresh = 0;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queues: QueueRegistry,
+    private readonly sessions: AdminSessions,
+    /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  /** Registers the dashboard on the app's Fastify instance; call before `listen`. */
+  async mount(app: NestFastifyApplication): Promise<void> {
+    const serverAdapter = new BullBoardFastifyAdapter();
+    serverAdapter.setBasePath(DASHBOARD_PATH);
+    this.board = createBullBoard({
+      queues: [],
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'FullStory destination queues', hideDocsLink: true } },
+    });
+    const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+    await fastify.register(async (scope) => {
+      scope.addHook('onRequest', (req, reply) => this.authorize(req, reply));
+      await scope.register(serverAdapter.registerPlugin() as never, { prefix: DASHBOARD_PATH });
+    });
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  private async authorize(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // Only a presented Basic/Bearer token is a guess; a browser's first, header-less request is not.
+    const presented = typeof req.headers.authorization === 'string' && req.headers.authorization.trim() !== '';
+    if (presented) {
+      try {
+        this.throttle.check(req.ip);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        await reply
+          .status(e.status)
+          .headers({ ...e.headers, 'Cache-Control': 'no-store' })
+          .send({ success: false, code: e.code, message: e.message });
+        return reply;
+      }
+    }
+    const method = await this.sessions.authenticate(req.headers);
+    if (presented && method !== null && method !== 'session') this.throttle.succeeded(req.ip);
+    if (!method) {
+      if (presented) this.throttle.failed(req.ip);
+      await reply
+        .status(401)
+        .header('WWW-Authenticate', 'Basic realm="admin", charset="UTF-8"')
+        .header('Cache-Control', 'no-store')
+        .send({ success: false, code: 'unauthorized', message: 'Admin credentials are required' });
+      return reply;
+    }
+    if (req.url.startsWith(`${DASHBOARD_PATH}/api/`) && Date.now() - this.lastRefresh > ON_DEMAND_REFRESH_MS) {
+      await this.refresh();
+    }
+  }
+
+  /** Adds queues of new destinations and removes those of deleted ones. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const board = this.board;
+    if (!board) return;
+    try {
+      const { rows } = await this.pool.query<{ id: string }>('SELECT id::text FROM destinations ORDER BY created_at');
+      const current = new Set(rows.map((r) => deliveryQueueName(r.id)));
+      for (const name of current) {
+        if (this.shown.has(name)) continue;
+        board.addQueue(new BullMQAdapter(this.queues.byName(name), { readOnlyMode: false, allowRetries: true }));
+        this.shown.add(name);
+      }
+      for (const name of [...this.shown]) {
+        if (current.has(name)) continue;
+        board.removeQueue(name);
+        this.shown.delete(name);
+      }
+      this.lastRefresh = Date.now();
+    } catch (e) {
+      this.logger.warn(`could not refresh the dashboard's queues: ${messageOf(e)}`);
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,251 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isCallType } from '@fsd/segment-spec';
+import { deliveryQueueName } from '@fsd/platform';
+import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { registerMaintenanceGauges } from './maintenance-gauges';
+import { messageOf } from '../../core/errors/message-of';
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+const SCRAPE_TIMEOUT_MS = 2000;
+const FINISHED = ['completed', 'failed', 'cancelled'];
+
+interface ReplayRow {
+  id: string;
+  status: string;
+  matched: string | null;
+  enqueued: string | null;
+  updated_epoch: number;
+}
+
+/** A call type label bounded to the known types, so a client cannot blow up the label set. */
+function typeLabel(type: unknown): string {
+  return isCallType(type) ? type : 'invalid';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * An event counter by source and call type, kept in plain numbers on the hot path (one Map lookup
+ * per call) and copied into its prom-client Counter only when scraped.
+ */
+class EventTally {
+  private readonly counts = new Map<string, { source: string; type: string; n: number }>();
+
+  constructor(name: string, help: string, registry: Registry) {
+    const counter: Counter<'source' | 'type'> = new Counter({
+      name,
+      help,
+      labelNames: ['source', 'type'],
+      registers: [registry],
+      collect: () => {
+        counter.reset();
+        for (const c of this.counts.values()) counter.inc({ source: c.source, type: c.type }, c.n);
+      },
+    });
+  }
+
+  add(source: string, type: unknown, n: number): void {
+    if (!(n > 0)) return;
+    const label = typeLabel(type);
+    const key = `${source}\u0000${label}`;
+    const count = this.counts.get(key);
+    if (count) count.n += n;
+    else this.counts.set(key, { source, type: label, n });
+  }
+}
+
+/**
+ * Prometheus metrics of ingest-api, served unauthenticated at GET /metrics (like /health: scrape it
+ * from the internal network; put it behind the proxy's access rules if the port is public). Counts
+ * carry source ids and call types only, never write keys or payloads.
+ */
+@Injectable()
+export class IngestMetrics {
+  private readonly logger = new Logger(IngestMetrics.name);
+  private replayQuery?: Promise<ReplayRow[]>;
+  readonly registry = new Registry();
+  private readonly events = {
+    received: this.counter('fsd_ingest_events_received_total', 'Messages received, by source and call type'),
+    accepted: this.counter('fsd_ingest_events_accepted_total', 'Messages stored in the event log'),
+    rejected: this.counter('fsd_ingest_events_rejected_total', 'Messages refused as invalid'),
+    duplicate: this.counter(
+      'fsd_ingest_events_duplicate_total',
+      'Messages acknowledged but not stored again (source + messageId already in the log)',
+    ),
+  };
+  private readonly requestDuration = new Histogram({
+    name: 'fsd_ingest_http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route template and status code',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly queues: QueueRegistry,
+    @Optional() @Inject(INGEST_CONFIG) config?: IngestConfig,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
+    registerMaintenanceGauges(this.registry, { pool, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
+    const depths: Gauge<'destination' | 'state'> = new Gauge({
+      name: 'fsd_queue_jobs',
+      help: 'Jobs in each destination queue by state, read from Redis at scrape time',
+      labelNames: ['destination', 'state'],
+      registers: [this.registry],
+      collect: () => this.collectQueueDepths(depths),
+    });
+    const paused: Gauge<'destination'> = new Gauge({
+      name: 'fsd_destination_paused',
+      help: 'Whether a destination is paused (1) by POST /admin/destinations/:id/pause, or not (0)',
+      labelNames: ['destination'],
+      registers: [this.registry],
+      collect: () => this.collectPaused(paused),
+    });
+    // The registry collects metrics concurrently: both replay gauges share one query per scrape.
+    const replays: Gauge<'status'> = new Gauge({
+      name: 'fsd_replays',
+      help: 'Replays by status (when the replays table exists)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      collect: async () => {
+        replays.reset();
+        for (const r of await this.replaySnapshot()) replays.inc({ status: r.status });
+      },
+    });
+    const progress: Gauge<'replay' | 'status' | 'kind'> = new Gauge({
+      name: 'fsd_replay_progress',
+      help: 'Deliveries matched and enqueued so far by each replay that is not finished',
+      labelNames: ['replay', 'status', 'kind'],
+      registers: [this.registry],
+      collect: async () => {
+        progress.reset();
+        for (const r of await this.replaySnapshot()) {
+          if (FINISHED.includes(r.status)) continue;
+          progress.set({ replay: r.id, status: r.status, kind: 'matched' }, Number(r.matched ?? 0));
+          progress.set({ replay: r.id, status: r.status, kind: 'enqueued' }, Number(r.enqueued ?? 0));
+        }
+      },
+    });
+    const lastProgress: Gauge<'replay' | 'status'> = new Gauge({
+      name: 'fsd_replay_last_progress_timestamp_seconds',
+      help: 'When each replay that is not finished last moved (its row is updated after every page)',
+      labelNames: ['replay', 'status'],
+      registers: [this.registry],
+      collect: async () => {
+        lastProgress.reset();
+        for (const r of await this.replaySnapshot()) {
+          if (!FINISHED.includes(r.status)) lastProgress.set({ replay: r.id, status: r.status }, r.updated_epoch);
+        }
+      },
+    });
+  }
+
+  received(sourceId: string, type: unknown, n = 1): void {
+    this.events.received.add(sourceId, type, n);
+  }
+
+  accepted(sourceId: string, type: unknown, n = 1): void {
+    this.events.accepted.add(sourceId, type, n);
+  }
+
+  rejected(sourceId: string, type: unknown, n = 1): void {
+    this.events.rejected.add(sourceId, type, n);
+  }
+
+  duplicate(sourceId: string, type: unknown, n = 1): void {
+    this.events.duplicate.add(sourceId, type, n);
+  }
+
+  /** Times every request (unmatched routes under one label). Call before the app starts listening. */
+  instrument(fastify: FastifyInstance): void {
+    const started = new WeakMap<object, bigint>();
+    fastify.addHook('onRequest', (req, _reply, done) => {
+      started.set(req, process.hrtime.bigint());
+      done();
+    });
+    fastify.addHook('onResponse', (req, reply, done) => {
+      const start = started.get(req);
+      if (start !== undefined) {
+        const route = req.routeOptions.url ?? 'unmatched';
+        this.requestDuration.observe(
+          { method: req.method, route, status: String(reply.statusCode) },
+          Number(process.hrtime.bigint() - start) / 1e9,
+        );
+      }
+      done();
+    });
+  }
+
+  private counter(name: string, help: string): EventTally {
+    return new EventTally(name, help, this.registry);
+  }
+
+  private async collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {
+    gauge.reset();
+    try {
+      const { rows } = await withTimeout(
+        this.pool.query<{ id: string }>('SELECT id::text FROM destinations'),
+        SCRAPE_TIMEOUT_MS,
+      );
+      await Promise.all(
+        rows.map(async ({ id }) => {
+          const counts = await withTimeout(
+            this.queues.byName(deliveryQueueName(id)).getJobCounts(...QUEUE_STATES),
+            SCRAPE_TIMEOUT_MS,
+          );
+          for (const state of QUEUE_STATES) gauge.set({ destination: id, state }, counts[state] ?? 0);
+        }),
+      );
+    } catch (e) {
+      this.logger.warn(`queue depths not collected: ${messageOf(e)}`);
+    }
+  }
+
+  private async collectPaused(gauge: Gauge<'destination'>): Promise<void> {
+    gauge.reset();
+    try {
+      const { rows } = await withTimeout(
+        this.pool.query<{ id: string; paused: boolean }>('SELECT id::text, paused FROM destinations'),
+        SCRAPE_TIMEOUT_MS,
+      );
+      for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
+    } catch (e) {
+      this.logger.warn(`paused destinations not collected: ${messageOf(e)}`);
+    }
+  }
+
+  private replaySnapshot(): Promise<ReplayRow[]> {
+    this.replayQuery ??= this.readReplays().finally(() => {
+      this.replayQuery = undefined;
+    });
+    return this.replayQuery;
+  }
+
+  private async readReplays(): Promise<ReplayRow[]> {
+    try {
+      const { rows } = await withTimeout(
+        this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text,
+                  extract(epoch FROM updated_at)::float8 AS updated_epoch FROM replays`),
+        SCRAPE_TIMEOUT_MS,
+      );
+      return rows;
+    } catch (e) {
+      this.logger.warn(`replay progress not collected: ${messageOf(e)}`);
+      return [];
+    }
+  }
+}

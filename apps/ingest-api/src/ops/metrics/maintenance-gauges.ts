@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
+import { Gauge, Registry } from 'prom-client';
+import { deliveryQueueName } from '@fsd/platform';
+import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { messageOf } from '../../core/errors/message-of';
+
+const TIMEOUT_MS = 2000;
+const logger = new Logger('IngestMetrics');
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Days from today (UTC) to the last day the event log has a partition for; below 0 means today has none. */
+const PARTITIONS_AHEAD_SQL = `
+  SELECT (max(to_date(substring(c.relname FROM '^events_p(\\d{8})$'), 'YYYYMMDD'))
+          - (now() AT TIME ZONE 'UTC')::date)::int AS days
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+   WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_p\\d{8}$'`;
+
+/**
+ * Gauges read from Postgres and Redis at scrape time for the alerts on maintenance and backlog
+ * (deploy/prometheus/alerts.yml): they describe the state itself, so they hold across restarts and
+ * any number of ingest instances, whichever instance ran the hourly maintenance.
+ */
+export function registerMaintenanceGauges(
+  registry: Registry,
+  deps: { pool: Pool; queues: QueueRegistry; dedupWindowDays: number },
+): void {
+  const collect = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      logger.warn(`${what} not collected: ${messageOf(e)}`);
+    }
+  };
+  const partitions: Gauge = new Gauge({
+    name: 'fsd_event_log_partitions_ahead_days',
+    help: 'Days ahead (UTC) the event log has daily partitions for; the hourly maintenance keeps it at 7',
+    registers: [registry],
+    collect: () =>
+      collect('partitions ahead', async () => {
+        partitions.reset();
+        const { rows } = await withTimeout(deps.pool.query<{ days: number | null }>(PARTITIONS_AHEAD_SQL));
+        if (rows[0]?.days !== null && rows[0]?.days !== undefined) partitions.set(rows[0].days);
+      }),
+  });
+  const dedupAge: Gauge = new Gauge({
+    name: 'fsd_event_dedup_oldest_age_seconds',
+    help: 'Age of the oldest remembered (source, messageId); the hourly maintenance forgets those past the window',
+    registers: [registry],
+    collect: () =>
+      collect('dedup age', async () => {
+        dedupAge.reset();
+        const { rows } = await withTimeout(
+          deps.pool.query<{ age: number | null }>(
+            `SELECT extract(epoch FROM now() - min(received_at))::float8 AS age FROM event_dedup`,
+          ),
+        );
+        dedupAge.set(Math.max(0, rows[0]?.age ?? 0));
+      }),
+  });
+  new Gauge({
+    name: 'fsd_event_dedup_window_seconds',
+    help: 'How long a (source, messageId) is remembered (DEDUP_WINDOW_DAYS)',
+    registers: [registry],
+  }).set(deps.dedupWindowDays * 86400);
+  const backlog: Gauge<'destination'> = new Gauge({
+    name: 'fsd_queue_oldest_waiting_age_seconds',
+    help: 'Age of the oldest job waiting to be picked up by a worker, per destination queue (0 when none waits)',
+    labelNames: ['destination'],
+    registers: [registry],
+    collect: () =>
+      collect('backlog age', async () => {
+        backlog.reset();
+        const { rows } = await withTimeout(deps.pool.query<{ id: string }>('SELECT id::text FROM destinations'));
+        const now = Date.now();
+        await Promise.all(
+          rows.map(async ({ id }) => {
+            const [oldest] = await withTimeout(deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0));
+            backlog.set({ destination: id }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
+          }),
+        );
+      }),
+  });
+}
