@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
+import { deliveryRepositoryProvider } from './database/delivery-repository.provider';
 import { pgPoolProvider } from './database/pg-pool.provider';
-import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
@@ -31,8 +31,7 @@ export class AppModule {
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,
-        { provide: CLAIM_LEASE_MS, useValue: config.lockDurationMs },
-        DeliveryStore,
+        deliveryRepositoryProvider,
         DestinationCache,
         DestinationChanges,
         SuppressionService,

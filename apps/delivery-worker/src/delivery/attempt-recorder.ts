@@ -1,7 +1,5 @@
 import type { FullStoryResponse } from '@fsd/fullstory-contracts';
 import type { PreparedRequest } from '@fsd/mapping';
-import type { Episode } from './decision.types';
-import type { AttemptRecord } from './delivery.store';
 
 export const MAX_AUDIT_BODY_BYTES = 64 * 1024;
 
@@ -39,37 +37,5 @@ export function responseColumns(response: FullStoryResponse) {
     responseBody: text,
     responseTruncated: truncated,
     latencyMs: Math.round(response.latencyMs),
-  };
-}
-
-/** One audit row of this run: the given columns, everything else empty. */
-export function attemptRow(
-  episode: Pick<Episode, 'attemptNumber' | 'trigger'>,
-  startedAt: Date,
-  finishedAt: Date,
-  fields: Partial<AttemptRecord>,
-): AttemptRecord {
-  return {
-    attemptNumber: episode.attemptNumber,
-    trigger: episode.trigger,
-    subscriptionId: null,
-    action: null,
-    startedAt,
-    finishedAt,
-    latencyMs: null,
-    requestMethod: null,
-    requestUrl: null,
-    requestHeaders: null,
-    requestBody: null,
-    responseStatus: null,
-    responseHeaders: null,
-    responseBody: null,
-    responseTruncated: false,
-    errorClass: null,
-    errorMessage: null,
-    decision: 'skipped',
-    retryAt: null,
-    skipReason: null,
-    ...fields,
   };
 }

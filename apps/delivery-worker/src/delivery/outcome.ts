@@ -1,8 +1,8 @@
+import { attemptRow, type AttemptRecord } from '@fsd/delivery-data';
 import type { Classification } from '@fsd/fullstory-contracts';
 import type { DeliverySettings } from '../config/worker.config';
-import { attemptRow, requestColumns, responseColumns } from './attempt-recorder';
+import { requestColumns, responseColumns } from './attempt-recorder';
 import type { Episode, Outcome, SendResult } from './decision.types';
-import type { AttemptRecord } from './delivery.store';
 import { GiveUpReason, backoffDelayMs, classifySend, shouldGiveUp } from './retry-policy';
 
 export interface OutcomeInput {

@@ -1,10 +1,9 @@
+import { attemptRow, type AttemptRecord, type LoadedDelivery } from '@fsd/delivery-data';
 import { buildDeleteRequest } from '@fsd/mapping';
 import { idempotencyKeyFor } from '@fsd/fullstory-contracts';
 import { isErasedTombstone } from '@fsd/platform';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
-import { attemptRow } from './attempt-recorder';
 import type { Episode, OutgoingRequest, Outcome } from './decision.types';
-import type { AttemptRecord, LoadedDelivery } from './delivery.store';
 
 export { idempotencyKeyFor };
 

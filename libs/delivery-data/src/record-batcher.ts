@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import type { AttemptRecord } from './delivery.store';
+import type { AttemptRecord } from './delivery.types';
 
 export interface RecordItem {
   deliveryId: string;

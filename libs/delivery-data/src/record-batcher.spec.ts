@@ -1,8 +1,8 @@
 import { Client, Pool } from 'pg';
 import { prepareDatabase } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import { attemptRow } from './attempt-recorder';
-import type { AttemptRecord } from './delivery.store';
+import { attemptRow } from './attempt-row';
+import type { AttemptRecord } from './delivery.types';
 import { RecordBatcher, RecordItem } from './record-batcher';
 
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_batcher_${process.pid}_${Date.now()}`;
