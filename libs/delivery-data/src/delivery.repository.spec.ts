@@ -1,28 +1,15 @@
 import { randomUUID } from 'crypto';
-import { Client, Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
+import type { Pool } from 'pg';
+import { migratedDatabase } from './testing/migrated-database';
 import { DeliveryRepository } from './delivery.repository';
 import { attemptRow } from './attempt-row';
 import type { ClaimResult } from './delivery.types';
-
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_store_${process.pid}_${Date.now()}`;
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Against a migrated database of its own, dropped afterwards. */
 describe('DeliveryRepository', () => {
   const receivedAt = new Date('2026-01-01T10:00:00Z');
   let pool: Pool;
+  let drop: () => Promise<void>;
   let store: DeliveryRepository;
   let destinationId: string;
   /** A new event delivery, one with a history of three runs, and a deletion. */
@@ -34,8 +21,7 @@ describe('DeliveryRepository', () => {
     (await pool.query<{ id: string }>(`${sql} RETURNING id::text`, values)).rows[0].id;
 
   beforeAll(async () => {
-    await prepareDatabase(DATABASE_URL);
-    pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+    ({ pool, drop } = await migratedDatabase('store'));
     store = new DeliveryRepository(pool, 30_000);
     destinationId = (
       await pool.query<{ id: string }>(
@@ -86,8 +72,7 @@ describe('DeliveryRepository', () => {
   });
 
   afterAll(async () => {
-    await pool.end();
-    await dropDatabase(DATABASE_URL);
+    await drop();
   });
 
   const loaded = (r: ClaimResult) => {

@@ -4,3 +4,6 @@ export * from './delivery.repository';
 export { attemptRow } from './attempt-row';
 export { RecordBatcher } from './record-batcher';
 export type { RecordItem } from './record-batcher';
+export * from './sql-executor';
+export * from './delivery-admin.writes';
+export * from './delivery-statement.fragments';
