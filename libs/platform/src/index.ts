@@ -3,6 +3,7 @@ export * from './config/dev-secrets';
 export * from './config/common.config';
 export * from './crypto/secret-box';
 export * from './database/entities';
+export * from './database/delivery-status';
 export * from './database/data-source';
 export * from './database/bootstrap';
 export * from './redis/redis-check';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
 import { IdentityHasher } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { PG_POOL } from '../database/pg-pool.provider';
+import { SuppressedIdentitiesRepository } from '../data/suppressed-identities.repository';
 
 interface PendingCheck {
   hashes: string[];
@@ -21,7 +20,7 @@ export class SuppressionService {
   private pending: PendingCheck[] = [];
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly suppressed: SuppressedIdentitiesRepository,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
     this.hasher = new IdentityHasher(config.secretsKey);
@@ -39,12 +38,7 @@ export class SuppressionService {
     const batch = this.pending;
     this.pending = [];
     try {
-      const { rows } = await this.pool.query<{ h: string }>({
-        name: 'worker-suppressed',
-        text: 'SELECT identity_hash AS h FROM suppressed_identities WHERE identity_hash = ANY($1::text[])',
-        values: [[...new Set(batch.flatMap((b) => b.hashes))]],
-      });
-      const found = new Set(rows.map((r) => r.h));
+      const found = await this.suppressed.found(batch.flatMap((b) => b.hashes));
       for (const b of batch) b.resolve(b.hashes.some((h) => found.has(h)));
     } catch (e) {
       for (const b of batch) b.reject(e);
