@@ -13,6 +13,7 @@ export * from './database/storable-text';
 export * from './logging/nest-logger';
 export * from './cache/cached-value';
 export * from './http/security-headers';
+export * from './http/redact-headers';
 export * from './crypto/rotate-secrets';
 export * from './crypto/derive-key';
 export * from './privacy/identity-hash';

@@ -1,16 +1,8 @@
+import { redactCredentialHeaders } from '@fsd/platform';
 import type { FullStoryResponse } from '@fsd/fullstory-contracts';
 import type { PreparedRequest } from '@fsd/mapping';
 
 export const MAX_AUDIT_BODY_BYTES = 64 * 1024;
-
-/** Authorization values never reach the audit trail. */
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    out[k] = k.toLowerCase() === 'authorization' ? `${v.split(' ')[0]} [redacted]` : v;
-  }
-  return out;
-}
 
 export function truncateBody(body: string): { text: string; truncated: boolean } {
   if (Buffer.byteLength(body, 'utf8') <= MAX_AUDIT_BODY_BYTES) return { text: body, truncated: false };
@@ -19,7 +11,7 @@ export function truncateBody(body: string): { text: string; truncated: boolean }
 }
 
 export function requestColumns(request: PreparedRequest, idempotencyKey?: string) {
-  const headers = redactHeaders(request.headers);
+  const headers = redactCredentialHeaders(request.headers);
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   return {
     requestMethod: request.method,

@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CompiledDestination } from '@fsd/mapping';
+import { effectiveBaseUrl, type CompiledDestination } from '@fsd/mapping';
 import { SecretBox, apiKeyBinding } from '@fsd/platform';
 import { DeliverySettings, WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { DestinationRepository } from '../data/destination.repository';
 import { compileRow } from './destination-config';
-
-export const REGION_BASE_URLS: Record<string, string> = {
-  us: 'https://api.fullstory.com',
-  eu: 'https://api.eu1.fullstory.com',
-};
 
 export interface LoadedDestination {
   id: string;
@@ -65,8 +60,7 @@ export class DestinationCache {
   private async load(destinationId: string): Promise<LoadedDestination | null> {
     const row = await this.rows.configRow(destinationId);
     if (!row) return null;
-    const baseUrl =
-      row.base_url ?? (row.region ? REGION_BASE_URLS[row.region] : undefined) ?? this.config.fullstoryBaseUrl;
+    const baseUrl = effectiveBaseUrl({ baseUrl: row.base_url, region: row.region }, this.config.fullstoryBaseUrl);
     const apiKey = this.box.open(row.api_key_encrypted, apiKeyBinding(row.id));
     const { compiled, compileError } = compileRow(row, { apiKey, baseUrl });
     return {

@@ -22,6 +22,7 @@ import {
   SecretBox,
   SourceEntity,
   apiKeyBinding,
+  redactCredentialHeaders,
 } from '@fsd/platform';
 import { badRequest, notFound } from '../../common/errors/app-error';
 import { AdminContext } from '../common/admin-context.service';
@@ -41,7 +42,6 @@ import { DestinationView, toDestinationView } from './destination.view';
 
 /** Stands in for the API key wherever requests are only built, never sent (validation, preview). */
 const PLACEHOLDER_API_KEY = 'api-key-placeholder';
-const REDACTED_AUTHORIZATION = 'Basic [redacted]';
 const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 
 export interface PreviewOutput {
@@ -370,11 +370,7 @@ function plain<T>(value: T): T {
 }
 
 function redactRequest(r: PreparedRequest): PreparedRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(r.headers)) {
-    headers[name] = name.toLowerCase() === 'authorization' ? REDACTED_AUTHORIZATION : value;
-  }
-  const out: PreparedRequest = { method: r.method, url: r.url, headers };
+  const out: PreparedRequest = { method: r.method, url: r.url, headers: redactCredentialHeaders(r.headers) };
   if (r.body !== undefined) out.body = r.body;
   return out;
 }
