@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { isDatabaseUnreachableError, storableText } from '@fsd/platform';
+import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
@@ -31,8 +31,6 @@ interface LoadRow {
 interface PendingClaim {
   id: string;
   token: string;
-  resolve: (r: ClaimResult) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
@@ -42,7 +40,10 @@ interface PendingClaim {
  */
 export class DeliveryRepository {
   private readonly batcher: RecordBatcher;
-  private pendingClaims: PendingClaim[] = [];
+  /** Claims of concurrent jobs, coalesced into one statement per tick. */
+  private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
+    collect: 'tick',
+  });
 
   constructor(
     private readonly pool: Pool,
@@ -57,26 +58,12 @@ export class DeliveryRepository {
    * statement per tick (fewer round trips and plans when many jobs run at once).
    */
   claim(deliveryId: string, token: string): Promise<ClaimResult> {
-    return new Promise((resolve, reject) => {
-      this.pendingClaims.push({ id: deliveryId, token, resolve, reject });
-      if (this.pendingClaims.length === 1) setImmediate(() => void this.claimPending());
-    });
+    return this.claims.submit({ id: deliveryId, token });
   }
 
   /** Gives the claim back without an outcome (a run that ended without recording one). */
   async release(deliveryId: string, token: string): Promise<void> {
     await this.pool.query(RELEASE_CLAIM, [deliveryId, token]);
-  }
-
-  private async claimPending(): Promise<void> {
-    const batch = this.pendingClaims;
-    this.pendingClaims = [];
-    try {
-      const results = await this.claimMany(batch);
-      batch.forEach((b, i) => b.resolve(results[i]));
-    } catch (e) {
-      for (const b of batch) b.reject(e);
-    }
   }
 
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {
