@@ -14,6 +14,7 @@ import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
 import { identitiesToCheck } from '../suppression/identities';
 import { SuppressionService } from '../suppression/suppression.service';
+import { messageOf } from '@fsd/platform';
 
 export interface ProcessOutcome {
   status: DeliveryStatus | 'noop' | 'deferred';
@@ -126,7 +127,7 @@ export class DeliveryProcessor {
       await this.deliveries.release(deliveryId, token);
     } catch (e) {
       // Not fatal: the claim's lease expires and the delivery is taken again then.
-      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${(e as Error).message}`);
+      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${messageOf(e)}`);
     }
   }
 }

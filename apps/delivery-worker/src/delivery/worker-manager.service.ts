@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import { DestinationDispatchers } from '@fsd/fullstory-contracts';
-import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { DeliveryJobData, createRedisConnection, deliveryQueueName, logErrors, messageOf } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { DestinationRepository, type DestinationQueueRow } from '../data/destination.repository';
 import { DestinationCache } from '../destinations/destination-cache.service';
@@ -74,7 +74,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       const gone = destinationId === undefined ? [...this.workers.keys()] : [destinationId];
       for (const id of gone.filter((g) => !seen.has(g))) await this.stop(id);
     } catch (e) {
-      this.logger.warn(`could not refresh destinations: ${(e as Error).message}`);
+      this.logger.warn(`could not refresh destinations: ${messageOf(e)}`);
     }
   }
 
@@ -118,7 +118,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       connection: this.queueConnection,
       prefix: this.config.queuePrefix,
     });
-    queue.on('error', (e) => this.logger.warn(`queue ${destinationId}: ${e.message}`));
+    logErrors(queue, `queue ${destinationId}`);
     const managed: ManagedWorker = {
       worker,
       queue,
@@ -129,7 +129,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
         enabled: desired.enabled,
       },
     };
-    worker.on('error', (e) => this.logger.warn(`worker ${destinationId}: ${e.message}`));
+    logErrors(worker, `worker ${destinationId}`);
     this.workers.set(destinationId, managed);
     return managed;
   }

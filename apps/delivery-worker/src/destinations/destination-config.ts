@@ -1,5 +1,6 @@
 import { ConfigValidationError, buildDestinationConfig, compileDestination } from '@fsd/mapping';
 import type { ActionId, CompiledDestination, DestinationFilter } from '@fsd/mapping';
+import { messageOf } from '@fsd/platform';
 
 /** The parts of a destinations row (with its mappings, in position order) the pipeline needs. */
 export interface DestinationRowConfig {
@@ -28,7 +29,7 @@ export function compileRow(row: DestinationRowConfig, settings: { apiKey: string
   } catch (e) {
     return {
       compiled: null,
-      compileError: e instanceof ConfigValidationError ? e.issues.join('; ') : (e as Error).message,
+      compileError: e instanceof ConfigValidationError ? e.issues.join('; ') : messageOf(e),
     };
   }
 }

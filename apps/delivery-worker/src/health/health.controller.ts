@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import type Redis from 'ioredis';
-import { CachedValue } from '@fsd/platform';
+import { CachedValue, messageOf } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { DestinationRepository } from '../data/destination.repository';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
@@ -52,7 +52,7 @@ export class HealthController {
       ]);
       return { [name]: { status: 'up' } };
     } catch (e) {
-      this.logger.warn(`${name} is down: ${(e as Error).message}`);
+      this.logger.warn(`${name} is down: ${messageOf(e)}`);
       throw new HealthCheckError(`${name} is down`, { [name]: { status: 'down' } });
     } finally {
       if (timer) clearTimeout(timer);

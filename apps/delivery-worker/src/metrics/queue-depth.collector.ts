@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { Gauge, Registry } from 'prom-client';
-import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { createRedisConnection, deliveryQueueName, logErrors } from '@fsd/platform';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const TIMEOUT_MS = 2000;
@@ -50,7 +50,7 @@ export class QueueDepthCollector {
         let queue = this.queues.get(id);
         if (!queue) {
           queue = new Queue(deliveryQueueName(id), { connection: this.connection as Redis, prefix: queuePrefix });
-          queue.on('error', () => undefined);
+          logErrors(queue, `metrics queue ${id}`);
           this.queues.set(id, queue);
         }
         const counts = await timeout(queue.getJobCounts(...STATES));
