@@ -28,6 +28,13 @@ describe('isDatabaseUnreachableError', () => {
     ['53300 too many connections', sqlState('53300'), true],
     ['the driver: terminated unexpectedly', new Error('Connection terminated unexpectedly'), true],
     ['the pool: connect timeout', new Error('timeout exceeded when trying to connect'), true],
+    [
+      'TypeORM wrapping the driver',
+      Object.assign(new Error('q'), { driverError: new Error('Connection terminated') }),
+      true,
+    ],
+    ['TypeORM wrapping 57P01', Object.assign(new Error('q'), { code: '57P01', driverError: sqlState('57P01') }), true],
+    ['TypeORM wrapping 23505', Object.assign(new Error('q'), { code: '23505', driverError: sqlState('23505') }), false],
     ['23505 unique violation', sqlState('23505'), false],
     ['42601 syntax error', sqlState('42601'), false],
     ['a bug', new TypeError('x is undefined'), false],

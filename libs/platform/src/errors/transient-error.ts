@@ -43,15 +43,24 @@ const PG_DRIVER_CONNECTION_FAILURES: ReadonlySet<string> = new Set([
   'Client has encountered a connection error and is not queryable',
 ]);
 
-/** The codes along an error and its causes (an undici failure wraps the socket's error in `cause`). */
-function codesOf(e: unknown): string[] {
-  const codes: string[] = [];
-  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    cur = (cur as { cause?: unknown }).cause;
+/**
+ * An error and what it wraps: `cause` (an undici failure wraps the socket's error) and `driverError` (TypeORM's
+ * QueryFailedError wraps the pg driver's error).
+ */
+function chainOf(e: unknown): object[] {
+  const chain: object[] = [];
+  for (let cur = e; cur && typeof cur === 'object' && chain.length < 5;) {
+    chain.push(cur);
+    const inner = cur as { cause?: unknown; driverError?: unknown };
+    cur = inner.driverError ?? inner.cause;
   }
-  return codes;
+  return chain;
+}
+
+function codesOf(e: unknown): string[] {
+  return chainOf(e)
+    .map((c) => (c as { code?: unknown }).code)
+    .filter((c): c is string => typeof c === 'string');
 }
 
 /** A failure of the network below a request (socket codes, undici's timeouts and closed sockets). */
@@ -64,8 +73,11 @@ export function isTransientNetworkError(e: unknown): boolean {
  * bug: a transient SQLSTATE, a socket error, or one of the driver's connection failures.
  */
 export function isDatabaseUnreachableError(e: unknown): boolean {
-  if (e instanceof DatabaseError) return typeof e.code === 'string' && isTransientSqlState(e.code);
-  if (isTransientNetworkError(e)) return true;
-  if (codesOf(e).some(isTransientSqlState)) return true;
-  return e instanceof Error && e.constructor === Error && PG_DRIVER_CONNECTION_FAILURES.has(e.message);
+  const chain = chainOf(e);
+  const answered = chain.find((c): c is DatabaseError => c instanceof DatabaseError);
+  if (answered) return typeof answered.code === 'string' && isTransientSqlState(answered.code);
+  if (isTransientNetworkError(e) || codesOf(e).some(isTransientSqlState)) return true;
+  return chain.some(
+    (c) => c instanceof Error && c.constructor === Error && PG_DRIVER_CONNECTION_FAILURES.has(c.message),
+  );
 }
