@@ -60,6 +60,26 @@ export default tseslint.config(
     },
   },
   {
+    // The worker's data access lives in one folder (its pool provider included): nothing else reaches the drivers.
+    files: ['apps/delivery-worker/**/*.ts'],
+    ignores: ['apps/delivery-worker/src/data/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['pg', 'typeorm', '@nestjs/typeorm'].map((name) => ({
+            name,
+            message:
+              'Database access in the delivery worker goes through apps/delivery-worker/src/data (or @fsd/delivery-data).',
+          })),
+          patterns: [
+            { group: ['pg/*', 'typeorm/*'], message: 'Database access goes through apps/delivery-worker/src/data.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

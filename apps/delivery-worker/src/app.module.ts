@@ -2,12 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
-import { pgPoolProvider } from './database/pg-pool.provider';
-import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
+import { deliveryRepositoryProvider } from './data/delivery-repository.provider';
+import { pgPoolProvider } from './data/pg-pool.provider';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
-import { DestinationChanges } from './destinations/destination-changes.service';
+import { DestinationChanges } from './data/destination-changes.service';
+import { DestinationRepository } from './data/destination.repository';
+import { SuppressedIdentitiesRepository } from './data/suppressed-identities.repository';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
@@ -31,8 +33,9 @@ export class AppModule {
         pgPoolProvider,
         redisProbeProvider,
         DeliveryMetrics,
-        { provide: CLAIM_LEASE_MS, useValue: config.lockDurationMs },
-        DeliveryStore,
+        deliveryRepositoryProvider,
+        DestinationRepository,
+        SuppressedIdentitiesRepository,
         DestinationCache,
         DestinationChanges,
         SuppressionService,

@@ -30,3 +30,10 @@ export type { PreviewLine, PreviewOptions } from './cli/preview-core';
 // Test support: the shared vectors (../shared/spec/vectors), so the apps can prove their paths on them too.
 export { compareCase, loadVectors, optionsFor } from './cli/vector-cases';
 export type { CaseComparison, VectorCase } from './cli/vector-cases';
+export {
+  REGION_BASE_URLS,
+  buildDestinationConfig,
+  effectiveBaseUrl,
+  toSubscription,
+} from './config/destination-config';
+export type { MappingInput } from './config/destination-config';

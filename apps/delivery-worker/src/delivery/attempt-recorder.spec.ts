@@ -1,12 +1,23 @@
-import { MAX_AUDIT_BODY_BYTES, redactHeaders, truncateBody } from './attempt-recorder';
+import { MAX_AUDIT_BODY_BYTES, requestColumns, truncateBody } from './attempt-recorder';
 
 describe('audit redaction', () => {
-  it('redacts the Authorization value whatever its case', () => {
-    expect(redactHeaders({ Authorization: 'Basic na1.secret', 'Content-Type': 'application/json' })).toEqual({
-      Authorization: 'Basic [redacted]',
-      'Content-Type': 'application/json',
+  it('records the request with its Authorization value redacted, and the Idempotency-Key', () => {
+    const request = {
+      method: 'POST' as const,
+      url: 'https://api.fullstory.com/v2/events',
+      headers: { authorization: 'Basic na1.secret', 'Content-Type': 'application/json' },
+      body: { a: 1 },
+    };
+    expect(requestColumns(request, 'k-1')).toEqual({
+      requestMethod: 'POST',
+      requestUrl: 'https://api.fullstory.com/v2/events',
+      requestHeaders: {
+        authorization: 'Basic [redacted]',
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'k-1',
+      },
+      requestBody: { a: 1 },
     });
-    expect(JSON.stringify(redactHeaders({ authorization: 'Basic na1.secret' }))).not.toContain('secret');
   });
 
   it('truncates response bodies at 64 KB and says so', () => {

@@ -1,18 +1,8 @@
+import { redactCredentialHeaders } from '@fsd/platform';
 import type { FullStoryResponse } from '@fsd/fullstory-contracts';
 import type { PreparedRequest } from '@fsd/mapping';
-import type { Episode } from './decision.types';
-import type { AttemptRecord } from './delivery.store';
 
 export const MAX_AUDIT_BODY_BYTES = 64 * 1024;
-
-/** Authorization values never reach the audit trail. */
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    out[k] = k.toLowerCase() === 'authorization' ? `${v.split(' ')[0]} [redacted]` : v;
-  }
-  return out;
-}
 
 export function truncateBody(body: string): { text: string; truncated: boolean } {
   if (Buffer.byteLength(body, 'utf8') <= MAX_AUDIT_BODY_BYTES) return { text: body, truncated: false };
@@ -21,7 +11,7 @@ export function truncateBody(body: string): { text: string; truncated: boolean }
 }
 
 export function requestColumns(request: PreparedRequest, idempotencyKey?: string) {
-  const headers = redactHeaders(request.headers);
+  const headers = redactCredentialHeaders(request.headers);
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   return {
     requestMethod: request.method,
@@ -39,37 +29,5 @@ export function responseColumns(response: FullStoryResponse) {
     responseBody: text,
     responseTruncated: truncated,
     latencyMs: Math.round(response.latencyMs),
-  };
-}
-
-/** One audit row of this run: the given columns, everything else empty. */
-export function attemptRow(
-  episode: Pick<Episode, 'attemptNumber' | 'trigger'>,
-  startedAt: Date,
-  finishedAt: Date,
-  fields: Partial<AttemptRecord>,
-): AttemptRecord {
-  return {
-    attemptNumber: episode.attemptNumber,
-    trigger: episode.trigger,
-    subscriptionId: null,
-    action: null,
-    startedAt,
-    finishedAt,
-    latencyMs: null,
-    requestMethod: null,
-    requestUrl: null,
-    requestHeaders: null,
-    requestBody: null,
-    responseStatus: null,
-    responseHeaders: null,
-    responseBody: null,
-    responseTruncated: false,
-    errorClass: null,
-    errorMessage: null,
-    decision: 'skipped',
-    retryAt: null,
-    skipReason: null,
-    ...fields,
   };
 }

@@ -1,7 +1,7 @@
 import type { FullStoryResponse } from '@fsd/fullstory-contracts';
 import type { PreparedRequest } from '@fsd/mapping';
 import type { AttemptTrigger } from '@fsd/platform';
-import type { AttemptRecord } from './delivery.store';
+import type { AttemptRecord } from '@fsd/delivery-data';
 
 /** One run of a delivery within its episode (an episode starts at creation, and again at each replay or redrive). */
 export interface Episode {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { Job, UnrecoverableError } from 'bullmq';
+import { DeliveryRepository, LoadedDelivery } from '@fsd/delivery-data';
 import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
 import type { DeliveryJobData, DeliveryStatus } from '@fsd/platform';
 import { LoadedDestination, DestinationCache } from '../destinations/destination-cache.service';
@@ -8,12 +9,12 @@ import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import type { Episode, OutgoingRequest, Outcome, SendResult } from './decision.types';
 import { RetryableDeliveryError } from './delivery-errors';
 import { claimWaitMs } from './claim-wait';
-import { DeliveryStore, LoadedDelivery } from './delivery.store';
 import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
 import { identitiesToCheck } from '../suppression/identities';
 import { SuppressionService } from '../suppression/suppression.service';
+import { messageOf } from '@fsd/platform';
 
 export interface ProcessOutcome {
   status: DeliveryStatus | 'noop' | 'deferred';
@@ -36,7 +37,7 @@ export class DeliveryProcessor {
   private readonly logger = new Logger(DeliveryProcessor.name);
 
   constructor(
-    private readonly store: DeliveryStore,
+    private readonly deliveries: DeliveryRepository,
     private readonly destinations: DestinationCache,
     private readonly client: FullStoryClient,
     private readonly metrics: DeliveryMetrics,
@@ -46,7 +47,7 @@ export class DeliveryProcessor {
 
   async process(job: Job<DeliveryJobData>): Promise<ProcessOutcome> {
     const token = randomUUID();
-    const claim = await this.store.claim(job.data.deliveryId, token);
+    const claim = await this.deliveries.claim(job.data.deliveryId, token);
     if (claim.kind === 'missing') return NOOP;
     if (claim.kind === 'busy') return { status: 'deferred', deferForMs: claimWaitMs(claim.claimedUntil, new Date()) };
     const run = { delivery: claim.delivery, token, recorded: false };
@@ -67,7 +68,7 @@ export class DeliveryProcessor {
     if (!destination) return NOOP;
     const userId = userToCheck(delivery, destination);
     const userDeleted =
-      (userId !== null && (await this.store.isDeletedUser(destination.id, userId))) ||
+      (userId !== null && (await this.deliveries.isDeletedUser(destination.id, userId))) ||
       (await this.suppression.isSuppressed(identitiesToCheck(delivery, destination)));
 
     const plan = planDelivery({ delivery, destination, episode, userDeleted, now });
@@ -109,7 +110,7 @@ export class DeliveryProcessor {
     const { status, reason, retry } = outcome;
     const { delivery } = run;
     // Releases the claim in the same statement.
-    await this.store.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token);
+    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token);
     run.recorded = true;
     if (status === 'delivered') this.metrics.delivered(delivery.destinationId, delivery.eventReceivedAt);
     if (status === 'delivered' || status === 'skipped') return { status };
@@ -123,10 +124,10 @@ export class DeliveryProcessor {
 
   private async release(deliveryId: string, token: string): Promise<void> {
     try {
-      await this.store.release(deliveryId, token);
+      await this.deliveries.release(deliveryId, token);
     } catch (e) {
       // Not fatal: the claim's lease expires and the delivery is taken again then.
-      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${(e as Error).message}`);
+      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${messageOf(e)}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { DeliveryJobData } from '@fsd/platform';
 import type { Episode } from './decision.types';
-import type { LoadedDelivery } from './delivery.store';
+import type { LoadedDelivery } from '@fsd/delivery-data';
 import { startEpisode } from './episode';
 
 const now = new Date('2026-01-01T12:00:00Z');

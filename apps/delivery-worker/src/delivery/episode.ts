@@ -1,6 +1,6 @@
 import type { AttemptTrigger, DeliveryJobData } from '@fsd/platform';
 import type { Episode } from './decision.types';
-import type { LoadedDelivery } from './delivery.store';
+import type { LoadedDelivery } from '@fsd/delivery-data';
 
 /**
  * Which run this job is: null when there is nothing to do (already delivered or skipped, unless replayed).

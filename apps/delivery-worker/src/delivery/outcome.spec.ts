@@ -1,5 +1,5 @@
 import { FullStoryNetworkError, FullStoryTimeoutError, V1_NOT_IDENTIFIED_REASON } from '@fsd/fullstory-contracts';
-import { attemptRow } from './attempt-recorder';
+import { attemptRow } from '@fsd/delivery-data';
 import type { Episode, SendResult } from './decision.types';
 import { decideOutcome } from './outcome';
 import { IDEMPOTENCY_IN_FLIGHT_REASON } from './retry-policy';

@@ -1,8 +1,9 @@
+import { messageOf } from '@fsd/platform';
+import { attemptRow, type AttemptRecord } from '@fsd/delivery-data';
 import type { Classification } from '@fsd/fullstory-contracts';
 import type { DeliverySettings } from '../config/worker.config';
-import { attemptRow, requestColumns, responseColumns } from './attempt-recorder';
+import { requestColumns, responseColumns } from './attempt-recorder';
 import type { Episode, Outcome, SendResult } from './decision.types';
-import type { AttemptRecord } from './delivery.store';
 import { GiveUpReason, backoffDelayMs, classifySend, shouldGiveUp } from './retry-policy';
 
 export interface OutcomeInput {
@@ -77,7 +78,7 @@ function sentRow(
   const decision = success ? 'delivered' : c.outcome === 'retry' && !giveUp ? 'retry_scheduled' : 'failed_permanently';
   const reason =
     c.outcome === 'retry' && giveUp ? `${c.reason ?? c.errorClass}; gave up: ${giveUp}` : (c.reason ?? null);
-  const thrown = s.error === undefined ? undefined : s.error instanceof Error ? s.error.message : String(s.error);
+  const thrown = s.error === undefined ? undefined : messageOf(s.error);
   return attemptRow(episode, s.startedAt, s.finishedAt, {
     subscriptionId: s.sub.subscriptionId,
     action: s.sub.action,

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { ActionRequest, PipelineResult } from '@fsd/mapping';
 import type { DeliverySettings } from '../config/worker.config';
 import type { Episode } from './decision.types';
-import type { LoadedDelivery } from './delivery.store';
+import type { LoadedDelivery } from '@fsd/delivery-data';
 import { PlanDestination, idempotencyKeyFor, planDelivery, userToCheck } from './plan';
 
 const now = new Date('2026-01-01T12:00:00Z');

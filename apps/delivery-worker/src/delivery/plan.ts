@@ -1,10 +1,9 @@
+import { attemptRow, type AttemptRecord, type LoadedDelivery } from '@fsd/delivery-data';
 import { buildDeleteRequest } from '@fsd/mapping';
 import { idempotencyKeyFor } from '@fsd/fullstory-contracts';
-import { isErasedTombstone } from '@fsd/platform';
+import { isErasedTombstone, messageOf } from '@fsd/platform';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
-import { attemptRow } from './attempt-recorder';
 import type { Episode, OutgoingRequest, Outcome } from './decision.types';
-import type { AttemptRecord, LoadedDelivery } from './delivery.store';
 
 export { idempotencyKeyFor };
 
@@ -80,7 +79,7 @@ export function planDelivery(input: PlanInput): Plan {
       );
       matched = [{ subscriptionId: 'onDelete', action: 'onDelete', request }];
     } catch (e) {
-      return invalid((e as Error).message);
+      return invalid(messageOf(e));
     }
   } else {
     const event = delivery.event;

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { Pool } from 'pg';
 import { DestinationDispatchers } from '@fsd/fullstory-contracts';
-import { DeliveryJobData, createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { DeliveryJobData, createRedisConnection, deliveryQueueName, logErrors, messageOf } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
-import { PG_POOL } from '../database/pg-pool.provider';
+import { DestinationRepository, type DestinationQueueRow } from '../data/destination.repository';
 import { DestinationCache } from '../destinations/destination-cache.service';
-import { DestinationChanges } from '../destinations/destination-changes.service';
+import { DestinationChanges } from '../data/destination-changes.service';
 import { DeliveryProcessor } from './delivery.processor';
 import { AppliedQueueState, DesiredQueueState, limiterMax, queueStateChanges } from './live-settings';
 import { jobBackoffMs, throttleAfter } from './retry-policy';
@@ -18,16 +17,6 @@ interface ManagedWorker {
   queue: Queue;
   applied: AppliedQueueState;
 }
-
-interface DestinationRow {
-  id: string;
-  settings: Record<string, unknown>;
-  enabled: boolean;
-  paused: boolean;
-}
-
-// An archived destination receives nothing: it is left out, so its worker stops like a deleted one's.
-const DESTINATION_ROWS = 'SELECT id::text, settings, enabled, paused FROM destinations WHERE archived_at IS NULL';
 
 /**
  * One BullMQ Worker per destination queue: each destination has its own concurrency and rate limit, so a slow or
@@ -48,7 +37,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly destinationRows: DestinationRepository,
     private readonly processor: DeliveryProcessor,
     private readonly destinations: DestinationCache,
     private readonly changes: DestinationChanges,
@@ -79,20 +68,17 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   private async apply(destinationId?: string): Promise<void> {
     if (this.closing) return;
     try {
-      const { rows } = await this.pool.query<DestinationRow>(
-        destinationId === undefined ? DESTINATION_ROWS : `${DESTINATION_ROWS} AND id = $1`,
-        destinationId === undefined ? [] : [destinationId],
-      );
+      const rows = await this.destinationRows.queueRows(destinationId);
       for (const row of rows) await this.applyRow(row);
       const seen = new Set(rows.map((r) => r.id));
       const gone = destinationId === undefined ? [...this.workers.keys()] : [destinationId];
       for (const id of gone.filter((g) => !seen.has(g))) await this.stop(id);
     } catch (e) {
-      this.logger.warn(`could not refresh destinations: ${(e as Error).message}`);
+      this.logger.warn(`could not refresh destinations: ${messageOf(e)}`);
     }
   }
 
-  private async applyRow(row: DestinationRow): Promise<void> {
+  private async applyRow(row: DestinationQueueRow): Promise<void> {
     const settings = mergeSettings(this.config.defaults, row.settings);
     const desired: DesiredQueueState = { ...settings, enabled: row.enabled, paused: row.paused };
     const managed = this.workers.get(row.id) ?? this.start(row.id, desired);
@@ -132,7 +118,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       connection: this.queueConnection,
       prefix: this.config.queuePrefix,
     });
-    queue.on('error', (e) => this.logger.warn(`queue ${destinationId}: ${e.message}`));
+    logErrors(queue, `queue ${destinationId}`);
     const managed: ManagedWorker = {
       worker,
       queue,
@@ -143,7 +129,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
         enabled: desired.enabled,
       },
     };
-    worker.on('error', (e) => this.logger.warn(`worker ${destinationId}: ${e.message}`));
+    logErrors(worker, `worker ${destinationId}`);
     this.workers.set(destinationId, managed);
     return managed;
   }

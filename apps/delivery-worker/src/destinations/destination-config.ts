@@ -1,5 +1,6 @@
-import { ConfigValidationError, compileDestination } from '@fsd/mapping';
-import type { ActionId, CompiledDestination, DestinationConfig, DestinationFilter, Subscription } from '@fsd/mapping';
+import { ConfigValidationError, buildDestinationConfig, compileDestination } from '@fsd/mapping';
+import type { ActionId, CompiledDestination, DestinationFilter } from '@fsd/mapping';
+import { messageOf } from '@fsd/platform';
 
 /** The parts of a destinations row (with its mappings, in position order) the pipeline needs. */
 export interface DestinationRowConfig {
@@ -21,27 +22,14 @@ export interface CompiledRow {
   compileError: string | null;
 }
 
-/** The configuration the worker compiles for a row: the same shape the admin API and the preview CLI compile. */
-export function destinationConfigOf(
-  row: DestinationRowConfig,
-  settings: { apiKey: string; baseUrl: string },
-): DestinationConfig {
-  return {
-    settings,
-    presets: row.presets,
-    mappings: row.mappings as Subscription[],
-    filters: row.filters,
-  };
-}
-
 /** Compiles a row once (triggers, mappings, filters); a configuration that no longer compiles is reported, not thrown. */
 export function compileRow(row: DestinationRowConfig, settings: { apiKey: string; baseUrl: string }): CompiledRow {
   try {
-    return { compiled: compileDestination(destinationConfigOf(row, settings)), compileError: null };
+    return { compiled: compileDestination(buildDestinationConfig(row, row.mappings, settings)), compileError: null };
   } catch (e) {
     return {
       compiled: null,
-      compileError: e instanceof ConfigValidationError ? e.issues.join('; ') : (e as Error).message,
+      compileError: e instanceof ConfigValidationError ? e.issues.join('; ') : messageOf(e),
     };
   }
 }

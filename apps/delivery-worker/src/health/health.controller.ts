@@ -1,10 +1,9 @@
 import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import type Redis from 'ioredis';
-import { Pool } from 'pg';
-import { CachedValue } from '@fsd/platform';
+import { CachedValue, messageOf } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { PG_POOL } from '../database/pg-pool.provider';
+import { DestinationRepository } from '../data/destination.repository';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import { REDIS_PROBE } from './redis-probe.provider';
 
@@ -19,7 +18,7 @@ export class HealthController {
 
   constructor(
     private readonly health: HealthCheckService,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly postgres: DestinationRepository,
     @Inject(REDIS_PROBE) private readonly redis: Redis,
     private readonly metrics: DeliveryMetrics,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
@@ -31,7 +30,7 @@ export class HealthController {
   @HealthCheck()
   check() {
     return this.health.check([
-      () => this.probe('postgres', () => this.pool.query('SELECT 1')),
+      () => this.probe('postgres', () => this.postgres.ping()),
       () => this.probe('redis', () => this.redis.ping()),
     ]);
   }
@@ -53,7 +52,7 @@ export class HealthController {
       ]);
       return { [name]: { status: 'up' } };
     } catch (e) {
-      this.logger.warn(`${name} is down: ${(e as Error).message}`);
+      this.logger.warn(`${name} is down: ${messageOf(e)}`);
       throw new HealthCheckError(`${name} is down`, { [name]: { status: 'down' } });
     } finally {
       if (timer) clearTimeout(timer);

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import { logErrors } from '@fsd/platform';
 
 export const REDIS_PROBE = Symbol('REDIS_PROBE');
 
@@ -8,7 +9,7 @@ export const redisProbeProvider = {
   inject: [WORKER_CONFIG],
   useFactory: (config: WorkerConfig): Redis => {
     const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'worker-health' });
-    client.on('error', () => undefined);
+    logErrors(client, 'redis worker-health');
     return client;
   },
 };

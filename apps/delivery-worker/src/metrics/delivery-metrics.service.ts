@@ -1,9 +1,7 @@
-import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { Pool } from 'pg';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { PG_POOL } from '../database/pg-pool.provider';
+import { DestinationRepository } from '../data/destination.repository';
 import { QueueDepthCollector } from './queue-depth.collector';
 
 /** The `code` label of a request's answer; null for a row that sent nothing (a skip, a mapping that failed validation). */
@@ -51,16 +49,17 @@ export class DeliveryMetrics implements OnModuleDestroy {
 
   private readonly queueDepths?: QueueDepthCollector;
 
-  constructor(@Optional() moduleRef?: ModuleRef) {
+  /** Without the destinations and the config (a unit test), no queue depths are collected. */
+  constructor(
+    @Optional() destinations?: DestinationRepository,
+    @Optional() @Inject(WORKER_CONFIG) config?: WorkerConfig,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_worker_' });
-    if (moduleRef) {
-      this.queueDepths = new QueueDepthCollector(this.registry, () => {
-        const config = moduleRef.get<WorkerConfig>(WORKER_CONFIG, { strict: false });
-        return {
-          pool: moduleRef.get<Pool>(PG_POOL, { strict: false }),
-          redisUrl: config.redisUrl,
-          queuePrefix: config.queuePrefix,
-        };
+    if (destinations && config) {
+      this.queueDepths = new QueueDepthCollector(this.registry, {
+        destinationIds: () => destinations.ids(),
+        redisUrl: config.redisUrl,
+        queuePrefix: config.queuePrefix,
       });
     }
   }

@@ -1,14 +1,14 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
-import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { createRedisConnection, deliveryQueueName, logErrors } from '@fsd/platform';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const TIMEOUT_MS = 2000;
 
 export interface QueueDepthSource {
-  pool: Pool;
+  /** Every destination that may have a queue. */
+  destinationIds: () => Promise<string[]>;
   redisUrl: string;
   queuePrefix: string;
 }
@@ -23,7 +23,7 @@ export class QueueDepthCollector {
 
   constructor(
     registry: Registry,
-    private readonly source: () => QueueDepthSource,
+    private readonly source: QueueDepthSource,
   ) {
     const gauge: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
@@ -42,15 +42,15 @@ export class QueueDepthCollector {
   }
 
   private async collect(set: (destination: string, state: string, n: number) => void): Promise<void> {
-    const { pool, redisUrl, queuePrefix } = this.source();
-    const { rows } = await timeout(pool.query<{ id: string }>('SELECT id::text FROM destinations'));
+    const { destinationIds, redisUrl, queuePrefix } = this.source;
+    const ids = await timeout(destinationIds());
     this.connection ??= createRedisConnection(redisUrl, 'worker-metrics');
     await Promise.all(
-      rows.map(async ({ id }) => {
+      ids.map(async (id) => {
         let queue = this.queues.get(id);
         if (!queue) {
           queue = new Queue(deliveryQueueName(id), { connection: this.connection as Redis, prefix: queuePrefix });
-          queue.on('error', () => undefined);
+          logErrors(queue, `metrics queue ${id}`);
           this.queues.set(id, queue);
         }
         const counts = await timeout(queue.getJobCounts(...STATES));

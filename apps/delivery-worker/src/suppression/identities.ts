@@ -1,4 +1,4 @@
-import type { LoadedDelivery } from '../delivery/delivery.store';
+import type { LoadedDelivery } from '@fsd/delivery-data';
 import type { PlanDestination } from '../delivery/plan';
 
 /**

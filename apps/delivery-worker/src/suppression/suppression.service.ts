@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
-import { IdentityHasher } from '@fsd/platform';
+import { GroupCommit, IdentityHasher } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { PG_POOL } from '../database/pg-pool.provider';
-
-interface PendingCheck {
-  hashes: string[];
-  resolve: (suppressed: boolean) => void;
-  reject: (e: unknown) => void;
-}
+import { SuppressedIdentitiesRepository } from '../data/suppressed-identities.repository';
 
 /**
  * Whether any of an event's ids was erased by a deletion: the list holds keyed hashes only. Checks of
@@ -18,10 +11,10 @@ interface PendingCheck {
 @Injectable()
 export class SuppressionService {
   private readonly hasher: IdentityHasher;
-  private pending: PendingCheck[] = [];
+  private readonly checks = new GroupCommit<string[], boolean>((batch) => this.check(batch), { collect: 'tick' });
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly suppressed: SuppressedIdentitiesRepository,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
     this.hasher = new IdentityHasher(config.secretsKey);
@@ -29,25 +22,12 @@ export class SuppressionService {
 
   isSuppressed(identities: string[]): Promise<boolean> {
     if (identities.length === 0) return Promise.resolve(false);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ hashes: identities.map((i) => this.hasher.hash(i)), resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => void this.flush());
-    });
+    return this.checks.submit(identities.map((i) => this.hasher.hash(i)));
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      const { rows } = await this.pool.query<{ h: string }>({
-        name: 'worker-suppressed',
-        text: 'SELECT identity_hash AS h FROM suppressed_identities WHERE identity_hash = ANY($1::text[])',
-        values: [[...new Set(batch.flatMap((b) => b.hashes))]],
-      });
-      const found = new Set(rows.map((r) => r.h));
-      for (const b of batch) b.resolve(b.hashes.some((h) => found.has(h)));
-    } catch (e) {
-      for (const b of batch) b.reject(e);
-    }
+  /** One query for the hashes of every check of the tick; each check is suppressed when any of its hashes is. */
+  private async check(batch: string[][]): Promise<boolean[]> {
+    const found = await this.suppressed.found(batch.flat());
+    return batch.map((hashes) => hashes.some((h) => found.has(h)));
   }
 }

@@ -1,10 +1,12 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { redactUrl } from '../config/env';
+import { logErrors } from '../errors/rate-limited-log';
+import { messageOf } from '../errors/message-of';
 
 export class RedisUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
     super(
-      `Cannot reach Redis at ${redactUrl(url)} (${cause instanceof Error ? cause.message : String(cause)}).\n` +
+      `Cannot reach Redis at ${redactUrl(url)} (${messageOf(cause)}).\n` +
         'Start it, for example with `docker compose up -d postgres redis`, or ' +
         '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`; ' +
         'or point REDIS_URL at a running server.',
@@ -20,12 +22,14 @@ export async function assertRedisReachable(url: string): Promise<void> {
     connectTimeout: 3000,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // The failure is what connect() rejects with, reported below; the event only repeats it.
+  let failure: unknown;
+  client.on('error', (e) => (failure ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new RedisUnreachableError(url, e);
+    throw new RedisUnreachableError(url, e ?? failure);
   } finally {
     client.disconnect();
   }
@@ -38,6 +42,7 @@ export function redisConnectionOptions(name: string): RedisOptions {
 
 export function createRedisConnection(url: string, name: string): Redis {
   const client = new Redis(url, redisConnectionOptions(name));
-  client.on('error', () => undefined);
+  // ioredis reconnects by itself; the outage is logged (rate-limited), never dropped.
+  logErrors(client, `redis ${name}`);
   return client;
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { skipOpenDeliveries } from '@fsd/delivery-data';
 
 /**
  * Archives a destination instead of deleting it: it is hidden, disabled and unlinked from its
@@ -15,18 +16,7 @@ export async function archiveDestination(dataSource: DataSource, id: string): Pr
     )) as [unknown[], number];
     if (rows.length === 0) return false;
     await em.query(`DELETE FROM destination_sources WHERE destination_id = $1`, [id]);
-    await em.query(
-      `WITH open AS (
-         UPDATE deliveries d SET status = 'skipped', last_error = 'destination archived', updated_at = now()
-           FROM (SELECT id, status FROM deliveries WHERE destination_id = $1 AND status IN ('pending', 'retrying')
-                  FOR UPDATE) o
-          WHERE d.id = o.id
-         RETURNING d.id, o.status AS from_status
-       )
-       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-       SELECT id, from_status, 'skipped', 'destination archived' FROM open`,
-      [id],
-    );
+    await skipOpenDeliveries(em, id, 'destination archived');
     return true;
   });
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { createDeletionDeliveries } from '@fsd/delivery-data';
 import { badRequest, notFound } from '../../core/errors/app-error';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { invalid } from '../common/admin-errors';
@@ -65,12 +66,7 @@ export class DeletionsService {
         [users.length, users, destinations],
       )) as { id: string }[];
       if (destinations.length === 0) return { id, rows: [] };
-      const rows = (await em.query(
-        `INSERT INTO deliveries (event_id, event_received_at, destination_id, kind, status, deletion_user_id, deletion_id)
-         SELECT NULL, NULL, d, 'deletion', 'pending', u, $3::bigint FROM unnest($1::uuid[]) AS d, unnest($2::text[]) AS u
-         RETURNING id::text AS id, destination_id::text AS destination_id`,
-        [destinations, users, id],
-      )) as { id: string; destination_id: string }[];
+      const rows = await createDeletionDeliveries(em, destinations, users, id);
       return { id, rows };
     });
     this.runner.kick(id);

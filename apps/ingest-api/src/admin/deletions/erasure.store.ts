@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { eraseAttemptBodiesCte } from '@fsd/delivery-data';
 import { IdentityHasher, erasedTombstone, storableText } from '@fsd/platform';
 
 /** Events erased per transaction: locks held well under a second, and 100,000 events in ~6 s (bench:erasure). */
@@ -77,12 +78,7 @@ export async function eraseEventBatch(
           WHERE e.id = ANY($4::bigint[]) AND e.received_at >= $5::timestamptz AND e.received_at <= $6::timestamptz
          RETURNING e.id
        ),
-       att AS (
-         UPDATE delivery_attempts a SET request_body = $3::json, response_body = $3::text
-           FROM deliveries d
-          WHERE d.event_id = ANY($4::bigint[]) AND a.delivery_id = d.id
-         RETURNING a.id
-       )
+       ${eraseAttemptBodiesCte('$4', '$3')}
        UPDATE deletions SET erased_events = erased_events + (SELECT count(*) FROM ev),
               erased_attempts = erased_attempts + (SELECT count(*) FROM att), updated_at = now()
         WHERE id = $7::bigint`,

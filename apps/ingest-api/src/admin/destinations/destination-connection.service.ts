@@ -12,6 +12,7 @@ import {
   testConnectionFailure,
   type PreparedRequest,
 } from '@fsd/mapping';
+import { redactCredentialHeaders } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { notFound } from '../../core/errors/app-error';
 import { PLACEHOLDER_API_KEY, compileOrThrow, effectiveBaseUrl, pipelineConfig } from './destination-config';
@@ -19,7 +20,6 @@ import { DestinationKeyBox } from './destination-key-box';
 import { DestinationsRepository } from './destinations.repository';
 import { messageOf } from '../../core/errors/message-of';
 
-const REDACTED_AUTHORIZATION = 'Basic [redacted]';
 const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 
 export interface PreviewOutput {
@@ -115,11 +115,7 @@ export class DestinationConnectionService implements OnModuleDestroy {
 }
 
 function redactRequest(r: PreparedRequest): PreparedRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(r.headers)) {
-    headers[name] = name.toLowerCase() === 'authorization' ? REDACTED_AUTHORIZATION : value;
-  }
-  const out: PreparedRequest = { method: r.method, url: r.url, headers };
+  const out: PreparedRequest = { method: r.method, url: r.url, headers: redactCredentialHeaders(r.headers) };
   if (r.body !== undefined) out.body = r.body;
   return out;
 }

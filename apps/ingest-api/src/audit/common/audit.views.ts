@@ -1,3 +1,5 @@
+import { redactCredentialHeaders } from '@fsd/platform';
+
 /** Row → JSON shapes of the audit API. */
 
 export interface EventRow {
@@ -114,17 +116,9 @@ export function deliveryView(d: DeliveryRow) {
   };
 }
 
-/** The worker stores Authorization redacted already; anything that still looks like a secret is masked again. */
+/** The worker stores credentials redacted already; anything that still looks like one is masked again. */
 function redactHeaders(headers: Record<string, string> | null): Record<string, string> | null {
-  if (!headers) return headers;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    out[k] =
-      /^(authorization|proxy-authorization|x-api-key)$/i.test(k) && !String(v).includes('[redacted]')
-        ? '[redacted]'
-        : v;
-  }
-  return out;
+  return headers && redactCredentialHeaders(headers);
 }
 
 export function attemptView(a: AttemptRow) {

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { replayDeliveriesCtes } from '@fsd/delivery-data';
 import { EVENT_COLUMNS, EventRow } from '../common/audit.views';
 import { eventConditions, whereClause } from '../common/event-filter';
 import { LogPosition } from '../common/keyset-cursor';
@@ -107,19 +108,7 @@ export async function claimPage(pool: Pool, replay: ReplayRow, after: LogPositio
         WHERE ${whereClause(where)}
         ORDER BY e.received_at, e.id LIMIT ${p.add(size)}
      ),
-     before AS (
-       SELECT d.id, d.status FROM deliveries d JOIN page ON d.event_id = page.id WHERE d.destination_id = ${dest}::uuid
-     ),
-     upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status)
-       SELECT page.id, page.received_at, ${dest}::uuid, 'pending' FROM page
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', updated_at = now()
-       RETURNING id, event_id
-     ),
-     changed AS (
-       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-       SELECT b.id, b.status, 'pending', 'replay ' || ${rid} FROM before b WHERE b.status <> 'pending'
-     ),
+     ${replayDeliveriesCtes('page', dest, rid)},
      remembered AS (
        INSERT INTO replay_deliveries (replay_id, delivery_id)
        SELECT ${rid}::bigint, u.id FROM upserted u ON CONFLICT DO NOTHING RETURNING 1

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
+import { fanOutDeliveriesCte } from '@fsd/delivery-data';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { storageUnavailable } from '../../core/errors/app-error';
 import { isDatabaseUnreachableError, mayHoldUnstorableEscape, storableText, storableTextOrNull } from '@fsd/platform';
@@ -58,14 +59,7 @@ const GROUP_COMMIT_SQL = `WITH input AS (
      FROM firsts f JOIN dedup d ON d.source_id = f.source_id AND d.message_id = f.message_id
      RETURNING id, source_id, message_id, received_at
    ),
-   deliv AS (
-     INSERT INTO deliveries (event_id, event_received_at, destination_id)
-     SELECT ins.id, ins.received_at, ds.destination_id
-     FROM ins
-     JOIN destination_sources ds ON ds.source_id = ins.source_id
-     JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
-     RETURNING id, event_id, destination_id
-   )
+   ${fanOutDeliveriesCte('ins')}
    SELECT 'e' AS k, f.source_id::text, f.message_id, d.event_id::text AS id, NULL AS dest, f.ord
      FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
    UNION ALL

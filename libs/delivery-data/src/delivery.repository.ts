@@ -1,61 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Pool } from 'pg';
-import { isDatabaseUnreachableError, storableText } from '@fsd/platform';
-import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
-import { PG_POOL } from '../database/pg-pool.provider';
+import type { Pool } from 'pg';
+import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
+import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
+import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
-
-/** The claim's lease (ms); the worker passes JOB_LOCK_MS, which outlasts the HTTP timeout. */
-export const CLAIM_LEASE_MS = Symbol('CLAIM_LEASE_MS');
-const DEFAULT_CLAIM_LEASE_MS = 30_000;
-
-export interface LoadedDelivery {
-  id: string;
-  kind: 'event' | 'deletion';
-  status: DeliveryStatus;
-  destinationId: string;
-  createdAt: Date;
-  episodeStartedAt: Date;
-  episodeRuns: number;
-  attempts: number;
-  lastAttemptNumber: number;
-  deletionUserId: string | null;
-  event: Record<string, unknown> | null;
-  eventReceivedAt: Date | null;
-  /** Subscriptions already delivered by an earlier attempt: never sent again. */
-  deliveredSubscriptions: Set<string>;
-  /**
-   * Subscriptions that failed permanently in the current episode (since the last replay or redrive): not sent
-   * again while the event's other subscriptions are retried, and they keep the delivery from ending delivered.
-   */
-  failedSubscriptions: Set<string>;
-  /** The error of the first of those failures (the delivery's reason when it ends failed). */
-  failedReason: string | null;
-}
-
-export interface AttemptRecord {
-  attemptNumber: number;
-  trigger: AttemptTrigger;
-  subscriptionId: string | null;
-  action: string | null;
-  startedAt: Date;
-  finishedAt: Date;
-  latencyMs: number | null;
-  requestMethod: string | null;
-  requestUrl: string | null;
-  requestHeaders: Record<string, string> | null;
-  requestBody: unknown;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  responseTruncated: boolean;
-  errorClass: AttemptErrorClass | null;
-  errorMessage: string | null;
-  decision: AttemptDecision;
-  retryAt: Date | null;
-  skipReason: string | null;
-}
 
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
@@ -80,29 +28,26 @@ interface LoadRow {
   stale: boolean;
 }
 
-/**
- * What a claim found: the delivery (now held by the caller's token until it records an outcome or releases),
- * a delivery another job holds (until when), or no delivery.
- */
-export type ClaimResult =
-  { kind: 'claimed'; delivery: LoadedDelivery } | { kind: 'busy'; claimedUntil: Date | null } | { kind: 'missing' };
-
 interface PendingClaim {
   id: string;
   token: string;
-  resolve: (r: ClaimResult) => void;
-  reject: (e: unknown) => void;
 }
 
-/** All delivery SQL of the worker: one round trip to claim and load, one to record an outcome. */
-@Injectable()
-export class DeliveryStore {
+/**
+ * The worker's side of deliveries, delivery_attempts and delivery_state_changes: one round trip to claim and load,
+ * one to record an outcome. `leaseMs` is the claim's lease; the worker passes JOB_LOCK_MS, which outlasts the HTTP
+ * timeout.
+ */
+export class DeliveryRepository {
   private readonly batcher: RecordBatcher;
-  private pendingClaims: PendingClaim[] = [];
+  /** Claims of concurrent jobs, coalesced into one statement per tick. */
+  private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
+    collect: 'tick',
+  });
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Optional() @Inject(CLAIM_LEASE_MS) private readonly leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
+    private readonly pool: Pool,
+    private readonly leaseMs: number,
   ) {
     this.batcher = new RecordBatcher(pool);
   }
@@ -113,26 +58,12 @@ export class DeliveryStore {
    * statement per tick (fewer round trips and plans when many jobs run at once).
    */
   claim(deliveryId: string, token: string): Promise<ClaimResult> {
-    return new Promise((resolve, reject) => {
-      this.pendingClaims.push({ id: deliveryId, token, resolve, reject });
-      if (this.pendingClaims.length === 1) setImmediate(() => void this.claimPending());
-    });
+    return this.claims.submit({ id: deliveryId, token });
   }
 
   /** Gives the claim back without an outcome (a run that ended without recording one). */
   async release(deliveryId: string, token: string): Promise<void> {
     await this.pool.query(RELEASE_CLAIM, [deliveryId, token]);
-  }
-
-  private async claimPending(): Promise<void> {
-    const batch = this.pendingClaims;
-    this.pendingClaims = [];
-    try {
-      const results = await this.claimMany(batch);
-      batch.forEach((b, i) => b.resolve(results[i]));
-    } catch (e) {
-      for (const b of batch) b.reject(e);
-    }
   }
 
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {

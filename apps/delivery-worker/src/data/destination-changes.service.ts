@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import { messageOf } from '@fsd/platform';
 
 /** The channel of the `destination_changed` trigger: the payload is the destination's id. */
 export const DESTINATION_CHANGED_CHANNEL = 'fsd_destination_changed';
@@ -44,14 +45,14 @@ export class DestinationChanges implements OnApplicationShutdown {
       this.client = client;
       if (afterGap) this.reconnected();
     } catch (e) {
-      this.lost(client, e as Error);
+      this.lost(client, e);
     }
   }
 
-  private lost(client: Client, e: Error): void {
+  private lost(client: Client, e: unknown): void {
     if (this.closing || (this.client !== undefined && this.client !== client) || this.timer) return;
     this.client = undefined;
-    this.logger.warn(`destination change notifications interrupted (${e.message}); reconnecting`);
+    this.logger.warn(`destination change notifications interrupted (${messageOf(e)}); reconnecting`);
     client.end().catch(() => undefined);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import { logErrors } from '@fsd/platform';
 
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -13,7 +14,8 @@ export const pgPoolProvider = {
       connectionTimeoutMillis: 5000,
       application_name: 'delivery-worker',
     });
-    pool.on('error', () => undefined);
+    // An idle client's connection dropped (Postgres restarted): the pool replaces it; the outage is logged.
+    logErrors(pool, 'postgres pool');
     return pool;
   },
 };

@@ -1,23 +1,9 @@
-import { Client, Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
+import type { Pool } from 'pg';
+import { migratedDatabase } from './testing/migrated-database';
 import type { DeliveryStatus } from '@fsd/platform';
-import { attemptRow } from './attempt-recorder';
-import type { AttemptRecord } from './delivery.store';
+import { attemptRow } from './attempt-row';
+import type { AttemptRecord } from './delivery.types';
 import { RecordBatcher, RecordItem } from './record-batcher';
-
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_batcher_${process.pid}_${Date.now()}`;
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 const row = (attemptNumber: number, over: Partial<AttemptRecord> = {}): AttemptRecord =>
   attemptRow({ attemptNumber, trigger: 'auto' }, new Date(), new Date(), {
@@ -42,6 +28,7 @@ const item = (
 /** Against a migrated database of its own, dropped afterwards. */
 describe('RecordBatcher: group commit of the audit trail', () => {
   let pool: Pool;
+  let drop: () => Promise<void>;
   let batcher: RecordBatcher;
   let destinationId: string;
 
@@ -67,8 +54,7 @@ describe('RecordBatcher: group commit of the audit trail', () => {
     ).rows[0];
 
   beforeAll(async () => {
-    await prepareDatabase(DATABASE_URL);
-    pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+    ({ pool, drop } = await migratedDatabase('batcher'));
     destinationId = (
       await pool.query<{ id: string }>(
         `INSERT INTO destinations (name, api_key_encrypted) VALUES ('batcher', 'x') RETURNING id::text`,
@@ -81,8 +67,7 @@ describe('RecordBatcher: group commit of the audit trail', () => {
   });
 
   afterAll(async () => {
-    await pool.end();
-    await dropDatabase(DATABASE_URL);
+    await drop();
   });
 
   it('writes the outcomes of concurrent jobs together: two statements in flight, the rest in one', async () => {

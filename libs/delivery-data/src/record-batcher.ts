@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
+import { GroupCommit, mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import type { AttemptRecord } from './delivery.store';
+import type { AttemptRecord } from './delivery.types';
 
 export interface RecordItem {
   deliveryId: string;
@@ -11,11 +11,6 @@ export interface RecordItem {
   newEpisode: boolean;
   /** The claim this run holds on the delivery: released by the same statement. */
   claimToken?: string | null;
-}
-
-interface Pending extends RecordItem {
-  resolve: () => void;
-  reject: (e: unknown) => void;
 }
 
 const MAX_GROUP = 500;
@@ -65,47 +60,23 @@ function storableAttempt(a: AttemptRecord) {
  * of one each. Every job still waits for its own rows to be committed before it is acknowledged.
  */
 export class RecordBatcher {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  /** Deliveries whose outcome is being written: a later outcome of one waits until that statement is done. */
-  private readonly writing = new Set<string>();
+  // One outcome per delivery at a time, in order: two statements in flight for one delivery would race (the
+  // later one could read the status from before the earlier one, or even commit first).
+  private readonly group = new GroupCommit<RecordItem, void>((items) => this.flush(items), {
+    maxInFlight: MAX_IN_FLIGHT,
+    maxGroupWeight: MAX_GROUP,
+    keyOf: (item) => item.deliveryId,
+  });
 
   constructor(private readonly pool: Pool) {}
 
   write(item: RecordItem): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ...item, resolve, reject });
-      this.pump();
-    });
+    return this.group.submit(item);
   }
 
-  private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const group: Pending[] = [];
-      const rest: Pending[] = [];
-      for (const p of this.queue) {
-        // One outcome per delivery at a time, in order: two statements in flight for one delivery would race
-        // (the later one could read the status from before the earlier one, or even commit first).
-        if (group.length < MAX_GROUP && !this.writing.has(p.deliveryId)) {
-          group.push(p);
-          this.writing.add(p.deliveryId);
-        } else rest.push(p);
-      }
-      this.queue = rest;
-      if (group.length === 0) return;
-      this.inFlight++;
-      void this.flush(group).finally(() => {
-        this.inFlight--;
-        for (const p of group) this.writing.delete(p.deliveryId);
-        this.pump();
-      });
-    }
-  }
-
-  private async flush(group: Pending[]): Promise<void> {
-    try {
-      await this.pool.query(
-        `WITH input AS (
+  private async flush(group: RecordItem[]): Promise<void[]> {
+    await this.pool.query(
+      `WITH input AS (
            SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text)
          ),
          new_attempts AS (
@@ -142,11 +113,8 @@ export class RecordBatcher {
          SELECT p.id, p.status, i.s, i.r
            FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
           WHERE p.status IS DISTINCT FROM i.s`,
-        [recordsJson(group)],
-      );
-      for (const p of group) p.resolve();
-    } catch (e) {
-      for (const p of group) p.reject(e);
-    }
+      [recordsJson(group)],
+    );
+    return group.map(() => undefined);
   }
 }

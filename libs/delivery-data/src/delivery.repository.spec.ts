@@ -1,28 +1,16 @@
 import { randomUUID } from 'crypto';
-import { Client, Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
-import { attemptRow } from './attempt-recorder';
-import { ClaimResult, DeliveryStore } from './delivery.store';
-
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_store_${process.pid}_${Date.now()}`;
-
-async function dropDatabase(url: string): Promise<void> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
+import type { Pool } from 'pg';
+import { migratedDatabase } from './testing/migrated-database';
+import { DeliveryRepository } from './delivery.repository';
+import { attemptRow } from './attempt-row';
+import type { ClaimResult } from './delivery.types';
 
 /** Against a migrated database of its own, dropped afterwards. */
-describe('DeliveryStore', () => {
+describe('DeliveryRepository', () => {
   const receivedAt = new Date('2026-01-01T10:00:00Z');
   let pool: Pool;
-  let store: DeliveryStore;
+  let drop: () => Promise<void>;
+  let store: DeliveryRepository;
   let destinationId: string;
   /** A new event delivery, one with a history of three runs, and a deletion. */
   let fresh: string;
@@ -33,9 +21,8 @@ describe('DeliveryStore', () => {
     (await pool.query<{ id: string }>(`${sql} RETURNING id::text`, values)).rows[0].id;
 
   beforeAll(async () => {
-    await prepareDatabase(DATABASE_URL);
-    pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
-    store = new DeliveryStore(pool, 30_000);
+    ({ pool, drop } = await migratedDatabase('store'));
+    store = new DeliveryRepository(pool, 30_000);
     destinationId = (
       await pool.query<{ id: string }>(
         `INSERT INTO destinations (name, api_key_encrypted) VALUES ('store', 'x') RETURNING id::text`,
@@ -85,8 +72,7 @@ describe('DeliveryStore', () => {
   });
 
   afterAll(async () => {
-    await pool.end();
-    await dropDatabase(DATABASE_URL);
+    await drop();
   });
 
   const loaded = (r: ClaimResult) => {
@@ -142,7 +128,7 @@ describe('DeliveryStore', () => {
   });
 
   it('gives a delivery to one claim at a time: the others learn until when it is held', async () => {
-    const other = new DeliveryStore(pool, 30_000);
+    const other = new DeliveryRepository(pool, 30_000);
     const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
     // Two claims of one delivery in one tick of one worker, and one from another worker at the same time.
     const results = await Promise.all([

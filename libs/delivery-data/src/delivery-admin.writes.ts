@@ -1,0 +1,39 @@
+import { rowsOf, type SqlExecutor } from './sql-executor';
+
+/**
+ * The ingest API's own writes of deliveries and delivery_state_changes (the worker's are DeliveryRepository's).
+ * Each runs on the caller's transaction, so it commits with the change that caused it.
+ */
+
+/** Ends a destination's open deliveries as skipped, each with its state change (archiving the destination). */
+export async function skipOpenDeliveries(db: SqlExecutor, destinationId: string, reason: string): Promise<void> {
+  await db.query(
+    `WITH open AS (
+       UPDATE deliveries d SET status = 'skipped', last_error = $2::text, updated_at = now()
+         FROM (SELECT id, status FROM deliveries WHERE destination_id = $1 AND status IN ('pending', 'retrying')
+                FOR UPDATE) o
+        WHERE d.id = o.id
+       RETURNING d.id, o.status AS from_status
+     )
+     INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
+     SELECT id, from_status, 'skipped', $2::text FROM open`,
+    [destinationId, reason],
+  );
+}
+
+/** One pending `deletion` delivery per destination × user of a deletion request. */
+export async function createDeletionDeliveries(
+  db: SqlExecutor,
+  destinationIds: string[],
+  userIds: string[],
+  deletionId: string,
+): Promise<{ id: string; destination_id: string }[]> {
+  return rowsOf(
+    await db.query(
+      `INSERT INTO deliveries (event_id, event_received_at, destination_id, kind, status, deletion_user_id, deletion_id)
+       SELECT NULL, NULL, d, 'deletion', 'pending', u, $3::bigint FROM unnest($1::uuid[]) AS d, unnest($2::text[]) AS u
+       RETURNING id::text AS id, destination_id::text AS destination_id`,
+      [destinationIds, userIds, deletionId],
+    ),
+  );
+}

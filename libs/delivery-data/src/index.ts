@@ -1,0 +1,9 @@
+// The one data-access library of deliveries, delivery_attempts and delivery_state_changes, used by both apps.
+export * from './delivery.types';
+export * from './delivery.repository';
+export { attemptRow } from './attempt-row';
+export { RecordBatcher } from './record-batcher';
+export type { RecordItem } from './record-batcher';
+export * from './sql-executor';
+export * from './delivery-admin.writes';
+export * from './delivery-statement.fragments';
