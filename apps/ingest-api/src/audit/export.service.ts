@@ -51,6 +51,7 @@ interface ExportPlan {
   to: string;
   format: 'ndjson' | 'csv';
   destinationId?: string;
+  sourceId?: string;
 }
 
 /**
@@ -68,7 +69,13 @@ export class ExportService {
       throw badRequest('invalid_request', '"from" and "to" are required (ISO 8601)');
     }
     checkRange(q.from, q.to);
-    return { from: q.from, to: q.to, format: q.format ?? 'ndjson', destinationId: q.destinationId };
+    return {
+      from: q.from,
+      to: q.to,
+      format: q.format ?? 'ndjson',
+      destinationId: q.destinationId,
+      sourceId: q.sourceId,
+    };
   }
 
   stream(plan: ExportPlan): Readable {
@@ -78,7 +85,8 @@ export class ExportService {
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
     yield* this.eventLines(plan);
     // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
-    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.ctx.pool, plan.from, plan.to);
+    if (plan.format === 'ndjson' && !plan.destinationId && !plan.sourceId)
+      yield* deletionLines(this.ctx.pool, plan.from, plan.to);
   }
 
   private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
@@ -86,7 +94,10 @@ export class ExportService {
     let after: { receivedAt: string; id: string } | undefined;
     for (;;) {
       const p = new SqlParams();
-      const where = eventConditions({ from: plan.from, to: plan.to, destinationId: plan.destinationId }, p);
+      const where = eventConditions(
+        { from: plan.from, to: plan.to, destinationId: plan.destinationId, sourceId: plan.sourceId },
+        p,
+      );
       if (after)
         where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
       const payload = plan.format === 'ndjson' ? ', e.payload' : '';

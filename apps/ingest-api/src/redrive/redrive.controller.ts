@@ -2,6 +2,7 @@ import { Body, HttpCode, Post } from '@nestjs/common';
 import { AdminController } from '../admin/common/admin-controller.decorator';
 import { RedriveDto } from './redrive.dto';
 import { RedriveService } from './redrive.service';
+import { RequirePermission } from '../auth/require-permission.decorator';
 
 @AdminController('deliveries')
 export class RedriveController {
@@ -10,6 +11,7 @@ export class RedriveController {
   /** Dry run: `{dryRun: true, matched}`; otherwise every failed delivery selected runs again: `{redriven}`. */
   @Post('redrive')
   @HttpCode(200)
+  @RequirePermission('deliveries.redrive', { body: { destinationId: 'destination' }, eventData: true })
   redrive(@Body() dto: RedriveDto) {
     return this.redrives.redrive(dto);
   }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { AdminController } from '../admin/common/admin-controller.decorator';
 import { CreateReplayDto } from './replay.dto';
 import { ReplaysService } from './replays.service';
+import { RequirePermission } from '../auth/require-permission.decorator';
 
 @AdminController('replays')
 export class ReplaysController {
@@ -10,6 +11,12 @@ export class ReplaysController {
 
   /** A dry run answers 200 {dryRun, matched, sample}; a real run 202 with the replay. */
   @Post()
+  @RequirePermission('replays.write', {
+    body: { destinationId: 'destination' },
+    bodyLists: { 'filter.sourceIds': 'source' },
+    sourcesConnectedTo: 'destinationId',
+    eventData: true,
+  })
   async create(@Body() dto: CreateReplayDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.replays.create(dto);
     void reply.status(dto.dryRun ? 200 : 202);
@@ -17,29 +24,36 @@ export class ReplaysController {
   }
 
   @Get()
+  @RequirePermission('replays.read', {
+    list: { key: 'replays', destination: 'destinationId', source: 'filter.sourceIds' },
+  })
   list() {
     return this.replays.list();
   }
 
   @Get(':id')
+  @RequirePermission('replays.read', { params: { id: 'replay' } })
   get(@Param('id') id: string) {
     return this.replays.get(id);
   }
 
   @Post(':id/pause')
   @HttpCode(200)
+  @RequirePermission('replays.write', { params: { id: 'replay' } })
   pause(@Param('id') id: string) {
     return this.replays.pause(id);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
+  @RequirePermission('replays.write', { params: { id: 'replay' } })
   resume(@Param('id') id: string) {
     return this.replays.resume(id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @RequirePermission('replays.write', { params: { id: 'replay' } })
   cancel(@Param('id') id: string) {
     return this.replays.cancel(id);
   }

@@ -2,6 +2,7 @@ import { HttpCode, Post } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { DestinationPauseService } from './destination-pause.service';
+import { RequirePermission } from '../../auth/require-permission.decorator';
 
 /** Holds a destination's deliveries (live, retries, replays) without sending or failing any, and lets them go. */
 @AdminController('destinations')
@@ -10,12 +11,14 @@ export class DestinationPauseController {
 
   @Post(':id/pause')
   @HttpCode(200)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
   pause(@UuidParam('id') id: string) {
     return this.pauses.pause(id);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
   resume(@UuidParam('id') id: string) {
     return this.pauses.resume(id);
   }
