@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { TokensModule } from './admin/tokens/tokens.module';
+import { AuditLogModule } from './admin/audit-log/audit-log.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { AdminSessions } from './ops-ui/admin-sessions.service';
@@ -39,6 +40,7 @@ export class AppModule {
         AuthModule.register({ adminToken: config.adminToken }),
         AdminModule,
         TokensModule,
+        AuditLogModule,
         AuditModule,
         ReplayModule,
         RedriveModule,

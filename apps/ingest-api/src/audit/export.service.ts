@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'stream';
 import { badRequest } from '../common/errors/app-error';
+import { AuditLogRepository } from '../admin/audit-log/audit-log.repository';
 import { AuditContext } from './audit-context.service';
 import { ExportQueryDto } from './audit-query.dto';
 import { checkRange } from './audit.service';
@@ -62,7 +63,10 @@ interface ExportPlan {
  */
 @Injectable()
 export class ExportService {
-  constructor(private readonly ctx: AuditContext) {}
+  constructor(
+    private readonly ctx: AuditContext,
+    private readonly adminLog: AuditLogRepository,
+  ) {}
 
   plan(q: ExportQueryDto): ExportPlan {
     if (q.from === undefined || q.to === undefined) {
@@ -84,9 +88,13 @@ export class ExportService {
 
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
     yield* this.eventLines(plan);
-    // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
-    if (plan.format === 'ndjson' && !plan.destinationId && !plan.sourceId)
-      yield* deletionLines(this.ctx.pool, plan.from, plan.to);
+    // Deletion requests and the admin audit log (`{"adminAudit": …}`) follow the events in NDJSON (the CSV has one
+    // fixed row shape: events); an export narrowed to a source or destination holds neither.
+    if (plan.format !== 'ndjson' || plan.destinationId || plan.sourceId) return;
+    yield* deletionLines(this.ctx.pool, plan.from, plan.to);
+    for await (const page of this.adminLog.between(plan.from, plan.to)) {
+      yield page.map((entry) => `${JSON.stringify({ adminAudit: entry })}\n`).join('');
+    }
   }
 
   private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {

@@ -4,6 +4,7 @@ import { AdminController } from '../admin/common/admin-controller.decorator';
 import { CreateReplayDto } from './replay.dto';
 import { ReplaysService } from './replays.service';
 import { RequirePermission } from '../auth/require-permission.decorator';
+import { Audited } from '../admin/audit-log/audited.decorator';
 
 @AdminController('replays')
 export class ReplaysController {
@@ -17,6 +18,7 @@ export class ReplaysController {
     sourcesConnectedTo: 'destinationId',
     eventData: true,
   })
+  @Audited({ action: 'replay.create', targetType: 'replay', id: { result: 'id' }, recordBody: true, skipDryRun: true })
   async create(@Body() dto: CreateReplayDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.replays.create(dto);
     void reply.status(dto.dryRun ? 200 : 202);
@@ -40,6 +42,7 @@ export class ReplaysController {
   @Post(':id/pause')
   @HttpCode(200)
   @RequirePermission('replays.write', { params: { id: 'replay' } })
+  @Audited({ action: 'replay.pause', targetType: 'replay', id: { param: 'id' } })
   pause(@Param('id') id: string) {
     return this.replays.pause(id);
   }
@@ -47,6 +50,7 @@ export class ReplaysController {
   @Post(':id/resume')
   @HttpCode(200)
   @RequirePermission('replays.write', { params: { id: 'replay' } })
+  @Audited({ action: 'replay.resume', targetType: 'replay', id: { param: 'id' } })
   resume(@Param('id') id: string) {
     return this.replays.resume(id);
   }
@@ -54,6 +58,7 @@ export class ReplaysController {
   @Post(':id/cancel')
   @HttpCode(200)
   @RequirePermission('replays.write', { params: { id: 'replay' } })
+  @Audited({ action: 'replay.cancel', targetType: 'replay', id: { param: 'id' } })
   cancel(@Param('id') id: string) {
     return this.replays.cancel(id);
   }

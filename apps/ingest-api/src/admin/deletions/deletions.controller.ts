@@ -3,6 +3,7 @@ import { AdminController } from '../common/admin-controller.decorator';
 import { CreateDeletionDto } from './deletion.dto';
 import { DeletionsService } from './deletions.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
+import { Audited } from '../audit-log/audited.decorator';
 
 @AdminController('deletions')
 export class DeletionsController {
@@ -12,6 +13,7 @@ export class DeletionsController {
   @Post()
   @HttpCode(202)
   @RequirePermission('deletions.write', { bodyLists: { destinationIds: 'destination' }, eventData: true })
+  @Audited({ action: 'deletion.create', targetType: 'deletion', id: { result: 'id' }, recordBody: true })
   create(@Body() dto: CreateDeletionDto) {
     return this.deletions.create(dto);
   }

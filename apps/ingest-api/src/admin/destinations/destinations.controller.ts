@@ -4,6 +4,7 @@ import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
 import { DestinationsService } from './destinations.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
+import { Audited } from '../audit-log/audited.decorator';
 
 @AdminController('destinations')
 export class DestinationsController {
@@ -11,6 +12,7 @@ export class DestinationsController {
 
   @Post()
   @RequirePermission('config.write', { unscopedOnly: true })
+  @Audited({ action: 'destination.create', targetType: 'destination', snapshot: 'destinations', id: { result: 'id' } })
   create(@Body() dto: CreateDestinationDto) {
     return this.destinations.create(dto);
   }
@@ -32,6 +34,7 @@ export class DestinationsController {
     params: { id: 'destination' },
     alternative: { permission: 'config.enable', when: 'onlyEnabled' },
   })
+  @Audited({ action: 'destination.update', targetType: 'destination', snapshot: 'destinations', id: { param: 'id' } })
   update(@UuidParam('id') id: string, @Body() dto: UpdateDestinationDto) {
     return this.destinations.update(id, dto);
   }
@@ -39,6 +42,7 @@ export class DestinationsController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('config.write', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.archive', targetType: 'destination', snapshot: 'destinations', id: { param: 'id' } })
   async remove(@UuidParam('id') id: string): Promise<void> {
     await this.destinations.remove(id);
   }

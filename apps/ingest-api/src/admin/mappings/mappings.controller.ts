@@ -4,6 +4,7 @@ import { UuidParam } from '../common/uuid-param';
 import { CreateMappingDto, UpdateMappingDto } from './mapping.dto';
 import { MappingsService } from './mappings.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
+import { Audited } from '../audit-log/audited.decorator';
 
 @AdminController('destinations/:id/mappings')
 export class MappingsController {
@@ -11,6 +12,7 @@ export class MappingsController {
 
   @Post()
   @RequirePermission('config.write', { params: { id: 'destination' } })
+  @Audited({ action: 'mapping.create', targetType: 'mapping', snapshot: 'mappings', id: { result: 'id' } })
   create(@UuidParam('id') id: string, @Body() dto: CreateMappingDto) {
     return this.mappings.create(id, dto);
   }
@@ -29,6 +31,7 @@ export class MappingsController {
 
   @Patch(':mappingId')
   @RequirePermission('config.write', { params: { id: 'destination' } })
+  @Audited({ action: 'mapping.update', targetType: 'mapping', snapshot: 'mappings', id: { param: 'mappingId' } })
   update(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string, @Body() dto: UpdateMappingDto) {
     return this.mappings.update(id, mappingId, dto);
   }
@@ -36,6 +39,7 @@ export class MappingsController {
   @Delete(':mappingId')
   @HttpCode(204)
   @RequirePermission('config.write', { params: { id: 'destination' } })
+  @Audited({ action: 'mapping.delete', targetType: 'mapping', snapshot: 'mappings', id: { param: 'mappingId' } })
   async remove(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string): Promise<void> {
     await this.mappings.remove(id, mappingId);
   }

@@ -4,6 +4,7 @@ import { UuidParam } from '../common/uuid-param';
 import { CreateSourceDto, UpdateSourceDto } from './source.dto';
 import { SourcesService } from './sources.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
+import { Audited } from '../audit-log/audited.decorator';
 
 @AdminController('sources')
 export class SourcesController {
@@ -12,6 +13,7 @@ export class SourcesController {
   /** The response carries `writeKey`; it is never shown again. */
   @Post()
   @RequirePermission('config.write', { unscopedOnly: true })
+  @Audited({ action: 'source.create', targetType: 'source', snapshot: 'sources', id: { result: 'id' } })
   create(@Body() dto: CreateSourceDto) {
     return this.sources.create(dto);
   }
@@ -33,6 +35,7 @@ export class SourcesController {
     params: { id: 'source' },
     alternative: { permission: 'config.enable', when: 'onlyEnabled' },
   })
+  @Audited({ action: 'source.update', targetType: 'source', snapshot: 'sources', id: { param: 'id' } })
   update(@UuidParam('id') id: string, @Body() dto: UpdateSourceDto) {
     return this.sources.update(id, dto);
   }
@@ -41,6 +44,7 @@ export class SourcesController {
   @Post(':id/rotate-write-key')
   @HttpCode(200)
   @RequirePermission('config.write', { params: { id: 'source' } })
+  @Audited({ action: 'source.rotateWriteKey', targetType: 'source', snapshot: 'sources', id: { param: 'id' } })
   rotate(@UuidParam('id') id: string) {
     return this.sources.rotateWriteKey(id);
   }
@@ -48,6 +52,7 @@ export class SourcesController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('config.write', { params: { id: 'source' } })
+  @Audited({ action: 'source.archive', targetType: 'source', snapshot: 'sources', id: { param: 'id' } })
   async remove(@UuidParam('id') id: string): Promise<void> {
     await this.sources.remove(id);
   }
