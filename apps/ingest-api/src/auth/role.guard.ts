@@ -64,10 +64,10 @@ export class RoleGuard implements CanActivate {
 
   private async authenticate(req: FastifyRequest): Promise<Principal> {
     const token = presentedToken(req.headers);
-    const principal = token === null ? null : await this.resolver.resolve(token);
-    if (!principal) throw noToken();
-    attachPrincipal(req, principal, 'api');
-    return principal;
+    const caller = token === null ? null : await this.resolver.resolveCaller(token);
+    if (!caller) throw noToken();
+    attachPrincipal(req, caller.principal, caller.via);
+    return caller.principal;
   }
 
   private checkPermission(p: Principal, rule: RouteRule, req: FastifyRequest): void {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { safeEqual } from '@fsd/platform';
 import { AdminTokenRow, AdminTokensRepository } from './admin-tokens.repository';
 import { tokenHash } from './bearer-token';
-import { BOOTSTRAP_PRINCIPAL, BOOTSTRAP_TOKEN_ID, Principal } from './principal';
+import { randomBytes } from 'crypto';
+import { BOOTSTRAP_PRINCIPAL, BOOTSTRAP_TOKEN_ID, Principal, Via } from './principal';
 
 export const AUTH_SETTINGS = Symbol('AUTH_SETTINGS');
 export interface AuthSettings {
@@ -16,6 +17,8 @@ export interface AuthSettings {
  */
 export const TOKEN_CACHE_MS = 1000;
 const CACHE_MAX = 1000;
+/** A delegated token lives this long, for one request. */
+const DELEGATION_MS = 10_000;
 
 function principalOfRow(row: AdminTokenRow): Principal {
   return {
@@ -32,11 +35,35 @@ function principalOfRow(row: AdminTokenRow): Principal {
 @Injectable()
 export class TokenResolver {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly delegated = new Map<string, { principal: Principal; via: Via; until: number }>();
 
   constructor(
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
     private readonly tokens: AdminTokensRepository,
   ) {}
+
+  /**
+   * A one-request, in-process token standing for `principal`: the operations page forwards its replay and redrive
+   * to the admin API with it, so the API checks (and the audit log records) the page's user, not ADMIN_TOKEN.
+   */
+  delegate(principal: Principal, via: Via): string {
+    const now = Date.now();
+    for (const [k, v] of this.delegated) if (v.until <= now) this.delegated.delete(k);
+    const token = `fsd_delegated_${randomBytes(32).toString('base64url')}`;
+    this.delegated.set(token, { principal, via, until: now + DELEGATION_MS });
+    return token;
+  }
+
+  /** A presented token: a delegation (used up here) or a token. */
+  async resolveCaller(token: string): Promise<{ principal: Principal; via: Via } | null> {
+    const delegation = this.delegated.get(token);
+    if (delegation) {
+      this.delegated.delete(token);
+      return delegation.until > Date.now() ? { principal: delegation.principal, via: delegation.via } : null;
+    }
+    const principal = await this.resolve(token);
+    return principal ? { principal, via: 'api' } : null;
+  }
 
   async resolve(token: string): Promise<Principal | null> {
     if (this.settings.adminToken.length > 0 && safeEqual(token, this.settings.adminToken)) return BOOTSTRAP_PRINCIPAL;

@@ -40,7 +40,7 @@ export class AuditLogInterceptor implements NestInterceptor {
       switchMap((snapshotBefore) =>
         next.handle().pipe(
           concatMap(async (result: unknown) => {
-            await this.record(spec, req, idBefore ?? field(result, spec.id?.result), snapshotBefore, result);
+            await this.record(spec, req, idBefore ?? field(result, spec.id?.result), snapshotBefore);
             return result;
           }),
         ),
@@ -53,7 +53,6 @@ export class AuditLogInterceptor implements NestInterceptor {
     req: FastifyRequest,
     targetId: string | null,
     before: Record<string, unknown> | null,
-    result: unknown,
   ): Promise<void> {
     const principal = principalOf(req);
     if (!principal) throw new Error('an audited route must be behind RoleGuard');
