@@ -5,6 +5,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@fsd/platform';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { TokensModule } from './admin/tokens/tokens.module';
+import { AuditLogModule } from './admin/audit-log/audit-log.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { AdminSessions } from './ops-ui/admin-sessions.service';
@@ -34,7 +37,10 @@ export class AppModule {
       imports: [
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, 5), retryAttempts: 0 }),
+        AuthModule.register({ adminToken: config.adminToken }),
         AdminModule,
+        TokensModule,
+        AuditLogModule,
         AuditModule,
         ReplayModule,
         RedriveModule,

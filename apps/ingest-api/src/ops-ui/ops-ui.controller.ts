@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
@@ -12,7 +24,16 @@ import { sendHtml } from './html-reply';
 import { loginPage, opsPage } from './ops-page';
 import { eventTimeline, overview, searchEvents } from './ops-queries';
 import { OpsUiGuard } from './ops-ui.guard';
-import { clearedSessionCookie, sessionCookie, tokenMatches } from './admin-credentials';
+import { clearedSessionCookie, sessionCookie } from './admin-credentials';
+import { AuditLogInterceptor } from '../admin/audit-log/audit-log.interceptor';
+import { Audited } from '../admin/audit-log/audited.decorator';
+import { opsAccess } from '../auth/ops-access';
+import { requirePrincipal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
+import { RoleGuard } from '../auth/role.guard';
+import { allows } from '../auth/roles';
+import { ScopeListInterceptor } from '../auth/scope-list.interceptor';
+import { TokenResolver } from '../auth/token-resolver.service';
 
 /**
  * The operations page at /admin/ui. A browser logs in with the admin token and gets an HttpOnly,
@@ -21,27 +42,37 @@ import { clearedSessionCookie, sessionCookie, tokenMatches } from './admin-crede
  * under /admin/ui/api answer 401.
  *
  * Replay and redrive go through the admin API itself (`POST /admin/replays`,
- * `POST /admin/deliveries/redrive`), called in-process with the admin token, so the UI shows exactly
- * what the API answers — including its errors. Pause and resume call the admin API's DestinationPauseService
+ * `POST /admin/deliveries/redrive`), called in-process with a one-request token delegated from the logged-in
+ * user (TokenResolver.delegate), so the API applies that user's role and scope, the audit log names them, and
+ * the UI shows exactly what the API answers — including its errors. Pause and resume call the admin API's DestinationPauseService
  * directly (the same service behind `POST /admin/destinations/:id/pause|resume`).
  */
 @ApiExcludeController()
 @Controller('admin/ui')
+@UseInterceptors(ScopeListInterceptor, AuditLogInterceptor)
 export class OpsUiController {
   constructor(
     private readonly ctx: OpsContext,
     private readonly adapterHost: HttpAdapterHost,
     private readonly loginThrottle: LoginThrottle,
+    private readonly resolver: TokenResolver,
   ) {}
 
   @Get()
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.ctx.sessions.authenticate(req.headers))) {
-      sendHtml(reply, 401, loginPage(nonce), nonce);
+    const access = await this.ctx.sessions.authenticate(req.headers);
+    if (!access || !allows(access.principal.role, 'ops.read')) {
+      sendHtml(reply, access ? 403 : 401, loginPage(nonce), nonce);
       return;
     }
-    sendHtml(reply, 200, opsPage(nonce, await overview(this.ctx.pool), new Date()), nonce);
+    const sees = opsAccess(access.principal);
+    const { principal } = access;
+    // A token limited to some destinations sees only their cards.
+    const cards = (await overview(this.ctx.pool)).filter(
+      (d) => principal.destinationIds === null || principal.destinationIds.includes(d.id),
+    );
+    sendHtml(reply, 200, opsPage(nonce, cards, new Date(), sees), nonce);
   }
 
   @Post('login')
@@ -53,13 +84,14 @@ export class OpsUiController {
   ): Promise<void> {
     this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
-    if (typeof token !== 'string' || !tokenMatches(this.ctx.config, token)) {
+    const principal = typeof token === 'string' ? await this.resolver.resolve(token) : null;
+    if (!principal) {
       this.loginThrottle.failed(req.ip);
       throw new AppError(401, 'unauthorized', 'Wrong admin token');
     }
     this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
-    void reply.header('Set-Cookie', sessionCookie(await this.ctx.sessions.start(), secure));
+    void reply.header('Set-Cookie', sessionCookie(await this.ctx.sessions.start(principal), secure));
   }
 
   /** Ends the session server-side (a copied cookie stops working too) and clears the cookie. */
@@ -72,19 +104,23 @@ export class OpsUiController {
 
   /** Ends every operations-page session (all browsers, all ingest instances). */
   @Post('sessions/revoke')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('sessions.revoke', { unscopedOnly: true })
+  @Audited({ action: 'sessions.revokeAll', targetType: 'sessions' })
   async revokeSessions(): Promise<{ revoked: number }> {
     return { revoked: await this.ctx.sessions.endAll() };
   }
 
   @Get('api/overview')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { list: { key: 'destinations', destination: 'id' } })
   async overview() {
     return { destinations: await overview(this.ctx.pool) };
   }
 
   @Get('api/search')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { eventData: true })
   async search(@Query('q') q: unknown) {
     if (typeof q !== 'string' || q.trim() === '' || q.length > 500) {
       throw badRequest('invalid_request', '"q" must be a messageId or userId (1-500 characters)');
@@ -93,7 +129,8 @@ export class OpsUiController {
   }
 
   @Get('api/events/:id/timeline')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { params: { id: 'event' }, eventData: true })
   async timeline(@Param('id') id: string) {
     if (!/^\d{1,19}$/.test(id)) throw badRequest('invalid_request', 'The event id is a number');
     const found = await eventTimeline(this.ctx.pool, id);
@@ -101,38 +138,50 @@ export class OpsUiController {
     return found;
   }
 
+  /** The admin API decides (with this user's role and scope) and records; the page only relays. */
   @Post('api/replays')
-  @UseGuards(OpsUiGuard)
-  replay(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    return this.forward('/admin/replays', body, reply);
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read')
+  replay(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forward('/admin/replays', body, req, reply);
   }
 
   @Post('api/redrive')
-  @UseGuards(OpsUiGuard)
-  redrive(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    return this.forward('/admin/deliveries/redrive', body, reply);
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read')
+  redrive(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forward('/admin/deliveries/redrive', body, req, reply);
   }
 
   @Post('api/destinations/:id/pause')
   @HttpCode(200)
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.pause', targetType: 'destination', id: { param: 'id' } })
   pause(@UuidParam('id') id: string): Promise<PauseState> {
     return this.ctx.pauses.pause(id);
   }
 
   @Post('api/destinations/:id/resume')
   @HttpCode(200)
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.resume', targetType: 'destination', id: { param: 'id' } })
   resume(@UuidParam('id') id: string): Promise<PauseState> {
     return this.ctx.pauses.resume(id);
   }
 
-  private async forward(url: string, body: unknown, reply: FastifyReply): Promise<void> {
+  private async forward(url: string, body: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const res = await fastify.inject({
       method: 'POST',
       url,
-      headers: { authorization: `Bearer ${this.ctx.config.adminToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${this.resolver.delegate(requirePrincipal(req), 'ops-ui')}`,
+        'content-type': 'application/json',
+      },
+      // The audit log records the browser's address, not the in-process call's.
+      remoteAddress: req.ip,
       payload: JSON.stringify(body ?? {}),
     });
     void reply

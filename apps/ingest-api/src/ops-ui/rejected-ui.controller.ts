@@ -4,6 +4,8 @@ import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { listRejectedEvents } from '../audit/rejected-events.query';
+import { isScoped } from '../auth/principal';
+import { allows } from '../auth/roles';
 import { OpsContext } from './ops-context.service';
 import { sendHtml } from './html-reply';
 import { loginPage } from './ops-page';
@@ -19,8 +21,11 @@ export class RejectedUiController {
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.ctx.sessions.authenticate(req.headers))) {
-      sendHtml(reply, 401, loginPage(nonce), nonce);
+    const access = await this.ctx.sessions.authenticate(req.headers);
+    // Rejected items are event data of every source: read-all roles with no scope only.
+    const { principal } = access ?? {};
+    if (!principal || !allows(principal.role, 'events.read') || isScoped(principal)) {
+      sendHtml(reply, principal ? 403 : 401, loginPage(nonce), nonce);
       return;
     }
     const { form, filter, error } = pageFilter(query);
