@@ -220,7 +220,7 @@ export function opsPage(nonce: string, destinations: DestinationOverview[], gene
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
 <span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span><button id="logout" type="button">Log out</button></header>
 <main>
 <div class="dests">${destinations.map(destinationCard).join('') || '<section><p class="muted">No destinations yet.</p></section>'}</div>

@@ -34,11 +34,11 @@ export class DestinationsController {
     await this.destinations.remove(id);
   }
 
-  /** Runs one event through this destination's configuration; nothing is sent. */
+  /** Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent. */
   @Post(':id/preview')
   @HttpCode(200)
   preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
-    return this.destinations.preview(id, dto.event);
+    return this.destinations.preview(id, dto.event, dto.mappings);
   }
 
   /** FullStory `GET /me` with the stored API key. */
