@@ -5,6 +5,7 @@ import { escapeHtml, layout } from './ops-page';
 export type ConfigTab = 'sources' | 'destinations' | 'mappings';
 
 const STYLE = `
+[hidden]{display:none!important}
 .config-form{border-top:1px solid #eceff3;padding-top:8px;margin-top:8px}
 .config-form form{gap:10px}fieldset{border:1px solid #dde1e7;border-radius:4px;display:flex;flex-wrap:wrap;gap:8px}
 .tabs a[aria-current=page]{background:#fff;color:#1d2330}

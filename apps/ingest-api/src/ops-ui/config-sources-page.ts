@@ -67,7 +67,7 @@ document.querySelectorAll('form.rotate').forEach((f) => f.addEventListener('subm
   showKey('New write key of ' + r.data.name, r.data.writeKey, r.data.previousWriteKey
     ? 'The old key (' + r.data.previousWriteKey.hint + '…) works until ' + r.data.previousWriteKey.expiresAt + '. Switch the senders before then.'
     : 'The old key no longer works.');
-});`;
+}));`;
 
 /** /admin/ui/config/sources: the sources with their key hints, creation, and write-key rotation with an overlap. */
 export function sourcesPage(nonce: string, sources: SourceView[]): string {
