@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
-import { FakeFullStory, dropQueues } from '../support/delivery';
+import { dropQueues } from '../support/delivery';
 import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp } from '../support/stack';
 
 const OUTPUT = path.join(ROOT, 'test-output');
@@ -21,7 +21,6 @@ describe('operations UI: configuration pages', () => {
   const env = stackEnv('config_ui');
   const apps: RunningApp[] = [];
   const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
   const bearer = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
   let browser: Browser;
   let context: BrowserContext;
@@ -111,7 +110,7 @@ describe('operations UI: configuration pages', () => {
     await page.locator('#new-key:not([hidden]) .secret').waitFor();
     state.writeKey = (await page.locator('#new-key .secret').innerText()).trim();
     expect(state.writeKey).toMatch(/^wk_/);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('key-continue');
+    expect(await page.locator('*:focus').getAttribute('id')).toBe('key-continue');
     await shot('source-created');
     expect(await track(state.writeKey)).toBe(200);
 
@@ -268,7 +267,7 @@ describe('operations UI: configuration pages', () => {
     await page.click('button.edit-mapping');
     expect(await page.locator('#editor-title').innerText()).toBe('Edit mapping Checkout');
     expect(await page.inputValue('#f-trackEventV2-name')).toBe('"Checkout (mapped)"');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('m-name');
+    expect(await page.locator('*:focus').getAttribute('id')).toBe('m-name');
     await page.fill('#m-name', 'Checkout v2');
     await page.locator('#validation.ok').waitFor();
     await clickAndReload('#save-mapping', 'Mapping Checkout v2 saved.');
