@@ -230,7 +230,7 @@ export function opsPage(
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
 <span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span>
 <span id="whoami" class="muted" data-role="${escapeHtml(access.role)}">${escapeHtml(access.name)} (${escapeHtml(access.role)})</span><button id="logout" type="button">Log out</button></header>
 <main>

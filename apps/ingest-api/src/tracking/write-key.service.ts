@@ -62,13 +62,15 @@ export class WriteKeyService {
     if (known && known.expires > now) return known.value;
     const unknown = this.unknown.get(hash);
     if (unknown && unknown.expires > now) throw unauthorized('Unknown write key');
-    const source = await this.lookup(hash);
-    if (!source) {
+    const found = await this.lookup(hash);
+    if (!found) {
       this.unknown.set(hash, { value: true, expires: now + NEGATIVE_TTL_MS });
       throw unauthorized('Unknown write key');
     }
-    this.known.set(hash, { value: source, expires: now + POSITIVE_TTL_MS });
-    return source;
+    // A rotated-out key is cached no longer than its overlap window lasts.
+    const expires = Math.min(now + POSITIVE_TTL_MS, found.validUntil?.getTime() ?? Infinity);
+    this.known.set(hash, { value: found.source, expires });
+    return found.source;
   }
 
   invalidate(): void {
@@ -76,16 +78,27 @@ export class WriteKeyService {
     this.unknown.clear();
   }
 
-  private async lookup(hash: string): Promise<AuthenticatedSource | null> {
+  /** The source whose current key, or previous key within its overlap window, has this hash. */
+  private async lookup(hash: string): Promise<{ source: AuthenticatedSource; validUntil: Date | null } | null> {
     try {
-      const { rows } = await this.pool.query<{ id: string; rps: number | null; eps: number | null }>(
-        `SELECT id::text, rate_limit_requests_per_second AS rps, rate_limit_events_per_second AS eps
-           FROM sources WHERE write_key_hash = $1`,
+      const { rows } = await this.pool.query<{
+        id: string;
+        rps: number | null;
+        eps: number | null;
+        until: Date | null;
+      }>(
+        `SELECT id::text, rate_limit_requests_per_second AS rps, rate_limit_events_per_second AS eps,
+                CASE WHEN write_key_hash = $1 THEN NULL ELSE previous_write_key_expires_at END AS until
+           FROM sources
+          WHERE write_key_hash = $1 OR (previous_write_key_hash = $1 AND previous_write_key_expires_at > now())`,
         [hash],
       );
-      return rows[0]
-        ? { id: rows[0].id, rateLimitRequestsPerSecond: rows[0].rps, rateLimitEventsPerSecond: rows[0].eps }
-        : null;
+      const row = rows[0];
+      if (!row) return null;
+      return {
+        source: { id: row.id, rateLimitRequestsPerSecond: row.rps, rateLimitEventsPerSecond: row.eps },
+        validUntil: row.until,
+      };
     } catch (e) {
       if (isDatabaseUnreachableError(e)) throw storageUnavailable();
       throw e;

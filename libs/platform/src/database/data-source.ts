@@ -8,6 +8,7 @@ import { ArchiveConfig1764560000000 } from './migrations/1764560000000-ArchiveCo
 import { DeletedUserLookup1764570000000 } from './migrations/1764570000000-DeletedUserLookup';
 import { AdminTokens1764580000000 } from './migrations/1764580000000-AdminTokens';
 import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAuditLog';
+import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   DeletedUserLookup1764570000000,
   AdminTokens1764580000000,
   AdminAuditLog1764581000000,
+  WriteKeyOverlap1764583000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

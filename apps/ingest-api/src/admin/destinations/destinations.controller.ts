@@ -47,12 +47,12 @@ export class DestinationsController {
     await this.destinations.remove(id);
   }
 
-  /** Runs one event through this destination's configuration; nothing is sent. */
+  /** Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent. */
   @Post(':id/preview')
   @HttpCode(200)
   @RequirePermission('config.read', { params: { id: 'destination' } })
   preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
-    return this.destinations.preview(id, dto.event);
+    return this.destinations.preview(id, dto.event, dto.mappings);
   }
 
   /** FullStory `GET /me` with the stored API key. */

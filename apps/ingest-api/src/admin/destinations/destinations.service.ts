@@ -209,11 +209,12 @@ export class DestinationsService implements OnModuleDestroy {
   /**
    * What the preview CLI prints for this event with this destination's configuration (presets,
    * mappings, filters, base URL). The API key never leaves the server: Authorization is redacted.
+   * With `draft`, those mappings stand in for the stored ones, checked as saving them would check them.
    */
-  async preview(id: string, event: Record<string, unknown>): Promise<PreviewOutput> {
+  async preview(id: string, event: Record<string, unknown>, draft?: CreateMappingDto[]): Promise<PreviewOutput> {
     const dest = await this.dataSource.getRepository(DestinationEntity).findOneBy({ id });
     if (!dest) throw notFound(`Destination ${id} does not exist`);
-    const mappings = await this.mappingsOf(this.dataSource.manager, id);
+    const mappings = draft ? this.prepareMappings(draft) : await this.mappingsOf(this.dataSource.manager, id);
     const compiled = compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,

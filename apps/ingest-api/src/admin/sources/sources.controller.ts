@@ -1,7 +1,7 @@
 import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
-import { CreateSourceDto, UpdateSourceDto } from './source.dto';
+import { CreateSourceDto, RotateWriteKeyDto, UpdateSourceDto } from './source.dto';
 import { SourcesService } from './sources.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
 import { Audited } from '../audit-log/audited.decorator';
@@ -40,13 +40,16 @@ export class SourcesController {
     return this.sources.update(id, dto);
   }
 
-  /** Replaces the write key; the old one stops working at once. The new key is shown once. */
+  /**
+   * Replaces the write key; the old one stops working at once, or after `overlapSeconds` (up to a week)
+   * so senders can switch without losing events. The new key is shown once.
+   */
   @Post(':id/rotate-write-key')
   @HttpCode(200)
   @RequirePermission('config.write', { params: { id: 'source' } })
   @Audited({ action: 'source.rotateWriteKey', targetType: 'source', snapshot: 'sources', id: { param: 'id' } })
-  rotate(@UuidParam('id') id: string) {
-    return this.sources.rotateWriteKey(id);
+  rotate(@UuidParam('id') id: string, @Body() dto: RotateWriteKeyDto) {
+    return this.sources.rotateWriteKey(id, dto.overlapSeconds ?? 0);
   }
 
   @Delete(':id')
