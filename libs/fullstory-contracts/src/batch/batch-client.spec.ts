@@ -69,7 +69,7 @@ describe('BatchJobClient', () => {
       }
       return { status: 404, body: { code: 'not_found', message: 'no' } };
     };
-    const key = batchIdempotencyKey({ replayId: '7', slice: 0, round: 0, kind: 'users', chunk: 0 });
+    const key = batchIdempotencyKey({ replayId: '7', slice: '0', round: 0, kind: 'users', chunk: 0 });
     const run = await client.run<{ code: string }>(account(), 'users', { requests: [{}, {}, {}, {}] }, key);
     expect(run.job.status).toBe('FAILED');
     expect(run.imports).toBe(2);
@@ -97,11 +97,11 @@ describe('BatchJobClient', () => {
   });
 
   it('idempotency keys differ by replay, slice, round, kind and chunk', () => {
-    const base = { replayId: '1', slice: 0, round: 0, kind: 'users' as const, chunk: 0 };
+    const base = { replayId: '1', slice: '0', round: 0, kind: 'users' as const, chunk: 0 };
     const keys = new Set([
       batchIdempotencyKey(base),
       batchIdempotencyKey({ ...base, replayId: '2' }),
-      batchIdempotencyKey({ ...base, slice: 1 }),
+      batchIdempotencyKey({ ...base, slice: '1' }),
       batchIdempotencyKey({ ...base, round: 1 }),
       batchIdempotencyKey({ ...base, kind: 'events' }),
       batchIdempotencyKey({ ...base, chunk: 1 }),

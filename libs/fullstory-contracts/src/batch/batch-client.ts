@@ -147,10 +147,13 @@ export class BatchJobClient {
     kind: BatchKind,
     body: { requests: unknown[]; shared?: unknown },
     idempotencyKey: string,
+    /** Told of the job as soon as it exists (to record it before it is followed). */
+    onCreated?: (job: JobMetadata) => Promise<void>,
   ): Promise<BatchRun<E>> {
     await this.slots.acquire(account.account);
     try {
       const { job, response } = await this.createJob(account, kind, body, idempotencyKey);
+      await onCreated?.(job);
       const final = job.status === 'PROCESSING' ? await this.waitForJob(account, kind, job.id) : undefined;
       const errorCount = final?.errors ?? (job.status === 'COMPLETED' ? 0 : undefined);
       const errors = errorCount === 0 ? [] : await this.all<E>(account, kind, job.id, 'errors');

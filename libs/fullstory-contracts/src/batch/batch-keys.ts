@@ -5,7 +5,8 @@ export type BatchKind = 'users' | 'events';
 /** What names one batch job of a replay: the replay, its slice, the retry round, the kind and the chunk. */
 export interface BatchJobName {
   replayId: string;
-  slice: number;
+  /** The slice's key (batchReplayJobId's). */
+  slice: string;
   /** 0 for the first job of the items; each retry of transiently failed items is a later round. */
   round: number;
   kind: BatchKind;

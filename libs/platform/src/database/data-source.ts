@@ -6,6 +6,7 @@ import { DeliveryClaims1764530000000 } from './migrations/1764530000000-Delivery
 import { Erasure1764550000000 } from './migrations/1764550000000-Erasure';
 import { ArchiveConfig1764560000000 } from './migrations/1764560000000-ArchiveConfig';
 import { DeletedUserLookup1764570000000 } from './migrations/1764570000000-DeletedUserLookup';
+import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   Erasure1764550000000,
   ArchiveConfig1764560000000,
   DeletedUserLookup1764570000000,
+  BatchReplay1764590000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
