@@ -16,6 +16,7 @@ export function batchReplayProviders(config: WorkerConfig): Provider[] {
         new BatchJobClient(client, {
           maxInProgressJobs: config.batchReplay.maxRunningJobs,
           pollMaxMs: config.batchReplay.pollMaxMs,
+          maxRetries: config.batchReplay.callRetries,
           retryAfterCapMs: config.defaults.retryAfterCapSeconds * 1000,
         }),
     },

@@ -40,6 +40,8 @@ export interface BatchReplaySettings {
   maxRunningJobs: number;
   /** Rounds of a slice: transiently failed items go again in the next round's job. */
   maxRounds: number;
+  /** Retries of one batch call (429, 5xx, network) before its items wait for the next round. */
+  callRetries: number;
   /** Longest wait between two status polls of a job. */
   pollMaxMs: number;
   /** A slice's claim on its deliveries; outlasts a slice's jobs. */
@@ -78,6 +80,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       concurrency: r.int('BATCH_REPLAY_CONCURRENCY', 4, { min: 1, max: 100 }),
       maxRunningJobs: r.int('BATCH_REPLAY_MAX_RUNNING_JOBS', 100, { min: 1, max: 100 }),
       maxRounds: r.int('BATCH_REPLAY_MAX_ROUNDS', 3, { min: 1, max: 20 }),
+      callRetries: r.int('BATCH_REPLAY_CALL_RETRIES', 8, { min: 0, max: 20 }),
       pollMaxMs: r.int('BATCH_REPLAY_POLL_MAX_MS', 5000, { min: 10 }),
       claimLeaseMs: r.int('BATCH_REPLAY_CLAIM_LEASE_MS', 30 * 60_000, { min: 1000 }),
     },

@@ -145,6 +145,8 @@ export class ReplaysService {
   private async transition(id: string, from: ReplayStatus[], to: ReplayStatus) {
     const current = await this.load(id);
     if (current.status === to) return replayView(current);
+    // A batch replay has walked the log long before its FullStory jobs end: it can still be paused or cancelled.
+    if (to !== 'running' && (await this.batchStillSending(current))) from = [...from, 'completed'];
     if (!from.includes(current.status)) {
       throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
     }
@@ -157,6 +159,10 @@ export class ReplaysService {
     );
     if (!rows[0]) throw conflict(`Replay ${id} changed state meanwhile; try again`);
     return replayView(rows[0]);
+  }
+
+  private async batchStillSending(r: ReplayRow): Promise<boolean> {
+    return r.mode === 'batch' && r.status === 'completed' && (await progressOf(this.ctx.pool, r.id)).inFlight > 0;
   }
 
   private async load(id: string): Promise<ReplayRow> {
