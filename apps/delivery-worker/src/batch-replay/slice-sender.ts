@@ -12,6 +12,7 @@ import {
   classifyError,
   classifyResponse,
 } from '@fsd/fullstory-contracts';
+import type { AttemptErrorClass } from '@fsd/platform';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
 import { attemptRow, redactHeaders, requestColumns, responseColumns } from '../delivery/attempt-recorder';
 import { BatchReplayStore, JobKey } from './batch-replay.store';
@@ -93,8 +94,8 @@ export class SliceSender {
       );
     } catch (e) {
       // The job could not be created or followed: every item is retried in the next round, or fails at the last.
-      const c = e instanceof BatchCallError ? null : classifyError(e);
-      const transient = e instanceof BatchCallError ? e.transient : c?.outcome === 'retry';
+      const transient = e instanceof BatchCallError ? e.transient : classifyError(e).outcome === 'retry';
+      const errorClass = callErrorClass(e);
       const message = (e as Error).message;
       this.logger.warn(`replay ${ctx.replayId} slice ${ctx.slice}: ${kind} job failed: ${message}`);
       await this.store.jobCreated(key, null, 'NOT_CREATED', chunk.length).catch(() => undefined);
@@ -106,7 +107,7 @@ export class SliceSender {
             item,
             i,
             {
-              errorClass: transient ? 'http_5xx' : 'http_4xx',
+              errorClass,
               errorMessage: message,
               decision: retry ? 'retry_scheduled' : 'failed_permanently',
             },
@@ -187,4 +188,12 @@ export class SliceSender {
     };
     return { attempts: [{ item, record }], retry: retry ? [item] : [] };
   }
+}
+
+/** The audit's error class of a batch call that failed: from its HTTP status, or a network failure without one. */
+function callErrorClass(e: unknown): AttemptErrorClass {
+  if (!(e instanceof BatchCallError)) return classifyError(e).errorClass ?? 'network';
+  if (e.status === null) return /timed out/.test(e.message) ? 'timeout' : 'network';
+  if (e.status === 429) return 'rate_limited';
+  return e.status >= 500 ? 'http_5xx' : 'http_4xx';
 }
