@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'crypto';
 import type { BatchKind } from '@fsd/fullstory-contracts';
 import type { BatchReplayJobData } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
@@ -48,7 +47,8 @@ export class BatchReplayProcessor {
     if (!(await gate.mayContinue())) return { status: 'stopped', recorded: 0, busy: 0 };
     const destination = await this.destinations.get(data.destinationId);
     if (!destination) return { status: 'no destination', recorded: 0, busy: 0 };
-    const token = randomUUID();
+    // The slice's own token (see CLAIM_SLICE): a re-run after a crash does not wait for its own lease to lapse.
+    const token = `batch-replay:${data.replayId}:${data.slice}`;
     const deliveries = await this.claim(data.deliveryIds, token);
     const unrecorded = new Set(deliveries.map((d) => d.id));
     try {

@@ -2,12 +2,14 @@
 
 /**
  * Claims the slice's deliveries that no other run holds (a live or per-event job of the same delivery) and
- * loads them with their events. $1 ids, $2 token, $3 lease (ms).
+ * loads them with their events. The token is the slice's own, so a run of the slice after a crash takes back
+ * what the crashed run still held (BullMQ's lock keeps two runs of one slice from overlapping).
+ * $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
 WITH claimed AS (
   UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = $2
-   WHERE d.id = ANY($1::bigint[]) AND (d.claimed_until IS NULL OR d.claimed_until < now())
+   WHERE d.id = ANY($1::bigint[]) AND (d.claimed_until IS NULL OR d.claimed_until < now() OR d.claim_token = $2)
   RETURNING d.*
 )
 SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs,
