@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
+import { batchReplayProviders } from './batch-replay/batch-replay.providers';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { pgPoolProvider } from './database/pg-pool.provider';
 import { CLAIM_LEASE_MS, DeliveryStore } from './delivery/delivery.store';
@@ -38,6 +39,7 @@ export class AppModule {
         SuppressionService,
         DeliveryProcessor,
         WorkerManager,
+        ...batchReplayProviders(config),
       ],
     };
   }

@@ -7,6 +7,7 @@ export * from './database/data-source';
 export * from './database/bootstrap';
 export * from './redis/redis-check';
 export * from './queue/delivery-queue';
+export * from './queue/batch-replay-queue';
 export * from './database/connectivity';
 export * from './database/storable-text';
 export * from './logging/nest-logger';

@@ -202,7 +202,7 @@ const iso = (v) => v ? new Date(v).toISOString() : undefined;
 twoStep('replay', '/admin/ui/api/replays', (f) => {
   const filter = {from: iso(f.from.value), to: iso(f.to.value)};
   if (!filter.from || !filter.to) throw new Error('Choose the time range to replay');
-  return {destinationId: f.destinationId.value, filter};
+  return {destinationId: f.destinationId.value, filter, ...(f.mode.value ? {mode: f.mode.value} : {})};
 });
 twoStep('redrive', '/admin/ui/api/redrive', (f) => {
   const filter = {};
@@ -252,6 +252,7 @@ const REPLAY_SECTION = (
   range: Range,
 ) => `<section><h2>Replay</h2><p class="muted">Deliver again every event received in the range to the destination (dry run first).</p>
 <form id="replay"><label>Destination<select name="destinationId">${options}</select></label>${range(true)}
+<label>Mode<select name="mode"><option value="">default (batch when all subscriptions are v2)</option><option value="batch">batch import jobs</option><option value="per-event">one request per event</option></select></label>
 <button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm replay</button>
 <pre class="result"></pre></form></section>`;
 

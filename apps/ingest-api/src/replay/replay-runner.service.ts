@@ -4,6 +4,7 @@ import { hostname } from 'os';
 import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
 import { AuditContext } from '../audit/audit-context.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../audit/keyset-cursor';
+import { enqueueBatchSlice } from './batch-slices';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching } from './replay.store';
 import { TokenBucket } from './token-bucket';
@@ -122,11 +123,15 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
           ]);
         }
         bucket ??= new TokenBucket(replay.rate_per_second);
-        const size = Math.max(1, Math.min(MAX_PAGE, replay.rate_per_second));
+        // A batch slice is one page: larger pages make fewer, fuller FullStory jobs.
+        const maxPage = replay.mode === 'batch' ? this.ctx.config.replayBatchSlice : MAX_PAGE;
+        const size = Math.max(1, Math.min(maxPage, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
         const page = await claimPage(this.ctx.pool, replay, after, size);
-        if (page.deliveryIds.length > 0) {
+        if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
+          await enqueueBatchSlice(this.ctx.queues, replay, page.deliveryIds);
+        } else if (page.deliveryIds.length > 0) {
           await this.ctx.enqueuer.enqueue(
             page.deliveryIds.map((deliveryId) => ({
               deliveryId,

@@ -5,6 +5,8 @@ import { AuditContext } from '../audit/audit-context.service';
 import { checkRange } from '../audit/audit.service';
 import { eventView } from '../audit/audit.views';
 import { unconnectedSources } from './replay-scope';
+import { batchProgressOf } from './batch-slices';
+import { defaultReplayMode, subscribedActions } from './replay-mode';
 import { ReplayRunner } from './replay-runner.service';
 import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
 import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, countMatching, progressOf, sampleMatching } from './replay.store';
@@ -17,6 +19,7 @@ function replayView(r: ReplayRow) {
     destinationId: r.destination_id,
     filter: r.filter,
     ratePerSecond: r.rate_per_second,
+    mode: r.mode,
     status: r.status,
     matched: r.matched === null ? null : Number(r.matched),
     enqueued: Number(r.enqueued),
@@ -66,10 +69,12 @@ export class ReplaysService {
       ]);
       return { dryRun: true, destinationId: dto.destinationId, filter, matched, sample: sample.map(eventView) };
     }
+    const mode = dto.mode ?? defaultReplayMode(await subscribedActions(this.ctx.pool, dto.destinationId));
     const { rows } = await this.ctx.pool.query<ReplayRow>(
-      `INSERT INTO replays (destination_id, filter, rate_per_second, status) VALUES ($1::uuid, $2::jsonb, $3, 'running')
+      `INSERT INTO replays (destination_id, filter, rate_per_second, mode, status)
+       VALUES ($1::uuid, $2::jsonb, $3, $4, 'running')
        RETURNING ${REPLAY_COLUMNS}`,
-      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE],
+      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE, mode],
     );
     this.runner.kick(rows[0].id);
     return replayView(rows[0]);
@@ -107,6 +112,7 @@ export class ReplaysService {
   async get(id: string) {
     const row = await this.load(id);
     const progress = await progressOf(this.ctx.pool, id);
+    const batch = row.mode === 'batch' ? { batch: await batchProgressOf(this.ctx.pool, id) } : {};
     await this.ctx.pool
       .query(`UPDATE replays SET delivered = $2, failed = $3 WHERE id = $1::bigint`, [
         id,
@@ -114,7 +120,7 @@ export class ReplaysService {
         progress.failed,
       ])
       .catch(() => undefined);
-    return { ...replayView(row), ...progress };
+    return { ...replayView(row), ...progress, ...batch };
   }
 
   pause(id: string) {
@@ -139,6 +145,8 @@ export class ReplaysService {
   private async transition(id: string, from: ReplayStatus[], to: ReplayStatus) {
     const current = await this.load(id);
     if (current.status === to) return replayView(current);
+    // A batch replay has walked the log long before its FullStory jobs end: it can still be paused or cancelled.
+    if (to !== 'running' && (await this.batchStillSending(current))) from = [...from, 'completed'];
     if (!from.includes(current.status)) {
       throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
     }
@@ -151,6 +159,10 @@ export class ReplaysService {
     );
     if (!rows[0]) throw conflict(`Replay ${id} changed state meanwhile; try again`);
     return replayView(rows[0]);
+  }
+
+  private async batchStillSending(r: ReplayRow): Promise<boolean> {
+    return r.mode === 'batch' && r.status === 'completed' && (await progressOf(this.ctx.pool, r.id)).inFlight > 0;
   }
 
   private async load(id: string): Promise<ReplayRow> {

@@ -9,6 +9,7 @@ import { DeletedUserLookup1764570000000 } from './migrations/1764570000000-Delet
 import { AdminTokens1764580000000 } from './migrations/1764580000000-AdminTokens';
 import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAuditLog';
 import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
+import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   AdminTokens1764580000000,
   AdminAuditLog1764581000000,
   WriteKeyOverlap1764583000000,
+  BatchReplay1764590000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
