@@ -207,6 +207,8 @@ export async function replayRate(
     destinationId: seeded.destinationId,
     filter,
     ratePerSecond: 100_000,
+    // The per-event figure; the batch mode has its own step (bench/batch-replay.bench.ts).
+    mode: 'per-event',
   });
   if (created.status !== 202 && created.status !== 201) {
     throw new Error(`POST /admin/replays answered ${created.status}: ${JSON.stringify(created.body)}`);

@@ -34,7 +34,10 @@ export async function startBenchApp(app: string, env: Record<string, string>, po
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (process.env.BENCH_SHOW_STDERR) process.stderr.write(d);
+  });
   let peak = 0;
   const sampler = setInterval(() => {
     try {

@@ -249,7 +249,8 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
     expect(failedOnly.body.matched).toBe(1);
 
     await fake.reset();
-    const started = await admin('POST', '/admin/replays', { ...body, ratePerSecond: 100 });
+    // Per event: this is the audit of a per-event replay (batch replays: batch-replay.e2e-spec.ts).
+    const started = await admin('POST', '/admin/replays', { ...body, ratePerSecond: 100, mode: 'per-event' });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'running', destinationId: seeded.destinationId });
     const done = await waitFor('the replay to finish', async () => {
@@ -296,6 +297,7 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
       destinationId: seeded.destinationId,
       filter: { from: t0, to, eventNames: ['Paged'] },
       ratePerSecond: 1,
+      mode: 'per-event',
     });
     expect(started.status).toBe(202);
     const id = started.body.id;

@@ -85,6 +85,8 @@ describe('delivery priority: live events before replays', () => {
       destinationId: seeded.destinationId,
       filter: { from, to },
       ratePerSecond: 1000,
+      // Per event: the priority of replay jobs on the destination's queue (a batch replay has its own queue).
+      mode: 'per-event',
     });
     expect([201, 202]).toContain(replay.status);
     await waitFor('the replay enqueued', async () => {

@@ -136,6 +136,8 @@ describe('replay of 100,000 logged events', () => {
       destinationId: seeded.destinationId,
       filter,
       ratePerSecond: 100_000,
+      // One request per event, counted below (batch mode: batch-replay.e2e-spec.ts and bench:batch-replay).
+      mode: 'per-event',
     });
     expect(replay.status).toBe(202);
     const readings: { at: number; enqueued: number; delivered: number; status: string }[] = [];

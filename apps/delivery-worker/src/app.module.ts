@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contracts';
+import { batchReplayProviders } from './batch-replay/batch-replay.providers';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { deliveryRepositoryProvider } from './data/delivery-repository.provider';
 import { pgPoolProvider } from './data/pg-pool.provider';
@@ -41,6 +42,7 @@ export class AppModule {
         SuppressionService,
         DeliveryProcessor,
         WorkerManager,
+        ...batchReplayProviders(config),
       ],
     };
   }

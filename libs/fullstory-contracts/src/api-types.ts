@@ -271,4 +271,5 @@ export const FULLSTORY_LIMITS = {
   batchMaxRequests: 50000,
   batchMaxInProgressJobs: 200,
   batchMaxRunningJobs: 100,
+  batchMaxOperationsInFlight: 500_000,
 } as const;

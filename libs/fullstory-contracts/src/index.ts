@@ -8,3 +8,4 @@ export * from './outbound-policy';
 export { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './read-capped';
 export * from './destination-dispatchers';
 export * as pactContract from './pact/contract';
+export * from './batch';

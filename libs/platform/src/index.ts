@@ -11,6 +11,7 @@ export * from './queue/delivery-queue';
 export * from './errors/message-of';
 export * from './errors/transient-error';
 export * from './errors/rate-limited-log';
+export * from './queue/batch-replay-queue';
 export * from './database/storable-text';
 export * from './logging/nest-logger';
 export * from './cache/cached-value';

@@ -27,6 +27,25 @@ export interface WorkerConfig extends CommonConfig {
   /** BullMQ's lock; must outlast the HTTP timeout so a slow FullStory never makes a job run twice at once. */
   lockDurationMs: number;
   defaults: DeliverySettings;
+  batchReplay: BatchReplaySettings;
+}
+
+/** Batch-mode replays (issue 19). */
+export interface BatchReplaySettings {
+  /** Items per FullStory batch job (FullStory takes up to 50,000). */
+  maxItemsPerJob: number;
+  /** Slices run at once by this worker. */
+  concurrency: number;
+  /** FullStory batch jobs of one destination running at once from this worker (FullStory runs 100). */
+  maxRunningJobs: number;
+  /** Rounds of a slice: transiently failed items go again in the next round's job. */
+  maxRounds: number;
+  /** Retries of one batch call (429, 5xx, network) before its items wait for the next round. */
+  callRetries: number;
+  /** Longest wait between two status polls of a job. */
+  pollMaxMs: number;
+  /** A slice's claim on its deliveries; outlasts a slice's jobs. */
+  claimLeaseMs: number;
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -55,6 +74,15 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       timeoutMs,
       backoffBaseMs: r.int('BACKOFF_BASE_MS', 1000, { min: 1 }),
       backoffMaxMs: r.int('BACKOFF_MAX_MS', 10 * 60_000, { min: 1 }),
+    },
+    batchReplay: {
+      maxItemsPerJob: r.int('BATCH_REPLAY_MAX_ITEMS', 50_000, { min: 1, max: 50_000 }),
+      concurrency: r.int('BATCH_REPLAY_CONCURRENCY', 4, { min: 1, max: 100 }),
+      maxRunningJobs: r.int('BATCH_REPLAY_MAX_RUNNING_JOBS', 100, { min: 1, max: 100 }),
+      maxRounds: r.int('BATCH_REPLAY_MAX_ROUNDS', 3, { min: 1, max: 20 }),
+      callRetries: r.int('BATCH_REPLAY_CALL_RETRIES', 8, { min: 0, max: 20 }),
+      pollMaxMs: r.int('BATCH_REPLAY_POLL_MAX_MS', 5000, { min: 10 }),
+      claimLeaseMs: r.int('BATCH_REPLAY_CLAIM_LEASE_MS', 30 * 60_000, { min: 1000 }),
     },
   };
   r.check('JOB_LOCK_MS', config.lockDurationMs > timeoutMs, 'must be longer than FULLSTORY_TIMEOUT_MS');

@@ -62,6 +62,19 @@ describe('fake-fullstory honours the delivery-worker contract', () => {
     return res.statusCode;
   };
 
+  /** A batch job created with the admin key, as the worker creates them; its id is injected into the path. */
+  const createJob = async (params: unknown): Promise<{ jobId: string }> => {
+    const p = params as pactContract.BatchJobState;
+    const res = await request(`${baseUrl}/v2/${p.kind}/batch`, {
+      method: 'POST',
+      headers: destinationHeaders(API_KEY),
+      body: JSON.stringify({ requests: p.requests }),
+    });
+    const body = (await res.body.json()) as { job: { id: string } };
+    if (res.statusCode !== 200) throw new Error(`batch job creation answered ${res.statusCode}`);
+    return { jobId: body.job.id };
+  };
+
   const settleHeld = async (): Promise<void> => {
     if (held === undefined) return;
     heldStatuses.push(await held);
@@ -70,12 +83,11 @@ describe('fake-fullstory honours the delivery-worker contract', () => {
 
   /** Every state starts from a clean fake with the default keys (test-api-key is admin). Setup only. */
   const state =
-    (setup: (params: unknown) => Promise<void>) =>
-    async (params?: unknown): Promise<undefined> => {
+    <T>(setup: (params: unknown) => Promise<T>) =>
+    async (params?: unknown): Promise<T> => {
       await settleHeld();
       await control('POST', '/reset');
-      await setup(params);
-      return undefined;
+      return setup(params);
     };
 
   const pollUntil = async (what: string, check: () => Promise<boolean>): Promise<void> => {
@@ -118,6 +130,11 @@ describe('fake-fullstory honours the delivery-worker contract', () => {
         [STATES.answered]: state(async (params) => {
           const status = await sendEarlier(params);
           if (status !== 200) throw new Error(`the earlier request was answered ${status}, not 200`);
+        }),
+        [STATES.batchJobFinished]: state(createJob),
+        [STATES.batchJobProcessing]: state(async (params) => {
+          await control('POST', '/config', { processingDelayMs: 600_000 });
+          return createJob(params);
         }),
         [STATES.inFlight]: state(async (params) => {
           // Only the earlier request is held (times: 1); the interaction's request meets its in-flight record.

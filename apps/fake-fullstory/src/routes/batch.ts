@@ -118,7 +118,13 @@ function createJob(state: FakeState, kind: JobKind, body: unknown): Result {
     }
     shared = body.shared.context === undefined ? {} : { context: body.shared.context as EventContext };
   }
-  if (state.jobs.inProgress >= FULLSTORY_LIMITS.batchMaxInProgressJobs) return apiError(429);
+  // §3.12: at 200 jobs or 500,000 operations in flight FullStory answers 429 until some finish.
+  if (
+    state.jobs.inProgress >= FULLSTORY_LIMITS.batchMaxInProgressJobs ||
+    state.jobs.operationsInFlight + requests.length > FULLSTORY_LIMITS.batchMaxOperationsInFlight
+  ) {
+    return { ...apiError(429), headers: { 'Retry-After': '1' } };
+  }
   const job = state.jobs.create(
     kind,
     requests as JobRecord['requests'],

@@ -380,6 +380,29 @@ describe('fake FullStory behaviour', () => {
       ]);
     });
 
+    it('runs 100 jobs at a time (more wait), answers 429 with Retry-After at 200 in progress', async () => {
+      await h.control('POST', '/__fake/config', { processingDelayMs: 1000 });
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await h.call('POST', '/v2/users/batch', { requests: [{ uid: `u${i}` }] });
+        expect(res.status).toBe(200);
+        ids.push((res.body as { job: { id: string } }).job.id);
+      }
+      const refused = await h.call('POST', '/v2/users/batch', { requests: [{ uid: 'over' }] });
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      h.advance(1000);
+      const status = async (id: string) =>
+        ((await h.call('GET', `/v2/users/batch/${id}`)).body as { job: { status: string } }).job.status;
+      expect(await status(ids[99])).toBe('COMPLETED');
+      expect(await status(ids[100])).toBe('PROCESSING');
+      expect(await status(ids[199])).toBe('PROCESSING');
+      // The first 100 finished: the waiting ones run now, and new jobs are accepted again.
+      expect((await h.call('POST', '/v2/users/batch', { requests: [{ uid: 'again' }] })).status).toBe(200);
+      h.advance(1000);
+      expect(await status(ids[199])).toBe('COMPLETED');
+    });
+
     it('validation of job creation', async () => {
       expect((await h.call('POST', '/v2/users/batch', {})).body).toMatchObject({ code: 'required_field' });
       expect((await h.call('POST', '/v2/users/batch', { requests: [] })).status).toBe(400);

@@ -1,4 +1,11 @@
-import { CreateEventRequest, CreateUserRequest, EventContext, JobMetadata, JobStatus } from '@fsd/fullstory-contracts';
+import {
+  CreateEventRequest,
+  CreateUserRequest,
+  EventContext,
+  FULLSTORY_LIMITS,
+  JobMetadata,
+  JobStatus,
+} from '@fsd/fullstory-contracts';
 
 export type JobKind = 'users' | 'events';
 
@@ -7,6 +14,10 @@ export interface JobRecord {
   kind: JobKind;
   status: JobStatus;
   createdMs: number;
+  /** Processing takes this long from the time the job starts running. */
+  delayMs: number;
+  /** When it started running (it may wait behind 100 running jobs first); undefined while it waits. */
+  startedMs?: number;
   dueMs: number;
   finishedMs?: number;
   requests: CreateUserRequest[] | CreateEventRequest[];
@@ -25,6 +36,7 @@ export class JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private counter = 0;
   private processing = 0;
+  private operations = 0;
 
   create(
     kind: JobKind,
@@ -40,6 +52,8 @@ export class JobStore {
       kind,
       status: 'PROCESSING',
       createdMs,
+      delayMs,
+      ...(this.processing < FULLSTORY_LIMITS.batchMaxRunningJobs ? { startedMs: createdMs } : {}),
       dueMs: createdMs + delayMs,
       requests,
       shared,
@@ -48,6 +62,7 @@ export class JobStore {
     };
     this.jobs.set(id, job);
     this.processing++;
+    this.operations += requests.length;
     return job;
   }
 
@@ -60,10 +75,28 @@ export class JobStore {
     return this.processing;
   }
 
-  /** Jobs whose processing delay has elapsed, in creation order. */
-  due(now: number): JobRecord[] {
+  /** Request objects of the jobs still processing (§3.12 caps them at 500,000). */
+  get operationsInFlight(): number {
+    return this.operations;
+  }
+
+  /**
+   * Jobs whose processing delay has elapsed, in creation order. Only the oldest `maxRunning` processing jobs run
+   * (§3.12: 100 per org); later ones are accepted but wait for one of those to finish.
+   */
+  due(now: number, maxRunning: number = FULLSTORY_LIMITS.batchMaxRunningJobs): JobRecord[] {
     if (this.processing === 0) return [];
-    return [...this.jobs.values()].filter((j) => j.status === 'PROCESSING' && j.dueMs <= now);
+    const running: JobRecord[] = [];
+    for (const j of this.jobs.values()) {
+      if (j.status !== 'PROCESSING') continue;
+      if (j.startedMs === undefined) {
+        j.startedMs = now;
+        j.dueMs = now + j.delayMs;
+      }
+      running.push(j);
+      if (running.length >= maxRunning) break;
+    }
+    return running.filter((j) => j.dueMs <= now);
   }
 
   finish(job: JobRecord, now: number): void {
@@ -71,6 +104,7 @@ export class JobStore {
     job.status = job.errors.length > 0 ? 'FAILED' : 'COMPLETED';
     job.finishedMs = now;
     this.processing--;
+    this.operations -= job.requests.length;
   }
 
   list(): JobRecord[] {
@@ -81,5 +115,6 @@ export class JobStore {
     this.jobs.clear();
     this.counter = 0;
     this.processing = 0;
+    this.operations = 0;
   }
 }

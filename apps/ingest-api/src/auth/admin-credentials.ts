@@ -1,15 +1,14 @@
 import { createHmac, randomBytes } from 'crypto';
-import type { IncomingHttpHeaders } from 'http';
 import { deriveKeys, safeEqual } from '@fsd/platform';
 
 /**
  * Admin credentials for the parts of /admin that a browser uses (the ops UI and the bull-board
- * dashboard), in addition to the API's `Authorization: Bearer <ADMIN_TOKEN>`:
+ * dashboard), in addition to a token as Bearer or as the Basic password (AdminSessions, TokenResolver):
  *
- * - HTTP Basic with password = ADMIN_TOKEN (any user name), so a browser can log in to the dashboard;
  * - the session cookie set by the ops UI login: `<expiry>.<id>.<HMAC-SHA256(K, token|expiry|id)>`, K derived
  *   from SECRETS_KEY for this purpose only (HKDF, see deriveKeys). The session also lives server-side
- *   (AdminSessions): logout and revocation end it there. The cookie never holds the token; rotating
+ *   (AdminSessions) with the id of the token that logged in: logout, and revoking or expiry of that token, end
+ *   it there. The cookie never holds the token; rotating
  *   ADMIN_TOKEN (or SECRETS_KEY) ends every session.
  *
  * Every comparison is constant-time (`safeEqual`).
@@ -34,10 +33,6 @@ function mac(secrets: AdminSecrets, expiresAt: number, sessionId: string): strin
   return createHmac('sha256', macKey(secrets.secretsKey))
     .update(`fsd-admin-session|${secrets.adminToken}|${expiresAt}|${sessionId}`)
     .digest('base64url');
-}
-
-export function tokenMatches(secrets: AdminSecrets, candidate: string): boolean {
-  return secrets.adminToken.length > 0 && safeEqual(candidate, secrets.adminToken);
 }
 
 /** A new session: its id (kept server-side while it lives, see AdminSessions) and the cookie value. */
@@ -80,27 +75,4 @@ export function sessionCookie(value: string, secure: boolean): string {
 
 export function clearedSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`;
-}
-
-export type AdminMethod = 'bearer' | 'basic' | 'session';
-
-/**
- * How the request proves admin access: Bearer or Basic with the token, or a session cookie (then its id, which
- * the caller must find live in AdminSessions), or null.
- */
-export function adminCredentials(
-  secrets: AdminSecrets,
-  headers: IncomingHttpHeaders,
-): { method: 'bearer' | 'basic' } | { method: 'session'; sessionId: string } | null {
-  const auth = typeof headers.authorization === 'string' ? headers.authorization.trim() : '';
-  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (bearer) return tokenMatches(secrets, bearer[1]) ? { method: 'bearer' } : null;
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon !== -1 && tokenMatches(secrets, decoded.slice(colon + 1)) ? { method: 'basic' } : null;
-  }
-  const sessionId = sessionIdOf(secrets, readCookie(headers.cookie, SESSION_COOKIE));
-  return sessionId ? { method: 'session', sessionId } : null;
 }

@@ -83,8 +83,14 @@ function refine(doc: OpenAPIObject): OpenAPIObject {
         op.security = [{ admin: [] }];
         op.responses = {
           ...op.responses,
-          401: { description: 'Missing or wrong admin token (`Authorization: Bearer <ADMIN_TOKEN>`)' },
+          401: { description: 'Missing, wrong, revoked or expired token (`Authorization: Bearer <token>`)' },
         };
+        // The role rule (RequirePermission), where Swagger UI shows it.
+        const roles = op['x-roles'] as string[] | undefined;
+        if (roles) {
+          const rule = `**Roles:** ${roles.join(', ')} (permission \`${String(op['x-permission'])}\`).`;
+          op.description = op.description ? `${rule}\n\n${String(op.description)}` : rule;
+        }
       } else if (!op.tags?.length) {
         op.tags = ['operations'];
       }
@@ -105,7 +111,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('FullStory Cloud Mode destination')
     .setDescription(
       'Segment-compatible HTTP Tracking API (`/v1/*`, HTTP Basic with the source write key as user name) ' +
-        'and the admin API (`/admin/*`, `Authorization: Bearer <ADMIN_TOKEN>`). The queue dashboard is at ' +
+        'and the admin API (`/admin/*`, `Authorization: Bearer <token>`: ADMIN_TOKEN or a role token from ' +
+        '`POST /admin/tokens`; each operation names the roles it allows). The queue dashboard is at ' +
         '`/admin/queues`, the operations page at `/admin/ui`, Prometheus metrics at `/metrics`.',
     )
     .setVersion('1')
@@ -113,7 +120,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       { type: 'http', scheme: 'basic', description: 'The source write key as user name, empty password' },
       'writeKey',
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a role token' }, 'admin')
     .addTag('tracking', 'Segment HTTP Tracking API')
     .addTag('operations', 'Health and metrics (unauthenticated)')
     .build();

@@ -1,28 +1,23 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminModule } from '../admin/admin.module';
-import { AuthModule } from '../auth/auth.module';
 import { QueueDashboard } from './dashboard/queue-dashboard.service';
 import { HealthController } from './health/health.controller';
-import { RedriveModule } from '../audit/redrive/redrive.module';
-import { ReplayModule } from '../audit/replay/replay.module';
+import { ConfigQueries } from './ui/config-queries.repository';
 import { OpsQueries } from './ui/ops-queries.repository';
+import { ConfigApiController } from './ui/config-api.controller';
+import { ConfigUiController } from './ui/config-ui.controller';
 import { OpsUiController } from './ui/ops-ui.controller';
 import { RejectedUiController } from './ui/rejected-ui.controller';
 
 /**
- * Operations: the /admin/ui page and its rejected-events page, the queue dashboard and GET /health. The page's
- * replay, redrive and pause call the admin API's own services (the same validation, answers and errors).
+ * Operations: the /admin/ui page, its rejected-events and configuration pages, the queue dashboard and GET /health.
+ * The pages' replay, redrive and configuration changes go through the admin API in-process as the logged-in user
+ * (role, scope and the admin audit log applied in one place); pause and resume call the admin API's service.
  */
 @Module({
-  imports: [
-    TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }),
-    AuthModule,
-    AdminModule,
-    ReplayModule,
-    RedriveModule,
-  ],
-  controllers: [OpsUiController, RejectedUiController, HealthController],
-  providers: [QueueDashboard, OpsQueries],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), AdminModule],
+  controllers: [OpsUiController, RejectedUiController, ConfigUiController, ConfigApiController, HealthController],
+  providers: [QueueDashboard, OpsQueries, ConfigQueries],
 })
 export class OpsModule {}

@@ -43,7 +43,17 @@ export const STATES = {
   answered: 'an identical request with this Idempotency-Key was answered',
   /** Params: IdempotentRequest. The same request is still being processed: 409. */
   inFlight: 'an identical request with this Idempotency-Key is still in flight',
+  /** Params: BatchJobState. The job was created (admin key) and has finished; injects `jobId`. */
+  batchJobFinished: 'a batch import job with these requests has finished',
+  /** Params: BatchJobState. The job was created with a long processing delay; injects `jobId`. */
+  batchJobProcessing: 'a batch import job with these requests is still processing',
 } as const;
+
+/** Provider-state parameters of the batch job states: the job's kind and body. */
+export interface BatchJobState {
+  kind: 'users' | 'events';
+  requests: unknown[];
+}
 
 /** Provider-state parameters of the idempotency states: the request the provider sends first. */
 export interface IdempotentRequest {

@@ -3,7 +3,7 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 const ORDER = [
-  /libs\/fullstory-contracts\/.*\/(consumer|idempotency)\.pact\.spec\.ts$/,
+  /libs\/fullstory-contracts\/.*\/(consumer|idempotency|batch)\.pact\.spec\.ts$/,
   /libs\/fullstory-contracts\/.*\/committed-pact\.pact\.spec\.ts$/,
   /apps\/fake-fullstory\/.*\.pact\.spec\.ts$/,
 ];

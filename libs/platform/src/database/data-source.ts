@@ -6,6 +6,10 @@ import { DeliveryClaims1764530000000 } from './migrations/1764530000000-Delivery
 import { Erasure1764550000000 } from './migrations/1764550000000-Erasure';
 import { ArchiveConfig1764560000000 } from './migrations/1764560000000-ArchiveConfig';
 import { DeletedUserLookup1764570000000 } from './migrations/1764570000000-DeletedUserLookup';
+import { AdminTokens1764580000000 } from './migrations/1764580000000-AdminTokens';
+import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAuditLog';
+import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
+import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -14,6 +18,10 @@ export const MIGRATIONS = [
   Erasure1764550000000,
   ArchiveConfig1764560000000,
   DeletedUserLookup1764570000000,
+  AdminTokens1764580000000,
+  AdminAuditLog1764581000000,
+  WriteKeyOverlap1764583000000,
+  BatchReplay1764590000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

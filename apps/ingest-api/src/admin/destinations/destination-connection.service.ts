@@ -16,7 +16,9 @@ import { redactCredentialHeaders } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { notFound } from '../../core/errors/app-error';
 import { PLACEHOLDER_API_KEY, compileOrThrow, effectiveBaseUrl, pipelineConfig } from './destination-config';
+import { CreateMappingDto } from '../mappings/mapping.dto';
 import { DestinationKeyBox } from './destination-key-box';
+import { prepareMappings } from './destination-input';
 import { DestinationsRepository } from './destinations.repository';
 import { messageOf } from '../../core/errors/message-of';
 
@@ -53,11 +55,12 @@ export class DestinationConnectionService implements OnModuleDestroy {
   /**
    * What the preview CLI prints for this event with this destination's configuration (presets,
    * mappings, filters, base URL). The API key never leaves the server: Authorization is redacted.
+   * With `draft`, those mappings stand in for the stored ones, checked as saving them would check them.
    */
-  async preview(id: string, event: Record<string, unknown>): Promise<PreviewOutput> {
+  async preview(id: string, event: Record<string, unknown>, draft?: CreateMappingDto[]): Promise<PreviewOutput> {
     const dest = await this.destinations.findById(id);
     if (!dest) throw notFound(`Destination ${id} does not exist`);
-    const mappings = await this.destinations.mappingsOf(id);
+    const mappings = draft ? prepareMappings(draft) : await this.destinations.mappingsOf(id);
     const compiled = compileOrThrow(
       pipelineConfig(dest, mappings, {
         apiKey: PLACEHOLDER_API_KEY,

@@ -202,4 +202,14 @@ export class PreviewDto {
   /** A Segment event (normalised like the tracking API does before the preview runs). */
   @IsObject()
   event!: Record<string, unknown>;
+
+  /**
+   * Unsaved mappings to preview instead of the stored ones (the page's mapping editor): validated exactly as
+   * saving them would be (50 at most, every mapping checked), so a draft that previews also saves.
+   */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CreateMappingDto)
+  mappings?: CreateMappingDto[];
 }

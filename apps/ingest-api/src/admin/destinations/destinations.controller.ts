@@ -4,6 +4,8 @@ import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
 import { DestinationConnectionService } from './destination-connection.service';
 import { DestinationsService } from './destinations.service';
+import { RequirePermission } from '../../auth/require-permission.decorator';
+import { Audited } from '../audit-log/audited.decorator';
 
 @AdminController('destinations')
 export class DestinationsController {
@@ -13,41 +15,54 @@ export class DestinationsController {
   ) {}
 
   @Post()
+  @RequirePermission('config.write', { unscopedOnly: true })
+  @Audited({ action: 'destination.create', targetType: 'destination', snapshot: 'destinations', id: { result: 'id' } })
   create(@Body() dto: CreateDestinationDto) {
     return this.destinations.create(dto);
   }
 
   @Get()
+  @RequirePermission('config.read', { list: { key: 'destinations', destination: 'id' } })
   async list(@Query('includeArchived') includeArchived?: string) {
     return { destinations: await this.destinations.list(includeArchived === 'true') };
   }
 
   @Get(':id')
+  @RequirePermission('config.read', { params: { id: 'destination' } })
   get(@UuidParam('id') id: string) {
     return this.destinations.get(id);
   }
 
   @Patch(':id')
+  @RequirePermission('config.write', {
+    params: { id: 'destination' },
+    alternative: { permission: 'config.enable', when: 'onlyEnabled' },
+  })
+  @Audited({ action: 'destination.update', targetType: 'destination', snapshot: 'destinations', id: { param: 'id' } })
   update(@UuidParam('id') id: string, @Body() dto: UpdateDestinationDto) {
     return this.destinations.update(id, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @RequirePermission('config.write', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.archive', targetType: 'destination', snapshot: 'destinations', id: { param: 'id' } })
   async remove(@UuidParam('id') id: string): Promise<void> {
     await this.destinations.remove(id);
   }
 
-  /** Runs one event through this destination's configuration; nothing is sent. */
+  /** Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent. */
   @Post(':id/preview')
   @HttpCode(200)
+  @RequirePermission('config.read', { params: { id: 'destination' } })
   preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
-    return this.connection.preview(id, dto.event);
+    return this.connection.preview(id, dto.event, dto.mappings);
   }
 
   /** FullStory `GET /me` with the stored API key. */
   @Post(':id/test-connection')
   @HttpCode(200)
+  @RequirePermission('destinations.testConnection', { params: { id: 'destination' } })
   testConnection(@UuidParam('id') id: string) {
     return this.connection.testConnection(id);
   }

@@ -42,21 +42,39 @@ export class UpdateSourceDto {
   rateLimitEventsPerSecond?: number | null;
 }
 
+/** Longest overlap a rotation may give the replaced key: one week. */
+export const MAX_WRITE_KEY_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+export class RotateWriteKeyDto {
+  /** How long the replaced key keeps working; 0 or absent = it stops at once. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WRITE_KEY_OVERLAP_SECONDS)
+  overlapSeconds?: number;
+}
+
 export interface SourceView {
   id: string;
   name: string;
   writeKeyHint: string;
+  /** The replaced key, while its overlap window lasts (null otherwise). */
+  previousWriteKey: { hint: string; expiresAt: string } | null;
   rateLimitRequestsPerSecond: number | null;
   rateLimitEventsPerSecond: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export function toSourceView(s: SourceEntity): SourceView {
+export function toSourceView(s: SourceEntity, now = new Date()): SourceView {
   return {
     id: s.id,
     name: s.name,
     writeKeyHint: s.writeKeyHint,
+    previousWriteKey:
+      s.previousWriteKeyHint && s.previousWriteKeyExpiresAt && s.previousWriteKeyExpiresAt.getTime() > now.getTime()
+        ? { hint: s.previousWriteKeyHint, expiresAt: s.previousWriteKeyExpiresAt.toISOString() }
+        : null,
     rateLimitRequestsPerSecond: s.rateLimitRequestsPerSecond,
     rateLimitEventsPerSecond: s.rateLimitEventsPerSecond,
     createdAt: s.createdAt.toISOString(),

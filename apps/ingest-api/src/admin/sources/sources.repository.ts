@@ -49,6 +49,7 @@ export class SourcesRepository {
     return this.sources.manager.transaction(async (em) => {
       const [rows] = (await em.query(
         `UPDATE sources SET archived_at = now(), write_key_hash = 'archived:' || id::text, write_key_hint = '',
+                previous_write_key_hash = NULL, previous_write_key_hint = NULL, previous_write_key_expires_at = NULL,
                 updated_at = now()
           WHERE id = $1 AND archived_at IS NULL RETURNING id`,
         [id],

@@ -50,9 +50,17 @@ export class SourcesService {
     return toSourceView(saved);
   }
 
-  async rotateWriteKey(id: string): Promise<SourceView & { writeKey: string }> {
+  /**
+   * Replaces the write key. With an overlap the replaced key keeps working until it ends (a key replaced
+   * earlier, still in its own overlap, stops now: at most two keys work at once); without one it stops at once.
+   */
+  async rotateWriteKey(id: string, overlapSeconds = 0): Promise<SourceView & { writeKey: string }> {
     const source = await this.find(id);
     const writeKey = generateWriteKey();
+    const keep = overlapSeconds > 0;
+    source.previousWriteKeyHash = keep ? source.writeKeyHash : null;
+    source.previousWriteKeyHint = keep ? source.writeKeyHint : null;
+    source.previousWriteKeyExpiresAt = keep ? new Date(Date.now() + overlapSeconds * 1000) : null;
     source.writeKeyHash = hashWriteKey(writeKey);
     source.writeKeyHint = writeKey.slice(0, HINT_LENGTH);
     const saved = await this.sources.save(source);

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { Readable } from 'stream';
 import { badRequest } from '../../core/errors/app-error';
 import { READ_POOL } from '../../core/database/read-pool.provider';
+import { AuditLogRepository } from '../../admin/audit-log/audit-log.repository';
 import { ExportQueryDto } from '../query/audit-query.dto';
 import { checkRange } from '../query/audit.service';
 import { csvField } from './csv-field';
@@ -52,6 +53,7 @@ interface ExportPlan {
   to: string;
   format: 'ndjson' | 'csv';
   destinationId?: string;
+  sourceId?: string;
 }
 
 /**
@@ -62,14 +64,23 @@ interface ExportPlan {
  */
 @Injectable()
 export class ExportService {
-  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly adminLog: AuditLogRepository,
+  ) {}
 
   plan(q: ExportQueryDto): ExportPlan {
     if (q.from === undefined || q.to === undefined) {
       throw badRequest('invalid_request', '"from" and "to" are required (ISO 8601)');
     }
     checkRange(q.from, q.to);
-    return { from: q.from, to: q.to, format: q.format ?? 'ndjson', destinationId: q.destinationId };
+    return {
+      from: q.from,
+      to: q.to,
+      format: q.format ?? 'ndjson',
+      destinationId: q.destinationId,
+      sourceId: q.sourceId,
+    };
   }
 
   stream(plan: ExportPlan): Readable {
@@ -78,8 +89,13 @@ export class ExportService {
 
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
     yield* this.eventLines(plan);
-    // Deletion requests follow the events in NDJSON (the CSV has one fixed row shape: events).
-    if (plan.format === 'ndjson' && !plan.destinationId) yield* deletionLines(this.pool, plan.from, plan.to);
+    // Deletion requests and the admin audit log (`{"adminAudit": …}`) follow the events in NDJSON (the CSV has one
+    // fixed row shape: events); an export narrowed to a source or destination holds neither.
+    if (plan.format !== 'ndjson' || plan.destinationId || plan.sourceId) return;
+    yield* deletionLines(this.pool, plan.from, plan.to);
+    for await (const page of this.adminLog.between(plan.from, plan.to)) {
+      yield page.map((entry) => `${JSON.stringify({ adminAudit: entry })}\n`).join('');
+    }
   }
 
   private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
@@ -87,7 +103,10 @@ export class ExportService {
     let after: { receivedAt: string; id: string } | undefined;
     for (;;) {
       const p = new SqlParams();
-      const where = eventConditions({ from: plan.from, to: plan.to, destinationId: plan.destinationId }, p);
+      const where = eventConditions(
+        { from: plan.from, to: plan.to, destinationId: plan.destinationId, sourceId: plan.sourceId },
+        p,
+      );
       if (after)
         where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
       const payload = plan.format === 'ndjson' ? ', e.payload' : '';

@@ -77,5 +77,9 @@ export class ExportQueryDto {
 
   @IsOptional()
   @IsUUID()
+  sourceId?: string;
+
+  @IsOptional()
+  @IsUUID()
   destinationId?: string;
 }

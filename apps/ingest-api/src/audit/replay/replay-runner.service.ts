@@ -4,10 +4,12 @@ import { hostname } from 'os';
 import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
 import { Pool } from 'pg';
 import { READ_POOL } from '../../core/database/read-pool.provider';
+import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { messageOf } from '../../core/errors/message-of';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor';
+import { enqueueBatchSlice } from './batch-slices';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching, refreshStoredProgress } from './replay.store';
 import { TokenBucket } from './token-bucket';
@@ -41,6 +43,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(READ_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
     private readonly enqueuer: DeliveryEnqueuer,
+    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -146,11 +149,15 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
           ]);
         }
         bucket ??= new TokenBucket(replay.rate_per_second);
-        const size = Math.max(1, Math.min(MAX_PAGE, replay.rate_per_second));
+        // A batch slice is one page: larger pages make fewer, fuller FullStory jobs.
+        const maxPage = replay.mode === 'batch' ? this.config.replayBatchSlice : MAX_PAGE;
+        const size = Math.max(1, Math.min(maxPage, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
         const page = await claimPage(this.pool, replay, after, size);
-        if (page.deliveryIds.length > 0) {
+        if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
+          await enqueueBatchSlice(this.queues, replay, page.deliveryIds);
+        } else if (page.deliveryIds.length > 0) {
           await this.enqueuer.enqueue(
             page.deliveryIds.map((deliveryId) => ({
               deliveryId,

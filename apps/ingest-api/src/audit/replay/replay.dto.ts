@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { REPLAY_STATUSES, ReplayStatusFilter } from '../common/event-filter';
+import { REPLAY_MODES, ReplayMode } from './replay-mode';
 
 export const DEFAULT_REPLAY_RATE = 1000;
 export const MAX_REPLAY_RATE = 100_000;
@@ -66,6 +67,14 @@ export class CreateReplayDto {
   @Min(1)
   @Max(MAX_REPLAY_RATE)
   ratePerSecond?: number;
+
+  /**
+   * `batch`: through FullStory's batch import jobs (v1 subscriptions still go per event); `per-event`: one
+   * request per event and subscription. Default: batch when all the destination's subscriptions are v2 actions.
+   */
+  @IsOptional()
+  @IsIn(REPLAY_MODES)
+  mode?: ReplayMode;
 }
 
 /** The filter as stored in replays.filter. */

@@ -5,6 +5,7 @@ import { eventConditions, whereClause } from '../common/event-filter';
 import { LogPosition } from '../common/keyset-cursor';
 import { SqlParams } from '../common/sql-params';
 import { StoredReplayFilter } from './replay.dto';
+import { ReplayMode } from './replay-mode';
 
 export type ReplayStatus = 'running' | 'paused' | 'cancelled' | 'completed' | 'failed';
 
@@ -13,6 +14,7 @@ export interface ReplayRow {
   destination_id: string;
   filter: StoredReplayFilter;
   rate_per_second: number;
+  mode: ReplayMode;
   status: ReplayStatus;
   matched: string | null;
   enqueued: string;
@@ -25,7 +27,7 @@ export interface ReplayRow {
   finished_at: Date | null;
 }
 
-export const REPLAY_COLUMNS = `id::text AS id, destination_id::text AS destination_id, filter, rate_per_second, status,
+export const REPLAY_COLUMNS = `id::text AS id, destination_id::text AS destination_id, filter, rate_per_second, mode, status,
   matched::text AS matched, enqueued::text AS enqueued, delivered::text AS delivered, failed::text AS failed, cursor, error,
   created_at, updated_at, finished_at`;
 

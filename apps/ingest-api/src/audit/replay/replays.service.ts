@@ -6,6 +6,8 @@ import { READ_POOL } from '../../core/database/read-pool.provider';
 import { checkRange } from '../query/audit.service';
 import { eventView } from '../common/audit.views';
 import { unconnectedSources } from './replay-scope';
+import { batchProgressOf } from './batch-slices';
+import { defaultReplayMode, subscribedActions } from './replay-mode';
 import { ReplayRunner } from './replay-runner.service';
 import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
 import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, countMatching, progressOf, sampleMatching } from './replay.store';
@@ -18,6 +20,7 @@ function replayView(r: ReplayRow) {
     destinationId: r.destination_id,
     filter: r.filter,
     ratePerSecond: r.rate_per_second,
+    mode: r.mode,
     status: r.status,
     matched: r.matched === null ? null : Number(r.matched),
     enqueued: Number(r.enqueued),
@@ -65,10 +68,12 @@ export class ReplaysService {
       ]);
       return { dryRun: true, destinationId: dto.destinationId, filter, matched, sample: sample.map(eventView) };
     }
+    const mode = dto.mode ?? defaultReplayMode(await subscribedActions(this.pool, dto.destinationId));
     const { rows } = await this.pool.query<ReplayRow>(
-      `INSERT INTO replays (destination_id, filter, rate_per_second, status) VALUES ($1::uuid, $2::jsonb, $3, 'running')
+      `INSERT INTO replays (destination_id, filter, rate_per_second, mode, status)
+       VALUES ($1::uuid, $2::jsonb, $3, $4, 'running')
        RETURNING ${REPLAY_COLUMNS}`,
-      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE],
+      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE, mode],
     );
     this.runner.kick(rows[0].id);
     return replayView(rows[0]);
@@ -106,7 +111,8 @@ export class ReplaysService {
   async get(id: string) {
     const row = await this.load(id);
     const progress = await progressOf(this.pool, id);
-    return { ...replayView(row), ...progress };
+    const batch = row.mode === 'batch' ? { batch: await batchProgressOf(this.pool, id) } : {};
+    return { ...replayView(row), ...progress, ...batch };
   }
 
   pause(id: string) {
@@ -131,6 +137,8 @@ export class ReplaysService {
   private async transition(id: string, from: ReplayStatus[], to: ReplayStatus) {
     const current = await this.load(id);
     if (current.status === to) return replayView(current);
+    // A batch replay has walked the log long before its FullStory jobs end: it can still be paused or cancelled.
+    if (to !== 'running' && (await this.batchStillSending(current))) from = [...from, 'completed'];
     if (!from.includes(current.status)) {
       throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
     }
@@ -143,6 +151,10 @@ export class ReplaysService {
     );
     if (!rows[0]) throw conflict(`Replay ${id} changed state meanwhile; try again`);
     return replayView(rows[0]);
+  }
+
+  private async batchStillSending(r: ReplayRow): Promise<boolean> {
+    return r.mode === 'batch' && r.status === 'completed' && (await progressOf(this.pool, r.id)).inFlight > 0;
   }
 
   private async load(id: string): Promise<ReplayRow> {

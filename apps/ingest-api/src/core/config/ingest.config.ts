@@ -5,6 +5,8 @@ export interface IngestConfig extends CommonConfig {
   port: number;
   host: string;
   databasePoolSize: number;
+  /** Events per slice of a batch-mode replay (one worker job; its users and events jobs). */
+  replayBatchSlice: number;
   /** How long a (source, messageId) pair is remembered for deduplication. */
   dedupWindowDays: number;
   /** Largest number of events written in one group-commit transaction. */
@@ -38,6 +40,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     port: r.port('INGEST_PORT', 3000),
     host: r.string('INGEST_HOST', '0.0.0.0'),
     databasePoolSize: r.int('INGEST_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
+    replayBatchSlice: r.int('REPLAY_BATCH_SLICE', 5000, { min: 1, max: 50_000 }),
     dedupWindowDays: r.int('DEDUP_WINDOW_DAYS', 30, { min: 1, max: 3650 }),
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),

@@ -76,11 +76,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const { rows } = await this.pool.query<{ id: string; destination_id: string; replay_id: string | null }>(
       `SELECT d.id::text, d.destination_id::text, r.replay_id::text FROM deliveries d
          LEFT JOIN LATERAL (
-           SELECT rd.replay_id FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
+           SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
             WHERE rd.delivery_id = d.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
          ) r ON true
         WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
           AND d.id > $2::bigint
+          -- A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
+          AND r.mode IS DISTINCT FROM 'batch'
         ORDER BY d.id LIMIT $3`,
       [this.config.outboxRelayGraceMs, this.cursor, limit],
     );

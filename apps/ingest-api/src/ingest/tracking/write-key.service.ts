@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { WRITE_KEY_SHAPE, hashWriteKey } from '@fsd/platform';
 import { unauthorized } from '../../core/errors/app-error';
-import { SourceKeysRepository } from './source-keys.repository';
+import { SourceKeyMatch, SourceKeysRepository } from './source-keys.repository';
 
 export interface AuthenticatedSource {
   id: string;
@@ -61,13 +61,15 @@ export class WriteKeyService {
     if (known && known.expires > now) return known.value;
     const unknown = this.unknown.get(hash);
     if (unknown && unknown.expires > now) throw unauthorized('Unknown write key');
-    const source = await this.lookup(hash);
-    if (!source) {
+    const found = await this.lookup(hash);
+    if (!found) {
       this.unknown.set(hash, { value: true, expires: now + NEGATIVE_TTL_MS });
       throw unauthorized('Unknown write key');
     }
-    this.known.set(hash, { value: source, expires: now + POSITIVE_TTL_MS });
-    return source;
+    // A rotated-out key is cached no longer than its overlap window lasts.
+    const expires = Math.min(now + POSITIVE_TTL_MS, found.validUntil?.getTime() ?? Infinity);
+    this.known.set(hash, { value: found.source, expires });
+    return found.source;
   }
 
   invalidate(): void {
@@ -75,7 +77,7 @@ export class WriteKeyService {
     this.unknown.clear();
   }
 
-  private lookup(hash: string): Promise<AuthenticatedSource | null> {
+  private lookup(hash: string): Promise<SourceKeyMatch | null> {
     return this.sources.findByWriteKeyHash(hash);
   }
 }

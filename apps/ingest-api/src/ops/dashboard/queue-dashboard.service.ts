@@ -13,6 +13,9 @@ import { AdminSessions } from '../../auth/admin-sessions.service';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { AppError } from '../../core/errors/app-error';
 import { messageOf } from '../../core/errors/message-of';
+import { AuditLogRepository } from '../../admin/audit-log/audit-log.repository';
+import { attachPrincipal, principalOf } from '../../auth/principal';
+import { dashboardRefusal, dashboardVerb } from './dashboard-access';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const REFRESH_MS = 10_000;
@@ -48,6 +51,7 @@ export class QueueDashboard implements OnModuleDestroy {
     private readonly sessions: AdminSessions,
     /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
     private readonly throttle: LoginThrottle,
+    private readonly auditLog: AuditLogRepository,
   ) {}
 
   /** Registers the dashboard on the app's Fastify instance; call before `listen`. */
@@ -62,6 +66,7 @@ export class QueueDashboard implements OnModuleDestroy {
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
     await fastify.register(async (scope) => {
       scope.addHook('onRequest', (req, reply) => this.authorize(req, reply));
+      scope.addHook('onResponse', (req, reply) => this.recordChange(req, reply.statusCode));
       await scope.register(serverAdapter.registerPlugin() as never, { prefix: DASHBOARD_PATH });
     });
     await this.refresh();
@@ -84,9 +89,9 @@ export class QueueDashboard implements OnModuleDestroy {
         return reply;
       }
     }
-    const method = await this.sessions.authenticate(req.headers);
-    if (presented && method !== null && method !== 'session') this.throttle.succeeded(req.ip);
-    if (!method) {
+    const access = await this.sessions.authenticate(req.headers);
+    if (presented && access !== null && access.method !== 'session') this.throttle.succeeded(req.ip);
+    if (!access) {
       if (presented) this.throttle.failed(req.ip);
       await reply
         .status(401)
@@ -95,8 +100,42 @@ export class QueueDashboard implements OnModuleDestroy {
         .send({ success: false, code: 'unauthorized', message: 'Admin credentials are required' });
       return reply;
     }
+    const refusal = dashboardRefusal(access.principal, req.method);
+    if (refusal) {
+      await reply
+        .status(403)
+        .header('Cache-Control', 'no-store')
+        .send({ success: false, code: 'forbidden', message: refusal });
+      return reply;
+    }
+    attachPrincipal(req, access.principal, 'dashboard');
     if (req.url.startsWith(`${DASHBOARD_PATH}/api/`) && Date.now() - this.lastRefresh > ON_DEMAND_REFRESH_MS) {
       await this.refresh();
+    }
+  }
+
+  /** A retry, promotion, removal, clean or pause through the dashboard, once it has succeeded. */
+  private async recordChange(req: FastifyRequest, status: number): Promise<void> {
+    const principal = principalOf(req);
+    if (req.method === 'GET' || req.method === 'HEAD' || !principal || status >= 400) return;
+    const path = req.url.split('?')[0].slice(DASHBOARD_PATH.length);
+    const queue = /^\/api\/queues\/([^/]+)/.exec(path)?.[1];
+    try {
+      await this.auditLog.append({
+        tokenId: principal.tokenId,
+        tokenName: principal.name,
+        clientAddress: req.ip,
+        via: 'dashboard',
+        action: `dashboard.${dashboardVerb(path)}`,
+        targetType: queue ? 'queue' : null,
+        targetId: queue ? decodeURIComponent(queue) : null,
+        details: { method: req.method, path },
+      });
+    } catch (e) {
+      // The answer is already sent; the missing row is logged loudly rather than lost silently.
+      this.logger.error(
+        `could not append the dashboard change ${req.method} ${path} to the audit log: ${(e as Error).message}`,
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import type { OpsAccess } from '../../auth/ops-access';
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
 import { escapeHtml } from './html-escape';
 import { DestinationOverview, WindowStats } from './ops-queries.repository';
@@ -115,7 +116,7 @@ export function chartSvg(d: DestinationOverview): string {
 
 const fmtMs = (v: number | null) => (v === null ? '—' : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
 
-function destinationCard(d: DestinationOverview): string {
+function destinationCard(d: DestinationOverview, access: OpsAccess): string {
   const failures = d.failures.length
     ? `<table class="failures"><tr><th>Failure reason (last day)</th><th>Deliveries</th></tr>${d.failures
         .map((f) => `<tr><td class="err">${escapeHtml(f.reason)}</td><td>${f.count}</td></tr>`)
@@ -124,7 +125,7 @@ function destinationCard(d: DestinationOverview): string {
   return `<section class="destination" data-destination="${escapeHtml(d.id)}">
 <h2>${escapeHtml(d.name)} ${d.enabled ? '' : '<span class="muted">(disabled)</span>'}${d.paused ? ' <span class="paused">(paused)</span>' : ''}</h2>
 <div class="muted">${escapeHtml(d.id)} · pending: ${d.hour.pending} (hour), ${d.day.pending} (day)</div>
-${pauseControl(d)}
+${access.pause ? pauseControl(d) : ''}
 ${chartSvg(d)}
 <table class="latency"><tr><th>End-to-end latency</th><th>p50</th><th>p95</th></tr>
 <tr><td>last hour</td><td>${fmtMs(d.hour.p50Ms)}</td><td>${fmtMs(d.hour.p95Ms)}</td></tr>
@@ -176,6 +177,7 @@ async function timeline(id) {
 }
 
 function twoStep(formId, url, build) {
+  if (!$(formId)) return;
   const form = $(formId), out = form.querySelector('.result'), confirmBtn = form.querySelector('.confirm');
   let pending = null;
   form.addEventListener('submit', async (ev) => {
@@ -200,7 +202,7 @@ const iso = (v) => v ? new Date(v).toISOString() : undefined;
 twoStep('replay', '/admin/ui/api/replays', (f) => {
   const filter = {from: iso(f.from.value), to: iso(f.to.value)};
   if (!filter.from || !filter.to) throw new Error('Choose the time range to replay');
-  return {destinationId: f.destinationId.value, filter};
+  return {destinationId: f.destinationId.value, filter, ...(f.mode.value ? {mode: f.mode.value} : {})};
 });
 twoStep('redrive', '/admin/ui/api/redrive', (f) => {
   const filter = {};
@@ -210,7 +212,15 @@ twoStep('redrive', '/admin/ui/api/redrive', (f) => {
 });
 ${PAUSE_SCRIPT}`;
 
-export function opsPage(nonce: string, destinations: DestinationOverview[], generatedAt: Date): string {
+/** Everything shown: the bootstrap ADMIN_TOKEN's view. */
+const FULL_ACCESS: OpsAccess = { name: 'ADMIN_TOKEN', role: 'admin', replay: true, redrive: true, pause: true };
+
+export function opsPage(
+  nonce: string,
+  destinations: DestinationOverview[],
+  generatedAt: Date,
+  access: OpsAccess = FULL_ACCESS,
+): string {
   const options = destinations
     .map((d) => `<option value="${escapeHtml(d.id)}">${escapeHtml(d.name)}</option>`)
     .join('');
@@ -220,22 +230,36 @@ export function opsPage(nonce: string, destinations: DestinationOverview[], gene
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
-<span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span><button id="logout" type="button">Log out</button></header>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+<span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span>
+<span id="whoami" class="muted" data-role="${escapeHtml(access.role)}">${escapeHtml(access.name)} (${escapeHtml(access.role)})</span><button id="logout" type="button">Log out</button></header>
 <main>
-<div class="dests">${destinations.map(destinationCard).join('') || '<section><p class="muted">No destinations yet.</p></section>'}</div>
+<div class="dests">${destinations.map((d) => destinationCard(d, access)).join('') || '<section><p class="muted">No destinations yet.</p></section>'}</div>
 <section><h2>Find an event</h2>
 <form id="search"><label>messageId or userId<input id="q" name="q" size="40" required></label><button type="submit">Search</button></form>
 <p id="search-error" class="err"></p><div id="hits"></div><div id="timeline"></div></section>
-<section><h2>Replay</h2><p class="muted">Deliver again every event received in the range to the destination (dry run first).</p>
-<form id="replay"><label>Destination<select name="destinationId">${options}</select></label>${range(true)}
-<button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm replay</button>
-<pre class="result"></pre></form></section>
-<section><h2>Redrive failed deliveries</h2><p class="muted">Run failed deliveries of the destination again (dry run first).</p>
-<form id="redrive"><label>Destination<select name="destinationId">${options}</select></label>${range(false)}
-<button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm redrive</button>
-<pre class="result"></pre></form></section>
+${access.replay ? REPLAY_SECTION(options, range) : ''}
+${access.redrive ? REDRIVE_SECTION(options, range) : ''}
 </main>`,
     APP_SCRIPT,
   );
 }
+
+type Range = (required: boolean) => string;
+
+const REPLAY_SECTION = (
+  options: string,
+  range: Range,
+) => `<section><h2>Replay</h2><p class="muted">Deliver again every event received in the range to the destination (dry run first).</p>
+<form id="replay"><label>Destination<select name="destinationId">${options}</select></label>${range(true)}
+<label>Mode<select name="mode"><option value="">default (batch when all subscriptions are v2)</option><option value="batch">batch import jobs</option><option value="per-event">one request per event</option></select></label>
+<button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm replay</button>
+<pre class="result"></pre></form></section>`;
+
+const REDRIVE_SECTION = (
+  options: string,
+  range: Range,
+) => `<section><h2>Redrive failed deliveries</h2><p class="muted">Run failed deliveries of the destination again (dry run first).</p>
+<form id="redrive"><label>Destination<select name="destinationId">${options}</select></label>${range(false)}
+<button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm redrive</button>
+<pre class="result"></pre></form></section>`;

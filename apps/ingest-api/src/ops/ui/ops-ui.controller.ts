@@ -1,55 +1,78 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, notFound } from '../../core/errors/app-error';
-import { adminBody } from '../../admin/common/admin-validation.pipe';
 import { UuidParam } from '../../admin/common/uuid-param';
 import { DestinationPauseService, PauseState } from '../../admin/destinations/destination-pause.service';
-import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
-import { RedriveDto } from '../../audit/redrive/redrive.dto';
-import { RedriveService } from '../../audit/redrive/redrive.service';
-import { CreateReplayDto } from '../../audit/replay/replay.dto';
-import { ReplaysService } from '../../audit/replay/replays.service';
+import { AuditLogInterceptor } from '../../admin/audit-log/audit-log.interceptor';
+import { Audited } from '../../admin/audit-log/audited.decorator';
 import { AdminSessions } from '../../auth/admin-sessions.service';
+import { clearedSessionCookie, sessionCookie } from '../../auth/admin-credentials';
 import { LoginThrottle } from '../../auth/login-throttle';
+import { opsAccess } from '../../auth/ops-access';
+import { OpsUiGuard } from '../../auth/ops-ui.guard';
+import { requirePrincipal } from '../../auth/principal';
+import { RequirePermission } from '../../auth/require-permission.decorator';
+import { RoleGuard } from '../../auth/role.guard';
+import { allows } from '../../auth/roles';
+import { ScopeListInterceptor } from '../../auth/scope-list.interceptor';
+import { TokenResolver } from '../../auth/token-resolver.service';
 import { sendHtml } from './html-reply';
 import { loginPage, opsPage } from './ops-page';
 import { OpsQueries } from './ops-queries.repository';
-import { OpsUiGuard } from '../../auth/ops-ui.guard';
-import { clearedSessionCookie, sessionCookie, tokenMatches } from '../../auth/admin-credentials';
 
 /**
- * The operations page at /admin/ui. A browser logs in with the admin token and gets an HttpOnly,
- * SameSite=Strict session cookie holding an HMAC (never the token); Bearer and Basic admin credentials
- * work too. Unauthenticated, the page is the login form with 401 and no data, and the JSON routes
- * under /admin/ui/api answer 401.
+ * The operations page at /admin/ui. A browser logs in with any token and gets an HttpOnly, SameSite=Strict
+ * session cookie holding an HMAC (never the token); Bearer and Basic credentials work too. Unauthenticated, the
+ * page is the login form with 401 and no data, and the JSON routes under /admin/ui/api answer 401.
  *
- * Replay, redrive, pause and resume call the admin API's own services (the ones behind `POST /admin/replays`,
- * `POST /admin/deliveries/redrive` and `POST /admin/destinations/:id/pause|resume`), with the body validated
- * by the admin API's pipe, so the page gets exactly what the API answers — including its errors.
+ * Replay and redrive go through the admin API itself (`POST /admin/replays`, `POST /admin/deliveries/redrive`),
+ * called in-process with a one-request token delegated from the logged-in user (TokenResolver.delegate): the API
+ * applies that user's role and scope in its one place, the admin audit log names them, and the page shows exactly
+ * what the API answers, errors included. Pause and resume call DestinationPauseService (the service behind
+ * `POST /admin/destinations/:id/pause|resume`) under the same permission and audit rule.
  */
 @ApiExcludeController()
 @Controller('admin/ui')
+@UseInterceptors(ScopeListInterceptor, AuditLogInterceptor)
 export class OpsUiController {
   constructor(
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly queries: OpsQueries,
     private readonly sessions: AdminSessions,
     private readonly loginThrottle: LoginThrottle,
     private readonly pauses: DestinationPauseService,
-    private readonly replays: ReplaysService,
-    private readonly redrives: RedriveService,
+    private readonly resolver: TokenResolver,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   @Get()
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.sessions.authenticate(req.headers))) {
-      sendHtml(reply, 401, loginPage(nonce), nonce);
+    const access = await this.sessions.authenticate(req.headers);
+    if (!access || !allows(access.principal.role, 'ops.read')) {
+      sendHtml(reply, access ? 403 : 401, loginPage(nonce), nonce);
       return;
     }
-    sendHtml(reply, 200, opsPage(nonce, await this.queries.overview(), new Date()), nonce);
+    const { principal } = access;
+    // A token limited to some destinations sees only their cards.
+    const cards = (await this.queries.overview()).filter(
+      (d) => principal.destinationIds === null || principal.destinationIds.includes(d.id),
+    );
+    sendHtml(reply, 200, opsPage(nonce, cards, new Date(), opsAccess(principal)), nonce);
   }
 
   @Post('login')
@@ -61,13 +84,14 @@ export class OpsUiController {
   ): Promise<void> {
     this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
-    if (typeof token !== 'string' || !tokenMatches(this.config, token)) {
+    const principal = typeof token === 'string' ? await this.resolver.resolve(token) : null;
+    if (!principal) {
       this.loginThrottle.failed(req.ip);
       throw new AppError(401, 'unauthorized', 'Wrong admin token');
     }
     this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
-    void reply.header('Set-Cookie', sessionCookie(await this.sessions.start(), secure));
+    void reply.header('Set-Cookie', sessionCookie(await this.sessions.start(principal), secure));
   }
 
   /** Ends the session server-side (a copied cookie stops working too) and clears the cookie. */
@@ -80,19 +104,23 @@ export class OpsUiController {
 
   /** Ends every operations-page session (all browsers, all ingest instances). */
   @Post('sessions/revoke')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('sessions.revoke', { unscopedOnly: true })
+  @Audited({ action: 'sessions.revokeAll', targetType: 'sessions' })
   async revokeSessions(): Promise<{ revoked: number }> {
     return { revoked: await this.sessions.endAll() };
   }
 
   @Get('api/overview')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { list: { key: 'destinations', destination: 'id' } })
   async overview() {
     return { destinations: await this.queries.overview() };
   }
 
   @Get('api/search')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { eventData: true })
   async search(@Query('q') q: unknown) {
     if (typeof q !== 'string' || q.trim() === '' || q.length > 500) {
       throw badRequest('invalid_request', '"q" must be a messageId or userId (1-500 characters)');
@@ -101,7 +129,8 @@ export class OpsUiController {
   }
 
   @Get('api/events/:id/timeline')
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read', { params: { id: 'event' }, eventData: true })
   async timeline(@Param('id') id: string) {
     if (!/^\d{1,19}$/.test(id)) throw badRequest('invalid_request', 'The event id is a number');
     const found = await this.queries.eventTimeline(id);
@@ -109,36 +138,56 @@ export class OpsUiController {
     return found;
   }
 
-  /** A dry run answers 200 {dryRun, matched, sample}; a real run 202 with the replay (as POST /admin/replays). */
+  /** The admin API decides (with this user's role and scope) and records; the page only relays. */
   @Post('api/replays')
-  @UseGuards(OpsUiGuard)
-  async replay(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    void reply.header('Cache-Control', 'no-store');
-    const dto = await adminBody(CreateReplayDto, body);
-    const result = await this.replays.create(dto);
-    void reply.status(dto.dryRun ? 200 : 202);
-    return result;
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read')
+  replay(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forward('/admin/replays', body, req, reply);
   }
 
   @Post('api/redrive')
-  @HttpCode(200)
-  @UseGuards(OpsUiGuard)
-  async redrive(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    void reply.header('Cache-Control', 'no-store');
-    return this.redrives.redrive(await adminBody(RedriveDto, body));
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read')
+  redrive(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.forward('/admin/deliveries/redrive', body, req, reply);
   }
 
   @Post('api/destinations/:id/pause')
   @HttpCode(200)
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.pause', targetType: 'destination', id: { param: 'id' } })
   pause(@UuidParam('id') id: string): Promise<PauseState> {
     return this.pauses.pause(id);
   }
 
   @Post('api/destinations/:id/resume')
   @HttpCode(200)
-  @UseGuards(OpsUiGuard)
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('destinations.pause', { params: { id: 'destination' } })
+  @Audited({ action: 'destination.resume', targetType: 'destination', id: { param: 'id' } })
   resume(@UuidParam('id') id: string): Promise<PauseState> {
     return this.pauses.resume(id);
+  }
+
+  private async forward(url: string, body: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const res = await fastify.inject({
+      method: 'POST',
+      url,
+      headers: {
+        authorization: `Bearer ${this.resolver.delegate(requirePrincipal(req), 'ops-ui')}`,
+        'content-type': 'application/json',
+      },
+      // The audit log records the browser's address, not the in-process call's.
+      remoteAddress: req.ip,
+      payload: JSON.stringify(body ?? {}),
+    });
+    void reply
+      .status(res.statusCode)
+      .header('Content-Type', res.headers['content-type'] ?? 'application/json')
+      .header('Cache-Control', 'no-store')
+      .send(res.body);
   }
 }

@@ -84,7 +84,7 @@ ${view.rows.map(row).join('')}</table>${nextLink(view.form, view.nextCursor)}`;
     'Rejected events — FullStory destination',
     nonce,
     `${EXTRA_STYLE.replace('__NONCE__', nonce)}
-<header><h1>FullStory destination · rejected events</h1><a href="/admin/ui">Operations</a><a href="/admin/queues">Queues</a></header>
+<header><h1>FullStory destination · rejected events</h1><a href="/admin/ui">Operations</a><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/queues">Queues</a></header>
 <main><section><h2>Rejected events</h2>
 <p class="muted">Batch items refused as invalid (the rest of their batch was stored). A single call refused as
 invalid is answered 400 and not kept. Write keys in an item are shown as [redacted].</p>

@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors/app-error';
 import { AdminSessions } from '../../auth/admin-sessions.service';
 import { OpsQueries } from './ops-queries.repository';
+import { isScoped } from '../../auth/principal';
+import { allows } from '../../auth/roles';
 import { sendHtml } from './html-reply';
 import { loginPage } from './ops-page';
 import { pageFilter } from './rejected-filter';
@@ -22,8 +24,11 @@ export class RejectedUiController {
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    if (!(await this.sessions.authenticate(req.headers))) {
-      sendHtml(reply, 401, loginPage(nonce), nonce);
+    const access = await this.sessions.authenticate(req.headers);
+    // Rejected items are event data of every source: read-all roles with no scope only.
+    const { principal } = access ?? {};
+    if (!principal || !allows(principal.role, 'events.read') || isScoped(principal)) {
+      sendHtml(reply, principal ? 403 : 401, loginPage(nonce), nonce);
       return;
     }
     const { form, filter, error } = pageFilter(query);

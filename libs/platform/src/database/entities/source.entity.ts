@@ -16,6 +16,16 @@ export class SourceEntity {
   @Column({ name: 'write_key_hint', type: 'text' })
   writeKeyHint!: string;
 
+  /** sha256 of the key a rotation replaced, accepted until previousWriteKeyExpiresAt (the overlap window). */
+  @Column({ name: 'previous_write_key_hash', type: 'text', nullable: true })
+  previousWriteKeyHash!: string | null;
+
+  @Column({ name: 'previous_write_key_hint', type: 'text', nullable: true })
+  previousWriteKeyHint!: string | null;
+
+  @Column({ name: 'previous_write_key_expires_at', type: 'timestamptz', nullable: true })
+  previousWriteKeyExpiresAt!: Date | null;
+
   @Column({ name: 'rate_limit_requests_per_second', type: 'integer', nullable: true })
   rateLimitRequestsPerSecond!: number | null;
 

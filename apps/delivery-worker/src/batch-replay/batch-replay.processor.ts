@@ -1,0 +1,158 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BatchKind } from '@fsd/fullstory-contracts';
+import type { BatchReplayJobData } from '@fsd/platform';
+import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
+import type { LoadedDelivery } from '@fsd/delivery-data';
+import { userToCheck } from '../delivery/plan';
+import { DestinationCache, LoadedDestination } from '../destinations/destination-cache.service';
+import { identitiesToCheck } from '../suppression/identities';
+import { SuppressionService } from '../suppression/suppression.service';
+import { BatchReplayStore } from '../data/batch-replay.repository';
+import { ReplayGate } from './replay-gate';
+import { ItemAttempt, sliceOutcomes } from './slice-outcomes';
+import { SliceItem, planSlice } from './slice-plan';
+import { RoundContext, SliceSender } from './slice-sender';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long a slice waits for deliveries another run holds (a live job of the same event) before leaving them. */
+const BUSY_WAIT_MS = 30_000;
+
+export interface SliceResult {
+  status: 'done' | 'stopped' | 'no destination';
+  recorded: number;
+  /** Deliveries another run held throughout: left to it. */
+  busy: number;
+}
+
+/**
+ * Runs one slice of a batch-mode replay: claims its deliveries, plans them with live delivery's planner, sends
+ * the users job(s) to the end, then the events job(s), and the rest one by one; items that failed for a transient
+ * reason go again in a later round (a new job); then records every delivery's rows and status at once.
+ */
+@Injectable()
+export class BatchReplayProcessor {
+  private readonly logger = new Logger(BatchReplayProcessor.name);
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly store: BatchReplayStore,
+    private readonly destinations: DestinationCache,
+    private readonly suppression: SuppressionService,
+    private readonly sender: SliceSender,
+  ) {}
+
+  async process(data: BatchReplayJobData): Promise<SliceResult> {
+    const gate = new ReplayGate(() => this.store.replayStatus(data.replayId));
+    if (!(await gate.mayContinue())) return { status: 'stopped', recorded: 0, busy: 0 };
+    const destination = await this.destinations.get(data.destinationId);
+    if (!destination) return { status: 'no destination', recorded: 0, busy: 0 };
+    // The slice's own token (see CLAIM_SLICE): a re-run after a crash does not wait for its own lease to lapse.
+    const token = `batch-replay:${data.replayId}:${data.slice}`;
+    const deliveries = await this.claim(data.deliveryIds, token);
+    const unrecorded = new Set(deliveries.map((d) => d.id));
+    try {
+      const now = new Date();
+      const plan = planSlice(deliveries, destination, await this.deletedOrSuppressed(deliveries, destination), now);
+      await this.store.record(
+        plan.settled.map((s) => ({
+          ...s,
+          attempts: s.attempts.map((a) => ({ ...a, batchJobId: null, batchIndex: null })),
+        })),
+        token,
+      );
+      for (const s of plan.settled) unrecorded.delete(s.deliveryId);
+
+      const attempts: ItemAttempt[] = [];
+      let pending = plan.items;
+      let stopped = false;
+      const rounds = this.config.batchReplay.maxRounds;
+      for (let round = 0; round < rounds && pending.length > 0 && !stopped; round++) {
+        const ctx: RoundContext = {
+          replayId: data.replayId,
+          slice: data.slice,
+          round,
+          last: round === rounds - 1,
+          destination,
+        };
+        const retry: SliceItem[] = [];
+        // Users before events: a slice's events land on users that exist.
+        for (const kind of ['users', 'events'] as BatchKind[]) {
+          const items = pending.filter((i) => i.kind === kind);
+          const size = this.config.batchReplay.maxItemsPerJob;
+          for (let start = 0, chunk = 0; start < items.length && !stopped; start += size, chunk++) {
+            if (!(await gate.mayContinue())) stopped = true;
+            else {
+              const r = await this.sender.runJob(ctx, kind, items.slice(start, start + size), chunk);
+              attempts.push(...r.attempts);
+              retry.push(...r.retry);
+            }
+          }
+        }
+        const singles = pending.filter((i) => i.kind === 'single');
+        if (singles.length > 0 && !stopped && (await gate.mayContinue())) {
+          for (const r of await Promise.all(singles.map((i) => this.sender.sendSingle(ctx, i)))) {
+            attempts.push(...r.attempts);
+            retry.push(...r.retry);
+          }
+        } else if (singles.length > 0) stopped = true;
+        pending = retry;
+      }
+      // A delivery nothing was sent for (cancelled first) keeps its row untouched; its claim is given back.
+      const outcomes = sliceOutcomes(plan.items, attempts, plan.validationFailures).filter(
+        (o) => o.attempts.length > 0,
+      );
+      await this.store.record(outcomes, token);
+      for (const o of outcomes) unrecorded.delete(o.deliveryId);
+      return {
+        status: stopped ? 'stopped' : 'done',
+        recorded: deliveries.length,
+        busy: data.deliveryIds.length - deliveries.length,
+      };
+    } finally {
+      await this.store.release([...unrecorded], token).catch((e: Error) => {
+        this.logger.warn(`replay ${data.replayId}: could not release claims (they expire): ${e.message}`);
+      });
+    }
+  }
+
+  /** Claims the slice; deliveries another run holds are waited for a while, then left to that run (logged). */
+  private async claim(ids: string[], token: string): Promise<LoadedDelivery[]> {
+    const lease = this.config.batchReplay.claimLeaseMs;
+    const got = await this.store.claimSlice(ids, token, lease);
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    let missing = ids.filter((id) => !got.some((d) => d.id === id));
+    while (missing.length > 0 && Date.now() < deadline) {
+      await sleep(500);
+      const more = await this.store.claimSlice(missing, token, lease);
+      got.push(...more);
+      const have = new Set(more.map((d) => d.id));
+      missing = missing.filter((id) => !have.has(id));
+    }
+    if (missing.length > 0)
+      this.logger.warn(`batch replay: ${missing.length} deliveries held by another run were left to it`);
+    return got;
+  }
+
+  /** Deliveries whose user was deleted (on this destination) or erased (suppression list): not sent. */
+  private async deletedOrSuppressed(
+    deliveries: LoadedDelivery[],
+    destination: LoadedDestination,
+  ): Promise<Set<string>> {
+    const users = new Map<string, string>();
+    for (const d of deliveries) {
+      const u = userToCheck(d, destination);
+      if (u !== null) users.set(d.id, u);
+    }
+    const deleted = await this.store.deletedUsers(destination.id, [...users.values()]);
+    const suppressed = await Promise.all(
+      deliveries.map((d) => this.suppression.isSuppressed(identitiesToCheck(d, destination))),
+    );
+    const out = new Set<string>();
+    deliveries.forEach((d, i) => {
+      const u = users.get(d.id);
+      if (suppressed[i] || (u !== undefined && deleted.has(u))) out.add(d.id);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './batch-keys';
+export * from './batch-client';
+export * from './job-slots';

@@ -1,0 +1,108 @@
+import fs from 'fs';
+import path from 'path';
+import { Browser, chromium } from 'playwright-core';
+import { deliveryQueueName } from '@fsd/platform';
+import { FakeFullStory, attemptsOf, dropQueues, waitForDeliveries } from '../support/delivery';
+import { seedSourceAndDestination, SeededPair } from '../support/seed';
+import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor } from '../support/stack';
+
+const OUTPUT = path.join(ROOT, 'test-output');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+jest.setTimeout(180_000);
+
+/**
+ * The queue dashboard (/admin/queues) in headless Chromium: reached with the operations page's session, it
+ * lists the destination's queue; a click opens it, the failed tab shows the failed job with its reason, and
+ * its Retry button runs it again (recorded as a redrive). Screenshots go to test-output/queues-ui-*.png.
+ */
+describe('queue dashboard in a browser (/admin/queues)', () => {
+  const env = stackEnv('queues_ui');
+  const apps: RunningApp[] = [];
+  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
+  const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
+  let seeded: SeededPair;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    apps.push(await startApp('fake-fullstory', env));
+    apps.push(await startApp('ingest-api', env));
+    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+    apps.push(await startApp('delivery-worker', env));
+    await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 400, times: 1 });
+    const sent = await postJson(
+      `${ingest}/v1/track`,
+      { userId: 'queues-ui-user', event: 'Refused once', messageId: 'queues-ui-1' },
+      { Authorization: basicAuth(seeded.writeKey) },
+    );
+    expect(sent.status).toBe(200);
+    await waitForDeliveries(env, seeded.destinationId, 1, ['failed']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of apps.reverse()) await app.stop();
+    await dropQueues(env);
+    await dropDatabase(env.DATABASE_URL);
+  });
+
+  it('opens the destination queue, shows the failed job and retries it with a click', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      // Without a session the dashboard asks for credentials (a headless browser cannot answer the prompt).
+      expect((await fetch(`${ingest}/admin/queues`)).status).toBe(401);
+      await page.goto(`${ingest}/admin/ui`);
+      await page.fill('#token', env.ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${ingest}/admin/ui`), page.click('#login button[type=submit]')]);
+      await page.locator('svg.chart').first().waitFor();
+      await page.click('header a[href="/admin/queues"]');
+
+      const queueName = deliveryQueueName(seeded.destinationId);
+      const queueLink = page.locator(`a[href*="${queueName}"]`).first();
+      await queueLink.waitFor();
+      await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-overview.png'), fullPage: true });
+      await queueLink.click();
+      await page.waitForURL(new RegExp(`/admin/queues/queue/${queueName}`));
+      await page.click(`a[href$="/queue/${queueName}?status=failed"]`);
+      await page.waitForURL(/status=failed/);
+      const [failed] = await waitForDeliveries(env, seeded.destinationId, 1, ['failed']);
+      const jobLink = page.locator(`a[href*="/queue/${queueName}/d${failed.id}"]`).first();
+      await jobLink.waitFor();
+      // The job card shows why it failed.
+      await page.locator('pre', { hasText: 'HTTP 400 Bad Request' }).first().waitFor();
+      await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-failed-job.png'), fullPage: true });
+      // The job carries ids, never the event or the API key.
+      await page.getByRole('tab', { name: 'Data' }).click();
+      const data = await page.getByRole('tabpanel').innerText();
+      expect(data).toContain(String(failed.id));
+      expect(data).not.toContain('queues-ui-user');
+      expect(data).not.toContain('test-api-key');
+
+      // Retry from the queue's menu, confirmed in the dashboard's own dialog.
+      await page.click('button[aria-haspopup=menu]');
+      await page.getByRole('menuitem', { name: 'Retry all 1 failed jobs' }).click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      const attempts = await waitFor('the retried attempt', async () => {
+        const rows = await attemptsOf(env, failed.id);
+        return rows.length >= 2 ? rows : null;
+      });
+      expect(attempts.map((a) => [a.trigger, a.decision])).toEqual([
+        ['auto', 'failed_permanently'],
+        ['redrive', 'delivered'],
+      ]);
+      await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-retried.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
