@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 import { Pool } from 'pg';
-import { CachedValue } from '@fsd/platform';
+import { CachedValue, RedisClient } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { PG_POOL } from '../database/pg-pool.provider';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
@@ -20,7 +19,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(REDIS_PROBE) private readonly redis: Redis,
+    @Inject(REDIS_PROBE) private readonly redis: RedisClient,
     private readonly metrics: DeliveryMetrics,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {

@@ -58,7 +58,7 @@ export class DeliveryMetrics implements OnModuleDestroy {
         const config = moduleRef.get<WorkerConfig>(WORKER_CONFIG, { strict: false });
         return {
           pool: moduleRef.get<Pool>(PG_POOL, { strict: false }),
-          redisUrl: config.redisUrl,
+          redis: config,
           queuePrefix: config.queuePrefix,
         };
       });

@@ -1,15 +1,14 @@
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
-import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { RedisClient, RedisSettings, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const TIMEOUT_MS = 2000;
 
 export interface QueueDepthSource {
   pool: Pool;
-  redisUrl: string;
+  redis: RedisSettings;
   queuePrefix: string;
 }
 
@@ -18,7 +17,7 @@ export interface QueueDepthSource {
  * queue, read from Redis when /metrics is scraped (one Redis connection, opened on the first scrape).
  */
 export class QueueDepthCollector {
-  private connection?: Redis;
+  private connection?: RedisClient;
   private readonly queues = new Map<string, Queue>();
 
   constructor(
@@ -42,14 +41,14 @@ export class QueueDepthCollector {
   }
 
   private async collect(set: (destination: string, state: string, n: number) => void): Promise<void> {
-    const { pool, redisUrl, queuePrefix } = this.source();
+    const { pool, redis, queuePrefix } = this.source();
     const { rows } = await timeout(pool.query<{ id: string }>('SELECT id::text FROM destinations'));
-    this.connection ??= createRedisConnection(redisUrl, 'worker-metrics');
+    this.connection ??= createRedisConnection(redis, 'worker-metrics');
     await Promise.all(
       rows.map(async ({ id }) => {
         let queue = this.queues.get(id);
         if (!queue) {
-          queue = new Queue(deliveryQueueName(id), { connection: this.connection as Redis, prefix: queuePrefix });
+          queue = new Queue(deliveryQueueName(id), { connection: this.connection as RedisClient, prefix: queuePrefix });
           queue.on('error', () => undefined);
           this.queues.set(id, queue);
         }
