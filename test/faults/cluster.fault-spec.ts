@@ -20,6 +20,8 @@ describe('faults: Redis Cluster with two ingest and two worker processes', () =>
   let stack: FaultStack;
   let ingest: RunningApp[];
   let workers: RunningApp[];
+  /** The loads started, stopped in afterAll too: a failed step must not leave one sending. */
+  const loads: SteadyLoad[] = [];
 
   const urlOf = (app: RunningApp) => `http://127.0.0.1:${app.port}`;
 
@@ -29,6 +31,9 @@ describe('faults: Redis Cluster with two ingest and two worker processes', () =>
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
       // Nothing listens here: a client that ignored the cluster setting would leave its app unhealthy.
       REDIS_URL: 'redis://127.0.0.1:9',
+      // Four app processes on a Postgres other suites share: small pools, so none of them runs out of connections.
+      INGEST_DB_POOL_SIZE: '5',
+      WORKER_DB_POOL_SIZE: '6',
     });
     // The secret scan reads every node's keys.
     stack.redisUrls.splice(0, stack.redisUrls.length, ...cluster.urls);
@@ -38,6 +43,7 @@ describe('faults: Redis Cluster with two ingest and two worker processes', () =>
   });
 
   afterAll(async () => {
+    await Promise.all(loads.map((l) => l.stop()));
     await stack?.stopAll();
     // Each process's log, for a failure's post-mortem (test-output/ is git-ignored).
     mkdirSync(path.join(ROOT, 'test-output'), { recursive: true });
@@ -105,7 +111,7 @@ describe('faults: Redis Cluster with two ingest and two worker processes', () =>
     const destinations = [seeded.destinationId, second];
     // Slow answers, so that the doomed worker has requests in flight when it dies.
     await stack.fake.fault({ match: { method: 'POST', path: '/v2/events' }, latencyMs: 200 });
-    const loads = ingest.map((app, i) => new SteadyLoad(urlOf(app), seeded.writeKey, `ingest${i}`, 50));
+    loads.push(...ingest.map((app, i) => new SteadyLoad(urlOf(app), seeded.writeKey, `ingest${i}`, 50)));
     for (const load of loads) load.start();
     for (const load of loads) await load.untilAcked(200, 60000);
     await Promise.all([ingest[0].stop('SIGKILL'), workers[0].stop('SIGKILL')]);
