@@ -2,6 +2,7 @@ import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import Redis from 'ioredis';
 import { promisify } from 'util';
 import { freePort, waitFor } from '../../support/stack';
 
@@ -97,9 +98,15 @@ export class RedisCluster {
     }
   }
 
-  /** The hash slot of a key, as the cluster computes it. */
-  async slotOf(key: string): Promise<number> {
-    return Number((await this.cli(this.nodes[0].port, 'cluster', 'keyslot', key)).trim());
+  /** The hash slot of each key, as the cluster computes it (CLUSTER KEYSLOT, one connection). */
+  async slotsOf(keys: string[]): Promise<number[]> {
+    const redis = new Redis(this.nodes[0].port, '127.0.0.1', { lazyConnect: true });
+    try {
+      await redis.connect();
+      return await Promise.all(keys.map(async (k) => Number(await redis.call('CLUSTER', 'KEYSLOT', k))));
+    } finally {
+      redis.disconnect();
+    }
   }
 
   /** Every key matching the pattern, by the port of the node that holds it. */
