@@ -15,7 +15,9 @@ async function main() {
   const databaseUrl = env.DATABASE_URL || platform.DEFAULT_DATABASE_URL;
   const redisUrl = env.REDIS_URL || platform.DEFAULT_REDIS_URL;
   const problems = [];
-  await platform.assertRedisReachable(redisUrl).catch((e) => problems.push(e.message));
+  // The apps validate REDIS_CLUSTER_NODES in full; here a bad entry is only left out of the reachability check.
+  const redisClusterNodes = platform.parseRedisNodes(env.REDIS_CLUSTER_NODES).nodes;
+  await platform.assertRedisReachable({ redisUrl, redisClusterNodes }).catch((e) => problems.push(e.message));
   await platform
     .prepareDatabase(databaseUrl)
     .then((ran) => ran.length && console.log(`[start] applied migrations: ${ran.join(', ')}`))

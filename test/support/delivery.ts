@@ -1,6 +1,12 @@
 import { Queue } from 'bullmq';
 import { createHash } from 'crypto';
-import { DEFAULT_JOB_OPTIONS, deliveryJobId, deliveryQueueName } from '@fsd/platform';
+import {
+  DEFAULT_JOB_OPTIONS,
+  createRedisClient,
+  deliveryJobId,
+  deliveryQueueName,
+  parseRedisNodes,
+} from '@fsd/platform';
 import { StackEnv, waitFor, withDb } from './stack';
 
 /**
@@ -80,9 +86,23 @@ export function redisConnection(env: StackEnv): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port || 6379) };
 }
 
-/** The destination's BullMQ queue, as the apps name and prefix it. Close it after use. */
+/** The destination's BullMQ queue, as the apps name and prefix it (on their Redis Cluster if they use one). Close it after use. */
 export function deliveryQueue(env: StackEnv, destinationId: string): Queue {
-  return new Queue(deliveryQueueName(destinationId), { connection: redisConnection(env), prefix: env.QUEUE_PREFIX });
+  const name = deliveryQueueName(destinationId);
+  if (!env.REDIS_CLUSTER_NODES) return new Queue(name, { connection: redisConnection(env), prefix: env.QUEUE_PREFIX });
+  const client = createRedisClient(
+    { redisUrl: env.REDIS_URL, redisClusterNodes: parseRedisNodes(env.REDIS_CLUSTER_NODES).nodes },
+    { maxRetriesPerRequest: null },
+  );
+  client.on('error', () => undefined);
+  const queue = new Queue(name, { connection: client, prefix: env.QUEUE_PREFIX });
+  // A queue leaves open a client it was given: closing the queue closes this one too.
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    client.disconnect();
+  };
+  return queue;
 }
 
 /** Enqueues a delivery the way ingest-api does (ids only, job id derived from the delivery). */

@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = new AppLogger(config.logLevel);
   Logger.overrideLogger(logger);
-  await assertRedisReachable(config.redisUrl);
+  await assertRedisReachable(config);
   await prepareDatabase(config.databaseUrl);
   const adapter = new FastifyAdapter();
   installSecurityHeaders(adapter.getInstance());

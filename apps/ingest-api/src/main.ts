@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const config = loadIngestConfig();
   const logger = new AppLogger(config.logLevel);
   Logger.overrideLogger(logger);
-  await assertRedisReachable(config.redisUrl);
+  await assertRedisReachable(config);
   const ran = await prepareDatabase(config.databaseUrl);
   if (ran.length > 0) Logger.log(`Applied migrations: ${ran.join(', ')}`, 'Database');
 

@@ -27,7 +27,7 @@ export class BatchReplayWorker implements OnApplicationBootstrap, OnApplicationS
         return r;
       },
       {
-        connection: createRedisConnection(this.config.redisUrl, 'worker-batch-replay'),
+        connection: createRedisConnection(this.config, 'worker-batch-replay'),
         prefix: this.config.queuePrefix,
         concurrency: this.config.batchReplay.concurrency,
         // A slice follows its jobs to the end; the lock is renewed meanwhile.

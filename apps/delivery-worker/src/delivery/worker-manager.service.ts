@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
-import type Redis from 'ioredis';
 import { DestinationDispatchers } from '@fsd/fullstory-contracts';
-import { DeliveryJobData, createRedisConnection, deliveryQueueName, logErrors, messageOf } from '@fsd/platform';
+import {
+  DeliveryJobData,
+  RedisClient,
+  createRedisConnection,
+  deliveryQueueName,
+  logErrors,
+  messageOf,
+} from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { DestinationRepository, type DestinationQueueRow } from '../data/destination.repository';
 import { DestinationCache } from '../destinations/destination-cache.service';
@@ -33,7 +39,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   private closing = false;
   /** Applies run one at a time (a notification and the refresh may arrive together). */
   private applying: Promise<void> = Promise.resolve();
-  private queueConnection?: Redis;
+  private queueConnection?: RedisClient;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -102,7 +108,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       deliveryQueueName(destinationId),
       (job, token) => this.handle(job, token, managed),
       {
-        connection: createRedisConnection(this.config.redisUrl, `worker-${destinationId}`),
+        connection: createRedisConnection(this.config, `worker-${destinationId}`),
         prefix: this.config.queuePrefix,
         concurrency: desired.concurrency,
         lockDuration: this.config.lockDurationMs,
@@ -113,7 +119,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
         settings: { backoffStrategy: (_attempts: number, type?: string, err?: Error) => jobBackoffMs(type, err) },
       },
     );
-    this.queueConnection ??= createRedisConnection(this.config.redisUrl, 'worker-queues');
+    this.queueConnection ??= createRedisConnection(this.config, 'worker-queues');
     const queue = new Queue(deliveryQueueName(destinationId), {
       connection: this.queueConnection,
       prefix: this.config.queuePrefix,

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
-import type Redis from 'ioredis';
-import { CachedValue, messageOf } from '@fsd/platform';
+import { CachedValue, RedisClient, messageOf } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { DestinationRepository } from '../data/destination.repository';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
@@ -19,7 +18,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly postgres: DestinationRepository,
-    @Inject(REDIS_PROBE) private readonly redis: Redis,
+    @Inject(REDIS_PROBE) private readonly redis: RedisClient,
     private readonly metrics: DeliveryMetrics,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {

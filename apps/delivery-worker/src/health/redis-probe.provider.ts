@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient, createRedisClient } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { logErrors } from '@fsd/platform';
 
@@ -7,8 +7,8 @@ export const REDIS_PROBE = Symbol('REDIS_PROBE');
 export const redisProbeProvider = {
   provide: REDIS_PROBE,
   inject: [WORKER_CONFIG],
-  useFactory: (config: WorkerConfig): Redis => {
-    const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'worker-health' });
+  useFactory: (config: WorkerConfig): RedisClient => {
+    const client = createRedisClient(config, { maxRetriesPerRequest: 1, connectionName: 'worker-health' });
     logErrors(client, 'redis worker-health');
     return client;
   },

@@ -58,7 +58,7 @@ export class DeliveryMetrics implements OnModuleDestroy {
     if (destinations && config) {
       this.queueDepths = new QueueDepthCollector(this.registry, {
         destinationIds: () => destinations.ids(),
-        redisUrl: config.redisUrl,
+        redis: config,
         queuePrefix: config.queuePrefix,
       });
     }

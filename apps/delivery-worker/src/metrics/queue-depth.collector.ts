@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { Gauge, Registry } from 'prom-client';
-import { createRedisConnection, deliveryQueueName, logErrors } from '@fsd/platform';
+import { RedisClient, RedisSettings, createRedisConnection, deliveryQueueName, logErrors } from '@fsd/platform';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const TIMEOUT_MS = 2000;
@@ -9,7 +8,7 @@ const TIMEOUT_MS = 2000;
 export interface QueueDepthSource {
   /** Every destination that may have a queue. */
   destinationIds: () => Promise<string[]>;
-  redisUrl: string;
+  redis: RedisSettings;
   queuePrefix: string;
 }
 
@@ -18,7 +17,7 @@ export interface QueueDepthSource {
  * queue, read from Redis when /metrics is scraped (one Redis connection, opened on the first scrape).
  */
 export class QueueDepthCollector {
-  private connection?: Redis;
+  private connection?: RedisClient;
   private readonly queues = new Map<string, Queue>();
 
   constructor(
@@ -42,14 +41,14 @@ export class QueueDepthCollector {
   }
 
   private async collect(set: (destination: string, state: string, n: number) => void): Promise<void> {
-    const { destinationIds, redisUrl, queuePrefix } = this.source;
+    const { destinationIds, redis, queuePrefix } = this.source;
     const ids = await timeout(destinationIds());
-    this.connection ??= createRedisConnection(redisUrl, 'worker-metrics');
+    this.connection ??= createRedisConnection(redis, 'worker-metrics');
     await Promise.all(
       ids.map(async (id) => {
         let queue = this.queues.get(id);
         if (!queue) {
-          queue = new Queue(deliveryQueueName(id), { connection: this.connection as Redis, prefix: queuePrefix });
+          queue = new Queue(deliveryQueueName(id), { connection: this.connection as RedisClient, prefix: queuePrefix });
           logErrors(queue, `metrics queue ${id}`);
           this.queues.set(id, queue);
         }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'http';
+import { deleteKeysMatching } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../core/config/ingest.config';
 import { QueueRegistry } from '../core/queue/queue-registry.service';
 import { presentedToken } from './bearer-token';
@@ -48,15 +49,8 @@ export class AdminSessions {
 
   /** Ends every session (after a suspected leak, or when an operator leaves); returns how many. */
   async endAll(): Promise<number> {
-    const redis = this.queues.connection;
-    let ended = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', this.key('*'), 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) ended += await redis.del(...keys);
-    } while (cursor !== '0');
-    return ended;
+    // Every server of a cluster, one key per command (the sessions' keys are spread over its slots).
+    return deleteKeysMatching(this.queues.connection, this.key('*'));
   }
 
   /** A live token (Bearer, or Basic with it as password), or a live session whose token is still live. */

@@ -3,6 +3,8 @@ import { loadOrCreateDevSecrets } from './dev-secrets';
 import type { OutboundPolicy } from '@fsd/fullstory-contracts';
 import { EnvReader } from './env';
 import { readOutboundPolicy } from './outbound.config';
+import type { RedisNode } from '../redis/redis-connection';
+import { parseRedisNodes } from './redis-nodes';
 import { productionAdminTokenProblems, productionSecretsKeyProblems } from './secret-strength';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/fullstory_destination';
@@ -14,6 +16,11 @@ export interface CommonConfig {
   production: boolean;
   databaseUrl: string;
   redisUrl: string;
+  /**
+   * Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); empty: one server at redisUrl. With a cluster, redisUrl
+   * gives only the user, password and TLS of every node.
+   */
+  redisClusterNodes: RedisNode[];
   fullstoryBaseUrl: string;
   /** Where FullStory keys may be sent (destination base URLs, every request). */
   outboundPolicy: OutboundPolicy;
@@ -24,6 +31,7 @@ export interface CommonConfig {
   /** Keys that still open stored values during a rotation (SECRETS_KEY_PREVIOUS, comma-separated). */
   secretsKeyPrevious: string[];
   logLevel: string;
+  /** Before every key the apps write (queues, sessions); queue names carry the hash tag, so no braces here. */
   queuePrefix: string;
   /** How old a /metrics answer may be (0: computed on every scrape). */
   metricsCacheMs: number;
@@ -36,10 +44,13 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
   const fullstoryBaseUrl = r.isProduction
     ? r.url('FULLSTORY_BASE_URL', undefined, ['http:', 'https:'])
     : r.url('FULLSTORY_BASE_URL', DEFAULT_FULLSTORY_BASE_URL, ['http:', 'https:']);
+  const clusterNodes = parseRedisNodes(r.optionalString('REDIS_CLUSTER_NODES'));
+  for (const problem of clusterNodes.problems) r.check('REDIS_CLUSTER_NODES', false, problem);
   const config: CommonConfig = {
     production: r.isProduction,
     databaseUrl: r.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: r.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+    redisClusterNodes: clusterNodes.nodes,
     fullstoryBaseUrl,
     outboundPolicy: readOutboundPolicy(r, fullstoryBaseUrl),
     adminToken: r.productionRequired('ADMIN_TOKEN', () => devSecrets().adminToken),
@@ -64,6 +75,7 @@ export function readCommonConfig(r: EnvReader): CommonConfig {
     'must be at least 16 characters',
   );
   if (r.isProduction) checkProductionSecrets(r, config);
+  r.check('QUEUE_PREFIX', !/[{}]/.test(config.queuePrefix), 'must not contain { or } (queue names carry the hash tag)');
   r.check(
     'LOG_LEVEL',
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel),

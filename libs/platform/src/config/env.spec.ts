@@ -30,6 +30,7 @@ describe('EnvReader', () => {
     r.done();
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/fullstory_destination');
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redisClusterNodes).toEqual([]);
     expect(c.fullstoryBaseUrl).toBe('http://127.0.0.1:4010');
     expect(c.adminTokenGenerated).toBe(true);
     expect(c.adminToken.length).toBeGreaterThanOrEqual(16);
@@ -47,5 +48,28 @@ describe('EnvReader', () => {
     }
     expect(String(thrown)).toMatch(/must use postgres/);
     expect(String(thrown)).not.toContain('secretpw');
+  });
+
+  it('reads the Redis Cluster seed nodes, and refuses bad entries and a brace in the queue prefix', () => {
+    process.env.DEV_SECRETS_FILE = `/tmp/fsd-dev-secrets-${process.pid}.json`;
+    const ok = new EnvReader({ REDIS_CLUSTER_NODES: 'r1:7000,r2:7001' });
+    expect(readCommonConfig(ok).redisClusterNodes).toEqual([
+      { host: 'r1', port: 7000 },
+      { host: 'r2', port: 7001 },
+    ]);
+    ok.done();
+    const bad = new EnvReader({ REDIS_CLUSTER_NODES: 'r1', QUEUE_PREFIX: '{fsd}' });
+    readCommonConfig(bad);
+    let thrown: unknown;
+    try {
+      bad.done();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).problems).toEqual([
+      'REDIS_CLUSTER_NODES entry "r1" must be host:port',
+      'QUEUE_PREFIX must not contain { or } (queue names carry the hash tag)',
+    ]);
   });
 });

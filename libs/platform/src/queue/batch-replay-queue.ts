@@ -2,7 +2,8 @@
  * The batch replay queue (issue 19): one job per slice of a batch-mode replay, run by the worker's batch
  * executor. Jobs carry ids only: the replay, its destination, the slice's key and its deliveries.
  */
-export const BATCH_REPLAY_QUEUE = 'batch-replay';
+// The braces are a Redis Cluster hash tag: every key of the queue in one slot, as BullMQ's scripts need.
+export const BATCH_REPLAY_QUEUE = '{batch-replay}';
 
 export interface BatchReplayJobData {
   replayId: string;

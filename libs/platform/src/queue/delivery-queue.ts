@@ -11,12 +11,18 @@ export interface DeliveryJobData {
   replayId?: string;
 }
 
+/**
+ * `delivery-{<destinationId>}`: the braces are a Redis Cluster hash tag, so every key of one queue
+ * (`<QUEUE_PREFIX>:delivery-{<id>}:*`, which BullMQ's scripts touch together) lands in one hash slot, while
+ * different destinations spread over the cluster's slots and nodes. One server ignores the braces.
+ */
 export function deliveryQueueName(destinationId: string): string {
-  return `${DELIVERY_QUEUE_PREFIX}${destinationId}`;
+  return `${DELIVERY_QUEUE_PREFIX}{${destinationId}}`;
 }
 
 export function destinationIdFromQueue(queueName: string): string | undefined {
-  return queueName.startsWith(DELIVERY_QUEUE_PREFIX) ? queueName.slice(DELIVERY_QUEUE_PREFIX.length) : undefined;
+  const match = /^delivery-\{([^{}]+)\}$/.exec(queueName);
+  return match ? match[1] : undefined;
 }
 
 /** Derived from the business key (the delivery = event × destination), so enqueuing twice is a no-op. */

@@ -1,27 +1,33 @@
-import Redis, { RedisOptions } from 'ioredis';
 import { redactUrl } from '../config/env';
-import { logErrors } from '../errors/rate-limited-log';
 import { messageOf } from '../errors/message-of';
+import { RedisSettings, createRedisClient } from './redis-connection';
 
 export class RedisUnreachableError extends Error {
-  constructor(url: string, cause: unknown) {
+  constructor(where: string, cause: unknown) {
     super(
-      `Cannot reach Redis at ${redactUrl(url)} (${messageOf(cause)}).\n` +
+      `Cannot reach Redis at ${where} (${messageOf(cause)}).\n` +
         'Start it, for example with `docker compose up -d postgres redis`, or ' +
         '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`; ' +
-        'or point REDIS_URL at a running server.',
+        'or point REDIS_URL (or REDIS_CLUSTER_NODES) at a running server.',
     );
     this.name = 'RedisUnreachableError';
   }
 }
 
-export async function assertRedisReachable(url: string): Promise<void> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 3000,
-    retryStrategy: () => null,
-  });
+/** Where the settings point, for messages (the URL's password hidden). */
+export function describeRedis(settings: RedisSettings): string {
+  const nodes = settings.redisClusterNodes ?? [];
+  return nodes.length === 0
+    ? redactUrl(settings.redisUrl)
+    : `the cluster of ${nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+}
+
+export async function assertRedisReachable(settings: RedisSettings): Promise<void> {
+  const client = createRedisClient(
+    settings,
+    { maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null },
+    { lazyConnect: true, clusterRetryStrategy: () => null },
+  );
   // The failure is what connect() rejects with, reported below; the event only repeats it.
   let failure: unknown;
   client.on('error', (e) => (failure ??= e));
@@ -29,20 +35,8 @@ export async function assertRedisReachable(url: string): Promise<void> {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new RedisUnreachableError(url, e ?? failure);
+    throw new RedisUnreachableError(describeRedis(settings), e ?? failure);
   } finally {
     client.disconnect();
   }
-}
-
-/** The options of every BullMQ connection (BullMQ needs maxRetriesPerRequest: null); plain data, so a worker thread can get them. */
-export function redisConnectionOptions(name: string): RedisOptions {
-  return { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name };
-}
-
-export function createRedisConnection(url: string, name: string): Redis {
-  const client = new Redis(url, redisConnectionOptions(name));
-  // ioredis reconnects by itself; the outage is logged (rate-limited), never dropped.
-  logErrors(client, `redis ${name}`);
-  return client;
 }

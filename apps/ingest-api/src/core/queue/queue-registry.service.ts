@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
-import { createRedisConnection, deliveryQueueName } from '@fsd/platform';
+import { RedisClient, createRedisConnection, deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
 /** One BullMQ Queue handle per destination queue, sharing one Redis connection. */
@@ -9,10 +8,10 @@ import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 export class QueueRegistry implements OnModuleDestroy {
   private readonly logger = new Logger(QueueRegistry.name);
   private readonly queues = new Map<string, Queue>();
-  readonly connection: Redis;
+  readonly connection: RedisClient;
 
   constructor(@Inject(INGEST_CONFIG) private readonly config: IngestConfig) {
-    this.connection = createRedisConnection(config.redisUrl, 'ingest-api');
+    this.connection = createRedisConnection(config, 'ingest-api');
   }
 
   forDestination(destinationId: string): Queue {

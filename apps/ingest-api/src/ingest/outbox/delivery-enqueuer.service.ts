@@ -5,6 +5,7 @@ import {
   deliveryJobId,
   deliveryJobPriority,
   deliveryQueueName,
+  redisClientPlan,
   redisConnectionOptions,
 } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
@@ -45,8 +46,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   ) {
     if (config.enqueueThread) {
       this.thread = EnqueueThread.start({
-        redisUrl: config.redisUrl,
-        redisOptions: redisConnectionOptions('ingest-api-enqueue'),
+        redis: redisClientPlan(config, redisConnectionOptions('ingest-api-enqueue')),
         prefix: config.queuePrefix,
         jobName: JOB_NAME,
         jobOptions: DEFAULT_JOB_OPTIONS,

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import path from 'path';
-import { DEFAULT_JOB_OPTIONS, redisConnectionOptions } from '@fsd/platform';
+import { DEFAULT_JOB_OPTIONS, redisClientPlan, redisConnectionOptions } from '@fsd/platform';
 import { EnqueueThread } from './enqueue-thread.client';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,8 +18,7 @@ describe('EnqueueThread', () => {
   const start = (redisUrl = REDIS_URL): EnqueueThread => {
     const thread = EnqueueThread.start(
       {
-        redisUrl,
-        redisOptions: redisConnectionOptions('enqueue-thread-spec'),
+        redis: redisClientPlan({ redisUrl }, redisConnectionOptions('enqueue-thread-spec')),
         prefix,
         jobName: 'deliver',
         jobOptions: DEFAULT_JOB_OPTIONS,

@@ -2,8 +2,8 @@ import type { RedisOptions } from 'ioredis';
 
 /** What the enqueue thread is started with (structured-cloned: plain data only). */
 export interface EnqueueThreadData {
-  redisUrl: string;
-  redisOptions: RedisOptions;
+  /** The platform's RedisClientPlan: one server at `url`, or a cluster from `clusterNodes` when it lists any. */
+  redis: { url: string; clusterNodes: { host: string; port: number }[]; options: RedisOptions };
   prefix: string;
   jobName: string;
   jobOptions: object;

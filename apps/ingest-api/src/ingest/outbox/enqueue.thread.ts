@@ -8,7 +8,7 @@
  * batch; a failure is reported back and loses nothing, since the outbox relay enqueues whatever is missing.
  */
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { parentPort, workerData } from 'worker_threads';
 import { EnqueueThreadData, EnqueueThreadReply, EnqueueThreadRequest, bulkJobs } from './enqueue-thread.protocol';
 import { messageOf } from '../../core/errors/message-of';
@@ -17,7 +17,12 @@ const settings = workerData as EnqueueThreadData;
 const port = parentPort;
 if (!port) throw new Error('enqueue.thread must run as a worker thread');
 
-const connection = new Redis(settings.redisUrl, settings.redisOptions);
+const { redis } = settings;
+// As the platform's createRedisClient builds it (this thread cannot import the platform library).
+const connection =
+  redis.clusterNodes.length > 0
+    ? new Cluster(redis.clusterNodes, { redisOptions: redis.options, enableOfflineQueue: true })
+    : new Redis(redis.url, redis.options);
 connection.on('error', (e) => warn('enqueue thread redis', e));
 const queues = new Map<string, Queue>();
 

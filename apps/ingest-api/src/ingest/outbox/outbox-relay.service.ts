@@ -88,15 +88,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     );
     this.cursor = rows.length < limit ? '0' : rows[rows.length - 1].id;
     if (rows.length === 0) return { seen: 0, relayed: 0 };
-    const pipeline = this.queues.connection.pipeline();
-    for (const r of rows) {
-      const key = (suffix = '') =>
-        `${this.config.queuePrefix}:${deliveryQueueName(r.destination_id)}:${deliveryJobId(r.id, suffix)}`;
-      if (r.replay_id) pipeline.exists(key(), key(replayJobSuffix(r.replay_id)));
-      else pipeline.exists(key());
-    }
-    const exists = (await pipeline.exec()) ?? [];
-    const missing = rows.filter((_, i) => exists[i]?.[1] === 0);
+    const present = await this.jobsPresent(rows);
+    const missing = rows.filter((_, i) => !present[i]);
     if (missing.length > 0) {
       await this.enqueuer.enqueue(
         missing.map((r) =>
@@ -112,5 +105,34 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     return { seen: rows.length, relayed: missing.length };
+  }
+
+  /**
+   * Whether each delivery's job exists, one pipeline per destination: a queue's keys share one hash slot, and a
+   * Redis Cluster refuses a pipeline whose keys live on different nodes.
+   */
+  private async jobsPresent(rows: { id: string; destination_id: string; replay_id: string | null }[]) {
+    const byDestination = new Map<string, number[]>();
+    rows.forEach((r, i) => byDestination.set(r.destination_id, [...(byDestination.get(r.destination_id) ?? []), i]));
+    const present: boolean[] = new Array<boolean>(rows.length).fill(true);
+    await Promise.all(
+      [...byDestination].map(async ([destinationId, indexes]) => {
+        const pipeline = this.queues.connection.pipeline();
+        for (const i of indexes) {
+          const r = rows[i];
+          const key = (suffix = '') =>
+            `${this.config.queuePrefix}:${deliveryQueueName(destinationId)}:${deliveryJobId(r.id, suffix)}`;
+          if (r.replay_id) pipeline.exists(key(), key(replayJobSuffix(r.replay_id)));
+          else pipeline.exists(key());
+        }
+        const exists = (await pipeline.exec()) ?? [];
+        indexes.forEach((rowIndex, j) => {
+          const [error, n] = exists[j] ?? [new Error('no answer'), 0];
+          if (error) throw error;
+          present[rowIndex] = n !== 0;
+        });
+      }),
+    );
+    return present;
   }
 }
