@@ -67,15 +67,18 @@ describe('queue dashboard in a browser (/admin/queues)', () => {
       await page.click('header a[href="/admin/queues"]');
 
       const queueName = deliveryQueueName(seeded.destinationId);
-      const queueLink = page.locator(`a[href*="${queueName}"]`).first();
+      // The name carries a Redis Cluster hash tag (braces), which the dashboard's links may percent-encode.
+      const inHref = (suffix: string, match = '*=') =>
+        [queueName, encodeURIComponent(queueName)].map((n) => `a[href${match}"${suffix.replace('$Q', n)}"]`).join(', ');
+      const queueLink = page.locator(inHref('$Q')).first();
       await queueLink.waitFor();
       await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-overview.png'), fullPage: true });
       await queueLink.click();
-      await page.waitForURL(new RegExp(`/admin/queues/queue/${queueName}`));
-      await page.click(`a[href$="/queue/${queueName}?status=failed"]`);
+      await page.waitForURL((url) => decodeURIComponent(url.pathname).endsWith(`/admin/queues/queue/${queueName}`));
+      await page.click(inHref('/queue/$Q?status=failed', '$='));
       await page.waitForURL(/status=failed/);
       const [failed] = await waitForDeliveries(env, seeded.destinationId, 1, ['failed']);
-      const jobLink = page.locator(`a[href*="/queue/${queueName}/d${failed.id}"]`).first();
+      const jobLink = page.locator(inHref(`/queue/$Q/d${failed.id}`)).first();
       await jobLink.waitFor();
       // The job card shows why it failed.
       await page.locator('pre', { hasText: 'HTTP 400 Bad Request' }).first().waitFor();
