@@ -36,7 +36,13 @@ export async function forgetEndedDeletionUsers(
          FROM m WHERE a.delivery_id = m.id
      )
      UPDATE deliveries d SET deletion_user_id = m.h FROM m WHERE d.id = m.id AND d.deletion_user_id = m.u`,
-    [ended.map((r) => r.id), ended.map((r) => r.u), hashes, ended.map((r) => encodeURIComponent(r.u)), hashes.map(encodeURIComponent)],
+    [
+      ended.map((r) => r.id),
+      ended.map((r) => r.u),
+      hashes,
+      ended.map((r) => encodeURIComponent(r.u)),
+      hashes.map(encodeURIComponent),
+    ],
   );
   return ended.length;
 }

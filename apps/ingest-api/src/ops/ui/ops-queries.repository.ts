@@ -35,7 +35,8 @@ const ms = (v: unknown): number | null => (v === null || v === undefined ? null 
 export async function overview(pool: Pool): Promise<DestinationOverview[]> {
   const [destinations, stats, failures] = await Promise.all([
     pool.query<{ id: string; name: string; enabled: boolean; paused: boolean }>(
-      'SELECT id::text, name, enabled, paused FROM destinations ORDER BY name, id',
+      // Archived destinations are gone from the overview; their audit stays on the event pages.
+      'SELECT id::text, name, enabled, paused FROM destinations WHERE archived_at IS NULL ORDER BY name, id',
     ),
     pool.query(
       `WITH w AS (
