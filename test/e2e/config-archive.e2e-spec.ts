@@ -35,6 +35,30 @@ describe('archiving destinations and sources', () => {
       { messageId, userId: 'u1', event: 'E' },
       { Authorization: basicAuth(seeded.writeKey) },
     );
+  /** What the operations views show of the seeded destination. */
+  let cookie = '';
+  const opsViews = async () => {
+    if (!cookie) {
+      const login = await fetch(`${ingest}/admin/ui/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: env.ADMIN_TOKEN }),
+      });
+      expect(login.status).toBe(204);
+      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    }
+    const overview = (await (await fetch(`${ingest}/admin/ui/api/overview`, { headers: { cookie } })).json()) as Json;
+    const bearer = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+    const board = (await (await fetch(`${ingest}/admin/queues/api/queues`, { headers: bearer })).json()) as Json;
+    const gauge = `fsd_queue_jobs{destination="${seeded.destinationId}"`;
+    const metrics = async (port: string) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return {
+      overview: (overview.destinations as Json[]).map((d) => d.id as string),
+      queues: (board.queues as Json[]).map((q) => q.name as string).filter((n) => n.includes(seeded.destinationId)),
+      ingestGauges: (await metrics(env.INGEST_PORT)).includes(gauge),
+      workerGauges: (await metrics(env.WORKER_PORT)).includes(gauge),
+    };
+  };
   const query = (sql: string, values: unknown[] = []) =>
     withDb(env.DATABASE_URL, async (db) => (await db.query(sql, values)).rows as Json[]);
 
@@ -63,7 +87,20 @@ describe('archiving destinations and sources', () => {
       return rows.length === 1 && rows;
     });
 
+    // Before archiving: on the ops overview, the queue dashboard and both apps' queue gauges.
+    const views = await waitFor('the destination on every ops view', async () => {
+      const v = await opsViews();
+      return v.overview.length === 1 && v.queues.length === 1 && v.ingestGauges && v.workerGauges && v;
+    });
+    expect(views.overview).toEqual([seeded.destinationId]);
+
     expect((await admin('DELETE', `/admin/destinations/${seeded.destinationId}`)).status).toBe(204);
+    // Archived: gone from the overview, the dashboard's queue list and the per-destination gauges.
+    await waitFor('the archived destination gone from every ops view', async () => {
+      const v = await opsViews();
+      return v.overview.length === 0 && v.queues.length === 0 && !v.ingestGauges && !v.workerGauges;
+    });
+    expect(await opsViews()).toEqual({ overview: [], queues: [], ingestGauges: false, workerGauges: false });
     expect((await admin('GET', `/admin/destinations/${seeded.destinationId}`)).status).toBe(404);
     expect((await admin('GET', '/admin/destinations')).body.destinations).toEqual([]);
     const all = (await admin('GET', '/admin/destinations?includeArchived=true')).body.destinations as Json[];

@@ -111,6 +111,38 @@ describe('user erasure', () => {
       erased: { events: 5, attempts: before[0].n, rejectedEvents: 1 },
     });
 
+    // The FullStory deletion ended: from then on its delivery and attempts keep the keyed hash only, like suppression.
+    const everywhere = async () =>
+      (
+        await query<{ t: string }>(
+          `SELECT row_to_json(t)::text AS t FROM deliveries t
+           UNION ALL SELECT row_to_json(a)::text FROM delivery_attempts a
+           UNION ALL SELECT row_to_json(c)::text FROM delivery_state_changes c
+           UNION ALL SELECT row_to_json(e)::text FROM events e
+           UNION ALL SELECT row_to_json(r)::text FROM rejected_events r
+           UNION ALL SELECT row_to_json(l)::text FROM admin_audit_log l`,
+        )
+      )
+        .map((r) => r.t)
+        .join('\n');
+    await waitFor('no plain user id left anywhere', async () => {
+      const all = await everywhere();
+      return !all.includes(ADA) && !all.includes(encodeURIComponent(ADA));
+    });
+    const deletionRows = await query(
+      `SELECT d.status, (s.identity_hash IS NOT NULL) AS suppressed, a.request_url
+         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
+         LEFT JOIN suppressed_identities s ON s.identity_hash = d.deletion_user_id
+        WHERE d.kind = 'deletion'`,
+    );
+    expect(deletionRows).toEqual([
+      {
+        status: 'delivered',
+        suppressed: true,
+        request_url: expect.stringMatching(/\/v2\/users\?uid=erased%3A[A-Za-z0-9_-]{43}$/),
+      },
+    ]);
+
     const events = await query(
       `SELECT message_id, type, user_id, anonymous_id, payload::text AS payload, raw::text AS raw FROM events ORDER BY message_id`,
     );

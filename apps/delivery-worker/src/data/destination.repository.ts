@@ -65,9 +65,14 @@ export class DestinationRepository {
     return rows[0] ?? null;
   }
 
-  /** Every destination's id, archived ones too (their queues may still hold jobs). */
+  /**
+   * Every unarchived destination's id (the queue depth series). Archiving skips a destination's open deliveries,
+   * so its queue holds nothing that would be sent, and its series leave /metrics with it.
+   */
   async ids(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id::text FROM destinations');
+    const { rows } = await this.pool.query<{ id: string }>(
+      'SELECT id::text FROM destinations WHERE archived_at IS NULL',
+    );
     return rows.map((r) => r.id);
   }
 

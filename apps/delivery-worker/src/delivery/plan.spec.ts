@@ -101,6 +101,14 @@ describe('planDelivery: a decision without a request', () => {
       'User Id is required for user deletion.',
     ],
     [
+      'a deletion whose user id was erased (it ended before) fails without a request',
+      { kind: 'deletion', event: null, deletionUserId: 'erased:abc' },
+      mapped(),
+      false,
+      'failed',
+      'the user id was erased when this deletion ended; request a new deletion',
+    ],
+    [
       'an event gone from the log fails',
       { event: null },
       mapped(),

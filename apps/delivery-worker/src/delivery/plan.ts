@@ -1,7 +1,7 @@
 import { attemptRow, type AttemptRecord, type LoadedDelivery } from '@fsd/delivery-data';
 import { buildDeleteRequest } from '@fsd/mapping';
 import { idempotencyKeyFor } from '@fsd/fullstory-contracts';
-import { isErasedTombstone, messageOf } from '@fsd/platform';
+import { IDENTITY_HASH_PREFIX, isErasedTombstone, messageOf } from '@fsd/platform';
 import type { LoadedDestination } from '../destinations/destination-cache.service';
 import type { Episode, OutgoingRequest, Outcome } from './decision.types';
 
@@ -72,6 +72,10 @@ export function planDelivery(input: PlanInput): Plan {
   let matched: OutgoingRequest[];
   if (delivery.kind === 'deletion') {
     messageId = `deletion-${delivery.id}`;
+    // A deletion that ended keeps only its user's keyed hash: a replay or redrive of it has no user to send.
+    if (delivery.deletionUserId?.startsWith(IDENTITY_HASH_PREFIX)) {
+      return invalid('the user id was erased when this deletion ended; request a new deletion');
+    }
     try {
       const request = buildDeleteRequest(
         { apiKey: destination.apiKey, baseUrl: destination.baseUrl },

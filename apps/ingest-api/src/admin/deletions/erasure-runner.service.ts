@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { DataSource } from 'typeorm';
+import { FORGET_DELETION_USERS_BATCH, forgetEndedDeletionUsers } from '@fsd/delivery-data';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
@@ -58,8 +59,22 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
         [this.owner],
       )) as { id: string }[];
       for (const r of rows) this.kick(r.id);
+      await this.forgetEndedDeletionUsers();
     } catch (e) {
       this.logger.warn(`erasure scan failed, will retry: ${messageOf(e)}`);
+    }
+  }
+
+  /**
+   * The FullStory deletions that ended keep only the keyed hash of their user from then on (the plain id
+   * was needed to build their request). Swept here, so one that ended while no runner was up is caught too.
+   */
+  async forgetEndedDeletionUsers(): Promise<void> {
+    const hasher = (this.hasher ??= new IdentityHasher(this.config.secretsKey));
+    const hash = (u: string) => hasher.hash(u);
+    while (!this.stopping) {
+      const n = await this.dataSource.transaction((em) => forgetEndedDeletionUsers(em, hash));
+      if (n < FORGET_DELETION_USERS_BATCH) return;
     }
   }
 

@@ -8,6 +8,7 @@ import { ExportQueryDto } from '../query/audit-query.dto';
 import { checkRange } from '../query/audit.service';
 import { csvField } from './csv-field';
 import { deletionLines } from './deletion-export';
+import { deletionCsvLines } from './deletion-csv';
 import {
   ATTEMPT_COLUMNS,
   AttemptRow,
@@ -52,6 +53,7 @@ interface ExportPlan {
   from: string;
   to: string;
   format: 'ndjson' | 'csv';
+  kind: 'events' | 'deletions';
   destinationId?: string;
   sourceId?: string;
 }
@@ -74,10 +76,14 @@ export class ExportService {
       throw badRequest('invalid_request', '"from" and "to" are required (ISO 8601)');
     }
     checkRange(q.from, q.to);
+    if (q.kind === 'deletions' && (q.sourceId || q.destinationId)) {
+      throw badRequest('invalid_request', 'kind=deletions takes no sourceId or destinationId');
+    }
     return {
       from: q.from,
       to: q.to,
       format: q.format ?? 'ndjson',
+      kind: q.kind ?? 'events',
       destinationId: q.destinationId,
       sourceId: q.sourceId,
     };
@@ -88,9 +94,16 @@ export class ExportService {
   }
 
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
+    if (plan.kind === 'deletions') {
+      // Deletions alone; in CSV the one way to get them (the events' CSV has one fixed row shape).
+      const deletions = deletionLines(this.pool, plan.from, plan.to);
+      yield* plan.format === 'csv' ? deletionCsvLines(deletions) : deletions;
+      return;
+    }
     yield* this.eventLines(plan);
     // Deletion requests and the admin audit log (`{"adminAudit": …}`) follow the events in NDJSON (the CSV has one
-    // fixed row shape: events); an export narrowed to a source or destination holds neither.
+    // fixed row shape: events; kind=deletions gives the deletions as CSV); an export narrowed to a source or
+    // destination holds neither.
     if (plan.format !== 'ndjson' || plan.destinationId || plan.sourceId) return;
     yield* deletionLines(this.pool, plan.from, plan.to);
     for await (const page of this.adminLog.between(plan.from, plan.to)) {

@@ -75,6 +75,11 @@ export class ExportQueryDto {
   @IsIn(['ndjson', 'csv'])
   format?: 'ndjson' | 'csv';
 
+  /** events (default: events, then deletions and the admin audit log in NDJSON) or deletions only. */
+  @IsOptional()
+  @IsIn(['events', 'deletions'])
+  kind?: 'events' | 'deletions';
+
   @IsOptional()
   @IsUUID()
   sourceId?: string;

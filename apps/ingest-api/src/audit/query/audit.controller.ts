@@ -29,7 +29,7 @@ export class AuditEventsController {
   }
 }
 
-/** GET /admin/export?from=&to=&format=ndjson|csv: a streamed download. */
+/** GET /admin/export?from=&to=&format=ndjson|csv[&kind=deletions]: a streamed download. */
 @AdminController('export')
 export class AuditExportController {
   constructor(private readonly exporter: ExportService) {}
@@ -41,7 +41,7 @@ export class AuditExportController {
     const stamp = `${plan.from}_${plan.to}`.replace(/[^0-9A-Za-z_-]/g, '');
     return reply
       .header('Content-Type', plan.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="events_${stamp}.${plan.format}"`)
+      .header('Content-Disposition', `attachment; filename="${plan.kind}_${stamp}.${plan.format}"`)
       .header('Cache-Control', 'no-store')
       .send(this.exporter.stream(plan));
   }

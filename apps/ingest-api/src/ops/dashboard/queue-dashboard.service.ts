@@ -139,7 +139,7 @@ export class QueueDashboard implements OnModuleDestroy {
     }
   }
 
-  /** Adds queues of new destinations and removes those of deleted ones. */
+  /** Adds queues of new destinations and removes those of archived or deleted ones. */
   refresh(): Promise<void> {
     this.refreshing ??= this.doRefresh().finally(() => {
       this.refreshing = undefined;
@@ -151,7 +151,9 @@ export class QueueDashboard implements OnModuleDestroy {
     const board = this.board;
     if (!board) return;
     try {
-      const { rows } = await this.pool.query<{ id: string }>('SELECT id::text FROM destinations ORDER BY created_at');
+      const { rows } = await this.pool.query<{ id: string }>(
+        'SELECT id::text FROM destinations WHERE archived_at IS NULL ORDER BY created_at',
+      );
       const current = new Set(rows.map((r) => deliveryQueueName(r.id)));
       for (const name of current) {
         if (this.shown.has(name)) continue;

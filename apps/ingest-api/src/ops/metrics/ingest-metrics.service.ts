@@ -198,7 +198,8 @@ export class IngestMetrics {
     gauge.reset();
     try {
       const { rows } = await withTimeout(
-        this.pool.query<{ id: string }>('SELECT id::text FROM destinations'),
+        // Archived destinations receive nothing: their series leave /metrics.
+        this.pool.query<{ id: string }>('SELECT id::text FROM destinations WHERE archived_at IS NULL'),
         SCRAPE_TIMEOUT_MS,
       );
       await Promise.all(
@@ -219,7 +220,9 @@ export class IngestMetrics {
     gauge.reset();
     try {
       const { rows } = await withTimeout(
-        this.pool.query<{ id: string; paused: boolean }>('SELECT id::text, paused FROM destinations'),
+        this.pool.query<{ id: string; paused: boolean }>(
+          'SELECT id::text, paused FROM destinations WHERE archived_at IS NULL',
+        ),
         SCRAPE_TIMEOUT_MS,
       );
       for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);

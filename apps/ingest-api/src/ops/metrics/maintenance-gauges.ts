@@ -80,7 +80,9 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('backlog age', async () => {
         backlog.reset();
-        const { rows } = await withTimeout(deps.pool.query<{ id: string }>('SELECT id::text FROM destinations'));
+        const { rows } = await withTimeout(
+          deps.pool.query<{ id: string }>('SELECT id::text FROM destinations WHERE archived_at IS NULL'),
+        );
         const now = Date.now();
         await Promise.all(
           rows.map(async ({ id }) => {

@@ -35,7 +35,8 @@ const ms = (v: unknown): number | null => (v === null || v === undefined ? null 
 export async function overview(pool: Pool): Promise<DestinationOverview[]> {
   const [destinations, stats, failures] = await Promise.all([
     pool.query<{ id: string; name: string; enabled: boolean; paused: boolean }>(
-      'SELECT id::text, name, enabled, paused FROM destinations ORDER BY name, id',
+      // Archived destinations are gone from the overview; their audit stays on the event pages.
+      'SELECT id::text, name, enabled, paused FROM destinations WHERE archived_at IS NULL ORDER BY name, id',
     ),
     pool.query(
       `WITH w AS (
@@ -214,10 +215,14 @@ export class OpsQueries {
     return eventTimeline(this.pool, id);
   }
 
-  /** Every source, for the rejected-events page's filter. */
+  /**
+   * Every source, for the rejected-events page's filter. Archived ones stay (their rejected events are kept for
+   * audit), named as archived and listed last.
+   */
   async sourceOptions(): Promise<{ id: string; name: string }[]> {
     const { rows } = await this.pool.query<{ id: string; name: string }>(
-      'SELECT id::text AS id, name FROM sources ORDER BY name, id',
+      `SELECT id::text AS id, name || CASE WHEN archived_at IS NULL THEN '' ELSE ' (archived)' END AS name
+         FROM sources ORDER BY archived_at IS NOT NULL, name, id`,
     );
     return rows;
   }
