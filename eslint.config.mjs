@@ -13,7 +13,6 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/admin/deletions/deletions.service.ts',
   'apps/ingest-api/src/admin/deletions/erasure-runner.service.ts',
   'apps/ingest-api/src/admin/deletions/erasure.store.ts',
-  'apps/ingest-api/src/audit/redrive/redrive.service.ts',
   'apps/ingest-api/src/audit/replay/replay-runner.service.ts',
   'apps/ingest-api/src/audit/replay/replay.store.ts',
   'apps/ingest-api/src/audit/replay/replays.service.ts',
