@@ -19,9 +19,6 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/dev-seed/dev-seed.service.ts',
   'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
   'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
-  'apps/ingest-api/src/ops/dashboard/queue-dashboard.service.ts',
-  'apps/ingest-api/src/ops/metrics/ingest-metrics.service.ts',
-  'apps/ingest-api/src/ops/metrics/maintenance-gauges.ts',
   // Landed with role tokens, the admin audit log and batch replay while the repositories were being drawn.
   'apps/ingest-api/src/admin/audit-log/audit-log.interceptor.ts',
   'apps/ingest-api/src/admin/audit-log/config-snapshot.ts',
