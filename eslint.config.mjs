@@ -20,12 +20,8 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
   'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
   // Landed with role tokens, the admin audit log and batch replay while the repositories were being drawn.
-  'apps/ingest-api/src/admin/audit-log/audit-log.interceptor.ts',
-  'apps/ingest-api/src/admin/audit-log/config-snapshot.ts',
-  'apps/ingest-api/src/admin/tokens/tokens.service.ts',
   'apps/ingest-api/src/audit/replay/batch-slices.ts',
   'apps/ingest-api/src/audit/replay/replay-mode.ts',
-  'apps/ingest-api/src/auth/scope-lookup.service.ts',
 ];
 
 export default tseslint.config(
