@@ -16,7 +16,6 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/audit/replay/replay-runner.service.ts',
   'apps/ingest-api/src/audit/replay/replay.store.ts',
   'apps/ingest-api/src/audit/replay/replays.service.ts',
-  'apps/ingest-api/src/dev-seed/dev-seed.service.ts',
   'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
   'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
   // Landed with role tokens, the admin audit log and batch replay while the repositories were being drawn.
