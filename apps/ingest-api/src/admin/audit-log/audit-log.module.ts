@@ -12,6 +12,6 @@ import { ConfigSnapshots } from './config-snapshots.repository';
 @Module({
   controllers: [AuditLogController],
   providers: [AuditLogRepository, ConfigSnapshots, AuditLogInterceptor],
-  exports: [AuditLogRepository, AuditLogInterceptor],
+  exports: [AuditLogRepository, ConfigSnapshots, AuditLogInterceptor],
 })
 export class AuditLogModule {}
