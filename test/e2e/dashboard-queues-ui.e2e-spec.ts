@@ -66,7 +66,8 @@ describe('queue dashboard in a browser (/admin/queues)', () => {
       await page.locator('svg.chart').first().waitFor();
       await page.click('header a[href="/admin/queues"]');
 
-      const queueName = deliveryQueueName(seeded.destinationId);
+      // The queue's name carries a hash tag (`delivery-{id}`): bull-board's links percent-encode the braces.
+      const queueName = encodeURIComponent(deliveryQueueName(seeded.destinationId));
       const queueLink = page.locator(`a[href*="${queueName}"]`).first();
       await queueLink.waitFor();
       await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-overview.png'), fullPage: true });
