@@ -13,26 +13,14 @@ const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
   'apps/ingest-api/src/admin/deletions/deletions.service.ts',
   'apps/ingest-api/src/admin/deletions/erasure-runner.service.ts',
   'apps/ingest-api/src/admin/deletions/erasure.store.ts',
-  'apps/ingest-api/src/audit/export/deletion-export.ts',
-  'apps/ingest-api/src/audit/export/export.service.ts',
-  'apps/ingest-api/src/audit/query/audit.service.ts',
-  'apps/ingest-api/src/audit/redrive/redrive.service.ts',
   'apps/ingest-api/src/audit/replay/replay-runner.service.ts',
   'apps/ingest-api/src/audit/replay/replay.store.ts',
   'apps/ingest-api/src/audit/replay/replays.service.ts',
-  'apps/ingest-api/src/dev-seed/dev-seed.service.ts',
   'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
   'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
-  'apps/ingest-api/src/ops/dashboard/queue-dashboard.service.ts',
-  'apps/ingest-api/src/ops/metrics/ingest-metrics.service.ts',
-  'apps/ingest-api/src/ops/metrics/maintenance-gauges.ts',
   // Landed with role tokens, the admin audit log and batch replay while the repositories were being drawn.
-  'apps/ingest-api/src/admin/audit-log/audit-log.interceptor.ts',
-  'apps/ingest-api/src/admin/audit-log/config-snapshot.ts',
-  'apps/ingest-api/src/admin/tokens/tokens.service.ts',
   'apps/ingest-api/src/audit/replay/batch-slices.ts',
   'apps/ingest-api/src/audit/replay/replay-mode.ts',
-  'apps/ingest-api/src/auth/scope-lookup.service.ts',
 ];
 
 export default tseslint.config(

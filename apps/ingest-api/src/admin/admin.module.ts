@@ -22,7 +22,7 @@ import { SourcesService } from './sources/sources.service';
  * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews, test connections,
  * pause/resume and GDPR deletions. Uses the write-key cache (TrackingModule: a changed key takes effect at once)
  * and the delivery enqueuer (OutboxModule: deletions enqueue their erasure jobs). Exports the pause service for
- * the operations page.
+ * the operations page, and the sources and destinations repositories for the development seed.
  */
 @Module({
   imports: [AuthModule, TrackingModule, OutboxModule],
@@ -45,6 +45,6 @@ import { SourcesService } from './sources/sources.service';
     DeletionsService,
     ErasureRunner,
   ],
-  exports: [DestinationPauseService],
+  exports: [DestinationPauseService, SourcesRepository, DestinationsRepository],
 })
 export class AdminModule {}

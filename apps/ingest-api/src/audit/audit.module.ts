@@ -3,6 +3,8 @@ import { AuthModule } from '../auth/auth.module';
 import { AuditEventsController, AuditExportController } from './query/audit.controller';
 import { AuditService } from './query/audit.service';
 import { ExportService } from './export/export.service';
+import { DeletionReads } from './export/deletion-reads.repository';
+import { AuditReads } from './common/audit-reads.repository';
 import { RejectedEventsReads } from './rejected/rejected-events-reads.repository';
 import { RejectedEventsController } from './rejected/rejected-events.controller';
 
@@ -13,6 +15,6 @@ import { RejectedEventsController } from './rejected/rejected-events.controller'
 @Module({
   imports: [AuthModule],
   controllers: [AuditEventsController, AuditExportController, RejectedEventsController],
-  providers: [AuditService, ExportService, RejectedEventsReads],
+  providers: [AuditReads, DeletionReads, AuditService, ExportService, RejectedEventsReads],
 })
 export class AuditModule {}

@@ -6,6 +6,7 @@ import { OpsUiGuard } from './ops-ui.guard';
 import { RoleGuard } from './role.guard';
 import { ScopeListInterceptor } from './scope-list.interceptor';
 import { ScopeLookup } from './scope-lookup.service';
+import { ScopeTargetsRepository } from './scope-targets.repository';
 import { AUTH_SETTINGS, AuthSettings, TokenResolver } from './token-resolver.service';
 
 /**
@@ -20,6 +21,7 @@ export class AuthModule {
     const providers = [
       AdminTokensRepository,
       TokenResolver,
+      ScopeTargetsRepository,
       ScopeLookup,
       RoleGuard,
       ScopeListInterceptor,

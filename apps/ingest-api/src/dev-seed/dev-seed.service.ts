@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { Pool } from 'pg';
 import { SecretBox, apiKeyBinding, hashWriteKey, loadOrCreateDevSecrets } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../core/config/ingest.config';
-import { PG_POOL } from '../core/database/pg-pool.provider';
+import { DestinationsRepository } from '../admin/destinations/destinations.repository';
+import { SourcesRepository } from '../admin/sources/sources.repository';
 
 const DEV_SOURCE_NAME = 'Development source';
 const DEV_DESTINATION_NAME = 'Development FullStory (fake-fullstory)';
@@ -17,52 +17,38 @@ export class DevSeedService implements OnApplicationBootstrap {
   private readonly logger = new Logger('DevSeed');
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly sources: SourcesRepository,
+    private readonly destinations: DestinationsRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.production || !this.config.seedDevelopmentData) return;
     const { devWriteKey } = loadOrCreateDevSecrets();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(7300417002)');
-      let sourceId = (
-        await client.query<{ id: string }>('SELECT id FROM sources WHERE write_key_hash = $1', [
-          hashWriteKey(devWriteKey),
-        ])
-      ).rows[0]?.id;
-      if (!sourceId) {
-        sourceId = (
-          await client.query<{ id: string }>(
-            'INSERT INTO sources (name, write_key_hash, write_key_hint) VALUES ($1, $2, $3) RETURNING id',
-            [DEV_SOURCE_NAME, hashWriteKey(devWriteKey), devWriteKey.slice(0, 8)],
-          )
-        ).rows[0].id;
-        const destinationId = randomUUID();
-        const apiKey = new SecretBox(this.config.secretsKey).seal(
-          this.config.devFullStoryApiKey,
-          apiKeyBinding(destinationId),
-        );
-        await client.query('INSERT INTO destinations (id, name, api_key_encrypted) VALUES ($1, $2, $3)', [
-          destinationId,
-          DEV_DESTINATION_NAME,
-          apiKey,
-        ]);
-        await client.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
-          destinationId,
-          sourceId,
-        ]);
-        this.logger.log('Seeded a development source and a FullStory destination pointed at fake-fullstory');
-      }
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    // One transaction: the source only comes with its destination. Whoever inserts the source (the unique write key
+    // decides among instances starting together) seeds the destination; the others find the key taken.
+    const seeded = await this.destinations.transaction(async (tx) => {
+      const sourceId = await this.sources.insertIfKeyIsNew(
+        {
+          name: DEV_SOURCE_NAME,
+          writeKeyHash: hashWriteKey(devWriteKey),
+          writeKeyHint: devWriteKey.slice(0, 8),
+          rateLimitRequestsPerSecond: null,
+          rateLimitEventsPerSecond: null,
+        },
+        tx,
+      );
+      if (sourceId === null) return false;
+      const destinationId = randomUUID();
+      const apiKeyEncrypted = new SecretBox(this.config.secretsKey).seal(
+        this.config.devFullStoryApiKey,
+        apiKeyBinding(destinationId),
+      );
+      await tx.insert({ id: destinationId, name: DEV_DESTINATION_NAME, apiKeyEncrypted });
+      await tx.replaceSources(destinationId, [sourceId]);
+      return true;
+    });
+    if (seeded) this.logger.log('Seeded a development source and a FullStory destination pointed at fake-fullstory');
     this.printWelcome(devWriteKey);
   }
 

@@ -2,12 +2,11 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, concatMap, from, switchMap } from 'rxjs';
-import { DataSource } from 'typeorm';
 import { principalOf, viaOf } from '../../auth/principal';
 import { AUDIT_SPEC, AuditSpec } from './audited.decorator';
 import { AuditLogRepository } from './audit-log.repository';
 import { configDiff, maskSecrets } from './config-diff';
-import { configSnapshot } from './config-snapshot';
+import { ConfigSnapshots } from './config-snapshots.repository';
 
 function field(obj: unknown, name: string | undefined): string | null {
   if (!name || typeof obj !== 'object' || obj === null) return null;
@@ -25,7 +24,7 @@ export class AuditLogInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly log: AuditLogRepository,
-    private readonly db: DataSource,
+    private readonly snapshots: ConfigSnapshots,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -35,7 +34,7 @@ export class AuditLogInterceptor implements NestInterceptor {
     if (spec.skipDryRun && (req.body as { dryRun?: unknown } | null)?.dryRun === true) return next.handle();
     const params = req.params as Record<string, string>;
     const idBefore = field(params, spec.id?.param) ?? field(req.body, spec.id?.body);
-    const before = spec.snapshot ? configSnapshot(this.db, spec.snapshot, idBefore) : Promise.resolve(null);
+    const before = spec.snapshot ? this.snapshots.of(spec.snapshot, idBefore) : Promise.resolve(null);
     return from(before).pipe(
       switchMap((snapshotBefore) =>
         next.handle().pipe(
@@ -57,7 +56,7 @@ export class AuditLogInterceptor implements NestInterceptor {
     const principal = principalOf(req);
     if (!principal) throw new Error('an audited route must be behind RoleGuard');
     const details: Record<string, unknown> = {};
-    if (spec.snapshot) details.diff = configDiff(before, await configSnapshot(this.db, spec.snapshot, targetId));
+    if (spec.snapshot) details.diff = configDiff(before, await this.snapshots.of(spec.snapshot, targetId));
     if (spec.recordBody && req.body !== undefined) details.request = maskSecrets(req.body);
     await this.log.append({
       tokenId: principal.tokenId,

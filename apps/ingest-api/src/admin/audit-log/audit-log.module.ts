@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditLogController } from './audit-log.controller';
 import { AuditLogInterceptor } from './audit-log.interceptor';
 import { AuditLogRepository } from './audit-log.repository';
+import { ConfigSnapshots } from './config-snapshots.repository';
 
 /**
  * The admin audit log: its one writer, the interceptor every admin controller carries, and GET /admin/audit-log.
@@ -10,7 +11,7 @@ import { AuditLogRepository } from './audit-log.repository';
 @Global()
 @Module({
   controllers: [AuditLogController],
-  providers: [AuditLogRepository, AuditLogInterceptor],
-  exports: [AuditLogRepository, AuditLogInterceptor],
+  providers: [AuditLogRepository, ConfigSnapshots, AuditLogInterceptor],
+  exports: [AuditLogRepository, ConfigSnapshots, AuditLogInterceptor],
 })
 export class AuditLogModule {}

@@ -19,7 +19,8 @@ export type MappingChange = Pick<MappingEntity, 'id' | 'name' | 'enabled' | 'tri
  * and its mappings. Every change ends with `touch`, which the delivery worker watches to recompile.
  */
 export class DestinationsTx {
-  constructor(private readonly em: EntityManager) {}
+  /** `em` is public for the sources repository's writes in the same transaction (the development seed). */
+  constructor(readonly em: EntityManager) {}
 
   /** The destination, locked for the rest of the transaction; archived ones only when `withArchived`. */
   lock(id: string, withArchived = false): Promise<DestinationEntity | null> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { SourceEntity } from '@fsd/platform';
+import type { DestinationsTx } from '../destinations/destinations.repository';
 
 export interface NewSource {
   name: string;
@@ -12,7 +13,8 @@ export interface NewSource {
 
 /**
  * The admin side's access to `sources` (TypeORM, like every configuration table), and its writer: create, change,
- * archive. The tracking side only reads a key's source (SourceKeysRepository); the development seed inserts one.
+ * archive. The tracking side only reads a key's source (SourceKeysRepository); the development seed inserts its own
+ * through `insertIfKeyIsNew`.
  */
 @Injectable()
 export class SourcesRepository {
@@ -24,6 +26,23 @@ export class SourcesRepository {
 
   insert(source: NewSource): Promise<SourceEntity> {
     return this.sources.save(this.sources.create(source));
+  }
+
+  /**
+   * Inserts the source unless one already has its write key (the unique index decides, so concurrent callers insert
+   * it once): its id, or null when the key was taken. Inside `tx` when given, so the caller's other changes commit
+   * with it.
+   */
+  async insertIfKeyIsNew(source: NewSource, tx?: DestinationsTx): Promise<string | null> {
+    const result = await (tx?.em ?? this.sources.manager)
+      .createQueryBuilder()
+      .insert()
+      .into(SourceEntity)
+      .values(source)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 
   list(includeArchived: boolean): Promise<SourceEntity[]> {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { invalid } from '../common/admin-errors';
 import { notFound } from '../../core/errors/app-error';
 import { AdminTokenRow, AdminTokensRepository } from '../../auth/admin-tokens.repository';
 import { newToken, tokenHash } from '../../auth/bearer-token';
 import type { Principal } from '../../auth/principal';
+import { ScopeTargetsRepository } from '../../auth/scope-targets.repository';
 import { TokenResolver } from '../../auth/token-resolver.service';
 import { CreateTokenDto } from './token.dto';
 
@@ -29,7 +29,7 @@ export class TokensService {
   constructor(
     private readonly tokens: AdminTokensRepository,
     private readonly resolver: TokenResolver,
-    private readonly db: DataSource,
+    private readonly targets: ScopeTargetsRepository,
   ) {}
 
   /** The token is in this answer only; afterwards only its hash exists. */
@@ -70,12 +70,7 @@ export class TokensService {
 
   private async mustExist(table: 'sources' | 'destinations', field: string, ids: string[] | null): Promise<void> {
     if (!ids) return;
-    const rows = (await this.db.query(
-      `SELECT id::text FROM ${table} WHERE id = ANY($1::uuid[]) AND archived_at IS NULL`,
-      [ids],
-    )) as { id: string }[];
-    const found = new Set(rows.map((r) => r.id));
-    const missing = ids.filter((i) => !found.has(i));
+    const missing = await this.targets.missing(table, ids);
     if (missing.length > 0) {
       throw invalid(
         'invalid_request',

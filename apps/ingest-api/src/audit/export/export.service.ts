@@ -1,27 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import { Readable } from 'stream';
 import { badRequest } from '../../core/errors/app-error';
-import { READ_POOL } from '../../core/database/read-pool.provider';
 import { AuditLogRepository } from '../../admin/audit-log/audit-log.repository';
 import { ExportQueryDto } from '../query/audit-query.dto';
 import { checkRange } from '../query/audit.service';
 import { csvField } from './csv-field';
 import { deletionLines } from './deletion-export';
 import { deletionCsvLines } from './deletion-csv';
-import {
-  ATTEMPT_COLUMNS,
-  AttemptRow,
-  DELIVERY_COLUMNS,
-  DeliveryRow,
-  EVENT_COLUMNS,
-  EventRow,
-  attemptView,
-  deliveryView,
-  eventView,
-} from '../common/audit.views';
-import { eventConditions, whereClause } from '../common/event-filter';
-import { SqlParams } from '../common/sql-params';
+import { DeletionReads } from './deletion-reads.repository';
+import { AuditReads } from '../common/audit-reads.repository';
+import { AttemptRow, DeliveryRow, EventRow, attemptView, deliveryView, eventView } from '../common/audit.views';
+import type { LogPosition } from '../common/keyset-cursor';
 
 /** Events per page: what the export holds in memory at once (with their deliveries and attempts). */
 export const EXPORT_PAGE = 500;
@@ -67,7 +56,8 @@ interface ExportPlan {
 @Injectable()
 export class ExportService {
   constructor(
-    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly reads: AuditReads,
+    private readonly deletions: DeletionReads,
     private readonly adminLog: AuditLogRepository,
   ) {}
 
@@ -96,7 +86,7 @@ export class ExportService {
   private async *lines(plan: ExportPlan): AsyncGenerator<string> {
     if (plan.kind === 'deletions') {
       // Deletions alone; in CSV the one way to get them (the events' CSV has one fixed row shape).
-      const deletions = deletionLines(this.pool, plan.from, plan.to);
+      const deletions = deletionLines(this.deletions, plan.from, plan.to);
       yield* plan.format === 'csv' ? deletionCsvLines(deletions) : deletions;
       return;
     }
@@ -105,7 +95,7 @@ export class ExportService {
     // fixed row shape: events; kind=deletions gives the deletions as CSV); an export narrowed to a source or
     // destination holds neither.
     if (plan.format !== 'ndjson' || plan.destinationId || plan.sourceId) return;
-    yield* deletionLines(this.pool, plan.from, plan.to);
+    yield* deletionLines(this.deletions, plan.from, plan.to);
     for await (const page of this.adminLog.between(plan.from, plan.to)) {
       yield page.map((entry) => `${JSON.stringify({ adminAudit: entry })}\n`).join('');
     }
@@ -113,30 +103,13 @@ export class ExportService {
 
   private async *eventLines(plan: ExportPlan): AsyncGenerator<string> {
     if (plan.format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
-    let after: { receivedAt: string; id: string } | undefined;
+    const filter = { from: plan.from, to: plan.to, destinationId: plan.destinationId, sourceId: plan.sourceId };
+    let after: LogPosition | undefined;
     for (;;) {
-      const p = new SqlParams();
-      const where = eventConditions(
-        { from: plan.from, to: plan.to, destinationId: plan.destinationId, sourceId: plan.sourceId },
-        p,
-      );
-      if (after)
-        where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
-      const payload = plan.format === 'ndjson' ? ', e.payload' : '';
-      const { rows: events } = await this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS}${payload} FROM events e WHERE ${whereClause(where)}
-          ORDER BY e.received_at, e.id LIMIT ${EXPORT_PAGE}`,
-        p.values,
-      );
+      const events = await this.reads.oldestFirst(filter, after, EXPORT_PAGE, plan.format === 'ndjson');
       if (events.length === 0) return;
-      const { rows: deliveries } = await this.pool.query<DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
-        [events.map((e) => e.id)],
-      );
-      const { rows: attempts } = await this.pool.query<AttemptRow>(
-        `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
-        [deliveries.map((d) => d.id)],
-      );
+      const deliveries = await this.reads.deliveriesOf(events.map((e) => e.id));
+      const attempts = await this.reads.attemptsOf(deliveries.map((d) => d.id));
       const byEvent = group(deliveries, (d) => d.event_id ?? '');
       const byDelivery = group(attempts, (a) => a.delivery_id);
       let chunk = '';

@@ -1,25 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Injectable } from '@nestjs/common';
 import { badRequest, notFound } from '../../core/errors/app-error';
-import { READ_POOL } from '../../core/database/read-pool.provider';
 import { EventsQueryDto } from './audit-query.dto';
+import { AuditReads } from '../common/audit-reads.repository';
 import {
-  ATTEMPT_COLUMNS,
-  AttemptRow,
-  DELIVERY_COLUMNS,
   DeliveryRow,
-  EVENT_COLUMNS,
-  EventRow,
-  StateChangeRow,
   attemptView,
   deliveryView,
   deliverySummary,
   eventView,
   stateChangeView,
 } from '../common/audit.views';
-import { EventFilter, eventConditions, whereClause } from '../common/event-filter';
+import { EventFilter } from '../common/event-filter';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
-import { SqlParams } from '../common/sql-params';
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
@@ -37,7 +29,7 @@ export function checkRange(from: string | undefined, to: string | undefined): vo
  */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+  constructor(private readonly reads: AuditReads) {}
 
   async list(q: EventsQueryDto) {
     checkRange(q.from, q.to);
@@ -57,17 +49,8 @@ export class AuditService {
       destinationId: q.destinationId,
       deliveryStatus: q.status,
     };
-    const p = new SqlParams();
-    const where = eventConditions(filter, p);
-    if (q.cursor !== undefined) {
-      const pos = decodeCursor(q.cursor);
-      where.push(`(e.received_at, e.id) < (${p.add(pos.receivedAt)}::timestamptz, ${p.add(pos.id)}::bigint)`);
-    }
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${whereClause(where)}
-        ORDER BY e.received_at DESC, e.id DESC LIMIT ${p.add(limit + 1)}`,
-      p.values,
-    );
+    const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const rows = await this.reads.newestFirst(filter, before, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const deliveries = await this.deliveriesOf(page.map((r) => r.id));
@@ -83,30 +66,16 @@ export class AuditService {
 
   async get(id: string) {
     if (!/^\d{1,18}$/.test(id)) throw notFound(`No event ${id}`);
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS}, e.payload, e.raw FROM events e WHERE e.id = $1::bigint`,
-      [id],
-    );
-    const e = rows[0];
+    const e = await this.reads.event(id);
     if (!e) throw notFound(`No event ${id}`);
     const deliveries = (await this.deliveriesOf([e.id])).get(e.id) ?? [];
     const ids = deliveries.map((d) => d.id);
-    const [attempts, changes] = await Promise.all([
-      this.pool.query<AttemptRow>(
-        `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[]) ORDER BY a.delivery_id, a.id`,
-        [ids],
-      ),
-      this.pool.query<StateChangeRow>(
-        `SELECT s.id::text AS id, s.delivery_id::text AS delivery_id, s.from_status, s.to_status, s.reason, s.at
-           FROM delivery_state_changes s WHERE s.delivery_id = ANY($1::bigint[]) ORDER BY s.delivery_id, s.id`,
-        [ids],
-      ),
-    ]);
+    const [attempts, changes] = await Promise.all([this.reads.attemptsOf(ids), this.reads.stateChangesOf(ids)]);
     return {
       event: { ...eventView(e), raw: e.raw, payload: e.payload },
       deliveries: deliveries.map((d) => {
-        const attemptLog = attempts.rows.filter((a) => a.delivery_id === d.id).map(attemptView);
-        const stateChanges = changes.rows.filter((s) => s.delivery_id === d.id).map(stateChangeView);
+        const attemptLog = attempts.filter((a) => a.delivery_id === d.id).map(attemptView);
+        const stateChanges = changes.filter((s) => s.delivery_id === d.id).map(stateChangeView);
         // One chronological timeline: every request/response (or decision) and every status change.
         const timeline = [
           ...attemptLog.map((a) => ({ at: a.startedAt ?? '', kind: 'attempt' as const, attempt: a })),
@@ -120,12 +89,7 @@ export class AuditService {
   /** Deliveries of the given events, grouped by event id (one query, by the (event_id, ...) unique index). */
   async deliveriesOf(eventIds: string[]): Promise<Map<string, DeliveryRow[]>> {
     const out = new Map<string, DeliveryRow[]>();
-    if (eventIds.length === 0) return out;
-    const { rows } = await this.pool.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
-      [eventIds],
-    );
-    for (const d of rows) {
+    for (const d of await this.reads.deliveriesOf(eventIds)) {
       const key = d.event_id ?? '';
       const list = out.get(key) ?? [];
       list.push(d);

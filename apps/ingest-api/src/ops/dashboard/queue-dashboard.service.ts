@@ -4,10 +4,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Pool } from 'pg';
 import { deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { AdminSessions } from '../../auth/admin-sessions.service';
 import { LoginThrottle } from '../../auth/login-throttle';
@@ -16,6 +14,7 @@ import { messageOf } from '../../core/errors/message-of';
 import { AuditLogRepository } from '../../admin/audit-log/audit-log.repository';
 import { attachPrincipal, principalOf } from '../../auth/principal';
 import { dashboardRefusal, dashboardVerb } from './dashboard-access';
+import { MetricsReads } from '../metrics/metrics-reads.repository';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const REFRESH_MS = 10_000;
@@ -46,7 +45,7 @@ export class QueueDashboard implements OnModuleDestroy {
 
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: MetricsReads,
     private readonly queues: QueueRegistry,
     private readonly sessions: AdminSessions,
     /** The operations page's login throttle, the same instance: one budget of wrong tokens per address for both. */
@@ -151,10 +150,7 @@ export class QueueDashboard implements OnModuleDestroy {
     const board = this.board;
     if (!board) return;
     try {
-      const { rows } = await this.pool.query<{ id: string }>(
-        'SELECT id::text FROM destinations WHERE archived_at IS NULL ORDER BY created_at',
-      );
-      const current = new Set(rows.map((r) => deliveryQueueName(r.id)));
+      const current = new Set((await this.reads.destinationIds()).map(deliveryQueueName));
       for (const name of current) {
         if (this.shown.has(name)) continue;
         board.addQueue(new BullMQAdapter(this.queues.byName(name), { readOnlyMode: false, allowRetries: true }));

@@ -1,26 +1,17 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isCallType } from '@fsd/segment-spec';
 import { deliveryQueueName } from '@fsd/platform';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { registerMaintenanceGauges } from './maintenance-gauges';
+import { MetricsReads, ReplayProgressRow } from './metrics-reads.repository';
 import { messageOf } from '../../core/errors/message-of';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const SCRAPE_TIMEOUT_MS = 2000;
 const FINISHED = ['completed', 'failed', 'cancelled'];
-
-interface ReplayRow {
-  id: string;
-  status: string;
-  matched: string | null;
-  enqueued: string | null;
-  updated_epoch: number;
-}
 
 /** A call type label bounded to the known types, so a client cannot blow up the label set. */
 function typeLabel(type: unknown): string {
@@ -75,7 +66,7 @@ class EventTally {
 @Injectable()
 export class IngestMetrics {
   private readonly logger = new Logger(IngestMetrics.name);
-  private replayQuery?: Promise<ReplayRow[]>;
+  private replayQuery?: Promise<ReplayProgressRow[]>;
   readonly registry = new Registry();
   private readonly events = {
     received: this.counter('fsd_ingest_events_received_total', 'Messages received, by source and call type'),
@@ -95,12 +86,12 @@ export class IngestMetrics {
   });
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly reads: MetricsReads,
     private readonly queues: QueueRegistry,
     @Optional() @Inject(INGEST_CONFIG) config?: IngestConfig,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
-    registerMaintenanceGauges(this.registry, { pool, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
+    registerMaintenanceGauges(this.registry, { reads, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
     const depths: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
       help: 'Jobs in each destination queue by state, read from Redis at scrape time',
@@ -197,13 +188,10 @@ export class IngestMetrics {
   private async collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {
     gauge.reset();
     try {
-      const { rows } = await withTimeout(
-        // Archived destinations receive nothing: their series leave /metrics.
-        this.pool.query<{ id: string }>('SELECT id::text FROM destinations WHERE archived_at IS NULL'),
-        SCRAPE_TIMEOUT_MS,
-      );
+      // Archived destinations receive nothing: their series leave /metrics.
+      const ids = await withTimeout(this.reads.destinationIds(), SCRAPE_TIMEOUT_MS);
       await Promise.all(
-        rows.map(async ({ id }) => {
+        ids.map(async (id) => {
           const counts = await withTimeout(
             this.queues.byName(deliveryQueueName(id)).getJobCounts(...QUEUE_STATES),
             SCRAPE_TIMEOUT_MS,
@@ -219,33 +207,23 @@ export class IngestMetrics {
   private async collectPaused(gauge: Gauge<'destination'>): Promise<void> {
     gauge.reset();
     try {
-      const { rows } = await withTimeout(
-        this.pool.query<{ id: string; paused: boolean }>(
-          'SELECT id::text, paused FROM destinations WHERE archived_at IS NULL',
-        ),
-        SCRAPE_TIMEOUT_MS,
-      );
+      const rows = await withTimeout(this.reads.pausedFlags(), SCRAPE_TIMEOUT_MS);
       for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
     } catch (e) {
       this.logger.warn(`paused destinations not collected: ${messageOf(e)}`);
     }
   }
 
-  private replaySnapshot(): Promise<ReplayRow[]> {
+  private replaySnapshot(): Promise<ReplayProgressRow[]> {
     this.replayQuery ??= this.readReplays().finally(() => {
       this.replayQuery = undefined;
     });
     return this.replayQuery;
   }
 
-  private async readReplays(): Promise<ReplayRow[]> {
+  private async readReplays(): Promise<ReplayProgressRow[]> {
     try {
-      const { rows } = await withTimeout(
-        this.pool.query<ReplayRow>(`SELECT id::text, status::text, matched::text, enqueued::text,
-                  extract(epoch FROM updated_at)::float8 AS updated_epoch FROM replays`),
-        SCRAPE_TIMEOUT_MS,
-      );
-      return rows;
+      return await withTimeout(this.reads.replays(), SCRAPE_TIMEOUT_MS);
     } catch (e) {
       this.logger.warn(`replay progress not collected: ${messageOf(e)}`);
       return [];

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
 import { deliveryQueueName } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { messageOf } from '../../core/errors/message-of';
+import type { MetricsReads } from './metrics-reads.repository';
 
 const TIMEOUT_MS = 2000;
 const logger = new Logger('IngestMetrics');
@@ -18,13 +18,6 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Days from today (UTC) to the last day the event log has a partition for; below 0 means today has none. */
-const PARTITIONS_AHEAD_SQL = `
-  SELECT (max(to_date(substring(c.relname FROM '^events_p(\\d{8})$'), 'YYYYMMDD'))
-          - (now() AT TIME ZONE 'UTC')::date)::int AS days
-    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-   WHERE i.inhparent = 'events'::regclass AND c.relname ~ '^events_p\\d{8}$'`;
-
 /**
  * Gauges read from Postgres and Redis at scrape time for the alerts on maintenance and backlog
  * (deploy/prometheus/alerts.yml): they describe the state itself, so they hold across restarts and
@@ -32,7 +25,7 @@ const PARTITIONS_AHEAD_SQL = `
  */
 export function registerMaintenanceGauges(
   registry: Registry,
-  deps: { pool: Pool; queues: QueueRegistry; dedupWindowDays: number },
+  deps: { reads: MetricsReads; queues: QueueRegistry; dedupWindowDays: number },
 ): void {
   const collect = async (what: string, fn: () => Promise<void>) => {
     try {
@@ -48,8 +41,8 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('partitions ahead', async () => {
         partitions.reset();
-        const { rows } = await withTimeout(deps.pool.query<{ days: number | null }>(PARTITIONS_AHEAD_SQL));
-        if (rows[0]?.days !== null && rows[0]?.days !== undefined) partitions.set(rows[0].days);
+        const days = await withTimeout(deps.reads.partitionsAheadDays());
+        if (days !== null) partitions.set(days);
       }),
   });
   const dedupAge: Gauge = new Gauge({
@@ -59,12 +52,7 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('dedup age', async () => {
         dedupAge.reset();
-        const { rows } = await withTimeout(
-          deps.pool.query<{ age: number | null }>(
-            `SELECT extract(epoch FROM now() - min(received_at))::float8 AS age FROM event_dedup`,
-          ),
-        );
-        dedupAge.set(Math.max(0, rows[0]?.age ?? 0));
+        dedupAge.set(await withTimeout(deps.reads.dedupOldestAgeSeconds()));
       }),
   });
   new Gauge({
@@ -80,12 +68,10 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('backlog age', async () => {
         backlog.reset();
-        const { rows } = await withTimeout(
-          deps.pool.query<{ id: string }>('SELECT id::text FROM destinations WHERE archived_at IS NULL'),
-        );
+        const ids = await withTimeout(deps.reads.destinationIds());
         const now = Date.now();
         await Promise.all(
-          rows.map(async ({ id }) => {
+          ids.map(async (id) => {
             const [oldest] = await withTimeout(deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0));
             backlog.set({ destination: id }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
           }),

@@ -1,0 +1,113 @@
+import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
+import { fixtureRows } from '../../core/database/testing/fixture-rows';
+import { AuditReads } from './audit-reads.repository';
+
+/** Against a migrated database of its own. */
+describe('AuditReads', () => {
+  let db: FreshDatabase;
+  let reads: AuditReads;
+  let source: string;
+  let other: string;
+  let destination: string;
+  /** Events e1..e4, received a minute apart in that order; e3 from the other source. */
+  let e: string[];
+  let deliveries: string[];
+
+  beforeAll(async () => {
+    db = await freshDatabase('audit_reads');
+    reads = new AuditReads(db.pool);
+    const rows = fixtureRows(db.pool);
+    source = await rows.source('main');
+    other = await rows.source('other');
+    destination = await rows.destination('fs', { sourceIds: [source] });
+    e = [
+      await rows.event(source, '2026-03-01T10:00:00Z', 'm1', { userId: 'u1' }),
+      await rows.event(source, '2026-03-01T10:01:00Z', 'm2', { type: 'identify', userId: 'u2' }),
+      await rows.event(other, '2026-03-01T10:02:00Z', 'm3'),
+      await rows.event(source, '2026-03-01T10:03:00Z', 'm4', { event: 'Order' }),
+    ];
+    deliveries = [
+      await rows.delivery(e[0], '2026-03-01T10:00:00Z', destination, 'delivered'),
+      await rows.delivery(e[1], '2026-03-01T10:01:00Z', destination, 'failed'),
+      await rows.delivery(e[3], '2026-03-01T10:03:00Z', destination, 'pending'),
+    ];
+    await rows.attempt(deliveries[1], 2, 'retry');
+    await rows.attempt(deliveries[1], 1, 'retry');
+    await rows.attempt(deliveries[0], 1, 'delivered');
+    await rows.stateChange(deliveries[1], null, 'pending', 'created');
+    await rows.stateChange(deliveries[1], 'pending', 'failed', 'gave up');
+    await rows.stateChange(deliveries[0], 'pending', 'delivered', 'sent');
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('pages newest first, before a position, by the filter', async () => {
+    const all = await reads.newestFirst({}, undefined, 10);
+    expect(all.map((r) => r.id)).toEqual([e[3], e[2], e[1], e[0]]);
+    expect(all[0]).toEqual({
+      id: e[3],
+      cursor_at: '2026-03-01 10:03:00+00',
+      received_at: new Date('2026-03-01T10:03:00Z'),
+      source_id: source,
+      message_id: 'm4',
+      type: 'track',
+      event_name: 'Order',
+      user_id: null,
+      anonymous_id: null,
+      timestamp: new Date('2026-03-01T10:03:00Z'),
+    });
+    const page2 = await reads.newestFirst({}, { receivedAt: all[1].cursor_at, id: all[1].id }, 2);
+    expect(page2.map((r) => r.id)).toEqual([e[1], e[0]]);
+    expect((await reads.newestFirst({ sourceId: source }, undefined, 2)).map((r) => r.id)).toEqual([e[3], e[1]]);
+    const failed = await reads.newestFirst({ destinationId: destination, deliveryStatus: 'failed' }, undefined, 10);
+    expect(failed.map((r) => r.id)).toEqual([e[1]]);
+  });
+
+  it('pages oldest first, after a position, with the payload only when asked', async () => {
+    const first = await reads.oldestFirst({ from: '2026-03-01T10:00:30Z' }, undefined, 2, true);
+    expect(first.map((r) => [r.id, r.payload])).toEqual([
+      [e[1], { messageId: 'm2' }],
+      [e[2], { messageId: 'm3' }],
+    ]);
+    const next = await reads.oldestFirst({}, { receivedAt: first[1].cursor_at, id: first[1].id }, 10, false);
+    expect(next.map((r) => r.id)).toEqual([e[3]]);
+    expect(next[0].payload).toBeUndefined();
+  });
+
+  it('reads one event whole, or null', async () => {
+    const one = await reads.event(e[1]);
+    expect(one).toMatchObject({
+      id: e[1],
+      type: 'identify',
+      user_id: 'u2',
+      payload: { messageId: 'm2' },
+      raw: { raw: true },
+    });
+    expect(await reads.event('999999')).toBeNull();
+  });
+
+  it('reads the deliveries, attempts and state changes of a page, in order', async () => {
+    const ds = await reads.deliveriesOf([e[3], e[0], e[2]]);
+    expect(ds.map((d) => [d.id, d.event_id, d.destination_id, d.status, d.kind, d.attempts])).toEqual([
+      [deliveries[0], e[0], destination, 'delivered', 'event', 0],
+      [deliveries[2], e[3], destination, 'pending', 'event', 0],
+    ]);
+    const attempts = await reads.attemptsOf([deliveries[1], deliveries[0]]);
+    expect(attempts.map((a) => [a.delivery_id, a.attempt_number, a.trigger, a.decision])).toEqual([
+      [deliveries[0], 1, 'live', 'delivered'],
+      [deliveries[1], 2, 'live', 'retry'],
+      [deliveries[1], 1, 'live', 'retry'],
+    ]);
+    const changes = await reads.stateChangesOf([deliveries[1], deliveries[0]]);
+    expect(changes.map((s) => [s.delivery_id, s.from_status, s.to_status, s.reason])).toEqual([
+      [deliveries[0], 'pending', 'delivered', 'sent'],
+      [deliveries[1], null, 'pending', 'created'],
+      [deliveries[1], 'pending', 'failed', 'gave up'],
+    ]);
+    expect(await reads.deliveriesOf([])).toEqual([]);
+    expect(await reads.attemptsOf([])).toEqual([]);
+    expect(await reads.stateChangesOf([])).toEqual([]);
+  });
+});

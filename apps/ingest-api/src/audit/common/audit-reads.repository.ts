@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { READ_POOL } from '../../core/database/read-pool.provider';
+import {
+  ATTEMPT_COLUMNS,
+  AttemptRow,
+  DELIVERY_COLUMNS,
+  DeliveryRow,
+  EVENT_COLUMNS,
+  EventRow,
+  StateChangeRow,
+} from './audit.views';
+import { EventFilter, eventConditions, whereClause } from './event-filter';
+import type { LogPosition } from './keyset-cursor';
+import { SqlParams } from './sql-params';
+
+/**
+ * The audit trail's reads (read pool: they never take the tracking hot path's connections): events keyset-paged on
+ * (received_at, id) in either direction, one event whole, and the deliveries, attempts and state changes of a page.
+ */
+@Injectable()
+export class AuditReads {
+  constructor(@Inject(READ_POOL) private readonly pool: Pool) {}
+
+  /** Up to `limit` events matching the filter, newest first, strictly before `before` when given (no payload). */
+  async newestFirst(filter: EventFilter, before: LogPosition | undefined, limit: number): Promise<EventRow[]> {
+    const p = new SqlParams();
+    const where = eventConditions(filter, p);
+    if (before !== undefined) {
+      where.push(`(e.received_at, e.id) < (${p.add(before.receivedAt)}::timestamptz, ${p.add(before.id)}::bigint)`);
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${whereClause(where)}
+        ORDER BY e.received_at DESC, e.id DESC LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    return rows;
+  }
+
+  /** Up to `limit` events matching the filter, oldest first, strictly after `after` when given. */
+  async oldestFirst(
+    filter: EventFilter,
+    after: LogPosition | undefined,
+    limit: number,
+    withPayload: boolean,
+  ): Promise<EventRow[]> {
+    const p = new SqlParams();
+    const where = eventConditions(filter, p);
+    if (after !== undefined) {
+      where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS}${withPayload ? ', e.payload' : ''} FROM events e WHERE ${whereClause(where)}
+        ORDER BY e.received_at, e.id LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    return rows;
+  }
+
+  /** One event with its payload and raw body, or null (`id` must be a bigint's digits). */
+  async event(id: string): Promise<EventRow | null> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS}, e.payload, e.raw FROM events e WHERE e.id = $1::bigint`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The deliveries of these events, in id order (by the (event_id, …) unique index). */
+  async deliveriesOf(eventIds: string[]): Promise<DeliveryRow[]> {
+    if (eventIds.length === 0) return [];
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
+      [eventIds],
+    );
+    return rows;
+  }
+
+  /** The attempts of these deliveries, by delivery then attempt id. */
+  async attemptsOf(deliveryIds: string[]): Promise<AttemptRow[]> {
+    if (deliveryIds.length === 0) return [];
+    const { rows } = await this.pool.query<AttemptRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[])
+        ORDER BY a.delivery_id, a.id`,
+      [deliveryIds],
+    );
+    return rows;
+  }
+
+  /** The status changes of these deliveries, by delivery then change id. */
+  async stateChangesOf(deliveryIds: string[]): Promise<StateChangeRow[]> {
+    if (deliveryIds.length === 0) return [];
+    const { rows } = await this.pool.query<StateChangeRow>(
+      `SELECT s.id::text AS id, s.delivery_id::text AS delivery_id, s.from_status, s.to_status, s.reason, s.at
+         FROM delivery_state_changes s WHERE s.delivery_id = ANY($1::bigint[]) ORDER BY s.delivery_id, s.id`,
+      [deliveryIds],
+    );
+    return rows;
+  }
+}
