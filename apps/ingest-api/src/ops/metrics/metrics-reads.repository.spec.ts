@@ -23,10 +23,11 @@ describe('MetricsReads', () => {
     expect(await reads.dedupOldestAgeSeconds()).toBe(0);
   });
 
-  it('reads the destinations oldest first, archived ones too, with their paused flags', async () => {
+  it('reads the live destinations oldest first with their paused flags; archived ones are left out', async () => {
     const rows = fixtureRows(db.pool);
     const a = await rows.destination('a');
-    const b = await rows.destination('b', { paused: true, archived: true });
+    const b = await rows.destination('b', { paused: true });
+    await rows.destination('archived', { paused: true, archived: true });
     await db.pool.query(`UPDATE destinations SET created_at = now() - interval '1 hour' WHERE id = $1`, [b]);
     expect(await reads.destinationIds()).toEqual([b, a]);
     const flags = await reads.pausedFlags();
