@@ -58,7 +58,8 @@ describe('batch-mode replay', () => {
       // One retry per call: a job whose creation keeps failing leaves its items to the next round's job.
       BATCH_REPLAY_CALL_RETRIES: '1',
     });
-    const room = String(TOTAL + 1000);
+    // Room for every test's events: a cancelled replay's unsent deliveries arrive later, relayed live.
+    const room = String(TOTAL + 10_000);
     apps.push(
       await startApp('fake-fullstory', { ...env, FAKE_FULLSTORY_MAX_CAPTURED: room, FAKE_FULLSTORY_MAX_EVENTS: room }),
     );
@@ -395,7 +396,8 @@ describe('batch-mode replay', () => {
   });
 
   it('runs again the slices whose jobs Redis lost mid-replay: every event imported exactly once', async () => {
-    const pair = await logTracks(3000);
+    // Six slices of 1,000, four run at a time: when the queue is wiped, some are running and some still waiting.
+    const pair = await logTracks(6000);
     await fake.reset();
     // Jobs stay PROCESSING a while: the slices' jobs are wiped while their runs are in flight.
     await fake.config({ processingDelayMs: 1000 });
@@ -417,16 +419,16 @@ describe('batch-mode replay', () => {
     let final: Json | undefined;
     await waitFor('every delivery to settle', async () => {
       const r = await admin('GET', `/admin/replays/${id}`);
-      if (r.body.delivered + r.body.failed + r.body.skipped === 3000) final = r.body;
+      if (r.body.delivered + r.body.failed + r.body.skipped === 6000) final = r.body;
       return final !== undefined;
     });
-    // User bulk2-user-7 was erased by an earlier test: its 60 events are skipped.
-    expect(final).toMatchObject({ delivered: 2940, failed: 0, skipped: 60 });
+    // User bulk2-user-7 was erased by an earlier test: its 120 events are skipped.
+    expect(final).toMatchObject({ delivered: 5880, failed: 0, skipped: 120 });
     // This replay's events only (the cancelled replay's unsent deliveries may still arrive, relayed live).
     const prefix = `msg-${pair.sourceId.slice(0, 8)}-`;
     const held = (await fake.events()).filter((e) => String(e.properties.mid).startsWith(prefix));
-    expect(held).toHaveLength(2940);
-    expect(new Set(held.map((e) => String(e.properties.mid))).size).toBe(2940);
+    expect(held).toHaveLength(5880);
+    expect(new Set(held.map((e) => String(e.properties.mid))).size).toBe(5880);
     expect(held.every((e) => e.source === 'batch')).toBe(true);
     await withDb(env.DATABASE_URL, async (db) => {
       const audited = await db.query<{ n: string }>(
@@ -434,7 +436,7 @@ describe('batch-mode replay', () => {
           WHERE d.destination_id = $1 AND a.decision = 'delivered' AND a.batch_job_id IS NOT NULL`,
         [pair.destinationId],
       );
-      expect(audited.rows[0].n).toBe('2940');
+      expect(audited.rows[0].n).toBe('5880');
     });
     // The slice recovery found the lost jobs and added them again.
     const ingestLog = apps.find((a) => a.name === 'ingest-api')!.output.join('');
@@ -445,7 +447,7 @@ describe('batch-mode replay', () => {
           `SELECT status, count(*)::text AS n FROM replay_slices WHERE replay_id = $1 GROUP BY status`,
           [id],
         );
-        return rows.length === 1 && rows[0].status === 'settled' && rows[0].n === '3';
+        return rows.length === 1 && rows[0].status === 'settled' && rows[0].n === '6';
       }),
     );
   });
