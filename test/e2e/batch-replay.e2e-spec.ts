@@ -58,7 +58,8 @@ describe('batch-mode replay', () => {
       // One retry per call: a job whose creation keeps failing leaves its items to the next round's job.
       BATCH_REPLAY_CALL_RETRIES: '1',
     });
-    const room = String(TOTAL + 1000);
+    // Room for every test's events: a cancelled replay's unsent deliveries arrive later, relayed live.
+    const room = String(TOTAL + 10_000);
     apps.push(
       await startApp('fake-fullstory', { ...env, FAKE_FULLSTORY_MAX_CAPTURED: room, FAKE_FULLSTORY_MAX_EVENTS: room }),
     );
@@ -393,4 +394,79 @@ describe('batch-mode replay', () => {
     expect(new Set(held.map((e) => String(e.properties.mid))).size).toBe(held.length);
     expect((await jobsOf(id)).length).toBe(jobs.length);
   });
+
+  it('runs again the slices whose jobs Redis lost mid-replay: every event imported exactly once', async () => {
+    // Six slices of 1,000, four run at a time: when the queue is wiped, some are running and some still waiting.
+    const pair = await logTracks(6000);
+    await fake.reset();
+    // Jobs stay PROCESSING a while: the slices' jobs are wiped while their runs are in flight.
+    await fake.config({ processingDelayMs: 1000 });
+    const replay = await admin('POST', '/admin/replays', {
+      destinationId: pair.destinationId,
+      filter: window(),
+      ratePerSecond: 100_000,
+    });
+    const id = replay.body.id as string;
+    await waitFor('a job in flight', async () => (await jobsOf(id)).some((j) => j.status === 'PROCESSING'), 60_000, 50);
+    await waitFor(
+      'the walk to have enqueued every slice',
+      async () => (await admin('GET', `/admin/replays/${id}`)).body.status === 'completed',
+      60_000,
+      50,
+    );
+    // Redis restarted empty, as far as the batch replay queue goes: every slice job (waiting or active) is gone.
+    expect(await dropBatchReplayQueue()).toBeGreaterThan(0);
+    let final: Json | undefined;
+    await waitFor('every delivery to settle', async () => {
+      const r = await admin('GET', `/admin/replays/${id}`);
+      if (r.body.delivered + r.body.failed + r.body.skipped === 6000) final = r.body;
+      return final !== undefined;
+    });
+    // User bulk2-user-7 was erased by an earlier test: its 120 events are skipped.
+    expect(final).toMatchObject({ delivered: 5880, failed: 0, skipped: 120 });
+    // This replay's events only (the cancelled replay's unsent deliveries may still arrive, relayed live).
+    const prefix = `msg-${pair.sourceId.slice(0, 8)}-`;
+    const held = (await fake.events()).filter((e) => String(e.properties.mid).startsWith(prefix));
+    expect(held).toHaveLength(5880);
+    expect(new Set(held.map((e) => String(e.properties.mid))).size).toBe(5880);
+    expect(held.every((e) => e.source === 'batch')).toBe(true);
+    await withDb(env.DATABASE_URL, async (db) => {
+      const audited = await db.query<{ n: string }>(
+        `SELECT count(DISTINCT a.delivery_id)::text AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+          WHERE d.destination_id = $1 AND a.decision = 'delivered' AND a.batch_job_id IS NOT NULL`,
+        [pair.destinationId],
+      );
+      expect(audited.rows[0].n).toBe('5880');
+    });
+    // The slice recovery found the lost jobs and added them again.
+    const ingestLog = apps.find((a) => a.name === 'ingest-api')!.output.join('');
+    expect(ingestLog).toMatch(new RegExp(`replay ${id} slice \\w+: its job is missing from Redis`));
+    await waitFor('the slices to be settled', () =>
+      withDb(env.DATABASE_URL, async (db) => {
+        const { rows } = await db.query<{ status: string; n: string }>(
+          `SELECT status, count(*)::text AS n FROM replay_slices WHERE replay_id = $1 GROUP BY status`,
+          [id],
+        );
+        return rows.length === 1 && rows[0].status === 'settled' && rows[0].n === '6';
+      }),
+    );
+  });
+
+  /** Deletes every key of the batch replay queue; returns how many. */
+  async function dropBatchReplayQueue(): Promise<number> {
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(env.REDIS_URL);
+    let deleted = 0;
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:{batch-replay}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) deleted += await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    return deleted;
+  }
 });

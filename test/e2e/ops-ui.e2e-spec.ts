@@ -158,6 +158,24 @@ describe('operations UI (/admin/ui)', () => {
         ['redrive', 'delivered'],
       ]);
 
+      // Replay (batch mode by default: the presets are v2): once confirmed, the page follows its progress.
+      const local = (t: number) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+      const localNow = await page.evaluate(() => Date.now());
+      await page.selectOption('#replay select[name=destinationId]', seeded.destinationId);
+      await page.fill('#replay input[name=from]', local(localNow - 24 * 3600_000));
+      await page.fill('#replay input[name=to]', local(localNow + 3600_000));
+      await page.click('#replay button[type=submit]');
+      await page.waitForSelector('#replay .result:has-text("Dry run")');
+      expect(await page.locator('#replay .result').innerText()).toMatch(/^Dry run: 3 matching\./);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click('#replay .confirm');
+      await page.waitForSelector('#replay .progress[data-status=completed]:has-text("3 of 3 settled")', {
+        timeout: 60_000,
+      });
+      expect(await page.locator('#replay .progress').innerText()).toMatch(
+        /^Replay \d+ \(batch\): completed, 3 of 3 settled: 3 delivered, 0 failed, 0 skipped\. Batch jobs: \d+ \(0 running\), 3 imported, 0 item errors$/,
+      );
+
       // The same session opens the queue dashboard.
       const queues = await page.goto(`${ingest}/admin/queues`);
       expect(queues?.status()).toBe(200);

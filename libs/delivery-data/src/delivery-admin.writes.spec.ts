@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createDeletionDeliveries, skipOpenDeliveries } from './delivery-admin.writes';
+import { createDeletionDeliveries, failOpenDeliveries, skipOpenDeliveries } from './delivery-admin.writes';
 import { eraseAttemptBodiesCte, fanOutDeliveriesCte, replayDeliveriesCtes } from './delivery-statement.fragments';
 import { rowsOf } from './sql-executor';
 import { migratedDatabase } from './testing/migrated-database';
@@ -194,5 +194,35 @@ describe('delivery writes of the ingest API', () => {
       { req: { erased: true }, res: '{"erased":true}' },
       { req: { user: 'u' }, res: 'ok' },
     ]);
+  });
+
+  it('failOpenDeliveries ends only the open ones among the ids failed, each with its reason and claim cleared', async () => {
+    const dest = await newDestination('batch-replayed');
+    const [pending, retrying, delivered, notListed] = [
+      await newDelivery(await newEvent('fail-1'), dest, 'pending'),
+      await newDelivery(await newEvent('fail-2'), dest, 'retrying'),
+      await newDelivery(await newEvent('fail-3'), dest, 'delivered'),
+      await newDelivery(await newEvent('fail-4'), dest, 'pending'),
+    ];
+    await pool.query(
+      `UPDATE deliveries SET claim_token = 'batch-replay:1:s', claimed_until = now() + interval '1 hour' WHERE id = $1`,
+      [pending],
+    );
+    const reason = 'batch replay slice s gave up: its job failed after all its attempts, 5 times';
+    expect(await failOpenDeliveries(pool, [pending, retrying, delivered], reason)).toBe(2);
+    const { rows } = await pool.query<{ status: string; last_error: string | null; claim_token: string | null }>(
+      'SELECT status, last_error, claim_token FROM deliveries WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [[pending, retrying, delivered, notListed]],
+    );
+    expect(rows).toEqual([
+      { status: 'failed', last_error: reason, claim_token: null },
+      { status: 'failed', last_error: reason, claim_token: null },
+      { status: 'delivered', last_error: null, claim_token: null },
+      { status: 'pending', last_error: null, claim_token: null },
+    ]);
+    expect(await changesOf(pending)).toEqual([`pending>failed:${reason}`]);
+    expect(await changesOf(retrying)).toEqual([`retrying>failed:${reason}`]);
+    expect(await changesOf(delivered)).toEqual([]);
+    expect(await failOpenDeliveries(pool, [pending], reason)).toBe(0);
   });
 });

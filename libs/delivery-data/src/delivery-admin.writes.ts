@@ -37,3 +37,29 @@ export async function createDeletionDeliveries(
     ),
   );
 }
+
+/**
+ * Ends those of `deliveryIds` still open as failed, each with its state change naming `reason` (a batch replay
+ * slice that failed for good: the audit says why). Returns how many were ended.
+ */
+export async function failOpenDeliveries(db: SqlExecutor, deliveryIds: string[], reason: string): Promise<number> {
+  const rows = rowsOf<{ n: string }>(
+    await db.query(
+      `WITH open AS (
+         UPDATE deliveries d SET status = 'failed', last_error = $2::text, updated_at = now(),
+                claimed_until = NULL, claim_token = NULL
+           FROM (SELECT id, status FROM deliveries WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'retrying')
+                  FOR UPDATE) o
+          WHERE d.id = o.id
+         RETURNING d.id, o.status AS from_status
+       ),
+       changed AS (
+         INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
+         SELECT id, from_status, 'failed', $2::text FROM open RETURNING 1
+       )
+       SELECT count(*)::text AS n FROM changed`,
+      [deliveryIds, reason],
+    ),
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -7,4 +7,5 @@ export type { RecordItem } from './record-batcher';
 export * from './sql-executor';
 export * from './delivery-admin.writes';
 export * from './delivery-statement.fragments';
+export * from './batch-slice.repository';
 export * from './deletion-user.writes';

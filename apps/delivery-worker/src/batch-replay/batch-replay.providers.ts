@@ -3,6 +3,7 @@ import { BatchJobClient, FullStoryClient } from '@fsd/fullstory-contracts';
 import type { WorkerConfig } from '../config/worker.config';
 import { BatchReplayProcessor } from './batch-replay.processor';
 import { BatchReplayStore } from '../data/batch-replay.repository';
+import { batchSliceRepositoryProvider } from '../data/batch-slice-repository.provider';
 import { BatchReplayWorker } from './batch-replay-worker.service';
 import { SliceSender } from './slice-sender';
 
@@ -21,6 +22,7 @@ export function batchReplayProviders(config: WorkerConfig): Provider[] {
         }),
     },
     BatchReplayStore,
+    batchSliceRepositoryProvider,
     SliceSender,
     BatchReplayProcessor,
     BatchReplayWorker,

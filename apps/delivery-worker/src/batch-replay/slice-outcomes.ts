@@ -1,6 +1,5 @@
 import type { DeliveryStatus } from '@fsd/platform';
-import type { AttemptRecord } from '@fsd/delivery-data';
-import type { BatchAttemptRecord, SliceOutcome } from '../data/batch-replay.repository';
+import type { AttemptRecord, BatchAttemptRecord, SliceOutcome } from '@fsd/delivery-data';
 import type { SliceItem } from './slice-plan';
 
 /** One audit row of one item (a batch job's item, or a request sent on its own), in one round. */

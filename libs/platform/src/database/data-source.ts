@@ -10,6 +10,7 @@ import { AdminTokens1764580000000 } from './migrations/1764580000000-AdminTokens
 import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAuditLog';
 import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
 import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
+import { ReplaySlices1764600000000 } from './migrations/1764600000000-ReplaySlices';
 import { ErasedDeletionUsers1764620000000 } from './migrations/1764620000000-ErasedDeletionUsers';
 
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   AdminAuditLog1764581000000,
   WriteKeyOverlap1764583000000,
   BatchReplay1764590000000,
+  ReplaySlices1764600000000,
   ErasedDeletionUsers1764620000000,
 ];
 

@@ -13,8 +13,12 @@ export interface BatchReplayJobData {
   deliveryIds: string[];
 }
 
-export function batchReplayJobId(replayId: string, slice: string): string {
-  return `r${replayId}-s${slice}`;
+/**
+ * The slice's job id; a slice run again after its job completed or failed for good (see the replay runner's slice
+ * recovery) gets the next generation, since BullMQ keeps one job per id while the finished one is retained.
+ */
+export function batchReplayJobId(replayId: string, slice: string, generation = 0): string {
+  return generation === 0 ? `r${replayId}-s${slice}` : `r${replayId}-s${slice}-g${generation}`;
 }
 
 export const BATCH_REPLAY_JOB_OPTIONS = {

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Pool } from 'pg';
 import { BATCH_REPLAY_JOB_OPTIONS, BATCH_REPLAY_QUEUE, BatchReplayJobData, batchReplayJobId } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
+import { ReplaySliceRepository } from './replay-slices.repository';
 
 /**
  * A page of a batch-mode replay's walk becomes one slice job for the worker's batch executor. The slice's key
@@ -15,16 +16,26 @@ export function sliceKey(startCursor: string | null): string {
     .slice(0, 24);
 }
 
+/**
+ * Remembers the slice in Postgres, then adds its job: a slice whose job Redis loses, or that fails for good, is
+ * found by the slice recovery (its deliveries are skipped by the outbox relay).
+ */
 export async function enqueueBatchSlice(
+  slices: ReplaySliceRepository,
   queues: QueueRegistry,
   replay: { id: string; destination_id: string; cursor: string | null },
   deliveryIds: string[],
 ): Promise<void> {
   const slice = sliceKey(replay.cursor);
-  const data: BatchReplayJobData = { replayId: replay.id, destinationId: replay.destination_id, slice, deliveryIds };
-  await queues
-    .byName(BATCH_REPLAY_QUEUE)
-    .add('slice', data, { ...BATCH_REPLAY_JOB_OPTIONS, jobId: batchReplayJobId(replay.id, slice) });
+  await slices.recordSlice(replay.id, slice, deliveryIds);
+  await addSliceJob(queues, { replayId: replay.id, destinationId: replay.destination_id, slice, deliveryIds }, 0);
+}
+
+export async function addSliceJob(queues: QueueRegistry, data: BatchReplayJobData, generation: number): Promise<void> {
+  await queues.byName(BATCH_REPLAY_QUEUE).add('slice', data, {
+    ...BATCH_REPLAY_JOB_OPTIONS,
+    jobId: batchReplayJobId(data.replayId, data.slice, generation),
+  });
 }
 
 export interface BatchProgress {

@@ -10,6 +10,7 @@ import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service'
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor';
 import { enqueueBatchSlice } from './batch-slices';
+import { ReplaySliceRepository } from './replay-slices.repository';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching, refreshStoredProgress } from './replay.store';
 import { TokenBucket } from './token-bucket';
@@ -43,6 +44,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(READ_POOL) private readonly pool: Pool,
     private readonly queues: QueueRegistry,
     private readonly enqueuer: DeliveryEnqueuer,
+    private readonly slices: ReplaySliceRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -156,7 +158,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
         const page = await claimPage(this.pool, replay, after, size);
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
-          await enqueueBatchSlice(this.queues, replay, page.deliveryIds);
+          await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
         } else if (page.deliveryIds.length > 0) {
           await this.enqueuer.enqueue(
             page.deliveryIds.map((deliveryId) => ({

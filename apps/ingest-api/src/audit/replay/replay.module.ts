@@ -4,6 +4,8 @@ import { OutboxModule } from '../../ingest/outbox/outbox.module';
 import { ReplayRunner } from './replay-runner.service';
 import { ReplaysController } from './replays.controller';
 import { ReplaysService } from './replays.service';
+import { SliceRecovery } from './slice-recovery.service';
+import { ReplaySliceRepository } from './replay-slices.repository';
 
 /**
  * POST /admin/replays and friends: replays of the event log, run in the background by ReplayRunner (read pool,
@@ -12,7 +14,7 @@ import { ReplaysService } from './replays.service';
 @Module({
   imports: [AuthModule, OutboxModule],
   controllers: [ReplaysController],
-  providers: [ReplayRunner, ReplaysService],
+  providers: [ReplayRunner, ReplaySliceRepository, SliceRecovery, ReplaysService],
   exports: [ReplaysService],
 })
 export class ReplayModule {}

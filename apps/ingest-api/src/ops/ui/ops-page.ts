@@ -196,7 +196,24 @@ function twoStep(formId, url, build) {
     const r = await call('POST', url, {...pending, dryRun: false});
     out.className = 'result ' + (r.ok ? 'ok' : 'err'); out.textContent = (r.ok ? 'Started: ' : '') + describe(r);
     confirmBtn.hidden = true; pending = null;
+    const progress = form.querySelector('.progress');
+    if (r.ok && progress && r.data && r.data.id) void watchReplay(String(r.data.id), progress);
   });
+}
+// A started replay's progress (a batch replay's FullStory jobs too), read every 2 s until it has settled.
+async function watchReplay(id, el) {
+  for (;;) {
+    const r = await call('GET', '/admin/ui/api/replays/' + encodeURIComponent(id));
+    if (!r.ok) { el.textContent = describe(r); return; }
+    const v = r.data, b = v.batch, settled = v.delivered + v.failed + v.skipped;
+    el.dataset.status = v.status;
+    el.textContent = 'Replay ' + v.id + ' (' + v.mode + '): ' + v.status + ', ' + settled + ' of ' + (v.matched ?? '?') +
+      ' settled: ' + v.delivered + ' delivered, ' + v.failed + ' failed, ' + v.skipped + ' skipped' +
+      (b ? '. Batch jobs: ' + b.jobs + ' (' + b.jobsRunning + ' running), ' + b.imported + ' imported, ' +
+        b.itemErrors + ' item errors' : '');
+    if (v.status === 'cancelled' || v.status === 'failed' || (v.status === 'completed' && settled >= v.matched)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 const iso = (v) => v ? new Date(v).toISOString() : undefined;
 twoStep('replay', '/admin/ui/api/replays', (f) => {
@@ -254,7 +271,7 @@ const REPLAY_SECTION = (
 <form id="replay"><label>Destination<select name="destinationId">${options}</select></label>${range(true)}
 <label>Mode<select name="mode"><option value="">default (batch when all subscriptions are v2)</option><option value="batch">batch import jobs</option><option value="per-event">one request per event</option></select></label>
 <button type="submit">Dry run</button><button class="confirm" type="button" hidden>Confirm replay</button>
-<pre class="result"></pre></form></section>`;
+<pre class="result"></pre><p class="progress muted"></p></form></section>`;
 
 const REDRIVE_SECTION = (
   options: string,

@@ -31,6 +31,7 @@ import { RoleGuard } from '../../auth/role.guard';
 import { allows } from '../../auth/roles';
 import { ScopeListInterceptor } from '../../auth/scope-list.interceptor';
 import { TokenResolver } from '../../auth/token-resolver.service';
+import { relayAdminCall } from './config-forward';
 import { sendHtml } from './html-reply';
 import { loginPage, opsPage } from './ops-page';
 import { OpsQueries } from './ops-queries.repository';
@@ -144,6 +145,17 @@ export class OpsUiController {
   @RequirePermission('ops.read')
   replay(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.forward('/admin/replays', body, req, reply);
+  }
+
+  /** A replay's progress for the page (started above), read as the logged-in user. */
+  @Get('api/replays/:id')
+  @UseGuards(OpsUiGuard, RoleGuard)
+  @RequirePermission('ops.read')
+  replayProgress(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!/^\d{1,19}$/.test(id)) throw badRequest('invalid_request', 'The replay id is a number');
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const caller = { delegate: () => this.resolver.delegate(requirePrincipal(req), 'ops-ui'), remoteAddress: req.ip };
+    return relayAdminCall(fastify, caller, { method: 'GET', url: `/admin/replays/${id}` }, reply);
   }
 
   @Post('api/redrive')
