@@ -42,7 +42,9 @@ describe('faults: FullStory errors, rate limits and timeouts', () => {
     expect(load.unacked()).toEqual([]);
     const r = await reconcile(stack, seeded, load.acked());
     expect(r.statuses['500']).toBeGreaterThan(r.stored * 0.25);
-    expect(r.replayed).toBe(0);
+    // A 500 is not stored, so its retry runs again; an answer replayed from the Idempotency-Key store can only
+    // follow an attempt that timed out (a CPU-starved worker missing its 500 ms timeout), never a 500.
+    expect(r.replayed).toBeLessThanOrEqual(r.statuses['null'] ?? 0);
     await stack.clearFaults();
     console.log(`500 x 30%: ${JSON.stringify(r)}`);
   });

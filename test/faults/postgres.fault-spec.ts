@@ -5,7 +5,7 @@ import { PgServer } from './support/pg-server';
 import { reconcile, unstored } from './support/reconcile';
 import { scanForSecrets } from './support/secrets';
 import { SeededPair } from '../support/seed';
-import { RunningApp, freePort, withDb } from '../support/stack';
+import { RunningApp, freePort, waitFor, withDb } from '../support/stack';
 
 /**
  * Postgres itself fails while events flow, on a private cluster of the suite's own: the postmaster is
@@ -104,6 +104,17 @@ describe('faults: Postgres crashes and stops', () => {
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'down', 80);
     load.start();
     await load.untilAcked(200);
+    // Three requests held at the fake for 1.5 s (under the fault stack's 2 s timeout), in flight when Postgres goes:
+    // on a slow machine the stop can outlast the usual 300 ms answers, and these still end while it is down.
+    await stack.fake.clearFaults();
+    await stack.fake.fault({ match: EVENTS, latencyMs: 1500, times: 3 });
+    await stack.fake.fault({ match: EVENTS, latencyMs: 300 });
+    await waitFor('the three held requests at the fake', async () => {
+      const faults = (await (await fetch(`${stack.env.FULLSTORY_BASE_URL}/__fake/faults`)).json()) as {
+        applied: number;
+      }[];
+      return faults[0].applied === 3;
+    });
     const inFlight = await inFlightAtFake();
     await pg!.stop();
     const stoppedAt = Date.now();
