@@ -7,3 +7,4 @@ export type { RecordItem } from './record-batcher';
 export * from './sql-executor';
 export * from './delivery-admin.writes';
 export * from './delivery-statement.fragments';
+export * from './delivery-funnel';

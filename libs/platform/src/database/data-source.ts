@@ -10,6 +10,7 @@ import { AdminTokens1764580000000 } from './migrations/1764580000000-AdminTokens
 import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAuditLog';
 import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
 import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
+import { DeliveryFunnel1764610000000 } from './migrations/1764610000000-DeliveryFunnel';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   AdminAuditLog1764581000000,
   WriteKeyOverlap1764583000000,
   BatchReplay1764590000000,
+  DeliveryFunnel1764610000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
