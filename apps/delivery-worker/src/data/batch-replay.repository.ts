@@ -5,6 +5,7 @@ import type { DeliveryStatus } from '@fsd/platform';
 import type { BatchKind } from '@fsd/fullstory-contracts';
 import { PG_POOL } from './pg-pool.provider';
 import type { AttemptRecord, LoadedDelivery } from '@fsd/delivery-data';
+import { funnelStageOf } from '../delivery/funnel-stage';
 import { CLAIM_SLICE, DELETED_USERS, FINISH_JOB, RECORD_SLICE, RELEASE_SLICE, UPSERT_JOB } from './batch-replay.sql';
 
 /** An audit row of a batch replay: the job that carried the item and the item's index in it. */
@@ -117,6 +118,7 @@ export class BatchReplayStore {
         r: storableTextOrNull(o.reason),
         n: o.attempts.length,
         a: o.attempts.map(storableAttempt),
+        g: funnelStageOf(o),
       }));
       await this.pool.query(RECORD_SLICE, [JSON.stringify(group), token]);
     }

@@ -1,5 +1,5 @@
-import type { FunnelStage } from '@fsd/delivery-data';
-import type { Outcome } from './decision.types';
+import type { AttemptRecord, FunnelStage } from '@fsd/delivery-data';
+import type { DeliveryStatus } from '@fsd/platform';
 import { SKIP_FILTERED, SKIP_INTEGRATIONS_OFF, SKIP_NOT_SUBSCRIBED } from './plan';
 
 const SKIP_STAGES: Record<string, FunnelStage> = {
@@ -13,12 +13,16 @@ const SKIP_STAGES: Record<string, FunnelStage> = {
  * trigger's filters, no subscription matched; any other skip stays `skipped`), a failure caused by a mapping
  * that could not build its request as `mappingError`, otherwise the status itself.
  */
-export function funnelStageOf(outcome: Pick<Outcome, 'status' | 'reason' | 'attempts'>): FunnelStage {
+export function funnelStageOf(outcome: {
+  status: DeliveryStatus;
+  reason: string | null;
+  attempts: Pick<AttemptRecord, 'decision' | 'errorClass' | 'subscriptionId'>[];
+}): FunnelStage {
   if (outcome.status === 'skipped') return SKIP_STAGES[outcome.reason ?? ''] ?? 'skipped';
   if (outcome.status === 'failed') {
     const first = outcome.attempts.find((a) => a.decision === 'failed_permanently');
     const mapping = first?.errorClass === 'validation' && first.subscriptionId !== null;
     return mapping ? 'mappingError' : 'failed';
   }
-  return outcome.status;
+  return outcome.status === 'pending' ? 'received' : outcome.status;
 }
