@@ -1,5 +1,9 @@
 import { randomUUID } from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import { chromium } from 'playwright-core';
 import {
+  ROOT,
   RunningApp,
   StackEnv,
   basicAuth,
@@ -14,6 +18,9 @@ import { SeededPair, addMapping, seedSourceAndDestination } from '../support/see
 import { FakeFullStory, dropQueues, waitForDeliveries } from '../support/delivery';
 
 type Stages = Record<string, number>;
+
+const OUTPUT = path.join(ROOT, 'test-output');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 interface Overview {
   destinationId: string;
   from: string;
@@ -176,6 +183,45 @@ describe('delivery funnel per destination (GET /admin/destinations/:id/overview)
     for (const [stage, list] of Object.entries(o.examples ?? {})) expect([stage, list.length]).toEqual([stage, 1]);
     expect(Object.keys(o.examples ?? {})).toHaveLength(9);
     await expectConsistent(o);
+  });
+
+  it('the operations page shows the funnel, its hourly chart, and an example event of a stage', async () => {
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${ingest}/admin/ui`);
+      await page.fill('#token', env.ADMIN_TOKEN);
+      await Promise.all([page.waitForURL(`${ingest}/admin/ui`), page.click('#login button[type=submit]')]);
+      await Promise.all([page.waitForURL(`${ingest}/admin/ui/funnel`), page.click('header >> text=Delivery funnel')]);
+      const card = page.locator(`section.funnel-card[data-destination="${seeded.destinationId}"]`);
+      const counts = await card
+        .locator('tr.stage')
+        .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-stage'), Number(r.getAttribute('data-count'))]));
+      expect(Object.fromEntries(counts)).toEqual({
+        ...ZERO,
+        ...Object.fromEntries(Object.keys(ZERO).map((k) => [k, 1])),
+      });
+      expect(await card.locator('.total').innerText()).toBe('9');
+      expect(await card.locator('svg.hourly rect[fill]').count()).toBeGreaterThan(9);
+      // The mapping error's example, opened with the keyboard, and its timeline.
+      const row = card.locator('tr.stage[data-stage="mappingError"]');
+      await row.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      await row.locator('button.example').click();
+      await page.locator('#timeline .timeline-row').first().waitFor();
+      expect(await page.locator('#timeline').innerText()).toContain('Timeline of');
+      await page.screenshot({ path: path.join(OUTPUT, 'delivery-funnel.png'), fullPage: true });
+      // A wrong range: the page says why.
+      await page.fill('input[name=from]', 'yesterday');
+      await Promise.all([page.waitForLoadState(), page.click('#range button[type=submit]')]);
+      expect(await page.locator('#range-error').innerText()).toContain('ISO 8601');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a replay moves every event back to received, and each on to its new end', async () => {

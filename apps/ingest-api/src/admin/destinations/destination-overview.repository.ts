@@ -27,6 +27,13 @@ export class DestinationOverviewRepository {
     return rows.length > 0;
   }
 
+  async destinations(): Promise<{ id: string; name: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; name: string }>(
+      'SELECT id::text, name FROM destinations WHERE archived_at IS NULL ORDER BY name, id',
+    );
+    return rows;
+  }
+
   async counts(destinationId: string, from: Date, to: Date): Promise<FunnelCountRow[]> {
     const { rows } = await this.pool.query<{ hour: Date; stage: FunnelStage; count: string }>({
       name: 'destination-funnel-counts',

@@ -2,13 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { FUNNEL_STAGES } from '@fsd/delivery-data';
 import { notFound } from '../../core/errors/app-error';
 import { DestinationOverviewRepository } from './destination-overview.repository';
-import { funnelSeries, overviewRange } from './destination-overview';
+import { funnelSeries, overviewRange, type StageCounts } from './destination-overview';
+import type { FunnelExample } from './destination-overview.repository';
 
 export interface OverviewQuery {
   from?: string;
   to?: string;
   /** Up to this many example events per stage (0: none). */
   examples?: number;
+}
+
+export interface OverviewAnswer {
+  destinationId: string;
+  from: string;
+  to: string;
+  total: number;
+  stages: StageCounts;
+  series: { hour: string; stages: StageCounts }[];
+  /** With `examples` asked for: the latest events of each stage (ids only). */
+  examples?: Record<string, FunnelExample[]>;
 }
 
 /**
@@ -19,7 +31,12 @@ export interface OverviewQuery {
 export class DestinationOverviewService {
   constructor(private readonly repo: DestinationOverviewRepository) {}
 
-  async overview(destinationId: string, q: OverviewQuery, now = new Date()) {
+  /** The destinations a funnel can be shown for (not archived), by name. */
+  destinations(): Promise<{ id: string; name: string }[]> {
+    return this.repo.destinations();
+  }
+
+  async overview(destinationId: string, q: OverviewQuery, now = new Date()): Promise<OverviewAnswer> {
     const range = overviewRange(q.from, q.to, now);
     const [exists, rows] = await Promise.all([
       this.repo.exists(destinationId),
