@@ -1,6 +1,7 @@
 /**
  * npm run bench:funnel — how fast GET /admin/destinations/:id/overview answers when the destination has 10 million
- * events' worth of funnel counters (inserted straight into delivery_funnel_hourly, spread over 90 days, 9 stages),
+ * events' worth of funnel counters (inserted straight into delivery_funnel_hourly, spread over 90 days, 9 stages,
+ * every shard written: the worst case),
  * among other destinations' counters: the compiled ingest-api against real Postgres. Each figure is the median of
  * BENCH_FUNNEL_CALLS sequential calls; the baseline, measured in the same run, is GET /admin/destinations/:id (the
  * same authentication, scope check and pool, one row read), so the ratio says what the funnel itself costs.
@@ -11,6 +12,7 @@
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import { prepareDatabase } from '@fsd/platform';
+import { FUNNEL_SHARDS } from '@fsd/delivery-data';
 import { BENCH_SECRETS_KEY, deleteRedisPrefix, fmt, recreateDatabase, seedBenchSource, startBenchApp } from './support';
 
 const DB = process.env.BENCH_FUNNEL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_funnel';
@@ -40,17 +42,18 @@ async function fill(pg: Pool, destinationId: string): Promise<number> {
   const total = weights.reduce((a, b) => a + b, 0);
   const perHour = EVENTS / HOURS;
   await pg.query(
-    `INSERT INTO delivery_funnel_hourly (destination_id, hour, stage, count)
-     SELECT $1::uuid, date_trunc('hour', now()) - h * interval '1 hour', s.stage, s.n
+    `INSERT INTO delivery_funnel_hourly (destination_id, hour, stage, shard, count)
+     SELECT $1::uuid, date_trunc('hour', now()) - h * interval '1 hour', s.stage, k, s.n / $5::int
        FROM generate_series(0, $2::int - 1) AS h
-      CROSS JOIN unnest($3::text[], $4::bigint[]) AS s(stage, n)`,
-    [destinationId, HOURS, STAGES, weights.map((w) => Math.floor((perHour * w) / total))],
+      CROSS JOIN unnest($3::text[], $4::bigint[]) AS s(stage, n)
+      CROSS JOIN generate_series(0, $5::int - 1) AS k`,
+    [destinationId, HOURS, STAGES, weights.map((w) => Math.floor((perHour * w) / total)), FUNNEL_SHARDS],
   );
   // The rounding's remainder, delivered in the current hour: exactly EVENTS in all.
   await pg.query(
     `UPDATE delivery_funnel_hourly SET count = count + ($2::bigint - (SELECT sum(count) FROM delivery_funnel_hourly
                                                                        WHERE destination_id = $1))
-      WHERE destination_id = $1 AND hour = date_trunc('hour', now()) AND stage = 'delivered'`,
+      WHERE destination_id = $1 AND hour = date_trunc('hour', now()) AND stage = 'delivered' AND shard = 0`,
     [destinationId, EVENTS],
   );
   const { rows } = await pg.query<{ n: string }>(

@@ -21,7 +21,8 @@ describe('delivery funnel counters', () => {
   /** Counters as "hour stage" → count, the zero ones left out. */
   const counters = async (): Promise<Record<string, number>> => {
     const { rows } = await pool.query<{ hour: Date; stage: string; count: string }>(
-      'SELECT hour, stage, count FROM delivery_funnel_hourly WHERE destination_id = $1 AND count <> 0',
+      `SELECT hour, stage, sum(count) AS count FROM delivery_funnel_hourly WHERE destination_id = $1
+        GROUP BY 1, 2 HAVING sum(count) <> 0`,
       [dest],
     );
     return Object.fromEntries(rows.map((r) => [`${r.hour.toISOString().slice(11, 13)}h ${r.stage}`, Number(r.count)]));

@@ -35,20 +35,24 @@ export function funnelHourSql(receivedAt: string): string {
   return `(date_trunc('hour', ${receivedAt} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
 }
 
+/** Shards of each counter: a statement writes to its connection's, and a count is the sum over them. */
+export const FUNNEL_SHARDS = 8;
+
 /**
  * `name`: moves the counters of the deliveries in `moves`, a parenthesised query of (destination_id,
  * received_at, from_stage, to_stage): one less in from_stage, one more in to_stage (a NULL stage is not
- * counted). Rows are upserted in key order, so concurrent statements never wait on each other in a cycle.
+ * counted), in this connection's shard (a shard's count may go below zero; the sum over shards is the count).
+ * Rows are upserted in key order, so concurrent statements never wait on each other in a cycle.
  */
 export function funnelCountsCte(name: string, moves: string): string {
   return `${name} AS (
-       INSERT INTO delivery_funnel_hourly AS f (destination_id, hour, stage, count)
-       SELECT m.destination_id, ${funnelHourSql('m.received_at')}, s.stage, sum(s.delta)
+       INSERT INTO delivery_funnel_hourly AS f (destination_id, hour, stage, shard, count)
+       SELECT m.destination_id, ${funnelHourSql('m.received_at')}, s.stage, pg_backend_pid() % ${FUNNEL_SHARDS}, sum(s.delta)
          FROM ${moves} m
          CROSS JOIN LATERAL (VALUES (m.from_stage, -1), (m.to_stage, 1)) AS s(stage, delta)
         WHERE s.stage IS NOT NULL AND m.received_at IS NOT NULL AND m.from_stage IS DISTINCT FROM m.to_stage
         GROUP BY 1, 2, 3
         ORDER BY 1, 2, 3
-       ON CONFLICT (destination_id, hour, stage) DO UPDATE SET count = f.count + EXCLUDED.count
+       ON CONFLICT (destination_id, hour, stage, shard) DO UPDATE SET count = f.count + EXCLUDED.count
      )`;
 }

@@ -16,7 +16,8 @@ export interface FunnelExample {
 
 /**
  * Reads of the delivery funnel (delivery_funnel_hourly, written by @fsd/delivery-data): the counters of one
- * destination's hours, a primary-key range, so the cost follows the hours asked for, not the events logged.
+ * destination's hours (summed over their shards), a primary-key range, so the cost follows the hours asked for,
+ * not the events logged.
  */
 @Injectable()
 export class DestinationOverviewRepository {
@@ -37,8 +38,9 @@ export class DestinationOverviewRepository {
   async counts(destinationId: string, from: Date, to: Date): Promise<FunnelCountRow[]> {
     const { rows } = await this.pool.query<{ hour: Date; stage: FunnelStage; count: string }>({
       name: 'destination-funnel-counts',
-      text: `SELECT hour, stage, count FROM delivery_funnel_hourly
-              WHERE destination_id = $1 AND hour >= $2 AND hour < $3 AND count <> 0`,
+      text: `SELECT hour, stage, sum(count) AS count FROM delivery_funnel_hourly
+              WHERE destination_id = $1 AND hour >= $2 AND hour < $3
+              GROUP BY hour, stage HAVING sum(count) <> 0`,
       values: [destinationId, from, to],
     });
     return rows.map((r) => ({ hour: r.hour, stage: r.stage, count: Number(r.count) }));
