@@ -136,6 +136,12 @@ const ROUTES: Record<string, Row> = {
     scoping: { dims: ['destination'] },
     request: (f, w) => ({ path: `/admin/destinations/${f.d[w]}` }),
   },
+  'GET /admin/destinations/{id}/overview': {
+    allowed: READERS,
+    success: 200,
+    scoping: { dims: ['destination'] },
+    request: (f, w) => ({ path: `/admin/destinations/${f.d[w]}/overview?examples=1` }),
+  },
   'PATCH /admin/destinations/{id}': {
     // Only `enabled`: what an operator may change.
     allowed: OPERATORS,

@@ -16,6 +16,8 @@ export interface SliceOutcome {
   status: DeliveryStatus;
   reason: string | null;
   attempts: BatchAttemptRecord[];
+  /** Where the delivery stopped in the funnel, as the worker names it (null or absent: from the status). */
+  stage?: string | null;
 }
 
 interface SliceRow {
@@ -107,6 +109,8 @@ export class BatchSliceRepository {
           r: storableTextOrNull(o.reason),
           n: o.attempts.length,
           a: o.attempts.map(storableAttempt),
+          // The worker names the funnel stage (skip reason, mapping error); null: from the status.
+          g: o.stage ?? null,
         }));
         await this.pool.query(RECORD_SLICE, [JSON.stringify(group), token]);
       }

@@ -1,3 +1,5 @@
+import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-funnel';
+
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
 
 /**
@@ -29,11 +31,12 @@ export const DELETED_USERS = `SELECT DISTINCT deletion_user_id AS u FROM deliver
 
 /**
  * Records a group of deliveries' outcomes in one statement: their audit rows (with the batch job and item index),
- * their new status, a state change when it changed, and the release of this run's claim. $1 JSON, $2 token.
+ * their new status, a state change when it changed, their move in the delivery funnel and the release
+ * of this run's claim. $1 JSON, $2 token.
  */
 export const RECORD_SLICE = `
 WITH input AS (
-  SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, n int, a json)
+  SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, n int, a json, g text)
 ),
 new_attempts AS (
   INSERT INTO delivery_attempts (
@@ -53,17 +56,26 @@ new_attempts AS (
       decision text, "retryAt" timestamptz, "skipReason" text, "batchJobId" text, "batchIndex" int)
   RETURNING 1
 ),
-previous AS (SELECT d.id, d.status FROM deliveries d JOIN input i ON i.d = d.id),
+previous AS (
+  SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+    FROM deliveries d JOIN input i ON i.d = d.id ORDER BY d.id FOR UPDATE OF d
+),
 moved AS (
   UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
          last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
          episode_started_at = now(), episode_runs = 1, updated_at = now(),
          delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
          claimed_until = CASE WHEN d.claim_token = $2 THEN NULL ELSE d.claimed_until END,
-         claim_token = CASE WHEN d.claim_token = $2 THEN NULL ELSE d.claim_token END
-    FROM input i WHERE d.id = i.d
-  RETURNING d.id
-)
+         claim_token = CASE WHEN d.claim_token = $2 THEN NULL ELSE d.claim_token END,
+         funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
+    FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
+  RETURNING d.id, d.funnel_stage
+),
+${funnelCountsCte(
+  'funnel',
+  `(SELECT p.destination_id, p.event_received_at AS received_at, p.funnel_stage AS from_stage, m.funnel_stage AS to_stage
+      FROM previous p JOIN moved m ON m.id = p.id)`,
+)}
 INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
 SELECT p.id, p.status, i.s, i.r
   FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id

@@ -1,3 +1,4 @@
+import { countedStageSql, funnelCountsCte } from './delivery-funnel';
 import { rowsOf, type SqlExecutor } from './sql-executor';
 
 /**
@@ -5,16 +6,22 @@ import { rowsOf, type SqlExecutor } from './sql-executor';
  * Each runs on the caller's transaction, so it commits with the change that caused it.
  */
 
-/** Ends a destination's open deliveries as skipped, each with its state change (archiving the destination). */
+/**
+ * Ends a destination's open deliveries as skipped, each with its state change and its move in the delivery
+ * funnel (archiving the destination).
+ */
 export async function skipOpenDeliveries(db: SqlExecutor, destinationId: string, reason: string): Promise<void> {
   await db.query(
     `WITH open AS (
-       UPDATE deliveries d SET status = 'skipped', last_error = $2::text, updated_at = now()
-         FROM (SELECT id, status FROM deliveries WHERE destination_id = $1 AND status IN ('pending', 'retrying')
-                FOR UPDATE) o
+       UPDATE deliveries d SET status = 'skipped', last_error = $2::text, updated_at = now(),
+              funnel_stage = ${countedStageSql('d', "'skipped'")}
+         FROM (SELECT id, status, funnel_stage FROM deliveries
+                WHERE destination_id = $1 AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE) o
         WHERE d.id = o.id
-       RETURNING d.id, o.status AS from_status
-     )
+       RETURNING d.id, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
+                 d.funnel_stage AS to_stage
+     ),
+     ${funnelCountsCte('open_funnel', '(SELECT destination_id, event_received_at AS received_at, from_stage, to_stage FROM open)')}
      INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
      SELECT id, from_status, 'skipped', $2::text FROM open`,
     [destinationId, reason],
@@ -47,12 +54,15 @@ export async function failOpenDeliveries(db: SqlExecutor, deliveryIds: string[],
     await db.query(
       `WITH open AS (
          UPDATE deliveries d SET status = 'failed', last_error = $2::text, updated_at = now(),
-                claimed_until = NULL, claim_token = NULL
-           FROM (SELECT id, status FROM deliveries WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'retrying')
-                  FOR UPDATE) o
+                claimed_until = NULL, claim_token = NULL,
+                funnel_stage = ${countedStageSql('d', "'failed'")}
+           FROM (SELECT id, status, funnel_stage FROM deliveries
+                  WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE) o
           WHERE d.id = o.id
-         RETURNING d.id, o.status AS from_status
+         RETURNING d.id, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
+                   d.funnel_stage AS to_stage
        ),
+       ${funnelCountsCte('open_funnel', '(SELECT destination_id, event_received_at AS received_at, from_stage, to_stage FROM open)')},
        changed AS (
          INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
          SELECT id, from_status, 'failed', $2::text FROM open RETURNING 1

@@ -1,3 +1,5 @@
+import { funnelCountsCte } from './delivery-funnel';
+
 /**
  * Writes of deliveries, attempts and state changes that must share one statement with writes of other tables
  * (the event log's group commit, a replay page, an erasure batch): this library owns their SQL, the caller
@@ -5,35 +7,51 @@
  */
 
 /**
- * `deliv`: one delivery per enabled destination connected to each inserted event (the transactional outbox).
- * `events` names a CTE returning (id, source_id, received_at) of the events just inserted.
+ * `deliv`: one delivery per enabled destination connected to each inserted event (the transactional outbox),
+ * counted as `received` in the delivery funnel (`deliv_funnel`). `events` names a CTE returning
+ * (id, source_id, received_at) of the events just inserted.
  */
 export function fanOutDeliveriesCte(events: string): string {
   return `deliv AS (
-     INSERT INTO deliveries (event_id, event_received_at, destination_id)
-     SELECT ${events}.id, ${events}.received_at, ds.destination_id
+     INSERT INTO deliveries (event_id, event_received_at, destination_id, funnel_stage)
+     SELECT ${events}.id, ${events}.received_at, ds.destination_id, 'received'
      FROM ${events}
      JOIN destination_sources ds ON ds.source_id = ${events}.source_id
      JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
-     RETURNING id, event_id, destination_id
-   )`;
+     RETURNING id, event_id, destination_id, event_received_at
+   ),
+   ${funnelCountsCte(
+     'deliv_funnel',
+     `(SELECT destination_id, event_received_at AS received_at, NULL::text AS from_stage, 'received' AS to_stage
+         FROM deliv)`,
+   )}`;
 }
 
 /**
- * `before`, `upserted`, `changed`: each event of `page` (a CTE of (id, received_at)) gets its delivery to the
- * destination fetched or created and moved to 'pending', with the state change of a status that moved.
- * `upserted` returns (id, event_id). `dest` and `replayId` are the caller's parameter placeholders.
+ * `before`, `upserted`, `changed`, `replay_funnel`: each event of `page` (a CTE of (id, received_at)) gets its
+ * delivery to the destination fetched or created and moved to 'pending' (the funnel's `received`), with the
+ * state change of a status that moved. `upserted` returns (id, event_id). `dest` and `replayId` are the caller's
+ * parameter placeholders.
  */
 export function replayDeliveriesCtes(page: string, dest: string, replayId: string): string {
+  // Locked, and joined by the upsert (so read before it): the stage the funnel takes the delivery out of is the
+  // one a concurrent outcome left.
   return `before AS (
-       SELECT d.id, d.status FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id WHERE d.destination_id = ${dest}::uuid
+       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id
+        WHERE d.destination_id = ${dest}::uuid ORDER BY d.id FOR UPDATE OF d
      ),
      upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status)
-       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending' FROM ${page}
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', updated_at = now()
+       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage)
+       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'
+         FROM ${page} LEFT JOIN before b ON b.event_id = ${page}.id
+       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()
        RETURNING id, event_id
      ),
+     ${funnelCountsCte(
+       'replay_funnel',
+       `(SELECT ${dest}::uuid AS destination_id, p.received_at, b.funnel_stage AS from_stage, 'received' AS to_stage
+           FROM upserted u JOIN ${page} p ON p.id = u.event_id LEFT JOIN before b ON b.id = u.id)`,
+     )},
      changed AS (
        INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
        SELECT b.id, b.status, 'pending', 'replay ' || ${replayId} FROM before b WHERE b.status <> 'pending'

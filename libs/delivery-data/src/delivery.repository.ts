@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
+import type { FunnelStage } from './delivery-funnel';
 
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
@@ -130,7 +131,8 @@ export class DeliveryRepository {
    * connection error the write is retried (the job keeps its lock meanwhile) for up to RECORD_RETRY_MS.
    * When the failed write may have committed (the connection dropped after the statement was sent), the
    * attempt rows are looked up first, so nothing is recorded twice. The same statement releases the claim
-   * `claimToken` holds on the delivery.
+   * `claimToken` holds on the delivery, and moves the delivery funnel's counters to `stage` (when finer than
+   * the status).
    */
   async record(
     deliveryId: string,
@@ -139,12 +141,13 @@ export class DeliveryRepository {
     reason: string | null,
     newEpisode = false,
     claimToken: string | null = null,
+    stage: FunnelStage | null = null,
   ): Promise<void> {
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
-        return await this.batcher.write({ deliveryId, attempts, status, reason, newEpisode, claimToken });
+        return await this.batcher.write({ deliveryId, attempts, status, reason, newEpisode, claimToken, stage });
       } catch (e) {
         const delayMs = Math.min(200 * 2 ** retry, 2000);
         if (!isDatabaseUnreachableError(e) || Date.now() + delayMs > deadline) throw e;

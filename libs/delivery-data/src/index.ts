@@ -9,3 +9,4 @@ export * from './delivery-admin.writes';
 export * from './delivery-statement.fragments';
 export * from './batch-slice.repository';
 export * from './deletion-user.writes';
+export * from './delivery-funnel';

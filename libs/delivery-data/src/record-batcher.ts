@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { GroupCommit, mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
 import type { AttemptRecord } from './delivery.types';
+import { countedStageSql, funnelCountsCte, stageOfStatusSql, type FunnelStage } from './delivery-funnel';
 
 export interface RecordItem {
   deliveryId: string;
@@ -11,6 +12,8 @@ export interface RecordItem {
   newEpisode: boolean;
   /** The claim this run holds on the delivery: released by the same statement. */
   claimToken?: string | null;
+  /** The delivery funnel's stage of this outcome, when finer than its status (a skip's reason, a mapping error). */
+  stage?: FunnelStage | null;
 }
 
 const MAX_GROUP = 500;
@@ -26,6 +29,7 @@ function groupJson(group: RecordItem[], storable: boolean): string {
       n: p.attempts.length,
       a: storable ? p.attempts.map(storableAttempt) : p.attempts,
       t: p.claimToken ?? null,
+      g: p.stage ?? null,
     })),
   );
 }
@@ -77,7 +81,7 @@ export class RecordBatcher {
   private async flush(group: RecordItem[]): Promise<void[]> {
     await this.pool.query(
       `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text)
+           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text, g text)
          ),
          new_attempts AS (
            INSERT INTO delivery_attempts (
@@ -96,7 +100,11 @@ export class RecordBatcher {
                decision text, "retryAt" timestamptz, "skipReason" text)
            RETURNING 1
          ),
-         previous AS (SELECT d.id, d.status FROM deliveries d JOIN input i ON i.d = d.id),
+         -- Locked, and joined by the update (so read before it): the status and stage a concurrent write left.
+         previous AS (
+           SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+             FROM deliveries d JOIN input i ON i.d = d.id ORDER BY d.id FOR UPDATE OF d
+         ),
          moved AS (
            UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
                   last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
@@ -105,10 +113,17 @@ export class RecordBatcher {
                   updated_at = now(),
                   delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
                   claimed_until = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claimed_until END,
-                  claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END
-             FROM input i WHERE d.id = i.d
-           RETURNING d.id
-         )
+                  claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END,
+                  funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
+             FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
+           RETURNING d.id, d.funnel_stage
+         ),
+         ${funnelCountsCte(
+           'funnel',
+           `(SELECT p.destination_id, p.event_received_at AS received_at, p.funnel_stage AS from_stage,
+                    m.funnel_stage AS to_stage
+               FROM previous p JOIN moved m ON m.id = p.id)`,
+         )}
          INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
          SELECT p.id, p.status, i.s, i.r
            FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id

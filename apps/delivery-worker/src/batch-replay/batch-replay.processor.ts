@@ -1,3 +1,4 @@
+import { funnelStageOf } from '../delivery/funnel-stage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BatchKind } from '@fsd/fullstory-contracts';
 import type { BatchReplayJobData } from '@fsd/platform';
@@ -59,6 +60,7 @@ export class BatchReplayProcessor {
         plan.settled.map((s) => ({
           ...s,
           attempts: s.attempts.map((a) => ({ ...a, batchJobId: null, batchIndex: null })),
+          stage: funnelStageOf(s),
         })),
         token,
       );
@@ -103,7 +105,10 @@ export class BatchReplayProcessor {
       const outcomes = sliceOutcomes(plan.items, attempts, plan.validationFailures).filter(
         (o) => o.attempts.length > 0,
       );
-      await this.slices.record(outcomes, token);
+      await this.slices.record(
+        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o) })),
+        token,
+      );
       for (const o of outcomes) unrecorded.delete(o.deliveryId);
       return {
         status: stopped ? 'stopped' : 'done',

@@ -12,6 +12,7 @@ import { claimWaitMs } from './claim-wait';
 import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
+import { funnelStageOf } from './funnel-stage';
 import { identitiesToCheck } from '../suppression/identities';
 import { SuppressionService } from '../suppression/suppression.service';
 import { messageOf } from '@fsd/platform';
@@ -110,7 +111,8 @@ export class DeliveryProcessor {
     const { status, reason, retry } = outcome;
     const { delivery } = run;
     // Releases the claim in the same statement.
-    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token);
+    const stage = funnelStageOf(outcome);
+    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token, stage);
     run.recorded = true;
     if (status === 'delivered') this.metrics.delivered(delivery.destinationId, delivery.eventReceivedAt);
     if (status === 'delivered' || status === 'skipped') return { status };

@@ -14,6 +14,10 @@ export type PlanDestination = Pick<
 
 /** The skip reason of every delivery that reaches a disabled destination (a replay can send it later). */
 export const DESTINATION_DISABLED = 'destination_disabled';
+/** Skip reasons the delivery funnel counts apart (funnel-stage.ts). */
+export const SKIP_INTEGRATIONS_OFF = 'integrations off';
+export const SKIP_FILTERED = 'filtered';
+export const SKIP_NOT_SUBSCRIBED = 'not subscribed';
 
 /** The user whose deletion must be looked up before planning (suppression), or null when none is needed. */
 export function userToCheck(
@@ -92,8 +96,8 @@ export function planDelivery(input: PlanInput): Plan {
     if (isErasedTombstone(event)) return skip('erased: the user was deleted');
     if (input.userDeleted) return skip('suppressed: the user was deleted');
     const result = destination.compiled.run(event);
-    if (result.blockedBy) return skip(result.blockedBy === 'integrations' ? 'integrations off' : 'filtered');
-    if (result.requests.length === 0 && result.errors.length === 0) return skip('not subscribed');
+    if (result.blockedBy) return skip(result.blockedBy === 'integrations' ? SKIP_INTEGRATIONS_OFF : SKIP_FILTERED);
+    if (result.requests.length === 0 && result.errors.length === 0) return skip(SKIP_NOT_SUBSCRIBED);
     for (const error of result.errors) {
       if (settled.has(error.subscriptionId)) continue;
       validationFailures.push(

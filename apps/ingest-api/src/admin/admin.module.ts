@@ -4,6 +4,9 @@ import { OutboxModule } from '../ingest/outbox/outbox.module';
 import { TrackingModule } from '../ingest/tracking/tracking.module';
 import { DeletionsController } from './deletions/deletions.controller';
 import { DeletionsService } from './deletions/deletions.service';
+import { DestinationOverviewController } from './destinations/destination-overview.controller';
+import { DestinationOverviewRepository } from './destinations/destination-overview.repository';
+import { DestinationOverviewService } from './destinations/destination-overview.service';
 import { DestinationPauseController } from './destinations/destination-pause.controller';
 import { DestinationPauseService } from './destinations/destination-pause.service';
 import { ErasureRunner } from './deletions/erasure-runner.service';
@@ -20,7 +23,7 @@ import { SourcesService } from './sources/sources.service';
 
 /**
  * The admin API under /admin (Bearer ADMIN_TOKEN): sources, destinations, mappings, previews, test connections,
- * pause/resume and GDPR deletions. Uses the write-key cache (TrackingModule: a changed key takes effect at once)
+ * pause/resume, delivery funnels and GDPR deletions. Uses the write-key cache (TrackingModule: a changed key takes effect at once)
  * and the delivery enqueuer (OutboxModule: deletions enqueue their erasure jobs). Exports the pause service for
  * the operations page, and the sources and destinations repositories for the development seed.
  */
@@ -30,6 +33,7 @@ import { SourcesService } from './sources/sources.service';
     SourcesController,
     DestinationsController,
     DestinationPauseController,
+    DestinationOverviewController,
     MappingsController,
     DeletionsController,
   ],
@@ -41,10 +45,12 @@ import { SourcesService } from './sources/sources.service';
     DestinationConnectionService,
     DestinationKeyBox,
     DestinationPauseService,
+    DestinationOverviewService,
+    DestinationOverviewRepository,
     MappingsService,
     DeletionsService,
     ErasureRunner,
   ],
-  exports: [DestinationPauseService, SourcesRepository, DestinationsRepository],
+  exports: [DestinationPauseService, DestinationOverviewService, SourcesRepository, DestinationsRepository],
 })
 export class AdminModule {}

@@ -11,6 +11,7 @@ import { AdminAuditLog1764581000000 } from './migrations/1764581000000-AdminAudi
 import { WriteKeyOverlap1764583000000 } from './migrations/1764583000000-WriteKeyOverlap';
 import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay';
 import { ReplaySlices1764600000000 } from './migrations/1764600000000-ReplaySlices';
+import { DeliveryFunnel1764610000000 } from './migrations/1764610000000-DeliveryFunnel';
 import { ErasedDeletionUsers1764620000000 } from './migrations/1764620000000-ErasedDeletionUsers';
 
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   WriteKeyOverlap1764583000000,
   BatchReplay1764590000000,
   ReplaySlices1764600000000,
+  DeliveryFunnel1764610000000,
   ErasedDeletionUsers1764620000000,
 ];
 

@@ -125,6 +125,7 @@ function destinationCard(d: DestinationOverview, access: OpsAccess): string {
   return `<section class="destination" data-destination="${escapeHtml(d.id)}">
 <h2>${escapeHtml(d.name)} ${d.enabled ? '' : '<span class="muted">(disabled)</span>'}${d.paused ? ' <span class="paused">(paused)</span>' : ''}</h2>
 <div class="muted">${escapeHtml(d.id)} · pending: ${d.hour.pending} (hour), ${d.day.pending} (day)</div>
+<a class="funnel-link" href="/admin/ui/funnel#${escapeHtml(d.id)}">Delivery funnel</a>
 ${access.pause ? pauseControl(d) : ''}
 ${chartSvg(d)}
 <table class="latency"><tr><th>End-to-end latency</th><th>p50</th><th>p95</th></tr>
@@ -247,7 +248,7 @@ export function opsPage(
   return layout(
     'Operations — FullStory destination',
     nonce,
-    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
+    `<header><h1>FullStory destination · operations</h1><a href="/admin/ui/funnel">Delivery funnel</a><a href="/admin/ui/config/sources">Configuration</a><a href="/admin/ui/rejected">Rejected events</a><a href="/admin/queues">Queues</a><a href="/docs">API docs</a>
 <span class="muted">as of ${escapeHtml(generatedAt.toISOString())}</span>
 <span id="whoami" class="muted" data-role="${escapeHtml(access.role)}">${escapeHtml(access.name)} (${escapeHtml(access.role)})</span><button id="logout" type="button">Log out</button></header>
 <main>
