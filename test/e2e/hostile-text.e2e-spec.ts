@@ -281,6 +281,26 @@ describe('hostile text', () => {
       60_000,
       250,
     );
+    // A delivery that did not end delivered or skipped is named with its event and attempts, so a drawn input
+    // that breaks delivery can be reproduced from the failure message alone.
+    const unfinished = await withDb(
+      env.DATABASE_URL,
+      async (db) =>
+        (
+          await db.query(
+            `SELECT d.status, e.message_id, e.type, e.payload::text AS payload,
+                  json_agg(json_build_object('decision', a.decision, 'status', a.response_status,
+                    'error', a.error_class, 'message', a.error_message, 'response', left(a.response_body, 500),
+                    'request', left(a.request_body::text, 2000)) ORDER BY a.id) AS attempts
+             FROM deliveries d
+             JOIN events e ON e.id = d.event_id
+             LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+            WHERE d.status NOT IN ('delivered', 'skipped')
+            GROUP BY d.id, e.message_id, e.type, e.payload::text`,
+          )
+        ).rows,
+    );
+    expect(unfinished).toEqual([]);
     expect(statuses.filter((s) => s.status !== 'delivered' && s.status !== 'skipped')).toEqual([]);
     expect(statuses.reduce((n, s) => n + s.n, 0)).toBe(acknowledged.length);
     const names = new Set((await fake.events()).map((e) => e.name));

@@ -19,7 +19,9 @@ import { FakeFullStory, deliveryQueue, dropQueues } from '../support/delivery';
  * runner walks the log one page at a time. Exactly once, provably: the fake keeps every request and
  * event (it drops none), and each of the 100,000 reached it once, so one duplicate fails the test.
  */
-jest.setTimeout(420_000);
+// The deadline only stops a replay that hangs: on a quiet 2-core machine this takes ~80 s, under a loaded machine
+// several times that. Speed is measured by `npm run bench`, not here.
+jest.setTimeout(960_000);
 
 // Fixed: no environment variable may shrink the test.
 const TOTAL = 100_000;
@@ -143,7 +145,7 @@ describe('replay of 100,000 logged events', () => {
     const readings: { at: number; enqueued: number; delivered: number; status: string }[] = [];
     let maxRss = 0;
     let final: Json | undefined;
-    while (Date.now() - started < 360_000) {
+    while (Date.now() - started < 900_000) {
       maxRss = Math.max(maxRss, rssKb(ingestApp.process.pid!));
       const r = await admin('GET', `/admin/replays/${replay.body.id}`);
       expect(r.status).toBe(200);
