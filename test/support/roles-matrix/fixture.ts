@@ -59,7 +59,11 @@ export async function buildMatrix(env: StackEnv, base: string): Promise<MatrixSe
     (
       await admin('POST', '/admin/replays', {
         destinationId: d,
-        filter: { from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' },
+        // A range that matches nothing and is still within event retention (a replay may not reach before it).
+        filter: {
+          from: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+          to: new Date(Date.now() - 2 * 86_400_000 + 3_600_000).toISOString(),
+        },
       })
     ).body.id as string;
   const r1 = await replay(d1);
@@ -87,6 +91,9 @@ export async function buildMatrix(env: StackEnv, base: string): Promise<MatrixSe
     destination: async () => dest('fresh', [source(s1)]),
     mapping,
     token: async () => (await admin('POST', '/admin/tokens', { name: 'fresh', role: 'auditor' })).body.id as string,
+    pauseQueue: async () => {
+      await admin('PUT', `/admin/queues/api/queues/${fixture.queue.encoded}/pause`, {});
+    },
   };
   const tokens = new Map<string, string>();
   for (const v of VARIANTS) {

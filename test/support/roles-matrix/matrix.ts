@@ -43,6 +43,8 @@ export interface Fresh {
   destination(): Promise<string>;
   mapping(destinationId: string): Promise<string>;
   token(): Promise<string>;
+  /** Pauses the dashboard's queue (an obliterate needs it paused, and removes the pause with the queue). */
+  pauseQueue(): Promise<void>;
 }
 
 export interface Req {
@@ -64,6 +66,8 @@ export interface Row {
    */
   scoping: 'list' | 'none' | 'unscoped' | { dims: Dim[]; confines?: Dim[] };
   request: (f: Fixture, where: Where, fresh: Fresh) => Promise<Req> | Req;
+  /** Its requests one at a time (each changes what the next finds); otherwise a route's variants run at once. */
+  serial?: boolean;
 }
 
 export const ALL: Role[] = ['admin', 'operator', 'auditor', 'privacy'];

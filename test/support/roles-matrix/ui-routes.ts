@@ -29,7 +29,7 @@ export const UI_ROUTES: Record<string, Row> = {
   },
   'POST /admin/ui/sessions/revoke': {
     allowed: ['admin'],
-    success: 200,
+    success: 201,
     scoping: 'unscoped',
     request: () => ({ path: '/admin/ui/sessions/revoke' }),
   },
