@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { rmSync } from 'fs';
 import { RunningApp, StackEnv, dropDatabase, stackEnv, startApp } from '../support/stack';
 import { dropQueues } from '../support/delivery';
 import { adminClient } from '../support/admin-client';
@@ -65,6 +66,7 @@ describe('roles × routes × scope', () => {
     for (const app of apps.reverse()) await app.stop();
     await dropQueues(env);
     await dropDatabase(env.DATABASE_URL);
+    rmSync(routeFile, { force: true });
   });
 
   it('has a row for every admin route the running app registered', () => {

@@ -87,4 +87,21 @@ describe('migration 1764720000000-AdminAuditLogPartitions on a filled database',
     }
     expect(await rows(`SELECT count(*)::int AS n FROM admin_audit_log`)).toEqual([{ n: 15 }]);
   });
+
+  it('reverts to one append-only table holding every row', async () => {
+    const all = await rows(`SELECT * FROM admin_audit_log ORDER BY id`);
+    const ds = new DataSource(dataSourceOptions(url, 2));
+    await ds.initialize();
+    try {
+      await ds.undoLastMigration({ transaction: 'each' });
+    } finally {
+      await ds.destroy();
+    }
+    expect(await rows(`SELECT * FROM admin_audit_log ORDER BY id`)).toEqual(all);
+    expect(await rows(`SELECT relkind::text AS kind FROM pg_class WHERE relname = 'admin_audit_log'`)).toEqual([
+      { kind: 'r' },
+    ]);
+    expect(await refusal(`DELETE FROM admin_audit_log`)).toMatch(/append-only \(DELETE refused\)/);
+    expect(await refusal(`TRUNCATE admin_audit_log`)).toMatch(/append-only \(TRUNCATE refused\)/);
+  });
 });
