@@ -6,8 +6,9 @@ import { dropQueues } from '../support/delivery';
  * Issue 16, item 3: the admin login throttle is keyed on an address a header cannot change. By default
  * (no TRUST_PROXY) `req.ip` is the socket's peer, so X-Forwarded-For resets nothing; with TRUST_PROXY
  * naming the proxy, the forwarded address is the key. The queue dashboard's Basic/Bearer prompt counts
- * wrong tokens against the same throttle. Clients connect from distinct loopback addresses (127.0.0.x,
- * all routed to `lo` on Linux) so each case starts with a fresh budget.
+ * wrong tokens against the same throttle, and the budget is kept in Redis, so two ingest processes share it.
+ * Clients connect from distinct loopback addresses (127.0.0.x, all routed to `lo` on Linux) so each case starts
+ * with a fresh budget.
  */
 jest.setTimeout(90_000);
 
@@ -97,8 +98,24 @@ describe('admin login throttles that a header cannot reset', () => {
     const other = await login(proxied, '127.0.0.1', proxied.ADMIN_TOKEN, { 'X-Forwarded-For': '203.0.113.8' });
     expect(other.status).toBe(204);
     // A peer that is not the named proxy cannot borrow the locked address, nor is it locked by it.
-    const untrusted = await login(proxied, '127.0.0.2', proxied.ADMIN_TOKEN, { 'X-Forwarded-For': '203.0.113.7' });
+    // (Not 127.0.0.2: the first case locked it, at the other process, and the budget is shared.)
+    const untrusted = await login(proxied, '127.0.0.8', proxied.ADMIN_TOKEN, { 'X-Forwarded-For': '203.0.113.7' });
     expect(untrusted.status).toBe(204);
+  });
+
+  it('two ingest processes share one budget per address (kept in Redis), for the ops login and the dashboard', async () => {
+    // `proxied` trusts only 127.0.0.1: a client at 127.0.0.6 is keyed on its socket address by both processes.
+    for (let i = 0; i < 3; i++) expect((await login(env, '127.0.0.6', `wrong-token-${i}`)).status).toBe(401);
+    const wrongBasic = await send(proxied.INGEST_PORT, '127.0.0.6', 'GET', '/admin/queues', basic('wrong-token-3'));
+    expect(wrongBasic.status).toBe(401);
+    expect((await login(proxied, '127.0.0.6', 'wrong-token-4')).status).toBe(401);
+    // Five wrong tokens in all, none more than three at one process: both refuse the right one now.
+    expect((await login(env, '127.0.0.6', env.ADMIN_TOKEN)).status).toBe(429);
+    expect((await login(proxied, '127.0.0.6', proxied.ADMIN_TOKEN)).status).toBe(429);
+    const dashboard = await send(proxied.INGEST_PORT, '127.0.0.6', 'GET', '/admin/queues', basic(env.ADMIN_TOKEN));
+    expect(dashboard.status).toBe(429);
+    // The address next door, at either process, still gets in.
+    expect((await login(proxied, '127.0.0.7', proxied.ADMIN_TOKEN)).status).toBe(204);
   });
 
   it('the queue dashboard answers 429 after five wrong Basic logins from one address, sharing the budget', async () => {

@@ -45,8 +45,9 @@ export class ScopeLookup {
     return { sources, destinations: [replay.destinationId] };
   }
 
+  /** A deletion covers the destinations it targets, and through them the sources connected to those. */
   private async deletionOwners(id: string): Promise<Owners | null> {
-    const destinations = await this.targets.deletionDestinations(id);
-    return destinations ? { destinations } : null;
+    const targets = await this.targets.deletionTargets(id);
+    return targets ? { destinations: targets.destinationIds, sources: targets.sourceIds } : null;
   }
 }

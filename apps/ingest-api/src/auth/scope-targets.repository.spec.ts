@@ -75,12 +75,22 @@ describe('ScopeTargetsRepository', () => {
     expect(await targets.replayTarget('999999')).toBeNull();
   });
 
-  it('reads the destinations a deletion request covers', async () => {
-    const [{ id }] = await db.rows<{ id: string }>(
-      `INSERT INTO deletions (user_count, destination_ids) VALUES (1, $1::uuid[]) RETURNING id::text`,
-      [[d2, d1]],
-    );
-    expect(await targets.deletionDestinations(id)).toEqual([d2, d1]);
-    expect(await targets.deletionDestinations('999999')).toBeNull();
+  it('reads the destinations a deletion request targets and the sources connected to them', async () => {
+    const deletion = async (destinationIds: string[]) =>
+      (
+        await db.rows<{ id: string }>(
+          `INSERT INTO deletions (user_count, destination_ids) VALUES (1, $1::uuid[]) RETURNING id::text`,
+          [destinationIds],
+        )
+      )[0].id;
+    const both = await targets.deletionTargets(await deletion([d2, d1]));
+    expect({ ...both, sourceIds: both?.sourceIds.sort() }).toEqual({
+      destinationIds: [d2, d1],
+      sourceIds: [s1, s2].sort(),
+    });
+    expect(await targets.deletionTargets(await deletion([d2]))).toEqual({ destinationIds: [d2], sourceIds: [s2] });
+    // No targets (no destinations then): nothing inside any scope, though it has no deliveries to tell.
+    expect(await targets.deletionTargets(await deletion([]))).toEqual({ destinationIds: [], sourceIds: [] });
+    expect(await targets.deletionTargets('999999')).toBeNull();
   });
 });

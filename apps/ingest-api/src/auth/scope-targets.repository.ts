@@ -51,12 +51,19 @@ export class ScopeTargetsRepository {
     return { destinationId: row.destination_id, sourceIds: Array.isArray(row.source_ids) ? row.source_ids : null };
   }
 
-  /** The destinations a deletion request covers, or null when there is no such request. */
-  async deletionDestinations(id: string): Promise<string[] | null> {
+  /**
+   * The destinations a deletion request targets and the sources now connected to them, or null when there is no
+   * such request. From the request itself, not its deliveries: those may not exist (no targets) or be gone.
+   */
+  async deletionTargets(id: string): Promise<{ destinationIds: string[]; sourceIds: string[] } | null> {
     const rows = (await this.db.query(
-      `SELECT destination_ids::text[] AS destination_ids FROM deletions WHERE id = $1::bigint`,
+      `SELECT d.destination_ids::text[] AS destination_ids,
+              ARRAY(SELECT DISTINCT ds.source_id::text FROM destination_sources ds
+                     WHERE ds.destination_id = ANY(d.destination_ids)) AS source_ids
+         FROM deletions d WHERE d.id = $1::bigint`,
       [id],
-    )) as { destination_ids: string[] }[];
-    return rows[0]?.destination_ids ?? null;
+    )) as { destination_ids: string[]; source_ids: string[] }[];
+    const row = rows[0];
+    return row ? { destinationIds: row.destination_ids, sourceIds: row.source_ids } : null;
   }
 }

@@ -30,6 +30,10 @@ describe('ownersInside', () => {
     ['both, inside', token([S1], [D1]), { sources: [S1], destinations: [D1] }, true],
     ['both, source outside', token([S1], [D1]), { sources: [S2], destinations: [D1] }, false],
     ['a replay over several sources, one outside', token([S1], null), { sources: [S1, S2] }, false],
+    ['no destinations named, destination scope', token(null, [D1]), { destinations: [] }, false],
+    ['no sources named, source scope', token([S1], null), { sources: [] }, false],
+    ['no destinations named, unscoped', token(null, null), { destinations: [] }, true],
+    ['no destinations named, source scope only', token([S1], null), { sources: [S1], destinations: [] }, true],
   ];
   it.each(cases)('%s', (_name, p, owners, expected) => {
     expect(ownersInside(p, owners)).toBe(expected);

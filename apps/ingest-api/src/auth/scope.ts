@@ -17,10 +17,17 @@ export function idInside(p: Principal, d: Dimension, id: string): boolean {
   return limit === null || limit.includes(id.toLowerCase());
 }
 
-/** Whether an object is inside the token's scope. Pure. */
+/**
+ * Whether an object is inside the token's scope. Pure. An object naming no sources (or no destinations) at all, in
+ * a dimension the token is limited in, names nothing inside that scope: outside (a deletion with no target
+ * destinations erases every source's copy, not only the token's).
+ */
 export function ownersInside(p: Principal, o: Owners): boolean {
-  if (p.sourceIds && o.sources && !o.sources.every((s) => idInside(p, 'source', s))) return false;
+  if (p.sourceIds && o.sources) {
+    if (o.sources.length === 0 || !o.sources.every((s) => idInside(p, 'source', s))) return false;
+  }
   if (p.destinationIds && o.destinations) {
+    if (o.destinations.length === 0) return false;
     const inside = o.destinations.map((d) => idInside(p, 'destination', d));
     if (o.anyDestination ? !inside.some(Boolean) : !inside.every(Boolean)) return false;
   }

@@ -1,9 +1,11 @@
-import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { AdminController } from '../common/admin-controller.decorator';
 import { CreateDeletionDto } from './deletion.dto';
 import { DeletionsService } from './deletions.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
 import { Audited } from '../audit-log/audited.decorator';
+import { requirePrincipal } from '../../auth/principal';
 
 @AdminController('deletions')
 export class DeletionsController {
@@ -18,11 +20,12 @@ export class DeletionsController {
     return this.deletions.create(dto);
   }
 
-  /** Newest first, 50 a page; `?before=<id>` for the next page. */
+  /** Newest first, 50 a page; `?before=<id>` for the next page. A scoped token's list keeps to its scope. */
   @Get()
-  @RequirePermission('deletions.read', { list: { key: 'deletions', destination: 'destinations.destinationId' } })
-  list(@Query('before') before?: string) {
-    return this.deletions.list(before);
+  @RequirePermission('deletions.read')
+  list(@Req() req: FastifyRequest, @Query('before') before?: string) {
+    const { sourceIds, destinationIds } = requirePrincipal(req);
+    return this.deletions.list(before, { sourceIds, destinationIds });
   }
 
   /** {status, destinations: [per destination], erased: {events, attempts, rejectedEvents}}. */

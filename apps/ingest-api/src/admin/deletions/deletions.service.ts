@@ -15,6 +15,12 @@ import {
 import { ErasureRunner } from './erasure-runner.service';
 import { messageOf } from '../../core/errors/message-of';
 
+/** The token's limits (null: not limited in that dimension). */
+export interface DeletionScope {
+  sourceIds: string[] | null;
+  destinationIds: string[] | null;
+}
+
 export interface DeletionAccepted {
   id: string;
   status: DeletionStatus;
@@ -112,12 +118,24 @@ export class DeletionsService {
     return (await this.views([row]))[0];
   }
 
-  /** Newest first; `before` pages on (the last page's smallest id). */
-  async list(before?: string, limit = 50) {
+  /**
+   * Newest first; `before` pages on (the last page's smallest id). A scoped token sees only requests whose target
+   * destinations (the request's own list, not its deliveries, which may not exist) are all inside its destinations,
+   * and whose destinations' connected sources are all inside its sources: ScopeLookup's rule for one deletion,
+   * filtered here so that pages stay full.
+   */
+  async list(before: string | undefined, scope: DeletionScope, limit = 50) {
     const cursor = before && /^[0-9]{1,18}$/.test(before) ? before : null;
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM deletions WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
-      [cursor, Math.min(Math.max(limit, 1), 200)],
+      `SELECT ${COLUMNS} FROM deletions d
+        WHERE ($1::bigint IS NULL OR id < $1::bigint)
+          AND ($3::uuid[] IS NULL OR (cardinality(destination_ids) > 0 AND destination_ids <@ $3::uuid[]))
+          AND ($4::uuid[] IS NULL OR (
+                EXISTS (SELECT 1 FROM destination_sources ds WHERE ds.destination_id = ANY(d.destination_ids))
+                AND NOT EXISTS (SELECT 1 FROM destination_sources ds
+                                 WHERE ds.destination_id = ANY(d.destination_ids) AND ds.source_id <> ALL($4::uuid[]))))
+        ORDER BY id DESC LIMIT $2`,
+      [cursor, Math.min(Math.max(limit, 1), 200), scope.destinationIds, scope.sourceIds],
     )) as DeletionRow[];
     const deletions = await this.views(rows);
     return { deletions, next: rows.length === limit ? rows[rows.length - 1].id : null };

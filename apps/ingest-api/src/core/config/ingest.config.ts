@@ -26,6 +26,11 @@ export interface IngestConfig extends CommonConfig {
   devFullStoryApiKey: string;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For sets `req.ip` (default none: the socket address). */
   trustProxy: TrustProxy;
+  /**
+   * Days the admin audit log keeps an entry at least; whole months past it are dropped (a month's partition goes
+   * once its last day is that old, so an entry stays up to a month longer).
+   */
+  adminAuditRetentionDays: number;
 }
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
@@ -52,6 +57,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
     trustProxy: trustProxy.ok ? trustProxy.value : false,
+    adminAuditRetentionDays: r.int('ADMIN_AUDIT_RETENTION_DAYS', 365, { min: 30, max: 36_500 }),
   };
   r.done();
   return config;

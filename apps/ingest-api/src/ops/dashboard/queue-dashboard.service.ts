@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
-import { AdminSessions } from '../../auth/admin-sessions.service';
+import { AdminAccess, AdminSessions } from '../../auth/admin-sessions.service';
 import { LoginThrottle } from '../../auth/login-throttle';
 import { AppError } from '../../core/errors/app-error';
 import { messageOf } from '../../core/errors/message-of';
@@ -31,7 +31,8 @@ type Board = ReturnType<typeof createBullBoard>;
  * in their own Fastify scope behind an `onRequest` hook that admits only admin credentials (Bearer
  * ADMIN_TOKEN, HTTP Basic with password ADMIN_TOKEN, or the ops UI session cookie) — the page, its
  * JSON API and its static assets alike. Wrong Basic/Bearer tokens count against the ops login's throttle
- * (5 per address a minute, then 429), so the Basic prompt is no faster way to guess the token. Retrying a failed job there re-runs a `failed` delivery, which
+ * (5 per address a minute across every ingest process, then 429), so the Basic prompt is no faster way to guess
+ * the token. Retrying a failed job there re-runs a `failed` delivery, which
  * the worker records in the audit trail with trigger `redrive`.
  */
 @Injectable()
@@ -76,22 +77,21 @@ export class QueueDashboard implements OnModuleDestroy {
   private async authorize(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Only a presented Basic/Bearer token is a guess; a browser's first, header-less request is not.
     const presented = typeof req.headers.authorization === 'string' && req.headers.authorization.trim() !== '';
-    if (presented) {
-      try {
-        this.throttle.check(req.ip);
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        await reply
-          .status(e.status)
-          .headers({ ...e.headers, 'Cache-Control': 'no-store' })
-          .send({ success: false, code: e.code, message: e.message });
-        return reply;
-      }
+    let access: AdminAccess | null;
+    try {
+      if (presented) await this.throttle.check(req.ip);
+      access = await this.sessions.authenticate(req.headers);
+      if (presented && access !== null && access.method !== 'session') await this.throttle.succeeded(req.ip);
+      if (!access && presented) await this.throttle.failed(req.ip);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      await reply
+        .status(e.status)
+        .headers({ ...e.headers, 'Cache-Control': 'no-store' })
+        .send({ success: false, code: e.code, message: e.message });
+      return reply;
     }
-    const access = await this.sessions.authenticate(req.headers);
-    if (presented && access !== null && access.method !== 'session') this.throttle.succeeded(req.ip);
     if (!access) {
-      if (presented) this.throttle.failed(req.ip);
       await reply
         .status(401)
         .header('WWW-Authenticate', 'Basic realm="admin", charset="UTF-8"')

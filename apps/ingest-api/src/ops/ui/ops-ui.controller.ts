@@ -83,14 +83,14 @@ export class OpsUiController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    this.loginThrottle.check(req.ip);
+    await this.loginThrottle.check(req.ip);
     const token = (body as { token?: unknown } | null)?.token;
     const principal = typeof token === 'string' ? await this.resolver.resolve(token) : null;
     if (!principal) {
-      this.loginThrottle.failed(req.ip);
+      await this.loginThrottle.failed(req.ip);
       throw new AppError(401, 'unauthorized', 'Wrong admin token');
     }
-    this.loginThrottle.succeeded(req.ip);
+    await this.loginThrottle.succeeded(req.ip);
     const secure = req.protocol === 'https';
     void reply.header('Set-Cookie', sessionCookie(await this.sessions.start(principal), secure));
   }
