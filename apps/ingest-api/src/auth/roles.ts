@@ -27,8 +27,10 @@ export const PERMISSIONS = [
   'auditLog.read',
   /** The operations page and the queue dashboard, read-only. */
   'ops.read',
-  /** Retrying jobs on the queue dashboard. */
+  /** Queue dashboard redrives and pause/resume: retrying and promoting jobs, pausing and resuming queues. */
   'dashboard.retry',
+  /** Queue dashboard housekeeping: removing jobs or queues, concurrency, rate limits, job schedulers. */
+  'dashboard.manage',
   /** Ending every operations-page session. */
   'sessions.revoke',
 ] as const;

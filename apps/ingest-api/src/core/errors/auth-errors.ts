@@ -24,3 +24,13 @@ export const scopeFilterRequired = (field: string) =>
     'scope_filter_required',
     `This token is limited to several ${field.replace(/Id$/, '')}s: name one with "${field}"`,
   );
+
+/** Adding a job or replacing its data on the queue dashboard: refused to every role, admin too. */
+export const payloadOnQueue = () =>
+  new AppError(
+    403,
+    'queue_payload_refused',
+    'Adding a job or changing its data on the queue dashboard is refused to every role: it would put a payload ' +
+      'on the queue and bypass the event log (the queue carries ids only; the delivery row is the truth). ' +
+      'Send events to the ingest API, or replay or redrive them',
+  );

@@ -13,7 +13,8 @@ import { AppError } from '../../core/errors/app-error';
 import { messageOf } from '../../core/errors/message-of';
 import { AuditLogRepository } from '../../admin/audit-log/audit-log.repository';
 import { attachPrincipal, principalOf } from '../../auth/principal';
-import { dashboardRefusal, dashboardVerb } from './dashboard-access';
+import { dashboardRefusal } from './dashboard-access';
+import { dashboardAction, isRead } from './dashboard-actions';
 import { MetricsReads } from '../metrics/metrics-reads.repository';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -28,12 +29,14 @@ type Board = ReturnType<typeof createBullBoard>;
  * from the destinations table every 10 s (and on dashboard requests at most once a second).
  *
  * bull-board's routes are plain Fastify routes, out of reach of Nest guards, so they are registered
- * in their own Fastify scope behind an `onRequest` hook that admits only admin credentials (Bearer
- * ADMIN_TOKEN, HTTP Basic with password ADMIN_TOKEN, or the ops UI session cookie) — the page, its
- * JSON API and its static assets alike. Wrong Basic/Bearer tokens count against the ops login's throttle
- * (5 per address a minute across every ingest process, then 429), so the Basic prompt is no faster way to guess
- * the token. Retrying a failed job there re-runs a `failed` delivery, which
- * the worker records in the audit trail with trigger `redrive`.
+ * in their own Fastify scope behind an `onRequest` hook that admits role tokens (Bearer, HTTP Basic with the token
+ * as password, or the ops UI session cookie) — the page, its JSON API and its static assets alike — and decides
+ * each request by the route bull-board matched (dashboardRefusal over DASHBOARD_ACTIONS): reads for admin,
+ * operator and auditor; redrives and pause/resume for admin and operator; removals, limits and schedulers for
+ * admin; adding a job or changing its data for no one. Wrong Basic/Bearer tokens count against the ops login's
+ * throttle (5 per address a minute across every ingest process, then 429), so the Basic prompt is no faster way to
+ * guess the token. Every change it admits and bull-board performs is appended to the admin audit log. Retrying a
+ * failed job there re-runs a `failed` delivery, which the worker records in the audit trail with trigger `redrive`.
  */
 @Injectable()
 export class QueueDashboard implements OnModuleDestroy {
@@ -85,11 +88,7 @@ export class QueueDashboard implements OnModuleDestroy {
       if (!access && presented) await this.throttle.failed(req.ip);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      await reply
-        .status(e.status)
-        .headers({ ...e.headers, 'Cache-Control': 'no-store' })
-        .send({ success: false, code: e.code, message: e.message });
-      return reply;
+      return this.refuse(reply, e);
     }
     if (!access) {
       await reply
@@ -99,35 +98,39 @@ export class QueueDashboard implements OnModuleDestroy {
         .send({ success: false, code: 'unauthorized', message: 'Admin credentials are required' });
       return reply;
     }
-    const refusal = dashboardRefusal(access.principal, req.method);
-    if (refusal) {
-      await reply
-        .status(403)
-        .header('Cache-Control', 'no-store')
-        .send({ success: false, code: 'forbidden', message: refusal });
-      return reply;
-    }
+    // Refused before bull-board's handler runs: a refused action changes nothing.
+    const refusal = dashboardRefusal(access.principal, req.method, routeOf(req));
+    if (refusal) return this.refuse(reply, refusal);
     attachPrincipal(req, access.principal, 'dashboard');
     if (req.url.startsWith(`${DASHBOARD_PATH}/api/`) && Date.now() - this.lastRefresh > ON_DEMAND_REFRESH_MS) {
       await this.refresh();
     }
   }
 
-  /** A retry, promotion, removal, clean or pause through the dashboard, once it has succeeded. */
+  private async refuse(reply: FastifyReply, e: AppError): Promise<FastifyReply> {
+    await reply
+      .status(e.status)
+      .headers({ ...e.headers, 'Cache-Control': 'no-store' })
+      .send({ success: false, code: e.code, message: e.message });
+    return reply;
+  }
+
+  /** A change through the dashboard (retry, promote, pause, clean, …), once it has succeeded. */
   private async recordChange(req: FastifyRequest, status: number): Promise<void> {
     const principal = principalOf(req);
-    if (req.method === 'GET' || req.method === 'HEAD' || !principal || status >= 400) return;
+    const route = routeOf(req);
+    if (isRead(req.method) || !principal || status >= 400 || route === null) return;
     const path = req.url.split('?')[0].slice(DASHBOARD_PATH.length);
-    const queue = /^\/api\/queues\/([^/]+)/.exec(path)?.[1];
+    const queue = (req.params as { queueName?: string } | undefined)?.queueName ?? null;
     try {
       await this.auditLog.append({
         tokenId: principal.tokenId,
         tokenName: principal.name,
         clientAddress: req.ip,
         via: 'dashboard',
-        action: `dashboard.${dashboardVerb(path)}`,
+        action: `dashboard.${dashboardAction(req.method, route)?.action ?? 'change'}`,
         targetType: queue ? 'queue' : null,
-        targetId: queue ? decodeURIComponent(queue) : null,
+        targetId: queue,
         details: { method: req.method, path },
       });
     } catch (e) {
@@ -170,4 +173,10 @@ export class QueueDashboard implements OnModuleDestroy {
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/** The route bull-board registered for this request, after /admin/queues; null when none matched. */
+function routeOf(req: FastifyRequest): string | null {
+  const url = req.routeOptions.url;
+  return url?.startsWith(DASHBOARD_PATH) ? url.slice(DASHBOARD_PATH.length) : null;
 }
