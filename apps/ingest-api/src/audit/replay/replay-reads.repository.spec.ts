@@ -53,12 +53,11 @@ describe('ReplayReadsRepository', () => {
        VALUES ($1, 's', 0, 'events', 0, 'COMPLETED', 3, 2, 1), ($1, 's', 0, 'users', 0, 'PROCESSING', 3, 0, 0)`,
       [replay],
     );
-    // Migrating a database takes a few seconds on a loaded machine.
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await db.drop();
-  }, 60_000);
+  });
 
   it('reads the destination, its connected sources and the actions of its enabled mappings', async () => {
     expect(await reads.destinationExists(destination)).toBe(true);

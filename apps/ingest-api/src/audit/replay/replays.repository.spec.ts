@@ -25,12 +25,11 @@ describe('ReplaysRepository', () => {
     await rows.event(source, '2026-03-03T10:00:00Z', 'later');
     // The first event was delivered live: the replay puts that delivery back to pending.
     await rows.delivery(events[0], '2026-03-01T10:00:00Z', destination, 'delivered');
-    // Migrating a database takes a few seconds on a loaded machine.
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await db.drop();
-  }, 60_000);
+  });
 
   it('creates, finds, lists and moves replays by compare and set', async () => {
     const created = await repo.create(destination, filter, 50, 'per-event');

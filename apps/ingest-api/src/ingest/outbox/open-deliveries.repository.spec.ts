@@ -41,12 +41,11 @@ describe('OpenDeliveriesRepository', () => {
     ids.replay = await replay('per-event', 'running', ids.replayed);
     await replay('per-event', 'cancelled', ids.cancelledReplay);
     await replay('batch', 'running', ids.batchReplay);
-    // Migrating a database takes a few seconds on a loaded machine.
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await db.drop();
-  }, 60_000);
+  });
 
   it('reads the open deliveries past the grace period, with the replay whose job serves them, by id', async () => {
     expect(await repo.after('0', 60_000, 100)).toEqual([
