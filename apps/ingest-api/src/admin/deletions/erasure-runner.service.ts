@@ -43,7 +43,10 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.active.values());
-    await this.deletions.releaseAll(this.owner).catch(() => undefined);
+    // The leases lapse on their own (LEASE_MS) if this fails: logged, not thrown, so shutdown goes on.
+    await this.deletions
+      .releaseAll(this.owner)
+      .catch((e) => this.logger.warn(`erasure leases not handed back (they lapse): ${messageOf(e)}`));
   }
 
   async scan(): Promise<void> {
@@ -104,7 +107,10 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (e) {
         errors += 1;
         if (!isDatabaseUnreachableError(e) || errors > MAX_CONSECUTIVE_ERRORS) {
-          await this.deletions.fail(id, messageOf(e)).catch(() => undefined);
+          // The run's own error is what gets thrown; a failure to record it is logged beside it.
+          await this.deletions
+            .fail(id, messageOf(e))
+            .catch((f) => this.logger.warn(`erasure ${id}: failure not recorded: ${messageOf(f)}`));
           throw e;
         }
         this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${messageOf(e)}`);

@@ -63,7 +63,10 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.progressTimer) clearInterval(this.progressTimer);
     await Promise.all(this.active.values());
     // Hand the leases back so another instance (or this one, restarted) resumes at once.
-    await this.replays.releaseAll(this.owner).catch(() => undefined);
+    // The leases lapse on their own (LEASE_MS) if this fails: logged, not thrown, so shutdown goes on.
+    await this.replays
+      .releaseAll(this.owner)
+      .catch((e) => this.logger.warn(`replay leases not handed back (they lapse): ${messageOf(e)}`));
   }
 
   /** Starts running replays nobody holds. */
@@ -159,7 +162,10 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         errors += 1;
         const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
-          await this.replays.fail(id, messageOf(e)).catch(() => undefined);
+          // The run's own error is what gets thrown; a failure to record it is logged beside it.
+          await this.replays
+            .fail(id, messageOf(e))
+            .catch((f) => this.logger.warn(`replay ${id}: failure not recorded: ${messageOf(f)}`));
           throw e;
         }
         this.logger.warn(`replay ${id}: page failed, will retry: ${messageOf(e)}`);
