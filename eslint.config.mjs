@@ -4,25 +4,6 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import jest from 'eslint-plugin-jest';
 
-/**
- * ingest-api files that still query the database themselves: they predate the data-access rule below and move into
- * `*.repository.ts` files table by table (docs/architecture.md, "Data access"). Never add to this list.
- */
-const INGEST_DATA_ACCESS_NOT_YET_MOVED = [
-  'apps/ingest-api/src/admin/common/config-archive.ts',
-  'apps/ingest-api/src/admin/deletions/deletions.service.ts',
-  'apps/ingest-api/src/admin/deletions/erasure-runner.service.ts',
-  'apps/ingest-api/src/admin/deletions/erasure.store.ts',
-  'apps/ingest-api/src/audit/replay/replay-runner.service.ts',
-  'apps/ingest-api/src/audit/replay/replay.store.ts',
-  'apps/ingest-api/src/audit/replay/replays.service.ts',
-  'apps/ingest-api/src/ingest/event-log/event-log.writer.ts',
-  'apps/ingest-api/src/ingest/outbox/outbox-relay.service.ts',
-  // Landed with role tokens, the admin audit log and batch replay while the repositories were being drawn.
-  'apps/ingest-api/src/audit/replay/batch-slices.ts',
-  'apps/ingest-api/src/audit/replay/replay-mode.ts',
-];
-
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', '.nx/**', 'tmp/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
@@ -100,7 +81,6 @@ export default tseslint.config(
       'apps/ingest-api/src/core/database/**',
       '**/migrations/**',
       '**/*.spec.ts',
-      ...INGEST_DATA_ACCESS_NOT_YET_MOVED,
     ],
     rules: {
       'no-restricted-imports': [

@@ -5,5 +5,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.pact\\.spec\\.ts$'],
   // Repository specs create, migrate and drop a real database in their hooks; on a loaded 2-core machine that
   // outlasts jest's 5 s default. A deadline, not a speed check: a hung hook still fails.
-  testTimeout: 30000,
+  testTimeout: 60_000,
 };

@@ -9,8 +9,17 @@ import { fork } from 'child_process';
 import { randomUUID } from 'crypto';
 import path from 'path';
 import { Pool } from 'pg';
-import { SecretBox, apiKeyBinding, prepareDatabase } from '@fsd/platform';
-import { BENCH_SECRETS_KEY, BenchApp, ROOT, deleteRedisPrefix, fmt, recreateDatabase, startBenchApp } from './support';
+import { BATCH_REPLAY_QUEUE, SecretBox, apiKeyBinding, deliveryQueueName, prepareDatabase } from '@fsd/platform';
+import {
+  BENCH_SECRETS_KEY,
+  BenchApp,
+  ROOT,
+  deleteRedisPrefix,
+  fmt,
+  recreateDatabase,
+  startBenchApp,
+  waitForQueueWorkers,
+} from './support';
 
 const DB = process.env.BENCH_BATCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_batch';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -217,7 +226,10 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
     apps.push(await startBenchApp('fake-fullstory', appEnv(), PORT + 2));
     apps.push(await startBenchApp('ingest-api', appEnv(), PORT));
     apps.push(await startBenchApp('delivery-worker', appEnv(), PORT + 1));
-    await sleep(2000); // the worker picks the destinations up (DESTINATION_REFRESH_MS)
+    await waitForQueueWorkers([BATCH_REPLAY_QUEUE, deliveryQueueName(perEventPair.destinationId)], {
+      prefix: PREFIX,
+      redisUrl: REDIS_URL,
+    });
     process.stderr.write('batch replay...\n');
     const batch = await replay(batchPair.destinationId, BATCH_EVENTS, 'batch');
     process.stderr.write('per-event replay...\n');

@@ -8,8 +8,7 @@
  * everyone else's.
  */
 import { Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
-import { BENCH_SECRETS_KEY, deleteRedisPrefix, fmt, recreateDatabase, seedBenchSource, startBenchApp } from './support';
+import { fmt, seededBenchDatabase, startAdminIngest, tearDownAdminBench } from './support';
 
 const DB = process.env.BENCH_ERASURE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_erasure';
 const EVENTS = Number(process.env.BENCH_ERASURE_EVENTS ?? 100_000);
@@ -17,6 +16,7 @@ const OTHERS = Number(process.env.BENCH_ERASURE_OTHERS ?? 300_000);
 const PORT = Number(process.env.BENCH_ERASURE_PORT ?? 3970);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const PREFIX = 'fsdbench_erasure';
+const BENCH = { db: DB, adminToken: ADMIN_TOKEN, prefix: PREFIX, port: PORT };
 const USER = 'erase-me@example.com';
 const CHUNK = 50_000;
 
@@ -66,29 +66,13 @@ function scanDelta(before: Map<string, number>, after: Map<string, number>): str
 }
 
 async function main(): Promise<void> {
-  await recreateDatabase(DB);
-  await prepareDatabase(DB);
-  const pg = new Pool({ connectionString: DB, max: 2 });
-  const seeded = await seedBenchSource(pg);
+  const { pg, seeded } = await seededBenchDatabase(DB);
   const seedStart = Date.now();
   await seed(pg, seeded.sourceId, seeded.destinationId);
   process.stdout.write(
     `seeded ${fmt(EVENTS)} + ${fmt(OTHERS)} events in ${fmt((Date.now() - seedStart) / 1000, 1)} s\n`,
   );
-  await deleteRedisPrefix(PREFIX);
-  const ingest = await startBenchApp(
-    'ingest-api',
-    {
-      DATABASE_URL: DB,
-      ADMIN_TOKEN,
-      SECRETS_KEY: BENCH_SECRETS_KEY,
-      QUEUE_PREFIX: PREFIX,
-      INGEST_PORT: String(PORT),
-      SEED_DEV_DATA: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    PORT,
-  );
+  const ingest = await startAdminIngest(BENCH);
   try {
     // Statistics are flushed by each backend at the end of its transaction; wait for a stable baseline.
     await new Promise((r) => setTimeout(r, 1000));
@@ -116,10 +100,7 @@ async function main(): Promise<void> {
         `logged events; sequential scans of the log and audit tables meanwhile: ${scans}\n`,
     );
   } finally {
-    await ingest.stop();
-    await pg.end();
-    await deleteRedisPrefix(PREFIX);
-    await recreateDatabase(DB);
+    await tearDownAdminBench(BENCH, ingest, pg);
   }
 }
 

@@ -11,9 +11,8 @@
  */
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
 import { FUNNEL_SHARDS } from '@fsd/delivery-data';
-import { BENCH_SECRETS_KEY, deleteRedisPrefix, fmt, recreateDatabase, seedBenchSource, startBenchApp } from './support';
+import { fmt, seededBenchDatabase, startAdminIngest, tearDownAdminBench } from './support';
 
 const DB = process.env.BENCH_FUNNEL_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_funnel';
 const EVENTS = Number(process.env.BENCH_FUNNEL_EVENTS ?? 10_000_000);
@@ -22,6 +21,7 @@ const CALLS = Number(process.env.BENCH_FUNNEL_CALLS ?? 50);
 const PORT = Number(process.env.BENCH_FUNNEL_PORT ?? 3971);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const PREFIX = 'fsdbench_funnel';
+const BENCH = { db: DB, adminToken: ADMIN_TOKEN, prefix: PREFIX, port: PORT };
 const HOURS = 90 * 24;
 const STAGES = [
   'received',
@@ -80,10 +80,7 @@ async function median(url: string, check: (body: unknown) => void): Promise<numb
 }
 
 async function main(): Promise<void> {
-  await recreateDatabase(DB);
-  await prepareDatabase(DB);
-  const pg = new Pool({ connectionString: DB, max: 2 });
-  const seeded = await seedBenchSource(pg);
+  const { pg, seeded } = await seededBenchDatabase(DB);
   const seedStart = Date.now();
   const counted = await fill(pg, seeded.destinationId);
   for (let i = 0; i < OTHERS; i++) {
@@ -97,20 +94,7 @@ async function main(): Promise<void> {
     `counters: ${fmt(counted)} events of the destination (+ ${OTHERS} other destinations alike), ` +
       `${fmt(Number(rows[0].n))} counter rows, filled in ${fmt((Date.now() - seedStart) / 1000, 1)} s\n`,
   );
-  await deleteRedisPrefix(PREFIX);
-  const ingest = await startBenchApp(
-    'ingest-api',
-    {
-      DATABASE_URL: DB,
-      ADMIN_TOKEN,
-      SECRETS_KEY: BENCH_SECRETS_KEY,
-      QUEUE_PREFIX: PREFIX,
-      INGEST_PORT: String(PORT),
-      SEED_DEV_DATA: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    PORT,
-  );
+  const ingest = await startAdminIngest(BENCH);
   try {
     const base = `http://127.0.0.1:${PORT}/admin/destinations/${seeded.destinationId}`;
     const baseline = await median(base, () => undefined);
@@ -132,10 +116,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await ingest.stop();
-    await pg.end();
-    await deleteRedisPrefix(PREFIX);
-    await recreateDatabase(DB);
+    await tearDownAdminBench(BENCH, ingest, pg);
   }
 }
 

@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'child_process';
-import type { Pool } from 'pg';
 import { randomUUID } from 'crypto';
-import { SecretBox, apiKeyBinding, generateWriteKey, hashWriteKey } from '@fsd/platform';
+import { Queue } from 'bullmq';
+import { SecretBox, apiKeyBinding, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
 import path from 'path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { readFileSync } from 'fs';
 
 import { existsSync } from 'fs';
@@ -158,5 +158,75 @@ export async function deleteRedisPrefix(
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** A freshly migrated database holding the bench source and destination (seedBenchSource). */
+export async function seededBenchDatabase(
+  url: string,
+  poolSize = 2,
+): Promise<{ pg: Pool; seeded: Awaited<ReturnType<typeof seedBenchSource>> }> {
+  await recreateDatabase(url);
+  await prepareDatabase(url);
+  const pg = new Pool({ connectionString: url, max: poolSize });
+  return { pg, seeded: await seedBenchSource(pg) };
+}
+
+export interface AdminBench {
+  db: string;
+  adminToken: string;
+  prefix: string;
+  port: number;
+}
+
+/** The ingest API alone, as the admin API's benchmarks run it: their own queue prefix (emptied first), warnings only. */
+export async function startAdminIngest(b: AdminBench): Promise<BenchApp> {
+  await deleteRedisPrefix(b.prefix);
+  return startBenchApp(
+    'ingest-api',
+    {
+      DATABASE_URL: b.db,
+      ADMIN_TOKEN: b.adminToken,
+      SECRETS_KEY: BENCH_SECRETS_KEY,
+      QUEUE_PREFIX: b.prefix,
+      INGEST_PORT: String(b.port),
+      SEED_DEV_DATA: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    b.port,
+  );
+}
+
+/** Stops the app and leaves nothing behind: no queues, no database. */
+export async function tearDownAdminBench(b: AdminBench, app: BenchApp, pg: Pool): Promise<void> {
+  await app.stop();
+  await pg.end();
+  await deleteRedisPrefix(b.prefix);
+  await recreateDatabase(b.db);
+}
+
+/**
+ * Waits until every named queue has a worker (the worker looks for new destinations every DESTINATION_REFRESH_MS),
+ * polling with a deadline instead of sleeping for a guess.
+ */
+export async function waitForQueueWorkers(
+  queueNames: string[],
+  opts: { prefix: string; redisUrl: string; timeoutMs?: number },
+): Promise<void> {
+  const url = new URL(opts.redisUrl);
+  const connection = { host: url.hostname, port: Number(url.port || 6379) };
+  const queues = queueNames.map((name) => new Queue(name, { connection, prefix: opts.prefix }));
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      const counts = await Promise.all(queues.map((q) => q.getWorkersCount()));
+      if (counts.every((n) => n > 0)) return;
+      if (Date.now() > deadline) {
+        throw new Error(`no worker on ${queueNames.filter((_, i) => counts[i] === 0).join(', ')} in time`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
   }
 }

@@ -1,18 +1,9 @@
 import { randomUUID } from 'crypto';
 import { deliveryJobId } from '@fsd/platform';
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, attemptsOf, deliveryQueue, dropQueues, waitForDeliveries } from '../support/delivery';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { useStack } from '../support/use-stack';
+import { FakeFullStory, attemptsOf, deliveryQueue, waitForDeliveries } from '../support/delivery';
 
 /**
  * Issue 7: the audit query API, the export, replay dry runs and bulk redrive through the real
@@ -24,11 +15,13 @@ jest.setTimeout(120_000);
 type Json = Record<string, any>;
 
 describe('audit API, export, replay dry run and bulk redrive', () => {
+  const stack = useStack('audit_api', { BACKOFF_BASE_MS: '100' });
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let fake: FakeFullStory;
   let seeded: SeededPair;
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, fake, seeded } = stack));
   const t0 = new Date(Date.now() - 60_000).toISOString();
 
   async function admin(
@@ -63,22 +56,6 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
     );
     expect(res).toMatchObject({ status: 200, body: { success: true } });
   }
-
-  beforeAll(async () => {
-    env = stackEnv('audit_api', { BACKOFF_BASE_MS: '100' });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
 
   it('answers 401 on every audit, export, replay and redrive route without the admin token', async () => {
     const routes: [string, string, unknown?][] = [

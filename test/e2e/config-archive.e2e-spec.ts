@@ -1,16 +1,6 @@
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { dropQueues } from '../support/delivery';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { useStack } from '../support/use-stack';
 
 /** Issue 15 item 4: deleting a destination or a source archives it; the audit trail stays. */
 jest.setTimeout(120_000);
@@ -19,10 +9,12 @@ jest.setTimeout(120_000);
 type Json = Record<string, any>;
 
 describe('archiving destinations and sources', () => {
+  const stack = useStack('config_archive');
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let seeded: SeededPair;
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, seeded } = stack));
 
   const admin = async (method: string, path: string): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${ingest}${path}`, { method, headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}` } });
@@ -61,21 +53,6 @@ describe('archiving destinations and sources', () => {
   };
   const query = (sql: string, values: unknown[] = []) =>
     withDb(env.DATABASE_URL, async (db) => (await db.query(sql, values)).rows as Json[]);
-
-  beforeAll(async () => {
-    env = stackEnv('config_archive');
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
 
   it('keeps an archived destination’s deliveries and attempts, hides it, destroys its key and sends it nothing', async () => {
     expect((await track('m1')).status).toBe(200);

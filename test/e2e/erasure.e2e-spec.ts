@@ -1,16 +1,7 @@
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, dropQueues } from '../support/delivery';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { useStack } from '../support/use-stack';
+import { FakeFullStory } from '../support/delivery';
 
 /**
  * Issue 15 item 2: POST /admin/deletions erases the user's stored data (events linked through
@@ -27,11 +18,13 @@ const ADA_ANON = 'anon-ada-7f3';
 const ADA_OLD = 'old-ada-9c1';
 
 describe('user erasure', () => {
+  const stack = useStack('erasure', { BACKOFF_BASE_MS: '100' });
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let seeded: SeededPair;
   let fake: FakeFullStory;
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, seeded, fake } = stack));
   const t0 = new Date(Date.now() - 60_000).toISOString();
 
   const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
@@ -60,22 +53,6 @@ describe('user erasure', () => {
       const res = await admin('GET', `/admin/deletions/${id}`);
       return res.body.status === 'completed' && res.body;
     });
-
-  beforeAll(async () => {
-    env = stackEnv('erasure', { BACKOFF_BASE_MS: '100' });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
 
   it('erases the user and the ids the log links to them, keeps ids, types and times, and reports it', async () => {
     await send('identify', { messageId: 'a1', userId: ADA, anonymousId: ADA_ANON, traits: { email: ADA } });

@@ -18,6 +18,7 @@ export * from './database/storable-text';
 export * from './logging/nest-logger';
 export * from './cache/cached-value';
 export * from './batching/group-commit';
+export * from './async/with-timeout';
 export * from './http/security-headers';
 export * from './http/redact-headers';
 export * from './crypto/rotate-secrets';

@@ -1,6 +1,13 @@
 import { Queue } from 'bullmq';
 import { Gauge, Registry } from 'prom-client';
-import { RedisClient, RedisSettings, createRedisConnection, deliveryQueueName, logErrors } from '@fsd/platform';
+import {
+  RedisClient,
+  RedisSettings,
+  createRedisConnection,
+  deliveryQueueName,
+  logErrors,
+  withTimeout,
+} from '@fsd/platform';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const TIMEOUT_MS = 2000;
@@ -64,12 +71,4 @@ export class QueueDepthCollector {
   }
 }
 
-function timeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const timeout = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, TIMEOUT_MS);

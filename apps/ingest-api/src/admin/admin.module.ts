@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { OutboxModule } from '../ingest/outbox/outbox.module';
 import { TrackingModule } from '../ingest/tracking/tracking.module';
 import { DeletionsController } from './deletions/deletions.controller';
+import { DeletionsRepository } from './deletions/deletions.repository';
 import { DeletionsService } from './deletions/deletions.service';
 import { DestinationOverviewController } from './destinations/destination-overview.controller';
 import { DestinationOverviewRepository } from './destinations/destination-overview.repository';
@@ -49,6 +50,7 @@ import { SourcesService } from './sources/sources.service';
     DestinationOverviewRepository,
     MappingsService,
     DeletionsService,
+    DeletionsRepository,
     ErasureRunner,
   ],
   exports: [DestinationPauseService, DestinationOverviewService, SourcesRepository, DestinationsRepository],

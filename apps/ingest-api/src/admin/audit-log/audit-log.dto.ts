@@ -1,7 +1,8 @@
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PagedWindowQueryDto } from '../../core/http/query-window.dto';
 
 /** GET /admin/audit-log query string. */
-export class AuditLogQueryDto {
+export class AuditLogQueryDto extends PagedWindowQueryDto {
   /** e.g. destination.update, replay.create, token.revoke, dashboard.retry */
   @IsOptional()
   @IsString()
@@ -13,18 +14,6 @@ export class AuditLogQueryDto {
   @IsString()
   @MaxLength(100)
   tokenId?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
-  @IsOptional()
-  @Matches(/^\d{1,4}$/, { message: 'limit must be an integer from 1 to 500' })
-  limit?: string;
 
   /** The previous page's `next`. */
   @IsOptional()

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
-import { DataSource } from 'typeorm';
-import { FORGET_DELETION_USERS_BATCH, forgetEndedDeletionUsers } from '@fsd/delivery-data';
+import { FORGET_DELETION_USERS_BATCH } from '@fsd/delivery-data';
 import { IdentityHasher, isDatabaseUnreachableError } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
-import { ERASURE_COLUMNS, ErasureJob, eraseEventBatch, eraseRejectedBatch, linkIdentities } from './erasure.store';
+import { DeletionsRepository, ErasureJob } from './deletions.repository';
 import { messageOf } from '../../core/errors/message-of';
 
 const LEASE_MS = 60_000;
@@ -30,7 +29,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly deletions: DeletionsRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -44,21 +43,16 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.active.values());
-    await this.dataSource
-      .query(`UPDATE deletions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
-      .catch(() => undefined);
+    // The leases lapse on their own (LEASE_MS) if this fails: logged, not thrown, so shutdown goes on.
+    await this.deletions
+      .releaseAll(this.owner)
+      .catch((e) => this.logger.warn(`erasure leases not handed back (they lapse): ${messageOf(e)}`));
   }
 
   async scan(): Promise<void> {
     if (this.stopping) return;
     try {
-      const rows = (await this.dataSource.query(
-        `SELECT id::text AS id FROM deletions
-          WHERE status = 'pending' AND phase <> 'done' AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
-          ORDER BY id LIMIT 100`,
-        [this.owner],
-      )) as { id: string }[];
-      for (const r of rows) this.kick(r.id);
+      for (const id of await this.deletions.unheld(this.owner)) this.kick(id);
       await this.forgetEndedDeletionUsers();
     } catch (e) {
       this.logger.warn(`erasure scan failed, will retry: ${messageOf(e)}`);
@@ -73,7 +67,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const hasher = (this.hasher ??= new IdentityHasher(this.config.secretsKey));
     const hash = (u: string) => hasher.hash(u);
     while (!this.stopping) {
-      const n = await this.dataSource.transaction((em) => forgetEndedDeletionUsers(em, hash));
+      const n = await this.deletions.forgetEndedUsers(hash);
       if (n < FORGET_DELETION_USERS_BATCH) return;
     }
   }
@@ -86,24 +80,13 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.active.set(id, run);
   }
 
-  private async claim(id: string): Promise<ErasureJob | null> {
-    const rows = (await this.dataSource.query(
-      `UPDATE deletions SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::float / 1000)
-        WHERE id = $1::bigint AND status = 'pending' AND phase <> 'done'
-          AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
-        RETURNING ${ERASURE_COLUMNS}`,
-      [id, this.owner, LEASE_MS],
-    )) as [ErasureJob[], number];
-    return rows[0][0] ?? null;
+  private claim(id: string): Promise<ErasureJob | null> {
+    return this.deletions.claim(id, this.owner, LEASE_MS);
   }
 
   private async step(job: ErasureJob): Promise<void> {
     const hasher = (this.hasher ??= new IdentityHasher(this.config.secretsKey));
-    await this.dataSource.transaction(async (em) => {
-      if (job.phase === 'link') await linkIdentities(em, job, hasher);
-      else if (job.phase === 'events') await eraseEventBatch(em, job, hasher, new Date());
-      else if (job.phase === 'rejected') await eraseRejectedBatch(em, job, new Date());
-    });
+    await this.deletions.step(job, hasher, new Date());
   }
 
   private async run(id: string): Promise<void> {
@@ -124,14 +107,10 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (e) {
         errors += 1;
         if (!isDatabaseUnreachableError(e) || errors > MAX_CONSECUTIVE_ERRORS) {
-          await this.dataSource
-            .query(
-              `UPDATE deletions SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
-                      lease_owner = NULL, lease_until = NULL
-                WHERE id = $1::bigint AND status = 'pending'`,
-              [id, messageOf(e).slice(0, 2000)],
-            )
-            .catch(() => undefined);
+          // The run's own error is what gets thrown; a failure to record it is logged beside it.
+          await this.deletions
+            .fail(id, messageOf(e))
+            .catch((f) => this.logger.warn(`erasure ${id}: failure not recorded: ${messageOf(f)}`));
           throw e;
         }
         this.logger.warn(`erasure of deletion ${id}: batch failed, will retry: ${messageOf(e)}`);

@@ -1,19 +1,12 @@
 import { Get, Query } from '@nestjs/common';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { TimeWindowQueryDto } from '../../core/http/query-window.dto';
 import { AdminController } from '../common/admin-controller.decorator';
 import { UuidParam } from '../common/uuid-param';
 import { RequirePermission } from '../../auth/require-permission.decorator';
 import { DestinationOverviewService } from './destination-overview.service';
 
-export class OverviewQueryDto {
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
+export class OverviewQueryDto extends TimeWindowQueryDto {
   /** Example events per stage (event ids only), 0 to 5. */
   @IsOptional()
   @IsIn(['0', '1', '2', '3', '4', '5'])

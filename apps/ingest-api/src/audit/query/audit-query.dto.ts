@@ -1,8 +1,9 @@
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CursorPagedQueryDto, TimeWindowQueryDto } from '../../core/http/query-window.dto';
 import { DELIVERY_STATUSES, DeliveryStatusFilter } from '../common/event-filter';
 
 /** GET /admin/events query string; unknown parameters are rejected. */
-export class EventsQueryDto {
+export class EventsQueryDto extends CursorPagedQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(1000)
@@ -42,35 +43,10 @@ export class EventsQueryDto {
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatusFilter;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
-  @IsOptional()
-  @Matches(/^\d{1,4}$/, { message: 'limit must be an integer from 1 to 500' })
-  limit?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 /** GET /admin/export query string. */
-export class ExportQueryDto {
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
+export class ExportQueryDto extends TimeWindowQueryDto {
   @IsOptional()
   @IsIn(['ndjson', 'csv'])
   format?: 'ndjson' | 'csv';

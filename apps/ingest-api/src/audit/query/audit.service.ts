@@ -10,6 +10,7 @@ import {
   eventView,
   stateChangeView,
 } from '../common/audit.views';
+import { buildTimeline } from '../common/event-timeline';
 import { EventFilter } from '../common/event-filter';
 import { decodeCursor, encodeCursor } from '../common/keyset-cursor';
 
@@ -77,10 +78,10 @@ export class AuditService {
         const attemptLog = attempts.filter((a) => a.delivery_id === d.id).map(attemptView);
         const stateChanges = changes.filter((s) => s.delivery_id === d.id).map(stateChangeView);
         // One chronological timeline: every request/response (or decision) and every status change.
-        const timeline = [
-          ...attemptLog.map((a) => ({ at: a.startedAt ?? '', kind: 'attempt' as const, attempt: a })),
-          ...stateChanges.map((s) => ({ at: s.at ?? '', kind: 'state_change' as const, stateChange: s })),
-        ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.kind === 'attempt' ? -1 : 1));
+        const timeline = buildTimeline(
+          { attempts: attemptLog, stateChanges },
+          { attempt: (a) => a.startedAt ?? '', stateChange: (c) => c.at ?? '' },
+        );
         return { ...deliveryView(d), attemptLog, stateChanges, timeline };
       }),
     };

@@ -1,7 +1,8 @@
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CursorPagedQueryDto } from '../../core/http/query-window.dto';
 
 /** GET /admin/rejected-events query string; unknown parameters are rejected. */
-export class RejectedEventsQueryDto {
+export class RejectedEventsQueryDto extends CursorPagedQueryDto {
   @IsOptional()
   @IsUUID()
   sourceId?: string;
@@ -16,21 +17,4 @@ export class RejectedEventsQueryDto {
   @IsString()
   @MaxLength(1000)
   messageId?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
-  @IsOptional()
-  @Matches(/^\d{1,4}$/, { message: 'limit must be an integer from 1 to 500' })
-  limit?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { Pool } from 'pg';
 import { BATCH_REPLAY_JOB_OPTIONS, BATCH_REPLAY_QUEUE, BatchReplayJobData, batchReplayJobId } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { ReplaySliceRepository } from './replay-slices.repository';
@@ -36,28 +35,4 @@ export async function addSliceJob(queues: QueueRegistry, data: BatchReplayJobDat
     ...BATCH_REPLAY_JOB_OPTIONS,
     jobId: batchReplayJobId(data.replayId, data.slice, generation),
   });
-}
-
-export interface BatchProgress {
-  jobs: number;
-  jobsRunning: number;
-  imported: number;
-  itemErrors: number;
-}
-
-/** Where a batch replay's FullStory jobs stand (replay_batch_jobs, written by the worker). */
-export async function batchProgressOf(pool: Pool, replayId: string): Promise<BatchProgress> {
-  const { rows } = await pool.query<{ jobs: string; running: string; imported: string; failed: string }>(
-    `SELECT count(*)::text AS jobs, count(*) FILTER (WHERE status = 'PROCESSING')::text AS running,
-            COALESCE(sum(imported), 0)::text AS imported, COALESCE(sum(failed), 0)::text AS failed
-       FROM replay_batch_jobs WHERE replay_id = $1::bigint`,
-    [replayId],
-  );
-  const r = rows[0];
-  return {
-    jobs: Number(r.jobs),
-    jobsRunning: Number(r.running),
-    imported: Number(r.imported),
-    itemErrors: Number(r.failed),
-  };
 }

@@ -1,5 +1,3 @@
-import { Pool } from 'pg';
-
 export const REPLAY_MODES = ['batch', 'per-event'] as const;
 export type ReplayMode = (typeof REPLAY_MODES)[number];
 
@@ -9,13 +7,4 @@ export type ReplayMode = (typeof REPLAY_MODES)[number];
  */
 export function defaultReplayMode(subscribedActions: string[]): ReplayMode {
   return subscribedActions.every((a) => a.endsWith('V2')) ? 'batch' : 'per-event';
-}
-
-/** The actions of the destination's enabled mappings (its presets are all v2). */
-export async function subscribedActions(pool: Pool, destinationId: string): Promise<string[]> {
-  const { rows } = await pool.query<{ action: string }>(
-    'SELECT DISTINCT action FROM mappings WHERE destination_id = $1::uuid AND enabled',
-    [destinationId],
-  );
-  return rows.map((r) => r.action);
 }

@@ -2,8 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
 import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
-import { Pool } from 'pg';
-import { READ_POOL } from '../../core/database/read-pool.provider';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { messageOf } from '../../core/errors/message-of';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
@@ -12,7 +10,9 @@ import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor
 import { enqueueBatchSlice } from './batch-slices';
 import { ReplaySliceRepository } from './replay-slices.repository';
 import { replayJobSuffix } from './replay-jobs';
-import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching, refreshStoredProgress } from './replay.store';
+import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayRow } from './replay.store';
+import { ReplaysRepository } from './replays.repository';
 import { TokenBucket } from './token-bucket';
 
 const MAX_PAGE = 1000;
@@ -41,7 +41,8 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
 
   constructor(
-    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly replays: ReplaysRepository,
+    private readonly reads: ReplayReadsRepository,
     private readonly queues: QueueRegistry,
     private readonly enqueuer: DeliveryEnqueuer,
     private readonly slices: ReplaySliceRepository,
@@ -62,22 +63,17 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.progressTimer) clearInterval(this.progressTimer);
     await Promise.all(this.active.values());
     // Hand the leases back so another instance (or this one, restarted) resumes at once.
-    await this.pool
-      .query(`UPDATE replays SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [this.owner])
-      .catch(() => undefined);
+    // The leases lapse on their own (LEASE_MS) if this fails: logged, not thrown, so shutdown goes on.
+    await this.replays
+      .releaseAll(this.owner)
+      .catch((e) => this.logger.warn(`replay leases not handed back (they lapse): ${messageOf(e)}`));
   }
 
   /** Starts running replays nobody holds. */
   async scan(): Promise<void> {
     if (this.stopping) return;
     try {
-      const { rows } = await this.pool.query<{ id: string }>(
-        `SELECT id::text AS id FROM replays
-          WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
-          ORDER BY id LIMIT 100`,
-        [this.owner],
-      );
-      for (const r of rows) this.kick(r.id);
+      for (const id of await this.replays.unheld(this.owner)) this.kick(id);
     } catch (e) {
       this.logger.warn(`replay scan failed, will retry: ${messageOf(e)}`);
     }
@@ -87,7 +83,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async refreshProgress(): Promise<void> {
     if (this.stopping) return;
     try {
-      await refreshStoredProgress(this.pool);
+      await this.replays.refreshStoredProgress();
     } catch (e) {
       this.logger.warn(`replay progress not refreshed, will retry: ${messageOf(e)}`);
     }
@@ -107,15 +103,8 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Takes or renews the lease; null when the replay is no longer running or another instance holds it. */
-  private async claim(id: string): Promise<ReplayRow | null> {
-    const { rows } = await this.pool.query<ReplayRow>(
-      `UPDATE replays SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::float / 1000)
-        WHERE id = $1::bigint AND status = 'running'
-          AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
-        RETURNING ${REPLAY_COLUMNS}`,
-      [id, this.owner, LEASE_MS],
-    );
-    return rows[0] ?? null;
+  private claim(id: string): Promise<ReplayRow | null> {
+    return this.replays.claim(id, this.owner, LEASE_MS);
   }
 
   /**
@@ -123,10 +112,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * without waiting for the lease to lapse (and "no lease" tells that nothing works on it any more).
    */
   private async release(id: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE replays SET lease_owner = NULL, lease_until = NULL WHERE id = $1::bigint AND lease_owner = $2`,
-      [id, this.owner],
-    );
+    await this.replays.release(id, this.owner);
   }
 
   private async run(id: string): Promise<void> {
@@ -144,11 +130,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (!replay) return this.release(id);
       try {
         if (replay.matched === null) {
-          const matched = await countMatching(this.pool, replay.destination_id, replay.filter);
-          await this.pool.query(`UPDATE replays SET matched = $2, updated_at = now() WHERE id = $1::bigint`, [
-            id,
-            matched,
-          ]);
+          await this.replays.setMatched(id, await this.reads.countMatching(replay.destination_id, replay.filter));
         }
         bucket ??= new TokenBucket(replay.rate_per_second);
         // A batch slice is one page: larger pages make fewer, fuller FullStory jobs.
@@ -156,7 +138,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const size = Math.max(1, Math.min(maxPage, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
-        const page = await claimPage(this.pool, replay, after, size);
+        const page = await this.replays.claimPage(replay, after, size);
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
           await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
         } else if (page.deliveryIds.length > 0) {
@@ -170,15 +152,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
           );
         }
         const done = page.deliveryIds.length < size;
-        await this.pool.query(
-          `UPDATE replays SET cursor = COALESCE($2, cursor), updated_at = now(),
-                  status = CASE WHEN $3 AND status = 'running' THEN 'completed' ELSE status END,
-                  finished_at = CASE WHEN $3 AND status = 'running' THEN now() ELSE finished_at END,
-                  lease_owner = CASE WHEN $3 THEN NULL ELSE lease_owner END,
-                  lease_until = CASE WHEN $3 THEN NULL ELSE lease_until END
-            WHERE id = $1::bigint`,
-          [id, page.last ? encodeCursor(page.last) : null, done],
-        );
+        await this.replays.advance(id, page.last ? encodeCursor(page.last) : null, done);
         errors = 0;
         if (done) {
           this.logger.log(`replay ${id} has enqueued everything it matched`);
@@ -188,14 +162,10 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         errors += 1;
         const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
-          await this.pool
-            .query(
-              `UPDATE replays SET status = 'failed', error = $2, finished_at = now(), updated_at = now(),
-                      lease_owner = NULL, lease_until = NULL
-                WHERE id = $1::bigint AND status = 'running'`,
-              [id, messageOf(e).slice(0, 2000)],
-            )
-            .catch(() => undefined);
+          // The run's own error is what gets thrown; a failure to record it is logged beside it.
+          await this.replays
+            .fail(id, messageOf(e))
+            .catch((f) => this.logger.warn(`replay ${id}: failure not recorded: ${messageOf(f)}`));
           throw e;
         }
         this.logger.warn(`replay ${id}: page failed, will retry: ${messageOf(e)}`);
@@ -213,17 +183,13 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     let after = '0';
     let removed = 0;
     for (;;) {
-      const { rows } = await this.pool.query<{ id: string }>(
-        `SELECT delivery_id::text AS id FROM replay_deliveries WHERE replay_id = $1::bigint AND delivery_id > $2::bigint
-          ORDER BY delivery_id LIMIT 500`,
-        [replay.id, after],
-      );
-      if (rows.length === 0) return removed;
+      const ids = await this.reads.deliveryIdsAfter(replay.id, after, 500);
+      if (ids.length === 0) return removed;
       const results = await Promise.all(
-        rows.map((r) => queue.remove(deliveryJobId(r.id, replayJobSuffix(replay.id))).catch(() => 0)),
+        ids.map((id) => queue.remove(deliveryJobId(id, replayJobSuffix(replay.id))).catch(() => 0)),
       );
       removed += results.filter((n) => n === 1).length;
-      after = rows[rows.length - 1].id;
+      after = ids[ids.length - 1];
     }
   }
 }

@@ -6,6 +6,8 @@ import { ReplaysController } from './replays.controller';
 import { ReplaysService } from './replays.service';
 import { SliceRecovery } from './slice-recovery.service';
 import { ReplaySliceRepository } from './replay-slices.repository';
+import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplaysRepository } from './replays.repository';
 
 /**
  * POST /admin/replays and friends: replays of the event log, run in the background by ReplayRunner (read pool,
@@ -14,7 +16,14 @@ import { ReplaySliceRepository } from './replay-slices.repository';
 @Module({
   imports: [AuthModule, OutboxModule],
   controllers: [ReplaysController],
-  providers: [ReplayRunner, ReplaySliceRepository, SliceRecovery, ReplaysService],
+  providers: [
+    ReplaysRepository,
+    ReplayReadsRepository,
+    ReplayRunner,
+    ReplaySliceRepository,
+    SliceRecovery,
+    ReplaysService,
+  ],
   exports: [ReplaysService],
 })
 export class ReplayModule {}

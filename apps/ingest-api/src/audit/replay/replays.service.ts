@@ -1,16 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError, notFound } from '../../core/errors/app-error';
 import { invalid } from '../../admin/common/admin-errors';
-import { READ_POOL } from '../../core/database/read-pool.provider';
 import { checkRange } from '../query/audit.service';
 import { eventView } from '../common/audit.views';
 import { unconnectedSources } from './replay-scope';
-import { batchProgressOf } from './batch-slices';
-import { defaultReplayMode, subscribedActions } from './replay-mode';
+import { defaultReplayMode } from './replay-mode';
+import { ReplayReadsRepository } from './replay-reads.repository';
 import { ReplayRunner } from './replay-runner.service';
 import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
-import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, countMatching, progressOf, sampleMatching } from './replay.store';
+import { ReplayRow, ReplayStatus } from './replay.store';
+import { ReplaysRepository } from './replays.repository';
 
 const conflict = (message: string) => new AppError(409, 'conflict', message);
 
@@ -39,14 +38,14 @@ export class ReplaysService {
   private readonly logger = new Logger('Replays');
 
   constructor(
-    @Inject(READ_POOL) private readonly pool: Pool,
+    private readonly replays: ReplaysRepository,
+    private readonly reads: ReplayReadsRepository,
     private readonly runner: ReplayRunner,
   ) {}
 
   async create(dto: CreateReplayDto) {
     checkRange(dto.filter.from, dto.filter.to);
-    const destination = await this.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
-    if (destination.rowCount === 0) {
+    if (!(await this.reads.destinationExists(dto.destinationId))) {
       throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [
         `destinationId: ${dto.destinationId} does not exist`,
       ]);
@@ -63,33 +62,21 @@ export class ReplaysService {
     };
     if (dto.dryRun) {
       const [matched, sample] = await Promise.all([
-        countMatching(this.pool, dto.destinationId, filter),
-        sampleMatching(this.pool, dto.destinationId, filter, 10),
+        this.reads.countMatching(dto.destinationId, filter),
+        this.reads.sampleMatching(dto.destinationId, filter, 10),
       ]);
       return { dryRun: true, destinationId: dto.destinationId, filter, matched, sample: sample.map(eventView) };
     }
-    const mode = dto.mode ?? defaultReplayMode(await subscribedActions(this.pool, dto.destinationId));
-    const { rows } = await this.pool.query<ReplayRow>(
-      `INSERT INTO replays (destination_id, filter, rate_per_second, mode, status)
-       VALUES ($1::uuid, $2::jsonb, $3, $4, 'running')
-       RETURNING ${REPLAY_COLUMNS}`,
-      [dto.destinationId, JSON.stringify(filter), dto.ratePerSecond ?? DEFAULT_REPLAY_RATE, mode],
-    );
-    this.runner.kick(rows[0].id);
-    return replayView(rows[0]);
+    const mode = dto.mode ?? defaultReplayMode(await this.reads.subscribedActions(dto.destinationId));
+    const row = await this.replays.create(dto.destinationId, filter, dto.ratePerSecond ?? DEFAULT_REPLAY_RATE, mode);
+    this.runner.kick(row.id);
+    return replayView(row);
   }
 
   /** A replay may narrow its sources, never widen them beyond those connected to its destination. */
   private async checkSources(destinationId: string, sourceIds: string[] | undefined): Promise<void> {
     if (sourceIds === undefined) return;
-    const { rows } = await this.pool.query<{ source_id: string }>(
-      'SELECT source_id::text AS source_id FROM destination_sources WHERE destination_id = $1::uuid',
-      [destinationId],
-    );
-    const refused = unconnectedSources(
-      sourceIds,
-      rows.map((r) => r.source_id),
-    );
+    const refused = unconnectedSources(sourceIds, await this.reads.connectedSourceIds(destinationId));
     if (refused.length > 0) {
       throw invalid(
         'source_not_connected',
@@ -100,18 +87,14 @@ export class ReplaysService {
   }
 
   async list(limit = 100) {
-    const { rows } = await this.pool.query<ReplayRow>(
-      `SELECT ${REPLAY_COLUMNS} FROM replays ORDER BY id DESC LIMIT $1`,
-      [limit],
-    );
-    return { replays: rows.map(replayView) };
+    return { replays: (await this.replays.list(limit)).map(replayView) };
   }
 
   /** With live progress counted from the replay's deliveries (the runner keeps the row's counts for the list). */
   async get(id: string) {
     const row = await this.load(id);
-    const progress = await progressOf(this.pool, id);
-    const batch = row.mode === 'batch' ? { batch: await batchProgressOf(this.pool, id) } : {};
+    const progress = await this.reads.progressOf(id);
+    const batch = row.mode === 'batch' ? { batch: await this.reads.batchProgressOf(id) } : {};
     return { ...replayView(row), ...progress, ...batch };
   }
 
@@ -142,27 +125,19 @@ export class ReplaysService {
     if (!from.includes(current.status)) {
       throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
     }
-    const { rows } = await this.pool.query<ReplayRow>(
-      `UPDATE replays SET status = $2, updated_at = now(),
-              finished_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE finished_at END
-        WHERE id = $1::bigint AND status = ANY($3::text[])
-        RETURNING ${REPLAY_COLUMNS}`,
-      [id, to, from],
-    );
-    if (!rows[0]) throw conflict(`Replay ${id} changed state meanwhile; try again`);
-    return replayView(rows[0]);
+    const row = await this.replays.transition(id, from, to);
+    if (!row) throw conflict(`Replay ${id} changed state meanwhile; try again`);
+    return replayView(row);
   }
 
   private async batchStillSending(r: ReplayRow): Promise<boolean> {
-    return r.mode === 'batch' && r.status === 'completed' && (await progressOf(this.pool, r.id)).inFlight > 0;
+    return r.mode === 'batch' && r.status === 'completed' && (await this.reads.progressOf(r.id)).inFlight > 0;
   }
 
   private async load(id: string): Promise<ReplayRow> {
     if (!/^\d{1,18}$/.test(id)) throw notFound(`No replay ${id}`);
-    const { rows } = await this.pool.query<ReplayRow>(`SELECT ${REPLAY_COLUMNS} FROM replays WHERE id = $1::bigint`, [
-      id,
-    ]);
-    if (!rows[0]) throw notFound(`No replay ${id}`);
-    return rows[0];
+    const row = await this.replays.find(id);
+    if (!row) throw notFound(`No replay ${id}`);
+    return row;
   }
 }

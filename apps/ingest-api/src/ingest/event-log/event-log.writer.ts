@@ -1,30 +1,10 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Pool } from 'pg';
-import { fanOutDeliveriesCte } from '@fsd/delivery-data';
+import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { storageUnavailable } from '../../core/errors/app-error';
-import { isDatabaseUnreachableError, mayHoldUnstorableEscape, storableText, storableTextOrNull } from '@fsd/platform';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
+import { AppendedEvent, CreatedDelivery, EventLogRepository, EventRow } from './event-log.repository';
 
-/** The text columns may hold any string: the writer escapes what Postgres `text` cannot hold (storable-text.ts). */
-export interface EventRow {
-  sourceId: string;
-  messageId: string;
-  type: string;
-  eventName: string | null;
-  userId: string | null;
-  anonymousId: string | null;
-  timestamp: string;
-  receivedAt: string;
-  /** The normalised event; serialised once, with the whole group, into one JSON parameter. */
-  payload: unknown;
-  raw: unknown;
-}
-
-export interface CreatedDelivery {
-  deliveryId: string;
-  destinationId: string;
-}
+export type { CreatedDelivery, EventRow } from './event-log.repository';
 
 export interface WriteResult {
   /** null when (source, messageId) was already in the log: a duplicate, acknowledged but not stored again. */
@@ -33,193 +13,57 @@ export interface WriteResult {
 }
 
 /**
- * A named (prepared) statement: Postgres parses and plans it once per connection instead of on
- * every commit, which at small group sizes costs more than the inserts themselves.
- */
-const GROUP_COMMIT_SQL = `WITH input AS (
-     SELECT x.s AS source_id, x.m AS message_id, x.t AS type, x.e AS event_name, x.u AS user_id,
-            x.a AS anonymous_id, x.ts, x.r AS received_at, COALESCE(x.p, x.pt::json) AS payload,
-            COALESCE(x.w, x.wt::json) AS raw, x.o AS ord
-       FROM json_to_recordset($1::json)
-         AS x(s uuid, m text, t text, e text, u text, a text, ts timestamptz, r timestamptz, p json, w json,
-              pt text, wt text, o int)
-   ),
-   firsts AS (
-     SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
-   ),
-   dedup AS (
-     INSERT INTO event_dedup (source_id, message_id, event_id, received_at)
-     SELECT source_id, message_id, nextval('events_id_seq'), received_at FROM firsts ORDER BY ord
-     ON CONFLICT DO NOTHING
-     RETURNING source_id, message_id, event_id
-   ),
-   ins AS (
-     INSERT INTO events (id, received_at, source_id, message_id, type, event_name, user_id, anonymous_id, "timestamp", payload, raw)
-     SELECT d.event_id, f.received_at, f.source_id, f.message_id, f.type, f.event_name, f.user_id, f.anonymous_id, f.ts, f.payload, f.raw
-     FROM firsts f JOIN dedup d ON d.source_id = f.source_id AND d.message_id = f.message_id
-     RETURNING id, source_id, message_id, received_at
-   ),
-   ${fanOutDeliveriesCte('ins')}
-   SELECT 'e' AS k, f.source_id::text, f.message_id, d.event_id::text AS id, NULL AS dest, f.ord
-     FROM dedup d JOIN firsts f ON f.source_id = d.source_id AND f.message_id = d.message_id
-   UNION ALL
-   SELECT 'd', NULL, NULL, deliv.event_id::text, deliv.id::text || ':' || deliv.destination_id::text, NULL FROM deliv`;
-
-/** The group as one JSON parameter: no per-value array escaping, and Postgres keeps the json text of payload and raw. */
-function groupJson(rows: EventRow[]): string {
-  return JSON.stringify(
-    rows.map((r, ord) => ({
-      s: r.sourceId,
-      m: r.messageId,
-      t: r.type,
-      e: r.eventName,
-      u: r.userId,
-      a: r.anonymousId,
-      ts: r.timestamp,
-      r: r.receivedAt,
-      p: r.payload,
-      w: r.raw,
-      o: ord,
-    })),
-  );
-}
-
-/**
- * The group for when it holds NUL or a lone surrogate: text columns escaped (storableText), payload and raw
- * as JSON text inside a string (`pt`, `wt`), which json_to_recordset returns without de-escaping it.
- */
-function storableGroupJson(rows: EventRow[]): string {
-  return JSON.stringify(
-    rows.map((r, ord) => ({
-      s: r.sourceId,
-      m: storableText(r.messageId),
-      t: r.type,
-      e: storableTextOrNull(r.eventName),
-      u: storableTextOrNull(r.userId),
-      a: storableTextOrNull(r.anonymousId),
-      ts: r.timestamp,
-      r: r.receivedAt,
-      pt: JSON.stringify(r.payload),
-      wt: JSON.stringify(r.raw),
-      o: ord,
-    })),
-  );
-}
-
-interface Pending {
-  rows: EventRow[];
-  resolve: (r: WriteResult[]) => void;
-  reject: (e: unknown) => void;
-}
-
-/**
  * Group commit: concurrent requests are written together in one multi-row statement (one
  * transaction), so throughput grows with load while every caller still waits for its own commit.
- * The statement deduplicates on (source, messageId), appends to the event log and creates one
- * delivery per enabled destination of the source (the transactional outbox), atomically.
+ * Groups hold at most GROUP_COMMIT_MAX_EVENTS events (a larger request goes alone), and at most
+ * GROUP_COMMIT_CONCURRENCY are in flight; the next group forms from what arrives meanwhile.
  */
 @Injectable()
 export class EventLogWriter implements OnModuleDestroy {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private readonly maxInFlight: number;
+  private readonly group: GroupCommit<EventRow[], WriteResult[]>;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly log: EventLogRepository,
+    @Inject(INGEST_CONFIG) config: IngestConfig,
   ) {
-    this.maxInFlight = config.groupCommitConcurrency;
+    this.group = new GroupCommit((requests) => this.flush(requests), {
+      maxInFlight: config.groupCommitConcurrency,
+      maxGroupWeight: config.groupCommitMaxEvents,
+      weightOf: (rows) => rows.length,
+    });
   }
 
   write(rows: EventRow[]): Promise<WriteResult[]> {
     if (rows.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.pump();
-    });
+    return this.group.submit(rows);
   }
 
   async onModuleDestroy(): Promise<void> {
-    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.group.busy) await new Promise((r) => setTimeout(r, 10));
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const group: Pending[] = [];
-      let count = 0;
-      while (
-        this.queue.length > 0 &&
-        (group.length === 0 || count + this.queue[0].rows.length <= this.config.groupCommitMaxEvents)
-      ) {
-        const next = this.queue.shift() as Pending;
-        group.push(next);
-        count += next.rows.length;
-      }
-      this.inFlight++;
-      void this.flush(group).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  private async flush(group: Pending[]): Promise<void> {
-    const rows = group.flatMap((g) => g.rows);
+  /** One statement for the requests of the group; each request gets its own rows' results. */
+  private async flush(requests: EventRow[][]): Promise<WriteResult[][]> {
+    let byKey: Map<string, AppendedEvent>;
     try {
-      const byKey = await this.insert(rows);
-      let offset = 0;
-      for (const g of group) {
-        // Within one group the first copy of a messageId wins; later copies are duplicates.
-        const seen = new Set<string>();
-        g.resolve(
-          g.rows.map((row, i) => {
-            // The key as Postgres returns message_id: escaped where text cannot hold it.
-            const key = `${row.sourceId}\u0000${storableText(row.messageId)}`;
-            const hit = byKey.get(key);
-            const first = hit && hit.ordinal === offset + i && !seen.has(key);
-            seen.add(key);
-            return first ? { eventId: hit.eventId, deliveries: hit.deliveries } : { eventId: null, deliveries: [] };
-          }),
-        );
-        offset += g.rows.length;
-      }
+      byKey = await this.log.append(requests.flat());
     } catch (e) {
-      const err = isDatabaseUnreachableError(e) ? storageUnavailable() : e;
-      for (const g of group) g.reject(err);
+      throw isDatabaseUnreachableError(e) ? storageUnavailable() : e;
     }
-  }
-
-  private async insert(
-    rows: EventRow[],
-  ): Promise<Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>> {
-    let input = groupJson(rows);
-    // json_to_recordset cannot de-escape \u0000 or a lone surrogate at any depth of its input, and text
-    // columns cannot hold them: a scan of the serialised group (negligible next to serialising it) tells
-    // whether one may be there (rare), and only then is the group serialised again in the storable form.
-    if (mayHoldUnstorableEscape(input)) input = storableGroupJson(rows);
-    const result = await this.pool.query<{
-      k: string;
-      source_id: string;
-      message_id: string;
-      id: string;
-      dest: string | null;
-      ord: number;
-    }>({ name: 'event-log-group-commit', text: GROUP_COMMIT_SQL, values: [input] });
-    const byKey = new Map<string, { eventId: string; ordinal: number; deliveries: CreatedDelivery[] }>();
-    const byEvent = new Map<string, CreatedDelivery[]>();
-    for (const row of result.rows) {
-      if (row.k === 'e') {
-        const deliveries: CreatedDelivery[] = [];
-        byEvent.set(row.id, deliveries);
-        byKey.set(`${row.source_id}\u0000${row.message_id}`, { eventId: row.id, ordinal: row.ord, deliveries });
-      }
-    }
-    for (const row of result.rows) {
-      if (row.k === 'd' && row.dest) {
-        const sep = row.dest.indexOf(':');
-        byEvent.get(row.id)?.push({ deliveryId: row.dest.slice(0, sep), destinationId: row.dest.slice(sep + 1) });
-      }
-    }
-    return byKey;
+    let offset = 0;
+    return requests.map((rows) => {
+      // Within one group the first copy of a messageId wins; later copies are duplicates.
+      const seen = new Set<string>();
+      const results = rows.map((row, i) => {
+        // The key as Postgres returns message_id: escaped where text cannot hold it.
+        const key = `${row.sourceId}\u0000${storableText(row.messageId)}`;
+        const hit = byKey.get(key);
+        const first = hit && hit.ordinal === offset + i && !seen.has(key);
+        seen.add(key);
+        return first ? { eventId: hit.eventId, deliveries: hit.deliveries } : { eventId: null, deliveries: [] };
+      });
+      offset += rows.length;
+      return results;
+    });
   }
 }

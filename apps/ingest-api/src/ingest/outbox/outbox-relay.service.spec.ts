@@ -4,6 +4,7 @@ import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
 import { OutboxRelay } from './outbox-relay.service';
+import { OpenDeliveriesRepository } from './open-deliveries.repository';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_relay_${process.pid}_${Date.now()}`;
@@ -73,7 +74,7 @@ describe('OutboxRelay', () => {
     registry = new QueueRegistry(config);
     await registry.connection.ping();
     enqueuer = new DeliveryEnqueuer(registry, config);
-    relay = new OutboxRelay(pool, config, registry, enqueuer);
+    relay = new OutboxRelay(new OpenDeliveriesRepository(pool), config, registry, enqueuer);
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Pool } from 'pg';
 import { deliveryJobId, deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
-import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { replayJobSuffix } from '../../audit/replay/replay-jobs';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
+import { OpenDeliveriesRepository, OpenDelivery } from './open-deliveries.repository';
 import { messageOf } from '../../core/errors/message-of';
 
 /** Open deliveries checked per query and Redis pipeline: small enough to block the event loop for only a few ms. */
@@ -25,7 +24,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   relayed = 0;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly openDeliveries: OpenDeliveriesRepository,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly queues: QueueRegistry,
     private readonly enqueuer: DeliveryEnqueuer,
@@ -73,19 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async relayChunk(limit: number): Promise<{ seen: number; relayed: number }> {
     // A delivery put back to pending by a replay (not cancelled) is served by the replay's job
     // `d<id>-r<replayId>`: it counts as present, and it is what gets re-enqueued when missing.
-    const { rows } = await this.pool.query<{ id: string; destination_id: string; replay_id: string | null }>(
-      `SELECT d.id::text, d.destination_id::text, r.replay_id::text FROM deliveries d
-         LEFT JOIN LATERAL (
-           SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
-            WHERE rd.delivery_id = d.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
-         ) r ON true
-        WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
-          AND d.id > $2::bigint
-          -- A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
-          AND r.mode IS DISTINCT FROM 'batch'
-        ORDER BY d.id LIMIT $3`,
-      [this.config.outboxRelayGraceMs, this.cursor, limit],
-    );
+    const rows = await this.openDeliveries.after(this.cursor, this.config.outboxRelayGraceMs, limit);
     this.cursor = rows.length < limit ? '0' : rows[rows.length - 1].id;
     if (rows.length === 0) return { seen: 0, relayed: 0 };
     const present = await this.jobsPresent(rows);
@@ -111,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * Whether each delivery's job exists, one pipeline per destination: a queue's keys share one hash slot, and a
    * Redis Cluster refuses a pipeline whose keys live on different nodes.
    */
-  private async jobsPresent(rows: { id: string; destination_id: string; replay_id: string | null }[]) {
+  private async jobsPresent(rows: OpenDelivery[]) {
     const byDestination = new Map<string, number[]>();
     rows.forEach((r, i) => byDestination.set(r.destination_id, [...(byDestination.get(r.destination_id) ?? []), i]));
     const present: boolean[] = new Array<boolean>(rows.length).fill(true);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { deliveryQueueName } from '@fsd/platform';
+import { deliveryQueueName, withTimeout } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { messageOf } from '../../core/errors/message-of';
 import type { MetricsReads } from './metrics-reads.repository';
@@ -8,15 +8,7 @@ import type { MetricsReads } from './metrics-reads.repository';
 const TIMEOUT_MS = 2000;
 const logger = new Logger('IngestMetrics');
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const timeout = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, TIMEOUT_MS);
 
 /**
  * Gauges read from Postgres and Redis at scrape time for the alerts on maintenance and backlog
@@ -41,7 +33,7 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('partitions ahead', async () => {
         partitions.reset();
-        const days = await withTimeout(deps.reads.partitionsAheadDays());
+        const days = await timeout(deps.reads.partitionsAheadDays());
         if (days !== null) partitions.set(days);
       }),
   });
@@ -52,7 +44,7 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('dedup age', async () => {
         dedupAge.reset();
-        dedupAge.set(await withTimeout(deps.reads.dedupOldestAgeSeconds()));
+        dedupAge.set(await timeout(deps.reads.dedupOldestAgeSeconds()));
       }),
   });
   new Gauge({
@@ -68,11 +60,11 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('backlog age', async () => {
         backlog.reset();
-        const ids = await withTimeout(deps.reads.destinationIds());
+        const ids = await timeout(deps.reads.destinationIds());
         const now = Date.now();
         await Promise.all(
           ids.map(async (id) => {
-            const [oldest] = await withTimeout(deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0));
+            const [oldest] = await timeout(deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0));
             backlog.set({ destination: id }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
           }),
         );

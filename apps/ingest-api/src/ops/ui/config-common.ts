@@ -1,3 +1,4 @@
+import { CLIENT_BASICS } from './client-basics';
 import { escapeHtml, layout } from './ops-page';
 
 /** What the configuration pages share: header and tabs, styles, and the helpers of their inline scripts. */
@@ -41,21 +42,8 @@ export function configLayout(title: string, nonce: string, tab: ConfigTab, body:
  * the login), `describe` (an API error as the API words it), `fail` (inline error), and a flash message that
  * survives the reload after a change, so the page always shows what is stored, never what the script assumed.
  */
-const CLIENT_HELPERS = `
-const $ = (id) => document.getElementById(id);
-const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
-async function call(method, url, body) {
-  const res = await fetch(url, {method, credentials: 'same-origin',
-    headers: body === undefined ? {} : {'Content-Type': 'application/json'},
-    body: body === undefined ? undefined : JSON.stringify(body)});
-  const text = await res.text();
-  let data = text; try { data = text ? JSON.parse(text) : null; } catch (e) {}
-  if (res.status === 401) { location.replace('/admin/ui'); }
-  return {ok: res.ok, status: res.status, data};
-}
+const CLIENT_HELPERS = `${CLIENT_BASICS}
 const problems = (r) => r.data && Array.isArray(r.data.details) && r.data.details.length > 1 ? r.data.details : [];
-const describe = (r) => r.ok ? JSON.stringify(r.data, null, 2)
-  : 'HTTP ' + r.status + ': ' + (r.data && r.data.message ? r.data.message : JSON.stringify(r.data));
 function fail(out, r) {
   out.className = 'result err';
   const list = problems(r);

@@ -1,7 +1,7 @@
+import { pageAccess } from './page-access';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { randomBytes } from 'crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UuidParam } from '../../admin/common/uuid-param';
 import type { DestinationView } from '../../admin/destinations/destination.view';
@@ -14,7 +14,6 @@ import { mappingsPage } from './config-mappings-page';
 import { ConfigQueries } from './config-queries.repository';
 import { sourcesPage } from './config-sources-page';
 import { sendHtml } from './html-reply';
-import { loginPage } from './ops-page';
 import { AdminSessions } from '../../auth/admin-sessions.service';
 
 /**
@@ -78,12 +77,9 @@ export class ConfigUiController {
     reply: FastifyReply,
     build: (nonce: string, caller: RelayCaller) => Promise<{ status: number; html: string } | null>,
   ): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
-    const access = await this.sessions.authenticate(req.headers);
-    if (!access) {
-      sendHtml(reply, 401, loginPage(nonce), nonce);
-      return;
-    }
+    const access = await pageAccess(this.sessions, req, reply, () => true);
+    if (!access) return;
+    const { nonce } = access;
     const caller: RelayCaller = {
       delegate: () => this.resolver.delegate(access.principal, 'ops-ui'),
       remoteAddress: req.ip,

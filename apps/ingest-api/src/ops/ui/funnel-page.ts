@@ -1,3 +1,4 @@
+import { CLIENT_BASICS } from './client-basics';
 import { FUNNEL_STAGES, type FunnelStage } from '@fsd/delivery-data';
 import { escapeHtml } from './html-escape';
 import { layout } from './ops-page';
@@ -104,9 +105,7 @@ function card(c: FunnelCard): string {
 ${stageTable(c)}${hourlyChart(c)}</section>`;
 }
 
-const SCRIPT = `
-const $ = (id) => document.getElementById(id);
-const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
+const SCRIPT = `${CLIENT_BASICS}
 document.querySelectorAll('button.example').forEach((b) => b.addEventListener('click', async () => {
   const res = await fetch('/admin/ui/api/events/' + encodeURIComponent(b.dataset.event) + '/timeline', {credentials: 'same-origin'});
   const text = await res.text();

@@ -1,13 +1,12 @@
+import { pageAccess } from './page-access';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors/app-error';
 import { AdminSessions } from '../../auth/admin-sessions.service';
 import { allows } from '../../auth/roles';
 import { DestinationOverviewService } from '../../admin/destinations/destination-overview.service';
 import { sendHtml } from './html-reply';
-import { loginPage } from './ops-page';
 import { FunnelCard, funnelPage } from './funnel-page';
 
 const EXAMPLES_PER_STAGE = 3;
@@ -26,13 +25,9 @@ export class FunnelUiController {
 
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
-    const access = await this.sessions.authenticate(req.headers);
-    if (!access || !allows(access.principal.role, 'ops.read')) {
-      sendHtml(reply, access ? 403 : 401, loginPage(nonce), nonce);
-      return;
-    }
-    const { principal } = access;
+    const access = await pageAccess(this.sessions, req, reply, (p) => allows(p.role, 'ops.read'));
+    if (!access) return;
+    const { principal, nonce } = access;
     const q = (query ?? {}) as Record<string, unknown>;
     const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
     const form = { from: text(q.from) ?? '', to: text(q.to) ?? '' };

@@ -1,3 +1,4 @@
+import { CLIENT_BASICS } from './client-basics';
 import type { OpsAccess } from '../../auth/ops-access';
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
 import { escapeHtml } from './html-escape';
@@ -134,21 +135,7 @@ ${chartSvg(d)}
 ${failures}</section>`;
 }
 
-const APP_SCRIPT = `
-const $ = (id) => document.getElementById(id);
-const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
-async function call(method, url, body) {
-  const res = await fetch(url, {method, credentials: 'same-origin',
-    headers: body === undefined ? {} : {'Content-Type': 'application/json'},
-    body: body === undefined ? undefined : JSON.stringify(body)});
-  const text = await res.text();
-  let data = text; try { data = JSON.parse(text); } catch (e) {}
-  if (res.status === 401) { location.replace('/admin/ui'); }
-  return {ok: res.ok, status: res.status, data};
-}
-const describe = (r) => r.ok ? JSON.stringify(r.data, null, 2)
-  : 'HTTP ' + r.status + ': ' + (r.data && r.data.message ? r.data.message : JSON.stringify(r.data));
-
+const APP_SCRIPT = `${CLIENT_BASICS}
 $('logout').addEventListener('click', async () => { await call('POST', '/admin/ui/logout'); location.replace('/admin/ui'); });
 
 $('search').addEventListener('submit', async (ev) => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { RejectedEventsFilter, listRejectedEvents } from '../../audit/rejected/rejected-events-reads.repository';
+import { AttemptRecord, StateChangeRecord, TimelineRow, timelineRows } from './timeline-rows';
 
 export interface WindowStats {
   delivered: number;
@@ -116,15 +117,6 @@ export async function searchEvents(pool: Pool, q: string): Promise<EventHit[]> {
   return rows;
 }
 
-export interface TimelineRow {
-  at: string;
-  kind: 'received' | 'state' | 'attempt';
-  deliveryId: string | null;
-  destination: string | null;
-  summary: string;
-  detail: Record<string, unknown>;
-}
-
 /** An event's history: its receipt, then every delivery state change and attempt, in time order. */
 export async function eventTimeline(
   pool: Pool,
@@ -139,14 +131,14 @@ export async function eventTimeline(
   const event = found.rows[0];
   if (!event) return null;
   const [states, attempts] = await Promise.all([
-    pool.query(
+    pool.query<StateChangeRecord>(
       `SELECT c.at, c.delivery_id::text AS delivery, t.name AS destination, c.from_status, c.to_status, c.reason
          FROM deliveries d JOIN destinations t ON t.id = d.destination_id
          JOIN delivery_state_changes c ON c.delivery_id = d.id
         WHERE d.event_id = $1 AND d.event_received_at = $2`,
       [event.id, event.receivedAt],
     ),
-    pool.query(
+    pool.query<AttemptRecord>(
       `SELECT a.started_at AS at, a.delivery_id::text AS delivery, t.name AS destination, a.attempt_number,
               a.trigger, a.action, a.subscription_id, a.request_method, a.request_url, a.response_status,
               a.latency_ms, a.decision, a.error_class, a.error_message, a.retry_at, a.skip_reason
@@ -156,45 +148,7 @@ export async function eventTimeline(
       [event.id, event.receivedAt],
     ),
   ]);
-  const iso = (v: unknown) => new Date(v as string).toISOString();
-  const rows: TimelineRow[] = [
-    {
-      at: iso(event.receivedAt),
-      kind: 'received',
-      deliveryId: null,
-      destination: null,
-      summary: `received ${event.type}${event.eventName ? ` "${event.eventName}"` : ''}`,
-      detail: { messageId: event.messageId, sourceId: event.sourceId },
-    },
-    ...states.rows.map((s: Record<string, unknown>) => ({
-      at: iso(s.at),
-      kind: 'state' as const,
-      deliveryId: String(s.delivery),
-      destination: String(s.destination),
-      summary: `${String(s.from_status ?? 'new')} → ${String(s.to_status)}${s.reason ? ` (${String(s.reason)})` : ''}`,
-      detail: {},
-    })),
-    ...attempts.rows.map((a: Record<string, unknown>) => ({
-      at: iso(a.at),
-      kind: 'attempt' as const,
-      deliveryId: String(a.delivery),
-      destination: String(a.destination),
-      summary:
-        `#${String(a.attempt_number)} ${String(a.trigger)} ${String(a.action ?? '')} → ${String(a.decision)}` +
-        (a.response_status ? ` (HTTP ${String(a.response_status)}, ${String(a.latency_ms ?? '?')} ms)` : '') +
-        (a.error_message ? `: ${String(a.error_message)}` : ''),
-      detail: {
-        trigger: a.trigger,
-        decision: a.decision,
-        request: a.request_method ? `${String(a.request_method)} ${String(a.request_url)}` : null,
-        errorClass: a.error_class,
-        retryAt: a.retry_at,
-        skipReason: a.skip_reason,
-      },
-    })),
-  ];
-  const order = { received: 0, state: 2, attempt: 1 };
-  rows.sort((x, y) => x.at.localeCompare(y.at) || order[x.kind] - order[y.kind]);
+  const rows = timelineRows(event, states.rows, attempts.rows);
   return { event, rows };
 }
 

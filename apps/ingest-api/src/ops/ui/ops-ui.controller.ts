@@ -1,3 +1,4 @@
+import { pageAccess } from './page-access';
 import {
   Body,
   Controller,
@@ -13,7 +14,6 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { randomBytes } from 'crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, notFound } from '../../core/errors/app-error';
 import { UuidParam } from '../../admin/common/uuid-param';
@@ -33,7 +33,7 @@ import { ScopeListInterceptor } from '../../auth/scope-list.interceptor';
 import { TokenResolver } from '../../auth/token-resolver.service';
 import { relayAdminCall } from './config-forward';
 import { sendHtml } from './html-reply';
-import { loginPage, opsPage } from './ops-page';
+import { opsPage } from './ops-page';
 import { OpsQueries } from './ops-queries.repository';
 
 /**
@@ -62,13 +62,9 @@ export class OpsUiController {
 
   @Get()
   async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
-    const access = await this.sessions.authenticate(req.headers);
-    if (!access || !allows(access.principal.role, 'ops.read')) {
-      sendHtml(reply, access ? 403 : 401, loginPage(nonce), nonce);
-      return;
-    }
-    const { principal } = access;
+    const access = await pageAccess(this.sessions, req, reply, (p) => allows(p.role, 'ops.read'));
+    if (!access) return;
+    const { principal, nonce } = access;
     // A token limited to some destinations sees only their cards.
     const cards = (await this.queries.overview()).filter(
       (d) => principal.destinationIds === null || principal.destinationIds.includes(d.id),

@@ -1,6 +1,6 @@
+import { pageAccess } from './page-access';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { randomBytes } from 'crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors/app-error';
 import { AdminSessions } from '../../auth/admin-sessions.service';
@@ -8,7 +8,6 @@ import { OpsQueries } from './ops-queries.repository';
 import { isScoped } from '../../auth/principal';
 import { allows } from '../../auth/roles';
 import { sendHtml } from './html-reply';
-import { loginPage } from './ops-page';
 import { pageFilter } from './rejected-filter';
 import { SourceOption, rejectedPage } from './rejected-page';
 
@@ -23,14 +22,10 @@ export class RejectedUiController {
 
   @Get()
   async page(@Query() query: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const nonce = randomBytes(16).toString('base64');
-    const access = await this.sessions.authenticate(req.headers);
     // Rejected items are event data of every source: read-all roles with no scope only.
-    const { principal } = access ?? {};
-    if (!principal || !allows(principal.role, 'events.read') || isScoped(principal)) {
-      sendHtml(reply, principal ? 403 : 401, loginPage(nonce), nonce);
-      return;
-    }
+    const access = await pageAccess(this.sessions, req, reply, (p) => allows(p.role, 'events.read') && !isScoped(p));
+    if (!access) return;
+    const { nonce } = access;
     const { form, filter, error } = pageFilter(query);
     const sources: SourceOption[] = await this.queries.sourceOptions();
     if (!filter) {
