@@ -26,4 +26,6 @@ export const BATCH_REPLAY_JOB_OPTIONS = {
   backoff: { type: 'exponential', delay: 2000 },
   removeOnComplete: { age: 3600, count: 10000 },
   removeOnFail: { age: 24 * 3600, count: 1000 },
+  // As for delivery jobs: no stack trace per failed run in Redis (the slice's record holds why).
+  stackTraceLimit: 0,
 } as const;

@@ -43,6 +43,9 @@ export const DEFAULT_JOB_OPTIONS = {
   // Failed jobs stay a day (at most 1,000 per destination) for a look in the dashboard, then leave Redis: a
   // stream of permanent failures must not fill it. Redrive reads failed deliveries from Postgres.
   removeOnFail: { age: FAILED_JOB_MAX_AGE_SECONDS, count: FAILED_JOBS_KEPT_PER_QUEUE },
+  // No stack traces in Redis: BullMQ appends one (~3 KB) per failed run to the job's hash, so a job retried for
+  // hours would grow without bound. Why a run failed is in its attempt row; the job keeps failedReason.
+  stackTraceLimit: 0,
 } as const;
 
 /**
