@@ -53,6 +53,8 @@ export class BatchReplayProcessor {
     const token = `batch-replay:${data.replayId}:${data.slice}`;
     const deliveries = await this.claim(data.deliveryIds, token);
     const unrecorded = new Set(deliveries.map((d) => d.id));
+    const loadedAttempts = new Map(deliveries.map((d) => [d.id, d.attempts]));
+    const attemptsOf = (id: string) => loadedAttempts.get(id) ?? 0;
     try {
       const now = new Date();
       const plan = planSlice(deliveries, destination, await this.deletedOrSuppressed(deliveries, destination), now);
@@ -61,6 +63,7 @@ export class BatchReplayProcessor {
           ...s,
           attempts: s.attempts.map((a) => ({ ...a, batchJobId: null, batchIndex: null })),
           stage: funnelStageOf(s),
+          loadedAttempts: attemptsOf(s.deliveryId),
         })),
         token,
       );
@@ -106,7 +109,7 @@ export class BatchReplayProcessor {
         (o) => o.attempts.length > 0,
       );
       await this.slices.record(
-        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o) })),
+        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o), loadedAttempts: attemptsOf(o.deliveryId) })),
         token,
       );
       for (const o of outcomes) unrecorded.delete(o.deliveryId);
@@ -122,24 +125,33 @@ export class BatchReplayProcessor {
     }
   }
 
-  /** Claims the slice; deliveries another run holds are waited for a while, then left to that run (logged). */
+  /**
+   * Claims the slice's open deliveries; those another run holds are waited for a while, then left to that run
+   * (logged). Deliveries no longer open were recorded (by an earlier run of this slice, or a live job): skipped.
+   */
   private async claim(ids: string[], token: string): Promise<LoadedDelivery[]> {
     const lease = this.config.batchReplay.claimLeaseMs;
     const got = await this.slices.claimSlice(ids, token, lease);
     const deadline = Date.now() + BUSY_WAIT_MS;
     // A set: a slice is thousands of deliveries, and a scan per id was quadratic (most of the claim's CPU).
     const claimed = new Set(got.map((d) => d.id));
-    let missing = ids.filter((id) => !claimed.has(id));
+    let missing = await this.stillOpen(ids.filter((id) => !claimed.has(id)));
     while (missing.length > 0 && Date.now() < deadline) {
       await sleep(500);
       const more = await this.slices.claimSlice(missing, token, lease);
       got.push(...more);
       const have = new Set(more.map((d) => d.id));
-      missing = missing.filter((id) => !have.has(id));
+      missing = await this.stillOpen(missing.filter((id) => !have.has(id)));
     }
     if (missing.length > 0)
       this.logger.warn(`batch replay: ${missing.length} deliveries held by another run were left to it`);
     return got;
+  }
+
+  private async stillOpen(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return ids;
+    const open = await this.slices.openOf(ids);
+    return ids.filter((id) => open.has(id));
   }
 
   /** Deliveries whose user was deleted (on this destination) or erased (suppression list): not sent. */
