@@ -4,6 +4,13 @@ import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-f
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
 
 /**
+ * Open = not settled. Said this way so the planner finds the slice's rows by id: `status IN ('pending',
+ * 'retrying')` matches the open deliveries' partial index, which, with a replay's fast-growing table ahead of
+ * its statistics, it scanned whole (every open delivery of every slice) for each slice.
+ */
+const SETTLED = `'delivered', 'failed', 'skipped'`;
+
+/**
  * Claims the slice's open deliveries that no other run holds (a live or per-event job of the same delivery) and
  * loads them with their events. The token is the slice's own, so a run of the slice after a crash takes back
  * what the crashed run still held. A delivery no longer open was recorded already (by an earlier run of the
@@ -14,7 +21,7 @@ import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-f
 export const CLAIM_SLICE = `
 WITH claimed AS (
   UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = $2
-   WHERE d.id = ANY($1::bigint[]) AND d.status IN ('pending', 'retrying')
+   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
      AND (d.claimed_until IS NULL OR d.claimed_until < now() OR d.claim_token = $2)
   RETURNING d.*
 )
@@ -25,7 +32,7 @@ SELECT ${LOADED_DELIVERY_COLUMNS}
  ORDER BY d.event_received_at, d.id`;
 
 /** Which of $1 are still open: the ones a slice did not claim are held by another run; the rest are recorded. */
-export const OPEN_OF = `SELECT id::text FROM deliveries WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'retrying')`;
+export const OPEN_OF = `SELECT id::text FROM deliveries WHERE id = ANY($1::bigint[]) AND status NOT IN (${SETTLED})`;
 
 /** Gives back the claims of deliveries this run did not record. $1 ids, $2 token. */
 export const RELEASE_SLICE = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL

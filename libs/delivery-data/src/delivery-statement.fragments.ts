@@ -35,10 +35,15 @@ export function fanOutDeliveriesCte(events: string): string {
  */
 export function replayDeliveriesCtes(page: string, dest: string, replayId: string): string {
   // Locked, and joined by the upsert (so read before it): the stage the funnel takes the delivery out of is the
-  // one a concurrent outcome left.
+  // one a concurrent outcome left. Looked up per event by (event_id, destination_id): joined, the planner went by
+  // the destination's index and read every delivery of the destination (all of a replay's so far) for each page.
+  // Locked in the page's order (LIMIT 1 keeps the lock inside the lookup): a deadlock with a concurrent writer
+  // is retried by the runner.
   return `before AS (
-       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id
-        WHERE d.destination_id = ${dest}::uuid ORDER BY d.id FOR UPDATE OF d
+       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM ${page}
+        CROSS JOIN LATERAL (SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d
+                             WHERE d.event_id = ${page}.id AND d.destination_id = ${dest}::uuid
+                             LIMIT 1 FOR UPDATE) d
      ),
      upserted AS (
        INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage)

@@ -186,7 +186,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (e) {
         errors += 1;
-        const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
+        // A deadlock (40P01) with a concurrent outcome write of the page's deliveries: the page is claimed again.
+        const transient =
+          isDatabaseUnreachableError(e) ||
+          (e as { code?: string }).code === '40P01' ||
+          /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
           await this.pool
             .query(
