@@ -10,7 +10,16 @@ import { randomUUID } from 'crypto';
 import path from 'path';
 import { Pool } from 'pg';
 import { SecretBox, apiKeyBinding, prepareDatabase } from '@fsd/platform';
-import { BENCH_SECRETS_KEY, BenchApp, ROOT, deleteRedisPrefix, fmt, recreateDatabase, startBenchApp } from './support';
+import {
+  BENCH_SECRETS_KEY,
+  BenchApp,
+  ROOT,
+  deleteRedisPrefix,
+  fmt,
+  processCpuSeconds,
+  recreateDatabase,
+  startBenchApp,
+} from './support';
 
 const DB = process.env.BENCH_BATCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_batch';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -93,12 +102,17 @@ function payload(i: number, type: 'identify' | 'track', runId: string): Record<s
     : { ...base, type, event: 'Bench Batch', properties: { revenue: i % 100, sku: `sku-${i % 50}` } };
 }
 
-/** Multi-row INSERTs of event rows, 100 per statement, 8 at a time: the rows/s Postgres takes here. */
-async function ceiling(pool: Pool, sourceId: string): Promise<number> {
+/**
+ * Multi-row INSERTs of event rows, 100 per statement, 8 at a time: the rows/s Postgres takes here, and the CPU
+ * its backends spent per row (load on the machine stretches the first, hardly the second).
+ */
+async function ceiling(pool: Pool, sourceId: string): Promise<{ rate: number; cpuMsPerRow: number }> {
   const deadline = Date.now() + CEILING_SECONDS * 1000;
   let inserted = 0;
   let k = 0;
   const runId = `ceiling-${randomUUID().slice(0, 8)}`;
+  // The 8 connections open before the measurement starts (their backends' CPU is counted from here).
+  await Promise.all(Array.from({ length: 8 }, () => pool.query('SELECT 1')));
   const worker = async () => {
     while (Date.now() < deadline) {
       const values: string[] = [];
@@ -117,9 +131,26 @@ async function ceiling(pool: Pool, sourceId: string): Promise<number> {
       inserted += 100;
     }
   };
+  const cpuBefore = await backendCpuSeconds(pool, CEILING_APP);
   await Promise.all(Array.from({ length: 8 }, worker));
+  const cpu = (await backendCpuSeconds(pool, CEILING_APP)) - cpuBefore;
   await pool.query(`DELETE FROM events WHERE event_name = 'Ceiling'`);
-  return inserted / CEILING_SECONDS;
+  return { rate: inserted / CEILING_SECONDS, cpuMsPerRow: (cpu * 1000) / inserted };
+}
+
+const CEILING_APP = 'fsd-bench-ceiling';
+
+/**
+ * CPU seconds (from /proc) of this database's Postgres backends, or only those of one application_name: what
+ * Postgres spent for the connections open now (the pools of the apps and of the load generator stay open).
+ */
+async function backendCpuSeconds(pool: Pool, applicationName?: string): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+        AND ($1::text IS NULL OR application_name = $1)`,
+    [applicationName ?? null],
+  );
+  return rows.reduce((sum, r) => sum + processCpuSeconds(r.pid), 0);
 }
 
 /** The log: one identify per user first, then tracks, spread over the last day. */
@@ -168,8 +199,14 @@ async function admin(
   return { status: res.status, body: (await res.json()) as Record<string, never> };
 }
 
-/** Replays everything of a destination; events/s from POST to the last delivery settled. */
-async function replay(destinationId: string, total: number, mode: 'batch' | 'per-event') {
+/**
+ * Replays everything of a destination; events/s from POST to the last delivery settled, and the CPU Postgres and
+ * the apps spent per event meanwhile.
+ */
+async function replay(pg: Pool, apps: BenchApp[], destinationId: string, total: number, mode: 'batch' | 'per-event') {
+  const appCpu = () => apps.reduce((sum, a) => sum + a.cpuSeconds(), 0);
+  const pgCpu0 = await backendCpuSeconds(pg);
+  const appCpu0 = appCpu();
   const filter = {
     from: new Date(Date.now() - 24 * 3600_000).toISOString(),
     to: new Date(Date.now() + 60_000).toISOString(),
@@ -192,13 +229,28 @@ async function replay(destinationId: string, total: number, mode: 'batch' | 'per
     seconds,
     delivered: Number(last.delivered),
     failed: Number(last.failed),
+    pgCpuMsPerEvent: (((await backendCpuSeconds(pg)) - pgCpu0) * 1000) / total,
+    appCpuMsPerEvent: ((appCpu() - appCpu0) * 1000) / total,
   };
+}
+
+interface ReplayFigures {
+  rate: number;
+  seconds: number;
+  delivered: number;
+  failed: number;
+  events: number;
+  /** CPU of the database's backends per event (ms), and of the three apps together. */
+  pgCpuMsPerEvent: number;
+  appCpuMsPerEvent: number;
 }
 
 export interface BatchReplayFigures {
   insertCeiling: number;
-  batch: { rate: number; seconds: number; delivered: number; failed: number; events: number };
-  perEvent: { rate: number; seconds: number; delivered: number; failed: number; events: number };
+  /** Postgres CPU per row of the ceiling's INSERTs (ms): the load-independent side of the ratio. */
+  ceilingCpuMsPerRow: number;
+  batch: ReplayFigures;
+  perEvent: ReplayFigures;
   peakRssMb: { worker: number; ingest: number; fake: number };
 }
 
@@ -210,7 +262,11 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
   const batchPair = await seedPair(pg, 'bench batch');
   const perEventPair = await seedPair(pg, 'bench per-event');
   process.stderr.write('raw INSERT ceiling (load generator process)...\n');
-  const insertCeiling = Number(await generator(['ceiling', batchPair.sourceId]));
+  const measured = JSON.parse(await generator(['ceiling', batchPair.sourceId])) as {
+    rate: number;
+    cpuMsPerRow: number;
+  };
+  const insertCeiling = measured.rate;
   process.stderr.write(`writing the log: ${fmt(BATCH_EVENTS)} + ${fmt(PER_EVENT_EVENTS)} events...\n`);
   await generator(['seed', batchPair.sourceId, String(BATCH_EVENTS)]);
   if (PER_EVENT_EVENTS > 0) await generator(['seed', perEventPair.sourceId, String(PER_EVENT_EVENTS)]);
@@ -222,16 +278,17 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
     // No wait for the worker to pick the destinations up: they were seeded before it started, its bootstrap
     // starts their queue workers before it listens, and startBenchApp polled its /health (30 s deadline).
     process.stderr.write('batch replay...\n');
-    const batch = await replay(batchPair.destinationId, BATCH_EVENTS, 'batch');
+    const batch = await replay(pg, apps, batchPair.destinationId, BATCH_EVENTS, 'batch');
     process.stderr.write('per-event replay...\n');
     // BENCH_PER_EVENT_REPLAY_EVENTS=0 leaves the (slow) per-event replay out, e.g. while profiling batch mode.
     const perEvent =
       PER_EVENT_EVENTS > 0
-        ? await replay(perEventPair.destinationId, PER_EVENT_EVENTS, 'per-event')
-        : { rate: 0, seconds: 0, delivered: 0, failed: 0 };
+        ? await replay(pg, apps, perEventPair.destinationId, PER_EVENT_EVENTS, 'per-event')
+        : { rate: 0, seconds: 0, delivered: 0, failed: 0, pgCpuMsPerEvent: 0, appCpuMsPerEvent: 0 };
     const [fake, ingest, worker] = apps;
     return {
       insertCeiling,
+      ceilingCpuMsPerRow: measured.cpuMsPerRow,
       batch: { ...batch, events: BATCH_EVENTS },
       perEvent: { ...perEvent, events: PER_EVENT_EVENTS },
       peakRssMb: { worker: worker.peakRssMb(), ingest: ingest.peakRssMb(), fake: fake.peakRssMb() },
@@ -265,14 +322,19 @@ function print(f: BatchReplayFigures): void {
     `target batch ≥ ${TARGET_RATIO}× ceiling: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${fmt(ratio, 2)}×)`,
   );
   console.log(
+    `Postgres CPU per row: INSERT ceiling ${fmt(f.ceilingCpuMsPerRow, 3)} ms; batch replay ${fmt(f.batch.pgCpuMsPerEvent, 3)} ms ` +
+      `per event (${fmt(f.ceilingCpuMsPerRow / f.batch.pgCpuMsPerEvent, 2)}× the ceiling's rows per CPU second), ` +
+      `apps ${fmt(f.batch.appCpuMsPerEvent, 3)} ms per event`,
+  );
+  console.log(
     `peak RSS: delivery-worker ${fmt(f.peakRssMb.worker)} MB, ingest-api ${fmt(f.peakRssMb.ingest)} MB, fake-fullstory ${fmt(f.peakRssMb.fake)} MB`,
   );
 }
 
 async function child(mode: string, args: string[]): Promise<void> {
-  const pool = new Pool({ connectionString: DB, max: 8 });
+  const pool = new Pool({ connectionString: DB, max: 8, application_name: CEILING_APP });
   try {
-    if (mode === 'ceiling') process.stdout.write(String(await ceiling(pool, args[0])));
+    if (mode === 'ceiling') process.stdout.write(JSON.stringify(await ceiling(pool, args[0])));
     else await seed(pool, args[0], Number(args[1]));
   } finally {
     await pool.end();
