@@ -121,6 +121,30 @@ describe('BatchSliceRepository: a slice run again', () => {
     expect(rows[0].n).toBe(4);
   });
 
+  it('only reads deliveries the page already claimed with the slice token for long enough', async () => {
+    const ids = await pendingDeliveries(3, 'paged-');
+    // The page claimed two for an hour; the third's claim (same token) ends sooner than the run's lease.
+    await pool.query(
+      `UPDATE deliveries SET claim_token = 'slice:e',
+              claimed_until = now() + CASE WHEN id = $2 THEN interval '10 seconds' ELSE interval '1 hour' END
+        WHERE id = ANY($1::bigint[])`,
+      [ids, ids[2]],
+    );
+    const versions = async () =>
+      (
+        await pool.query<{ id: string; v: string }>(
+          'SELECT id::text, xmin::text AS v FROM deliveries WHERE id = ANY($1::bigint[]) ORDER BY id',
+          [ids],
+        )
+      ).rows;
+    const before = await versions();
+    const claimed = await slices.claimSlice(ids, 'slice:e', lease);
+    expect(claimed.map((d) => d.id)).toEqual(ids);
+    const after = await versions();
+    // Untouched (same row version) but the one whose claim was too short, which got the run's lease.
+    expect(after.map((r, i) => r.v === before[i].v)).toEqual([true, true, false]);
+  });
+
   it('leaves deliveries another run holds unclaimed', async () => {
     const ids = await pendingDeliveries(3, 'held-');
     await pool.query(

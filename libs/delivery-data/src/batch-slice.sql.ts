@@ -10,23 +10,33 @@ import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-f
  */
 const SETTLED = `'delivered', 'failed', 'skipped'`;
 
+const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
+
 /**
  * Claims the slice's open deliveries that no other run holds (a live or per-event job of the same delivery) and
  * loads them with their events. The token is the slice's own, so a run of the slice after a crash takes back
  * what the crashed run still held. A delivery no longer open was recorded already (by an earlier run of the
  * slice): it is not claimed, so a re-run sends and records only what was not recorded.
- * The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's primary key): joined, the planner
- * hashed the whole events table for a slice's few thousand rows. $1 ids, $2 token, $3 lease (ms).
+ * Deliveries the runner's page already claimed with the slice's token for at least the lease (`held`) are only
+ * read: no second write of each row. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's
+ * primary key): joined, the planner hashed the whole events table for a slice's few thousand rows.
+ * $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
 WITH claimed AS (
-  UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = $2
+  UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
    WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
-     AND (d.claimed_until IS NULL OR d.claimed_until < now() OR d.claim_token = $2)
+     AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*
-)
+),
+held AS (
+  SELECT d.* FROM deliveries d
+   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
+     AND d.claim_token = $2 AND d.claimed_until >= ${LEASE_END}
+),
+slice AS (SELECT * FROM claimed UNION ALL SELECT * FROM held)
 SELECT ${LOADED_DELIVERY_COLUMNS}
-  FROM claimed d
+  FROM slice d
   LEFT JOIN LATERAL (SELECT e.payload FROM events e
                       WHERE e.id = d.event_id AND e.received_at = d.event_received_at LIMIT 1) e ON true
  ORDER BY d.event_received_at, d.id`;

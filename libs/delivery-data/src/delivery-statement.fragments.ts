@@ -33,7 +33,15 @@ export function fanOutDeliveriesCte(events: string): string {
  * state change of a status that moved. `upserted` returns (id, event_id). `dest` and `replayId` are the caller's
  * parameter placeholders.
  */
-export function replayDeliveriesCtes(page: string, dest: string, replayId: string): string {
+export function replayDeliveriesCtes(
+  page: string,
+  dest: string,
+  replayId: string,
+  /** A batch slice's claim (token and lease placeholders): taken by the upsert of deliveries nobody holds. */
+  claim?: { token: string; leaseMs: string },
+): string {
+  const lease = claim && `now() + ${claim.leaseMs}::int * interval '1 millisecond'`;
+  const free = `(deliveries.claimed_until IS NULL OR deliveries.claimed_until < now())`;
   // Locked, and joined by the upsert (so read before it): the stage the funnel takes the delivery out of is the
   // one a concurrent outcome left. Looked up per event by (event_id, destination_id): joined, the planner went by
   // the destination's index and read every delivery of the destination (all of a replay's so far) for each page.
@@ -46,10 +54,16 @@ export function replayDeliveriesCtes(page: string, dest: string, replayId: strin
                              LIMIT 1 FOR UPDATE) d
      ),
      upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage)
-       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'
+       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage${claim ? ', claim_token, claimed_until' : ''})
+       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'${claim ? `, ${claim.token}, ${lease}` : ''}
          FROM ${page} LEFT JOIN before b ON b.event_id = ${page}.id
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()
+       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()${
+         claim
+           ? `,
+           claim_token = CASE WHEN ${free} THEN EXCLUDED.claim_token ELSE deliveries.claim_token END,
+           claimed_until = CASE WHEN ${free} THEN EXCLUDED.claimed_until ELSE deliveries.claimed_until END`
+           : ''
+       }
        RETURNING id, event_id
      ),
      ${funnelCountsCte(

@@ -1,7 +1,7 @@
 import { funnelStageOf } from '../delivery/funnel-stage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BatchKind } from '@fsd/fullstory-contracts';
-import type { BatchReplayJobData } from '@fsd/platform';
+import { type BatchReplayJobData, batchSliceClaimToken } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { BatchSliceRepository, type LoadedDelivery } from '@fsd/delivery-data';
 import { userToCheck } from '../delivery/plan';
@@ -45,12 +45,21 @@ export class BatchReplayProcessor {
   ) {}
 
   async process(data: BatchReplayJobData): Promise<SliceResult> {
+    // The slice's own token (see CLAIM_SLICE), which the runner's page claimed the deliveries with: a re-run
+    // after a crash does not wait for its own lease to lapse.
+    const token = batchSliceClaimToken(data.replayId, data.slice);
     const gate = new ReplayGate(() => this.store.replayStatus(data.replayId));
-    if (!(await gate.mayContinue())) return { status: 'stopped', recorded: 0, busy: 0 };
+    // Paused or cancelled before it began: the page's claims are given back (the outbox relay serves a cancelled
+    // replay's deliveries; a resumed slice claims them again).
+    if (!(await gate.mayContinue())) {
+      await this.slices.release(data.deliveryIds, token);
+      return { status: 'stopped', recorded: 0, busy: 0 };
+    }
     const destination = await this.destinations.get(data.destinationId);
-    if (!destination) return { status: 'no destination', recorded: 0, busy: 0 };
-    // The slice's own token (see CLAIM_SLICE): a re-run after a crash does not wait for its own lease to lapse.
-    const token = `batch-replay:${data.replayId}:${data.slice}`;
+    if (!destination) {
+      await this.slices.release(data.deliveryIds, token);
+      return { status: 'no destination', recorded: 0, busy: 0 };
+    }
     const deliveries = await this.claim(data.deliveryIds, token);
     const unrecorded = new Set(deliveries.map((d) => d.id));
     const loadedAttempts = new Map(deliveries.map((d) => [d.id, d.attempts]));

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
-import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
+import {
+  BATCH_SLICE_PAGE_CLAIM_MS,
+  batchSliceClaimToken,
+  deliveryJobId,
+  isDatabaseUnreachableError,
+} from '@fsd/platform';
 import { Pool } from 'pg';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
@@ -9,7 +14,7 @@ import { messageOf } from '../../core/errors/message-of';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor';
-import { enqueueBatchSlice } from './batch-slices';
+import { enqueueBatchSlice, sliceKey } from './batch-slices';
 import { ReplaySliceRepository } from './replay-slices.repository';
 import { replayJobSuffix } from './replay-jobs';
 import { REPLAY_COLUMNS, ReplayRow, claimPage, countMatching, refreshStoredProgress } from './replay.store';
@@ -156,7 +161,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const size = Math.max(1, Math.min(maxPage, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
-        const page = await claimPage(this.pool, replay, after, size);
+        const claim =
+          replay.mode === 'batch'
+            ? { token: batchSliceClaimToken(id, sliceKey(replay.cursor)), leaseMs: BATCH_SLICE_PAGE_CLAIM_MS }
+            : undefined;
+        const page = await claimPage(this.pool, replay, after, size, claim);
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
           await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
         } else if (page.deliveryIds.length > 0) {

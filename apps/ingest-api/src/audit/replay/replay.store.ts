@@ -94,7 +94,14 @@ export interface PageResult {
  * `enqueued` count raised by the deliveries new to it (so a page repeated after a crash is not
  * counted twice). The caller enqueues the jobs and then moves the cursor.
  */
-export async function claimPage(pool: Pool, replay: ReplayRow, after: LogPosition | undefined, size: number) {
+export async function claimPage(
+  pool: Pool,
+  replay: ReplayRow,
+  after: LogPosition | undefined,
+  size: number,
+  /** A batch slice's claim on the page's deliveries (so the slice's run need not write them to claim them). */
+  claim?: { token: string; leaseMs: number },
+) {
   const p = new SqlParams();
   const where = replayConditions(replay.destination_id, replay.filter, p);
   if (after)
@@ -119,7 +126,7 @@ export async function claimPage(pool: Pool, replay: ReplayRow, after: LogPositio
         WHERE src.destination_id = ${dest}::uuid
         ORDER BY e.received_at, e.id LIMIT ${limit}
      ),
-     ${replayDeliveriesCtes('page', dest, rid)},
+     ${replayDeliveriesCtes('page', dest, rid, claim && { token: p.add(claim.token), leaseMs: p.add(claim.leaseMs) })},
      remembered AS (
        INSERT INTO replay_deliveries (replay_id, delivery_id)
        SELECT ${rid}::bigint, u.id FROM upserted u ON CONFLICT DO NOTHING RETURNING 1
