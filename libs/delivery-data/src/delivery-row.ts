@@ -21,9 +21,12 @@ export interface LoadedDeliveryRow {
   event_received_at: Date | null;
 }
 
-/** The columns of LoadedDeliveryRow, from deliveries `d` and events `e` (joined by the caller). */
-export const LOADED_DELIVERY_COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at,
-  d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, e.payload,
+/** The columns of LoadedDeliveryRow but `last_attempt`, from deliveries `d` and events `e` (joined by the caller). */
+export const DELIVERY_BASE_COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at,
+  d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, e.payload`;
+
+/** The columns of LoadedDeliveryRow, `last_attempt` looked up per delivery. */
+export const LOADED_DELIVERY_COLUMNS = `${DELIVERY_BASE_COLUMNS},
   COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt`;
 
 /** What the plan knows of earlier attempts; a replay starts afresh (nothing delivered or failed counts). */

@@ -11,7 +11,7 @@ import { SuppressionService } from '../suppression/suppression.service';
 import { BatchReplayStore } from '../data/batch-replay.repository';
 import { ReplayGate } from './replay-gate';
 import { ItemAttempt, sliceOutcomes } from './slice-outcomes';
-import { SliceItem, planSlice } from './slice-plan';
+import { SliceItem, SlicePlan, planSlice } from './slice-plan';
 import { RoundContext, SliceSender } from './slice-sender';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -60,13 +60,10 @@ export class BatchReplayProcessor {
       await this.slices.release(data.deliveryIds, token);
       return { status: 'no destination', recorded: 0, busy: 0 };
     }
-    const deliveries = await this.claim(data.deliveryIds, token);
-    const unrecorded = new Set(deliveries.map((d) => d.id));
-    const loadedAttempts = new Map(deliveries.map((d) => [d.id, d.attempts]));
+    const { plan, loadedAttempts } = await this.claimAndPlan(data.deliveryIds, token, destination);
+    const unrecorded = new Set(loadedAttempts.keys());
     const attemptsOf = (id: string) => loadedAttempts.get(id) ?? 0;
     try {
-      const now = new Date();
-      const plan = planSlice(deliveries, destination, await this.deletedOrSuppressed(deliveries, destination), now);
       await this.slices.record(
         plan.settled.map((s) => ({
           ...s,
@@ -124,13 +121,39 @@ export class BatchReplayProcessor {
       for (const o of outcomes) unrecorded.delete(o.deliveryId);
       return {
         status: stopped ? 'stopped' : 'done',
-        recorded: deliveries.length,
-        busy: data.deliveryIds.length - deliveries.length,
+        recorded: loadedAttempts.size,
+        busy: data.deliveryIds.length - loadedAttempts.size,
       };
     } finally {
       await this.slices.release([...unrecorded], token).catch((e: Error) => {
         this.logger.warn(`replay ${data.replayId}: could not release claims (they expire): ${e.message}`);
       });
+    }
+  }
+
+  /**
+   * Claims and plans the slice. The loaded deliveries (their events) are dropped once planned: only the plan's
+   * requests and each delivery's attempt count are held while the slice's jobs run (memory per slice in flight).
+   */
+  private async claimAndPlan(
+    ids: string[],
+    token: string,
+    destination: LoadedDestination,
+  ): Promise<{ plan: SlicePlan; loadedAttempts: Map<string, number> }> {
+    const deliveries = await this.claim(ids, token);
+    try {
+      const blocked = await this.deletedOrSuppressed(deliveries, destination);
+      const plan = planSlice(deliveries, destination, blocked, new Date());
+      return { plan, loadedAttempts: new Map(deliveries.map((d) => [d.id, d.attempts])) };
+    } catch (e) {
+      // Claimed but not planned: the claims go back at once (they would expire), then the slice fails (retried).
+      await this.slices
+        .release(
+          deliveries.map((d) => d.id),
+          token,
+        )
+        .catch((r: Error) => this.logger.warn(`batch replay: could not release claims (they expire): ${r.message}`));
+      throw e;
     }
   }
 
