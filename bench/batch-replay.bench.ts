@@ -21,7 +21,9 @@ import {
   startBenchApp,
 } from './support';
 
-const DB = process.env.BENCH_BATCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_batch';
+// A database of this run's own (the load generator child is handed it): two runs at once on one fixed name
+// dropped each other's database mid-run.
+const DB = process.env.BENCH_BATCH_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/fsd_bench_batch_${process.pid}`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BATCH_EVENTS = Number(process.env.BENCH_BATCH_REPLAY_EVENTS ?? 200_000);
 const PER_EVENT_EVENTS = Number(process.env.BENCH_PER_EVENT_REPLAY_EVENTS ?? 20_000);
