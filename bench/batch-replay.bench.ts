@@ -16,12 +16,15 @@ import {
   ROOT,
   deleteRedisPrefix,
   fmt,
+  processCpuSeconds,
   recreateDatabase,
   startBenchApp,
   waitForQueueWorkers,
 } from './support';
 
-const DB = process.env.BENCH_BATCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fsd_bench_batch';
+// A database of this run's own (the load generator child is handed it): two runs at once on one fixed name
+// dropped each other's database mid-run.
+const DB = process.env.BENCH_BATCH_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/fsd_bench_batch_${process.pid}`;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BATCH_EVENTS = Number(process.env.BENCH_BATCH_REPLAY_EVENTS ?? 200_000);
 const PER_EVENT_EVENTS = Number(process.env.BENCH_PER_EVENT_REPLAY_EVENTS ?? 20_000);
@@ -102,12 +105,17 @@ function payload(i: number, type: 'identify' | 'track', runId: string): Record<s
     : { ...base, type, event: 'Bench Batch', properties: { revenue: i % 100, sku: `sku-${i % 50}` } };
 }
 
-/** Multi-row INSERTs of event rows, 100 per statement, 8 at a time: the rows/s Postgres takes here. */
-async function ceiling(pool: Pool, sourceId: string): Promise<number> {
+/**
+ * Multi-row INSERTs of event rows, 100 per statement, 8 at a time: the rows/s Postgres takes here, and the CPU
+ * its backends spent per row (load on the machine stretches the first, hardly the second).
+ */
+async function ceiling(pool: Pool, sourceId: string): Promise<{ rate: number; cpuMsPerRow: number }> {
   const deadline = Date.now() + CEILING_SECONDS * 1000;
   let inserted = 0;
   let k = 0;
   const runId = `ceiling-${randomUUID().slice(0, 8)}`;
+  // The 8 connections open before the measurement starts (their backends' CPU is counted from here).
+  await Promise.all(Array.from({ length: 8 }, () => pool.query('SELECT 1')));
   const worker = async () => {
     while (Date.now() < deadline) {
       const values: string[] = [];
@@ -126,9 +134,26 @@ async function ceiling(pool: Pool, sourceId: string): Promise<number> {
       inserted += 100;
     }
   };
+  const cpuBefore = await backendCpuSeconds(pool, CEILING_APP);
   await Promise.all(Array.from({ length: 8 }, worker));
+  const cpu = (await backendCpuSeconds(pool, CEILING_APP)) - cpuBefore;
   await pool.query(`DELETE FROM events WHERE event_name = 'Ceiling'`);
-  return inserted / CEILING_SECONDS;
+  return { rate: inserted / CEILING_SECONDS, cpuMsPerRow: (cpu * 1000) / inserted };
+}
+
+const CEILING_APP = 'fsd-bench-ceiling';
+
+/**
+ * CPU seconds (from /proc) of this database's Postgres backends, or only those of one application_name: what
+ * Postgres spent for the connections open now (the pools of the apps and of the load generator stay open).
+ */
+async function backendCpuSeconds(pool: Pool, applicationName?: string): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+        AND ($1::text IS NULL OR application_name = $1)`,
+    [applicationName ?? null],
+  );
+  return rows.reduce((sum, r) => sum + processCpuSeconds(r.pid), 0);
 }
 
 /** The log: one identify per user first, then tracks, spread over the last day. */
@@ -177,8 +202,14 @@ async function admin(
   return { status: res.status, body: (await res.json()) as Record<string, never> };
 }
 
-/** Replays everything of a destination; events/s from POST to the last delivery settled. */
-async function replay(destinationId: string, total: number, mode: 'batch' | 'per-event') {
+/**
+ * Replays everything of a destination; events/s from POST to the last delivery settled, and the CPU Postgres and
+ * the apps spent per event meanwhile.
+ */
+async function replay(pg: Pool, apps: BenchApp[], destinationId: string, total: number, mode: 'batch' | 'per-event') {
+  const appCpu = () => apps.reduce((sum, a) => sum + a.cpuSeconds(), 0);
+  const pgCpu0 = await backendCpuSeconds(pg);
+  const appCpu0 = appCpu();
   const filter = {
     from: new Date(Date.now() - 24 * 3600_000).toISOString(),
     to: new Date(Date.now() + 60_000).toISOString(),
@@ -191,7 +222,9 @@ async function replay(destinationId: string, total: number, mode: 'batch' | 'per
     last = (await admin('GET', `/admin/replays/${created.body.id}`)).body;
     const settled = Number(last.delivered) + Number(last.failed) + Number(last.skipped);
     if (last.status === 'completed' && settled >= total) break;
-    await sleep(250);
+    // Each poll counts the replay's deliveries (a scan of all of them): every 250 ms, that alone took a good
+    // part of a core from the replay it measured. Every 2 s, as the ops page polls a replay it started.
+    await sleep(2000);
   }
   const seconds = (Date.now() - started) / 1000;
   return {
@@ -199,13 +232,28 @@ async function replay(destinationId: string, total: number, mode: 'batch' | 'per
     seconds,
     delivered: Number(last.delivered),
     failed: Number(last.failed),
+    pgCpuMsPerEvent: (((await backendCpuSeconds(pg)) - pgCpu0) * 1000) / total,
+    appCpuMsPerEvent: ((appCpu() - appCpu0) * 1000) / total,
   };
+}
+
+interface ReplayFigures {
+  rate: number;
+  seconds: number;
+  delivered: number;
+  failed: number;
+  events: number;
+  /** CPU of the database's backends per event (ms), and of the three apps together. */
+  pgCpuMsPerEvent: number;
+  appCpuMsPerEvent: number;
 }
 
 export interface BatchReplayFigures {
   insertCeiling: number;
-  batch: { rate: number; seconds: number; delivered: number; failed: number; events: number };
-  perEvent: { rate: number; seconds: number; delivered: number; failed: number; events: number };
+  /** Postgres CPU per row of the ceiling's INSERTs (ms): the load-independent side of the ratio. */
+  ceilingCpuMsPerRow: number;
+  batch: ReplayFigures;
+  perEvent: ReplayFigures;
   peakRssMb: { worker: number; ingest: number; fake: number };
 }
 
@@ -217,10 +265,14 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
   const batchPair = await seedPair(pg, 'bench batch');
   const perEventPair = await seedPair(pg, 'bench per-event');
   process.stderr.write('raw INSERT ceiling (load generator process)...\n');
-  const insertCeiling = Number(await generator(['ceiling', batchPair.sourceId]));
+  const measured = JSON.parse(await generator(['ceiling', batchPair.sourceId])) as {
+    rate: number;
+    cpuMsPerRow: number;
+  };
+  const insertCeiling = measured.rate;
   process.stderr.write(`writing the log: ${fmt(BATCH_EVENTS)} + ${fmt(PER_EVENT_EVENTS)} events...\n`);
   await generator(['seed', batchPair.sourceId, String(BATCH_EVENTS)]);
-  await generator(['seed', perEventPair.sourceId, String(PER_EVENT_EVENTS)]);
+  if (PER_EVENT_EVENTS > 0) await generator(['seed', perEventPair.sourceId, String(PER_EVENT_EVENTS)]);
   const apps: BenchApp[] = [];
   try {
     apps.push(await startBenchApp('fake-fullstory', appEnv(), PORT + 2));
@@ -231,12 +283,17 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
       redisUrl: REDIS_URL,
     });
     process.stderr.write('batch replay...\n');
-    const batch = await replay(batchPair.destinationId, BATCH_EVENTS, 'batch');
+    const batch = await replay(pg, apps, batchPair.destinationId, BATCH_EVENTS, 'batch');
     process.stderr.write('per-event replay...\n');
-    const perEvent = await replay(perEventPair.destinationId, PER_EVENT_EVENTS, 'per-event');
+    // BENCH_PER_EVENT_REPLAY_EVENTS=0 leaves the (slow) per-event replay out, e.g. while profiling batch mode.
+    const perEvent =
+      PER_EVENT_EVENTS > 0
+        ? await replay(pg, apps, perEventPair.destinationId, PER_EVENT_EVENTS, 'per-event')
+        : { rate: 0, seconds: 0, delivered: 0, failed: 0, pgCpuMsPerEvent: 0, appCpuMsPerEvent: 0 };
     const [fake, ingest, worker] = apps;
     return {
       insertCeiling,
+      ceilingCpuMsPerRow: measured.cpuMsPerRow,
       batch: { ...batch, events: BATCH_EVENTS },
       perEvent: { ...perEvent, events: PER_EVENT_EVENTS },
       peakRssMb: { worker: worker.peakRssMb(), ingest: ingest.peakRssMb(), fake: fake.peakRssMb() },
@@ -264,10 +321,15 @@ function print(f: BatchReplayFigures): void {
       `| ${name}: ${fmt(r.delivered)} delivered, ${fmt(r.failed)} failed | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.rate)} | ${fmt(r.rate / f.insertCeiling, 2)} |`,
     );
   }
-  console.log(`\nbatch ÷ per-event: ${fmt(f.batch.rate / f.perEvent.rate, 1)}×`);
+  if (f.perEvent.rate > 0) console.log(`\nbatch ÷ per-event: ${fmt(f.batch.rate / f.perEvent.rate, 1)}×`);
   const ratio = f.batch.rate / f.insertCeiling;
   console.log(
     `target batch ≥ ${TARGET_RATIO}× ceiling: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${fmt(ratio, 2)}×)`,
+  );
+  console.log(
+    `Postgres CPU per row: INSERT ceiling ${fmt(f.ceilingCpuMsPerRow, 3)} ms; batch replay ${fmt(f.batch.pgCpuMsPerEvent, 3)} ms ` +
+      `per event (${fmt(f.ceilingCpuMsPerRow / f.batch.pgCpuMsPerEvent, 2)}× the ceiling's rows per CPU second), ` +
+      `apps ${fmt(f.batch.appCpuMsPerEvent, 3)} ms per event`,
   );
   console.log(
     `peak RSS: delivery-worker ${fmt(f.peakRssMb.worker)} MB, ingest-api ${fmt(f.peakRssMb.ingest)} MB, fake-fullstory ${fmt(f.peakRssMb.fake)} MB`,
@@ -275,9 +337,9 @@ function print(f: BatchReplayFigures): void {
 }
 
 async function child(mode: string, args: string[]): Promise<void> {
-  const pool = new Pool({ connectionString: DB, max: 8 });
+  const pool = new Pool({ connectionString: DB, max: 8, application_name: CEILING_APP });
   try {
-    if (mode === 'ceiling') process.stdout.write(String(await ceiling(pool, args[0])));
+    if (mode === 'ceiling') process.stdout.write(JSON.stringify(await ceiling(pool, args[0])));
     else await seed(pool, args[0], Number(args[1]));
   } finally {
     await pool.end();

@@ -437,6 +437,14 @@ describe('batch-mode replay', () => {
         [pair.destinationId],
       );
       expect(audited.rows[0].n).toBe('5880');
+      // Exactly one row each: a slice run again (its job lost while its first run was in flight) records
+      // nothing the first run recorded.
+      const rows = await db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+          WHERE d.destination_id = $1 AND a.decision = 'delivered'`,
+        [pair.destinationId],
+      );
+      expect(rows.rows[0].n).toBe('5880');
     });
     // The slice recovery found the lost jobs and added them again.
     const ingestLog = apps.find((a) => a.name === 'ingest-api')!.output.join('');

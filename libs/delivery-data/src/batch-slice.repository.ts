@@ -1,7 +1,9 @@
 import type { Pool } from 'pg';
-import { storableText, storableTextOrNull } from '@fsd/platform';
+import { storableText } from '@fsd/platform';
+import { sliceRecordParams } from './slice-record-columns';
 import type { DeliveryStatus } from '@fsd/platform';
-import { CLAIM_SLICE, DELETED_USERS, RECORD_SLICE, RELEASE_SLICE } from './batch-slice.sql';
+import { CLAIM_SLICE, DELETED_USERS, OPEN_OF, RECORD_SLICE, RELEASE_SLICE } from './batch-slice.sql';
+import { FRESH_AUDIT, LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { AttemptRecord, LoadedDelivery } from './delivery.types';
 
 /** An audit row of a batch replay: the job that carried the item and the item's index in it. */
@@ -18,40 +20,15 @@ export interface SliceOutcome {
   attempts: BatchAttemptRecord[];
   /** Where the delivery stopped in the funnel, as the worker names it (null or absent: from the status). */
   stage?: string | null;
-}
-
-interface SliceRow {
-  id: string;
-  kind: 'event' | 'deletion';
-  status: DeliveryStatus;
-  destination_id: string;
-  created_at: Date;
-  episode_started_at: Date;
-  episode_runs: number;
-  attempts: number;
-  deletion_user_id: string | null;
-  event_received_at: Date | null;
-  payload: Record<string, unknown> | null;
-  last_attempt: string;
+  /**
+   * The delivery's attempt count when this run claimed it: recorded only if it is still that (another run of
+   * the slice recorded it otherwise).
+   */
+  loadedAttempts: number;
 }
 
 const RECORD_GROUP = 500;
 const RECORD_LANES = 2;
-
-function storableAttempt(a: BatchAttemptRecord) {
-  return {
-    ...a,
-    subscriptionId: storableTextOrNull(a.subscriptionId),
-    action: storableTextOrNull(a.action),
-    requestUrl: storableTextOrNull(a.requestUrl),
-    requestBody: undefined,
-    // As JSON text inside a string: json_to_recordset cannot de-escape \u0000 in a json field, the json cast can.
-    requestBodyText: a.requestBody == null ? null : JSON.stringify(a.requestBody),
-    responseBody: storableTextOrNull(a.responseBody),
-    errorMessage: storableTextOrNull(a.errorMessage),
-    skipReason: storableTextOrNull(a.skipReason),
-  };
-}
 
 /**
  * The batch replay executor's side of deliveries, delivery_attempts and delivery_state_changes: claims a slice's
@@ -62,25 +39,16 @@ export class BatchSliceRepository {
 
   /** Claims what no other run holds and loads it; the rest is left to its holder. */
   async claimSlice(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
-    const { rows } = await this.pool.query<SliceRow>(CLAIM_SLICE, [deliveryIds, token, leaseMs]);
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      status: r.status,
-      destinationId: r.destination_id,
-      createdAt: r.created_at,
-      episodeStartedAt: r.episode_started_at,
-      episodeRuns: r.episode_runs,
-      attempts: r.attempts,
-      lastAttemptNumber: Number(r.last_attempt),
-      deletionUserId: r.deletion_user_id,
-      event: r.payload,
-      eventReceivedAt: r.event_received_at,
-      // A replay re-sends every subscription: nothing counts as already delivered or failed.
-      deliveredSubscriptions: new Set<string>(),
-      failedSubscriptions: new Set<string>(),
-      failedReason: null,
-    }));
+    const { rows } = await this.pool.query<LoadedDeliveryRow>(CLAIM_SLICE, [deliveryIds, token, leaseMs]);
+    // A replay re-sends every subscription: nothing counts as already delivered or failed.
+    return rows.map((r) => loadedDelivery(r, FRESH_AUDIT));
+  }
+
+  /** Which of the ids are still open (pending or retrying): a slice's unclaimed ones are held by another run. */
+  async openOf(deliveryIds: string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ id: string }>(OPEN_OF, [deliveryIds]);
+    return new Set(rows.map((r) => r.id));
   }
 
   async release(deliveryIds: string[], token: string): Promise<void> {
@@ -103,16 +71,7 @@ export class BatchSliceRepository {
     const lane = async () => {
       for (let i = next; i < outcomes.length; i = next) {
         next += RECORD_GROUP;
-        const group = outcomes.slice(i, i + RECORD_GROUP).map((o) => ({
-          d: o.deliveryId,
-          s: o.status,
-          r: storableTextOrNull(o.reason),
-          n: o.attempts.length,
-          a: o.attempts.map(storableAttempt),
-          // The worker names the funnel stage (skip reason, mapping error); null: from the status.
-          g: o.stage ?? null,
-        }));
-        await this.pool.query(RECORD_SLICE, [JSON.stringify(group), token]);
+        await this.pool.query(RECORD_SLICE, sliceRecordParams(outcomes.slice(i, i + RECORD_GROUP), token));
       }
     };
     await Promise.all(Array.from({ length: RECORD_LANES }, lane));

@@ -1,25 +1,54 @@
+import { DELIVERY_BASE_COLUMNS } from './delivery-row';
 import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-funnel';
 
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
 
 /**
- * Claims the slice's deliveries that no other run holds (a live or per-event job of the same delivery) and
+ * Open = not settled. Said this way so the planner finds the slice's rows by id: `status IN ('pending',
+ * 'retrying')` matches the open deliveries' partial index, which, with a replay's fast-growing table ahead of
+ * its statistics, it scanned whole (every open delivery of every slice) for each slice.
+ */
+const SETTLED = `'delivered', 'failed', 'skipped'`;
+
+const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
+
+/**
+ * Claims the slice's open deliveries that no other run holds (a live or per-event job of the same delivery) and
  * loads them with their events. The token is the slice's own, so a run of the slice after a crash takes back
- * what the crashed run still held (BullMQ's lock keeps two runs of one slice from overlapping).
- * $1 ids, $2 token, $3 lease (ms).
+ * what the crashed run still held. A delivery no longer open was recorded already (by an earlier run of the
+ * slice): it is not claimed, so a re-run sends and records only what was not recorded.
+ * Deliveries the runner's page already claimed with the slice's token for at least the lease (`held`) are only
+ * read: no second write of each row. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's
+ * primary key): joined, the planner hashed the whole events table for a slice's few thousand rows. The last
+ * attempt numbers come from one grouped read of the slice's attempts: a subquery per delivery cost more CPU
+ * (a bitmap scan set up per row while statistics lag) than the rest of the claim. $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
 WITH claimed AS (
-  UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = $2
-   WHERE d.id = ANY($1::bigint[]) AND (d.claimed_until IS NULL OR d.claimed_until < now() OR d.claim_token = $2)
+  UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
+   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
+     AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*
+),
+held AS (
+  SELECT d.* FROM deliveries d
+   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
+     AND d.claim_token = $2 AND d.claimed_until >= ${LEASE_END}
+),
+slice AS (SELECT * FROM claimed UNION ALL SELECT * FROM held),
+last AS (
+  SELECT a.delivery_id, max(a.attempt_number) AS n FROM delivery_attempts a
+   WHERE a.delivery_id = ANY($1::bigint[]) GROUP BY a.delivery_id
 )
-SELECT d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs,
-       d.attempts, d.deletion_user_id, d.event_received_at, e.payload,
-       COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt
-  FROM claimed d
-  LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
+SELECT ${DELIVERY_BASE_COLUMNS}, COALESCE(l.n, 0) AS last_attempt
+  FROM slice d
+  LEFT JOIN last l ON l.delivery_id = d.id
+  LEFT JOIN LATERAL (SELECT e.payload FROM events e
+                      WHERE e.id = d.event_id AND e.received_at = d.event_received_at LIMIT 1) e ON true
  ORDER BY d.event_received_at, d.id`;
+
+/** Which of $1 are still open: the ones a slice did not claim are held by another run; the rest are recorded. */
+export const OPEN_OF = `SELECT id::text FROM deliveries WHERE id = ANY($1::bigint[]) AND status NOT IN (${SETTLED})`;
 
 /** Gives back the claims of deliveries this run did not record. $1 ids, $2 token. */
 export const RELEASE_SLICE = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL
@@ -32,11 +61,19 @@ export const DELETED_USERS = `SELECT DISTINCT deletion_user_id AS u FROM deliver
 /**
  * Records a group of deliveries' outcomes in one statement: their audit rows (with the batch job and item index),
  * their new status, a state change when it changed, their move in the delivery funnel and the release
- * of this run's claim. $1 JSON, $2 token.
+ * of this run's claim. A delivery is recorded only while its attempt count is the one this run loaded: one
+ * another run of the same slice recorded meanwhile (a slice re-run while its first run was in flight; both sent
+ * under the same job keys, so FullStory holds one job) keeps its rows and gets no second ones. The count is on
+ * the locked row, so the check sees a concurrent run's committed record. $1–$6 the deliveries' columns,
+ * $7–$29 the attempts' (sliceRecordParams), $30 the token.
  */
 export const RECORD_SLICE = `
 WITH input AS (
-  SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, n int, a json, g text)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) AS i(d, s, r, n, g, k)
+),
+previous AS (
+  SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+    FROM deliveries d JOIN input i ON i.d = d.id AND d.attempts = i.k ORDER BY d.id FOR UPDATE OF d
 ),
 new_attempts AS (
   INSERT INTO delivery_attempts (
@@ -44,29 +81,29 @@ new_attempts AS (
     request_method, request_url, request_headers, request_body, response_status, response_headers,
     response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason,
     batch_job_id, batch_index)
-  SELECT i.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
-         x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", x."requestBodyText"::json,
-         x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
-         x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason", x."batchJobId", x."batchIndex"
-    FROM input i, json_to_recordset(i.a) AS x(
-      "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
-      "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
-      "requestHeaders" jsonb, "requestBodyText" text, "responseStatus" int, "responseHeaders" jsonb,
-      "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
-      decision text, "retryAt" timestamptz, "skipReason" text, "batchJobId" text, "batchIndex" int)
+  SELECT x.d, x.attempt_number, x.trigger, x.subscription_id, x.action, x.started_at, x.finished_at, x.latency_ms,
+         x.request_method, x.request_url, x.request_headers::jsonb, x.request_body::json, x.response_status,
+         x.response_headers::jsonb, x.response_body, x.response_truncated, x.error_class, x.error_message,
+         x.decision, x.retry_at, x.skip_reason, x.batch_job_id, x.batch_index
+    FROM unnest($7::bigint[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
+                $13::timestamptz[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[], $19::int[],
+                $20::text[], $21::text[], $22::boolean[], $23::text[], $24::text[], $25::text[],
+                $26::timestamptz[], $27::text[], $28::text[], $29::int[]) WITH ORDINALITY
+         AS x(d, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
+              request_method, request_url, request_headers, request_body, response_status, response_headers,
+              response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason,
+              batch_job_id, batch_index, ord)
+    JOIN previous p ON p.id = x.d
+   ORDER BY x.ord
   RETURNING 1
-),
-previous AS (
-  SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
-    FROM deliveries d JOIN input i ON i.d = d.id ORDER BY d.id FOR UPDATE OF d
 ),
 moved AS (
   UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
          last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
          episode_started_at = now(), episode_runs = 1, updated_at = now(),
          delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
-         claimed_until = CASE WHEN d.claim_token = $2 THEN NULL ELSE d.claimed_until END,
-         claim_token = CASE WHEN d.claim_token = $2 THEN NULL ELSE d.claim_token END,
+         claimed_until = CASE WHEN d.claim_token = $30 THEN NULL ELSE d.claimed_until END,
+         claim_token = CASE WHEN d.claim_token = $30 THEN NULL ELSE d.claim_token END,
          funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
     FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
   RETURNING d.id, d.funnel_stage

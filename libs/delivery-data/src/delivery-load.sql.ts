@@ -1,3 +1,5 @@
+import { LOADED_DELIVERY_COLUMNS } from './delivery-row';
+
 /**
  * The worker's load statements. Both return one delivery with its event and the audit summary the plan needs
  * (subscriptions delivered, subscriptions failed in the current episode).
@@ -8,9 +10,7 @@ const EPISODE_FAILURES = `FROM delivery_attempts a
     AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
                                        WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
 
-const COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs,
-  d.attempts, d.deletion_user_id, d.event_received_at, e.payload,
-  COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
+const COLUMNS = `${LOADED_DELIVERY_COLUMNS},
   ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
          WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,
   ARRAY(SELECT DISTINCT a.subscription_id ${EPISODE_FAILURES}) AS failed,

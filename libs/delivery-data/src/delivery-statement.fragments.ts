@@ -33,18 +33,37 @@ export function fanOutDeliveriesCte(events: string): string {
  * state change of a status that moved. `upserted` returns (id, event_id). `dest` and `replayId` are the caller's
  * parameter placeholders.
  */
-export function replayDeliveriesCtes(page: string, dest: string, replayId: string): string {
+export function replayDeliveriesCtes(
+  page: string,
+  dest: string,
+  replayId: string,
+  /** A batch slice's claim (token and lease placeholders): taken by the upsert of deliveries nobody holds. */
+  claim?: { token: string; leaseMs: string },
+): string {
+  const lease = claim && `now() + ${claim.leaseMs}::int * interval '1 millisecond'`;
+  const free = `(deliveries.claimed_until IS NULL OR deliveries.claimed_until < now())`;
   // Locked, and joined by the upsert (so read before it): the stage the funnel takes the delivery out of is the
-  // one a concurrent outcome left.
+  // one a concurrent outcome left. Looked up per event by (event_id, destination_id): joined, the planner went by
+  // the destination's index and read every delivery of the destination (all of a replay's so far) for each page.
+  // Locked in the page's order (LIMIT 1 keeps the lock inside the lookup): a deadlock with a concurrent writer
+  // is retried by the runner.
   return `before AS (
-       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id
-        WHERE d.destination_id = ${dest}::uuid ORDER BY d.id FOR UPDATE OF d
+       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM ${page}
+        CROSS JOIN LATERAL (SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d
+                             WHERE d.event_id = ${page}.id AND d.destination_id = ${dest}::uuid
+                             LIMIT 1 FOR UPDATE) d
      ),
      upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage)
-       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'
+       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage${claim ? ', claim_token, claimed_until' : ''})
+       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'${claim ? `, ${claim.token}, ${lease}` : ''}
          FROM ${page} LEFT JOIN before b ON b.event_id = ${page}.id
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()
+       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()${
+         claim
+           ? `,
+           claim_token = CASE WHEN ${free} THEN EXCLUDED.claim_token ELSE deliveries.claim_token END,
+           claimed_until = CASE WHEN ${free} THEN EXCLUDED.claimed_until ELSE deliveries.claimed_until END`
+           : ''
+       }
        RETURNING id, event_id
      ),
      ${funnelCountsCte(

@@ -4,24 +4,13 @@ import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
+import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
 
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
 
-interface LoadRow {
-  id: string;
-  kind: 'event' | 'deletion';
-  status: DeliveryStatus;
-  destination_id: string;
-  created_at: Date;
-  episode_started_at: Date;
-  episode_runs: number;
-  attempts: number;
-  last_attempt: number;
-  deletion_user_id: string | null;
-  payload: Record<string, unknown> | null;
-  event_received_at: Date | null;
+interface LoadRow extends LoadedDeliveryRow {
   delivered: string[] | null;
   failed: string[] | null;
   failed_reason: string | null;
@@ -104,23 +93,7 @@ export class DeliveryRepository {
   }
 
   private toLoaded(r: LoadRow): LoadedDelivery {
-    return {
-      id: r.id,
-      kind: r.kind,
-      status: r.status,
-      destinationId: r.destination_id,
-      createdAt: r.created_at,
-      episodeStartedAt: r.episode_started_at,
-      episodeRuns: r.episode_runs,
-      attempts: r.attempts,
-      lastAttemptNumber: Number(r.last_attempt),
-      deletionUserId: r.deletion_user_id,
-      event: r.payload,
-      eventReceivedAt: r.event_received_at,
-      deliveredSubscriptions: new Set(r.delivered ?? []),
-      failedSubscriptions: new Set(r.failed ?? []),
-      failedReason: r.failed_reason,
-    };
+    return loadedDelivery(r, { delivered: r.delivered ?? [], failed: r.failed ?? [], failedReason: r.failed_reason });
   }
 
   /**

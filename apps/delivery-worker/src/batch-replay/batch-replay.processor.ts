@@ -1,7 +1,7 @@
 import { funnelStageOf } from '../delivery/funnel-stage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BatchKind } from '@fsd/fullstory-contracts';
-import type { BatchReplayJobData } from '@fsd/platform';
+import { type BatchReplayJobData, batchSliceClaimToken } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { BatchSliceRepository, type LoadedDelivery } from '@fsd/delivery-data';
 import { userToCheck } from '../delivery/plan';
@@ -11,7 +11,7 @@ import { SuppressionService } from '../suppression/suppression.service';
 import { BatchReplayStore } from '../data/batch-replay.repository';
 import { ReplayGate } from './replay-gate';
 import { ItemAttempt, sliceOutcomes } from './slice-outcomes';
-import { SliceItem, planSlice } from './slice-plan';
+import { SliceItem, SlicePlan, planSlice } from './slice-plan';
 import { RoundContext, SliceSender } from './slice-sender';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -45,22 +45,31 @@ export class BatchReplayProcessor {
   ) {}
 
   async process(data: BatchReplayJobData): Promise<SliceResult> {
+    // The slice's own token (see CLAIM_SLICE), which the runner's page claimed the deliveries with: a re-run
+    // after a crash does not wait for its own lease to lapse.
+    const token = batchSliceClaimToken(data.replayId, data.slice);
     const gate = new ReplayGate(() => this.store.replayStatus(data.replayId));
-    if (!(await gate.mayContinue())) return { status: 'stopped', recorded: 0, busy: 0 };
+    // Paused or cancelled before it began: the page's claims are given back (the outbox relay serves a cancelled
+    // replay's deliveries; a resumed slice claims them again).
+    if (!(await gate.mayContinue())) {
+      await this.slices.release(data.deliveryIds, token);
+      return { status: 'stopped', recorded: 0, busy: 0 };
+    }
     const destination = await this.destinations.get(data.destinationId);
-    if (!destination) return { status: 'no destination', recorded: 0, busy: 0 };
-    // The slice's own token (see CLAIM_SLICE): a re-run after a crash does not wait for its own lease to lapse.
-    const token = `batch-replay:${data.replayId}:${data.slice}`;
-    const deliveries = await this.claim(data.deliveryIds, token);
-    const unrecorded = new Set(deliveries.map((d) => d.id));
+    if (!destination) {
+      await this.slices.release(data.deliveryIds, token);
+      return { status: 'no destination', recorded: 0, busy: 0 };
+    }
+    const { plan, loadedAttempts } = await this.claimAndPlan(data.deliveryIds, token, destination);
+    const unrecorded = new Set(loadedAttempts.keys());
+    const attemptsOf = (id: string) => loadedAttempts.get(id) ?? 0;
     try {
-      const now = new Date();
-      const plan = planSlice(deliveries, destination, await this.deletedOrSuppressed(deliveries, destination), now);
       await this.slices.record(
         plan.settled.map((s) => ({
           ...s,
           attempts: s.attempts.map((a) => ({ ...a, batchJobId: null, batchIndex: null })),
           stage: funnelStageOf(s),
+          loadedAttempts: attemptsOf(s.deliveryId),
         })),
         token,
       );
@@ -106,14 +115,14 @@ export class BatchReplayProcessor {
         (o) => o.attempts.length > 0,
       );
       await this.slices.record(
-        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o) })),
+        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o), loadedAttempts: attemptsOf(o.deliveryId) })),
         token,
       );
       for (const o of outcomes) unrecorded.delete(o.deliveryId);
       return {
         status: stopped ? 'stopped' : 'done',
-        recorded: deliveries.length,
-        busy: data.deliveryIds.length - deliveries.length,
+        recorded: loadedAttempts.size,
+        busy: data.deliveryIds.length - loadedAttempts.size,
       };
     } finally {
       await this.slices.release([...unrecorded], token).catch((e: Error) => {
@@ -122,24 +131,59 @@ export class BatchReplayProcessor {
     }
   }
 
-  /** Claims the slice; deliveries another run holds are waited for a while, then left to that run (logged). */
+  /**
+   * Claims and plans the slice. The loaded deliveries (their events) are dropped once planned: only the plan's
+   * requests and each delivery's attempt count are held while the slice's jobs run (memory per slice in flight).
+   */
+  private async claimAndPlan(
+    ids: string[],
+    token: string,
+    destination: LoadedDestination,
+  ): Promise<{ plan: SlicePlan; loadedAttempts: Map<string, number> }> {
+    const deliveries = await this.claim(ids, token);
+    try {
+      const blocked = await this.deletedOrSuppressed(deliveries, destination);
+      const plan = planSlice(deliveries, destination, blocked, new Date());
+      return { plan, loadedAttempts: new Map(deliveries.map((d) => [d.id, d.attempts])) };
+    } catch (e) {
+      // Claimed but not planned: the claims go back at once (they would expire), then the slice fails (retried).
+      await this.slices
+        .release(
+          deliveries.map((d) => d.id),
+          token,
+        )
+        .catch((r: Error) => this.logger.warn(`batch replay: could not release claims (they expire): ${r.message}`));
+      throw e;
+    }
+  }
+
+  /**
+   * Claims the slice's open deliveries; those another run holds are waited for a while, then left to that run
+   * (logged). Deliveries no longer open were recorded (by an earlier run of this slice, or a live job): skipped.
+   */
   private async claim(ids: string[], token: string): Promise<LoadedDelivery[]> {
     const lease = this.config.batchReplay.claimLeaseMs;
     const got = await this.slices.claimSlice(ids, token, lease);
     const deadline = Date.now() + BUSY_WAIT_MS;
     // A set: a slice is thousands of deliveries, and a scan per id was quadratic (most of the claim's CPU).
     const claimed = new Set(got.map((d) => d.id));
-    let missing = ids.filter((id) => !claimed.has(id));
+    let missing = await this.stillOpen(ids.filter((id) => !claimed.has(id)));
     while (missing.length > 0 && Date.now() < deadline) {
       await sleep(500);
       const more = await this.slices.claimSlice(missing, token, lease);
       got.push(...more);
       const have = new Set(more.map((d) => d.id));
-      missing = missing.filter((id) => !have.has(id));
+      missing = await this.stillOpen(missing.filter((id) => !have.has(id)));
     }
     if (missing.length > 0)
       this.logger.warn(`batch replay: ${missing.length} deliveries held by another run were left to it`);
     return got;
+  }
+
+  private async stillOpen(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return ids;
+    const open = await this.slices.openOf(ids);
+    return ids.filter((id) => open.has(id));
   }
 
   /** Deliveries whose user was deleted (on this destination) or erased (suppression list): not sent. */

@@ -29,3 +29,14 @@ export const BATCH_REPLAY_JOB_OPTIONS = {
   // As for delivery jobs: no stack trace per failed run in Redis (the slice's record holds why).
   stackTraceLimit: 0,
 } as const;
+
+/** The claim token of a slice's deliveries: the runner's page takes them with it, the slice's runs go on with it. */
+export function batchSliceClaimToken(replayId: string, slice: string): string {
+  return `batch-replay:${replayId}:${slice}`;
+}
+
+/**
+ * How long the runner's page claims a slice's deliveries for (ms): a slice that starts within the worker's own
+ * lease of this (BATCH_REPLAY_CLAIM_LEASE_MS, default 30 min) finds them claimed and writes nothing to claim them.
+ */
+export const BATCH_SLICE_PAGE_CLAIM_MS = 60 * 60_000;

@@ -1,13 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { hostname } from 'os';
-import { deliveryJobId, isDatabaseUnreachableError } from '@fsd/platform';
+import {
+  BATCH_SLICE_PAGE_CLAIM_MS,
+  batchSliceClaimToken,
+  deliveryJobId,
+  isDatabaseUnreachableError,
+} from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { messageOf } from '../../core/errors/message-of';
 import { DeliveryEnqueuer } from '../../ingest/outbox/delivery-enqueuer.service';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { LogPosition, decodeCursor, encodeCursor } from '../common/keyset-cursor';
-import { enqueueBatchSlice } from './batch-slices';
+import { enqueueBatchSlice, sliceKey } from './batch-slices';
 import { ReplaySliceRepository } from './replay-slices.repository';
 import { replayJobSuffix } from './replay-jobs';
 import { ReplayReadsRepository } from './replay-reads.repository';
@@ -138,7 +143,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const size = Math.max(1, Math.min(maxPage, replay.rate_per_second));
         await bucket.take(size);
         const after: LogPosition | undefined = replay.cursor ? decodeCursor(replay.cursor) : undefined;
-        const page = await this.replays.claimPage(replay, after, size);
+        const claim =
+          replay.mode === 'batch'
+            ? { token: batchSliceClaimToken(id, sliceKey(replay.cursor)), leaseMs: BATCH_SLICE_PAGE_CLAIM_MS }
+            : undefined;
+        const page = await this.replays.claimPage(replay, after, size, claim);
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
           await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
         } else if (page.deliveryIds.length > 0) {
@@ -160,7 +169,11 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (e) {
         errors += 1;
-        const transient = isDatabaseUnreachableError(e) || /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
+        // A deadlock (40P01) with a concurrent outcome write of the page's deliveries: the page is claimed again.
+        const transient =
+          isDatabaseUnreachableError(e) ||
+          (e as { code?: string }).code === '40P01' ||
+          /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
           // The run's own error is what gets thrown; a failure to record it is logged beside it.
           await this.replays

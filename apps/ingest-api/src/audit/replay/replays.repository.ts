@@ -129,23 +129,38 @@ export class ReplaysRepository {
    * `enqueued` count raised by the deliveries new to it (so a page repeated after a crash is not
    * counted twice). The caller enqueues the jobs and then moves the cursor.
    */
-  async claimPage(replay: ReplayRow, after: LogPosition | undefined, size: number): Promise<PageResult> {
+  async claimPage(
+    replay: ReplayRow,
+    after: LogPosition | undefined,
+    size: number,
+    /** A batch slice's claim on the page's deliveries (so the slice's run need not write them to claim them). */
+    claim?: { token: string; leaseMs: number },
+  ): Promise<PageResult> {
     const p = new SqlParams();
     const where = replayConditions(replay.destination_id, replay.filter, p);
     if (after)
       where.push(`(e.received_at, e.id) > (${p.add(after.receivedAt)}::timestamptz, ${p.add(after.id)}::bigint)`);
     const dest = p.add(replay.destination_id);
     const rid = p.add(replay.id);
+    const limit = p.add(size);
     // Checked in the statement itself: a pause or cancel that lands while the runner waits for
     // tokens stops the very next page.
     where.push(`EXISTS (SELECT 1 FROM replays r WHERE r.id = ${rid}::bigint AND r.status = 'running')`);
     const { rows } = await this.pool.query<{ delivery_id: string; event_id: string; cursor_at: string }>(
+      // Walked per connected source along events (source_id, received_at, id), each walk stopping at the page's
+      // size: one ordered scan over all sources read and sorted every matching event left, for every page.
       `WITH page AS (
-         SELECT e.id, e.received_at, e.received_at::text AS cursor_at FROM events e
-          WHERE ${whereClause(where)}
-          ORDER BY e.received_at, e.id LIMIT ${p.add(size)}
+         SELECT e.id, e.received_at, e.received_at::text AS cursor_at
+           FROM destination_sources src
+          CROSS JOIN LATERAL (
+            SELECT e.id, e.received_at FROM events e
+             WHERE e.source_id = src.source_id AND ${whereClause(where)}
+             ORDER BY e.received_at, e.id LIMIT ${limit}
+          ) e
+          WHERE src.destination_id = ${dest}::uuid
+          ORDER BY e.received_at, e.id LIMIT ${limit}
        ),
-       ${replayDeliveriesCtes('page', dest, rid)},
+       ${replayDeliveriesCtes('page', dest, rid, claim && { token: p.add(claim.token), leaseMs: p.add(claim.leaseMs) })},
        remembered AS (
          INSERT INTO replay_deliveries (replay_id, delivery_id)
          SELECT ${rid}::bigint, u.id FROM upserted u ON CONFLICT DO NOTHING RETURNING 1

@@ -2,6 +2,7 @@ import { MAX_MAPPINGS } from '@fsd/mapping';
 import type { DestinationView } from '../../admin/destinations/destination.view';
 import type { SourceView } from '../../admin/sources/source.dto';
 import { configLayout } from './config-common';
+import { BACKFILL_SCRIPT, BACKFILL_SECTION } from './config-backfill';
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
 import { escapeHtml } from './html-escape';
 
@@ -62,6 +63,7 @@ $('create-destination').addEventListener('submit', async (ev) => {
   out.className = 'result'; out.textContent = 'Creating…';
   const r = await call('POST', api + '/destinations', body);
   if (!r.ok) { fail(out, r); return; }
+  if (r.data.sourceIds.length > 0) { out.textContent = 'Created. Counting what its sources logged…'; await backfillCount(r.data); }
   done('Destination ' + r.data.name + ' created.');
 });
 document.querySelectorAll('form.edit-destination').forEach((f) => f.addEventListener('submit', async (ev) => {
@@ -92,7 +94,8 @@ document.querySelectorAll('button.enable-toggle').forEach((b) => b.addEventListe
   if (!r.ok) { fail(out, r); return; }
   done(b.dataset.name + (enable ? ' enabled.' : ' disabled.'));
 }));
-${PAUSE_SCRIPT}`;
+${PAUSE_SCRIPT}
+${BACKFILL_SCRIPT}`;
 
 /** /admin/ui/config/destinations: every destination with its controls, an edit form each, and creation. */
 export function destinationsPage(
@@ -107,7 +110,7 @@ export function destinationsPage(
     'Destinations',
     nonce,
     'destinations',
-    `${cards}
+    `${BACKFILL_SECTION}${cards}
 <section><h2>New destination</h2><div class="config-form" data-form="create-destination"><form id="create-destination">
 <label>Name<input name="name" required maxlength="200" autocomplete="off"></label>
 <label>FullStory API key<input name="apiKey" type="password" required autocomplete="new-password"></label>
