@@ -9,7 +9,7 @@ const EPISODE_FAILURES = `FROM delivery_attempts a
                                        WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
 
 const COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at, d.episode_started_at, d.episode_runs,
-  d.attempts, d.deletion_user_id, d.event_received_at, e.payload,
+  d.attempts, d.deletion_user_id, d.event_received_at, d.retry_job, e.payload,
   COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt,
   ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
          WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,

@@ -225,7 +225,7 @@ describe('DeliveryRepository', () => {
       subscriptionId: 'preset:trackEvent',
       decision: 'delivered',
     });
-    await store.record(fresh, [attempt], 'delivered', 'delivered', false, token);
+    await store.record(fresh, [attempt], 'delivered', 'delivered', { claimToken: token });
     expect(loaded(await load(fresh))).toMatchObject({
       status: 'delivered',
       lastAttemptNumber: 1,

@@ -26,7 +26,20 @@ interface LoadRow {
   failed: string[] | null;
   failed_reason: string | null;
   claim_token: string;
+  retry_job: string | null;
   stale: boolean;
+}
+
+/** What an outcome's write does besides recording it (DeliveryRepository.record). */
+export interface RecordOptions {
+  /** A replay or redrive started a new episode (a fresh retry budget). */
+  newEpisode?: boolean;
+  /** The claim this run holds: released by the same statement. */
+  claimToken?: string | null;
+  /** The delivery funnel's stage, when finer than the status. */
+  stage?: FunnelStage | null;
+  /** The job that will retry the delivery (status `retrying`): the holder of its one retry timer. */
+  retryJob?: string | null;
 }
 
 interface PendingClaim {
@@ -120,6 +133,7 @@ export class DeliveryRepository {
       deliveredSubscriptions: new Set(r.delivered ?? []),
       failedSubscriptions: new Set(r.failed ?? []),
       failedReason: r.failed_reason,
+      retryJob: r.retry_job,
     };
   }
 
@@ -131,23 +145,32 @@ export class DeliveryRepository {
    * connection error the write is retried (the job keeps its lock meanwhile) for up to RECORD_RETRY_MS.
    * When the failed write may have committed (the connection dropped after the statement was sent), the
    * attempt rows are looked up first, so nothing is recorded twice. The same statement releases the claim
-   * `claimToken` holds on the delivery, and moves the delivery funnel's counters to `stage` (when finer than
-   * the status).
+   * `claimToken` holds on the delivery, moves the delivery funnel's counters to `stage` (when finer than the
+   * status), and names `retryJob` the holder of the delivery's retry timer when the status is `retrying` (any
+   * other outcome clears it).
    */
   async record(
     deliveryId: string,
     attempts: AttemptRecord[],
     status: DeliveryStatus,
     reason: string | null,
-    newEpisode = false,
-    claimToken: string | null = null,
-    stage: FunnelStage | null = null,
+    opts: RecordOptions = {},
   ): Promise<void> {
+    const { newEpisode = false, claimToken = null, stage = null, retryJob = null } = opts;
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
-        return await this.batcher.write({ deliveryId, attempts, status, reason, newEpisode, claimToken, stage });
+        return await this.batcher.write({
+          deliveryId,
+          attempts,
+          status,
+          reason,
+          newEpisode,
+          claimToken,
+          stage,
+          retryJob,
+        });
       } catch (e) {
         const delayMs = Math.min(200 * 2 ** retry, 2000);
         if (!isDatabaseUnreachableError(e) || Date.now() + delayMs > deadline) throw e;
