@@ -6,7 +6,7 @@ import { deliveryQueueName } from '@fsd/platform';
 import { FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
-import { fmt } from './support';
+import { BenchApp, fmt } from './support';
 
 export interface Figure {
   name: string;
@@ -54,12 +54,12 @@ async function resetFake(): Promise<void> {
  * baseline, a bare keep-alive client posting the same bodies to the same fake, is measured just before and just
  * after the drain (the machine is shared; their mean is the baseline, both are printed).
  */
-export async function deliveryStep<W>(
+export async function deliveryStep(
   pg: PgPool,
   seeded: { destinationId: string; auth: string },
-  opts: { events: number; prefix: string; redisUrl: string; goalRatio: number; startWorker: () => Promise<W> },
+  opts: { events: number; prefix: string; redisUrl: string; goalRatio: number; startWorker: () => Promise<BenchApp> },
   figures: Figure[],
-): Promise<{ worker: W; rate: number }> {
+): Promise<{ worker: BenchApp; rate: number }> {
   const { events, prefix, redisUrl, goalRatio } = opts;
   process.stderr.write('fake baseline...\n');
   const before = await fakeBaseline(5);
@@ -77,6 +77,7 @@ export async function deliveryStep<W>(
 
   process.stderr.write('delivering...\n');
   const worker = await opts.startWorker();
+  const cpuBefore = worker.cpuSeconds();
   const deliveredSql = `SELECT count(*) AS n FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`;
   const drainDeadline = Date.now() + 300_000;
   while ((await count(pg, deliveredSql, [seeded.destinationId])) < events && Date.now() < drainDeadline) {
@@ -95,6 +96,8 @@ export async function deliveryStep<W>(
   ).rows[0];
   const delivered = Number(span.n);
   const rate = delivered / Number(span.seconds);
+  // What a delivery costs the worker, whatever else the machine runs (the rate is bounded by its share of CPU).
+  const workerCpuMs = ((worker.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, delivered);
   process.stderr.write('fake baseline again...\n');
   const after = await fakeBaseline(5);
   await resetFake();
@@ -106,6 +109,7 @@ export async function deliveryStep<W>(
     baseline: { name: 'bare keep-alive client → fake, mean', value: baseline },
     goal: { text: `≥ ${goalRatio}× the bare client`, met: rate >= goalRatio * baseline },
   });
+  figures.push({ name: 'delivery: worker CPU per delivery (user + system)', value: workerCpuMs, unit: 'ms' });
   return { worker, rate };
 }
 

@@ -243,4 +243,16 @@ describe('DeliveryRepository', () => {
       .id;
     expect(await store.isDeletedUser(sameDestination ? destinationId : other, userId)).toBe(expected);
   });
+
+  it('isDeletedUser: checks of one tick share a statement and each gets its own answer', async () => {
+    const other = (await pool.query<{ id: string }>(`SELECT id::text FROM destinations WHERE name = 'other'`)).rows[0]
+      .id;
+    const answers = await Promise.all([
+      store.isDeletedUser(destinationId, 'u-9'),
+      store.isDeletedUser(destinationId, 'u-1'),
+      store.isDeletedUser(other, 'u-9'),
+      store.isDeletedUser(destinationId, 'u-9'),
+    ]);
+    expect(answers).toEqual([true, false, false, true]);
+  });
 });

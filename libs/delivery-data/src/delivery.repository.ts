@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
+import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
 import type { FunnelStage } from './delivery-funnel';
@@ -47,6 +47,11 @@ interface PendingClaim {
   token: string;
 }
 
+interface UserCheck {
+  destinationId: string;
+  userId: string;
+}
+
 /**
  * The worker's side of deliveries, delivery_attempts and delivery_state_changes: one round trip to claim and load,
  * one to record an outcome. `leaseMs` is the claim's lease; the worker passes JOB_LOCK_MS, which outlasts the HTTP
@@ -56,6 +61,10 @@ export class DeliveryRepository {
   private readonly batcher: RecordBatcher;
   /** Claims of concurrent jobs, coalesced into one statement per tick. */
   private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
+    collect: 'tick',
+  });
+  /** Deleted-user checks of concurrent jobs, one statement per tick (a round trip per delivery otherwise). */
+  private readonly userChecks = new GroupCommit<UserCheck, boolean>((batch) => this.deletedUsers(batch), {
     collect: 'tick',
   });
 
@@ -188,12 +197,18 @@ export class DeliveryRepository {
   }
 
   /** Users deleted through /admin/deletions on this destination (for suppression). */
-  async isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM deliveries WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = $2 LIMIT 1`,
-      // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
-      [destinationId, storableText(userId)],
-    );
-    return rows.length > 0;
+  isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
+    // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
+    return this.userChecks.submit({ destinationId, userId: storableText(userId) });
+  }
+
+  private async deletedUsers(batch: UserCheck[]): Promise<boolean[]> {
+    const { rows } = await this.pool.query<{ destination_id: string; deletion_user_id: string }>({
+      name: 'worker-deleted-users',
+      text: DELETED_USERS,
+      values: [batch.map((c) => c.destinationId), batch.map((c) => c.userId)],
+    });
+    const deleted = new Set(rows.map((r) => `${r.destination_id}\u0000${r.deletion_user_id}`));
+    return batch.map((c) => deleted.has(`${c.destinationId}\u0000${c.userId}`));
   }
 }
