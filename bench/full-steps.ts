@@ -6,7 +6,7 @@ import { deliveryQueueName } from '@fsd/platform';
 import { FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
-import { BenchApp, fmt } from './support';
+import { BenchApp, fmt, processCpuSeconds } from './support';
 
 export interface Figure {
   name: string;
@@ -57,7 +57,14 @@ async function resetFake(): Promise<void> {
 export async function deliveryStep(
   pg: PgPool,
   seeded: { destinationId: string; auth: string },
-  opts: { events: number; prefix: string; redisUrl: string; goalRatio: number; startWorker: () => Promise<BenchApp> },
+  opts: {
+    events: number;
+    prefix: string;
+    redisUrl: string;
+    goalRatio: number;
+    fake: BenchApp;
+    startWorker: () => Promise<BenchApp>;
+  },
   figures: Figure[],
 ): Promise<{ worker: BenchApp; rate: number }> {
   const { events, prefix, redisUrl, goalRatio } = opts;
@@ -78,6 +85,8 @@ export async function deliveryStep(
   process.stderr.write('delivering...\n');
   const worker = await opts.startWorker();
   const cpuBefore = worker.cpuSeconds();
+  const fakeCpuBefore = opts.fake.cpuSeconds();
+  const pgBefore = await backendCpu(pg);
   const deliveredSql = `SELECT count(*) AS n FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`;
   const drainDeadline = Date.now() + 300_000;
   while ((await count(pg, deliveredSql, [seeded.destinationId])) < events && Date.now() < drainDeadline) {
@@ -97,7 +106,10 @@ export async function deliveryStep(
   const delivered = Number(span.n);
   const rate = delivered / Number(span.seconds);
   // What a delivery costs the worker, whatever else the machine runs (the rate is bounded by its share of CPU).
-  const workerCpuMs = ((worker.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, delivered);
+  const perDelivery = (seconds: number) => (seconds * 1000) / Math.max(1, delivered);
+  const workerCpuMs = perDelivery(worker.cpuSeconds() - cpuBefore);
+  const fakeCpuMs = perDelivery(opts.fake.cpuSeconds() - fakeCpuBefore);
+  const pgCpuMs = perDelivery(cpuSince(pgBefore, await backendCpu(pg)));
   process.stderr.write('fake baseline again...\n');
   const after = await fakeBaseline(5);
   await resetFake();
@@ -109,7 +121,11 @@ export async function deliveryStep(
     baseline: { name: 'bare keep-alive client → fake, mean', value: baseline },
     goal: { text: `≥ ${goalRatio}× the bare client`, met: rate >= goalRatio * baseline },
   });
-  figures.push({ name: 'delivery: worker CPU per delivery (user + system)', value: workerCpuMs, unit: 'ms' });
+  figures.push({
+    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms, of the fake ${fmt(fakeCpuMs, 2)} ms`,
+    value: workerCpuMs,
+    unit: 'ms',
+  });
   return { worker, rate };
 }
 
@@ -135,4 +151,19 @@ export async function batchReplayStep(figures: Figure[], rss: Record<string, num
   });
   rss['delivery-worker (batch replay)'] = batchReplay.peakRssMb.worker;
   return batchReplay;
+}
+
+/** CPU seconds so far of each Postgres backend serving the apps (not the bench's own pool) on the bench's database. */
+async function backendCpu(pg: PgPool): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'bench'",
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+/** CPU the backends used between two samples (a backend that started meanwhile counts from zero). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
 }

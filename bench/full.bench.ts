@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   // 2. Delivery: a backlog enqueued with the worker stopped, then drained.
   await recreateDatabase(DB);
   await prepareDatabase(DB);
-  const pg = new PgPool({ connectionString: DB, max: 4 });
+  const pg = new PgPool({ connectionString: DB, max: 4, application_name: 'bench' });
   const seeded = await seedBenchSource(pg);
   const fake = await start('fake-fullstory', FAKE_PORT);
   const ingestApp = await start('ingest-api', INGEST_PORT);
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
         prefix: PREFIX,
         redisUrl: REDIS_URL,
         goalRatio: GOALS.deliveryRatio,
+        fake,
         startWorker: () => start('delivery-worker', WORKER_PORT),
       },
       figures,
