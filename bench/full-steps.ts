@@ -87,6 +87,7 @@ export async function deliveryStep(
   const cpuBefore = worker.cpuSeconds();
   const fakeCpuBefore = opts.fake.cpuSeconds();
   const pgBefore = await backendCpu(pg);
+  const xactBefore = await transactions(pg);
   const deliveredSql = `SELECT count(*) AS n FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`;
   const drainDeadline = Date.now() + 300_000;
   while ((await count(pg, deliveredSql, [seeded.destinationId])) < events && Date.now() < drainDeadline) {
@@ -113,6 +114,7 @@ export async function deliveryStep(
   process.stderr.write('fake baseline again...\n');
   const after = await fakeBaseline(5);
   await resetFake();
+  const xactPerDelivery = ((await transactions(pg)) - xactBefore) / Math.max(1, delivered);
   const baseline = (before + after) / 2;
   figures.push({
     name: `delivery: ${fmt(delivered)} of ${fmt(events)} delivered with audit (${fmt(Number(span.attempts))} attempt rows, ${fmt(waiting)} jobs queued; baseline ${fmt(before)} before, ${fmt(after)} after the drain)`,
@@ -122,7 +124,7 @@ export async function deliveryStep(
     goal: { text: `≥ ${goalRatio}× the bare client`, met: rate >= goalRatio * baseline },
   });
   figures.push({
-    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms, of the fake ${fmt(fakeCpuMs, 2)} ms`,
+    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms in ${fmt(xactPerDelivery, 2)} transactions, of the fake ${fmt(fakeCpuMs, 2)} ms`,
     value: workerCpuMs,
     unit: 'ms',
   });
@@ -166,4 +168,13 @@ function cpuSince(before: Map<number, number>, after: Map<number, number>): numb
   let total = 0;
   for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
   return total;
+}
+
+/** Transactions committed in the bench's database so far (the statistics lag by up to a second). */
+async function transactions(pg: PgPool): Promise<number> {
+  await sleep(1100);
+  const { rows } = await pg.query<{ n: string }>(
+    'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0].n);
 }

@@ -6,6 +6,13 @@ import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.type
 import { RecordBatcher } from './record-batcher';
 import type { FunnelStage } from './delivery-funnel';
 
+/**
+ * Statements of one kind (claims, deleted-user checks) in flight at once: what arrives meanwhile waits and goes
+ * in the next one. Jobs start one at a time, as BullMQ's replies come in, so a tick alone groups few of them; under
+ * load this makes one statement serve many jobs, while an idle worker's first job still goes at once.
+ */
+const GROUPS_IN_FLIGHT = 2;
+
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
 
@@ -62,10 +69,12 @@ export class DeliveryRepository {
   /** Claims of concurrent jobs, coalesced into one statement per tick. */
   private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
     collect: 'tick',
+    maxInFlight: GROUPS_IN_FLIGHT,
   });
   /** Deleted-user checks of concurrent jobs, one statement per tick (a round trip per delivery otherwise). */
   private readonly userChecks = new GroupCommit<UserCheck, boolean>((batch) => this.deletedUsers(batch), {
     collect: 'tick',
+    maxInFlight: GROUPS_IN_FLIGHT,
   });
 
   constructor(
