@@ -55,3 +55,9 @@ export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHE
 
 /** Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token. */
 export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2`;
+
+/** Which of the (destination, user) pairs were deleted through /admin/deletions. $1 destination ids, $2 user ids. */
+export const DELETED_USERS = `
+SELECT DISTINCT d.destination_id::text, d.deletion_user_id
+  FROM unnest($1::uuid[], $2::text[]) AS i(destination_id, user_id)
+  JOIN deliveries d ON d.kind = 'deletion' AND d.destination_id = i.destination_id AND d.deletion_user_id = i.user_id`;

@@ -19,11 +19,13 @@ export interface LoadedDeliveryRow {
   deletion_user_id: string | null;
   payload: Record<string, unknown> | null;
   event_received_at: Date | null;
+  /** The job whose backoff retries this delivery (set while it is retrying). */
+  retry_job: string | null;
 }
 
 /** The columns of LoadedDeliveryRow but `last_attempt`, from deliveries `d` and events `e` (joined by the caller). */
 export const DELIVERY_BASE_COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at,
-  d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, e.payload`;
+  d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, d.retry_job, e.payload`;
 
 /** The columns of LoadedDeliveryRow, `last_attempt` looked up per delivery. */
 export const LOADED_DELIVERY_COLUMNS = `${DELIVERY_BASE_COLUMNS},
@@ -55,5 +57,6 @@ export function loadedDelivery(r: LoadedDeliveryRow, audit: AuditSummary): Loade
     deliveredSubscriptions: new Set(audit.delivered),
     failedSubscriptions: new Set(audit.failed),
     failedReason: audit.failedReason,
+    retryJob: r.retry_job,
   };
 }

@@ -225,7 +225,7 @@ describe('DeliveryRepository', () => {
       subscriptionId: 'preset:trackEvent',
       decision: 'delivered',
     });
-    await store.record(fresh, [attempt], 'delivered', 'delivered', false, token);
+    await store.record(fresh, [attempt], 'delivered', 'delivered', { claimToken: token });
     expect(loaded(await load(fresh))).toMatchObject({
       status: 'delivered',
       lastAttemptNumber: 1,
@@ -242,5 +242,17 @@ describe('DeliveryRepository', () => {
     const other = (await pool.query<{ id: string }>(`SELECT id::text FROM destinations WHERE name = 'other'`)).rows[0]
       .id;
     expect(await store.isDeletedUser(sameDestination ? destinationId : other, userId)).toBe(expected);
+  });
+
+  it('isDeletedUser: checks of one tick share a statement and each gets its own answer', async () => {
+    const other = (await pool.query<{ id: string }>(`SELECT id::text FROM destinations WHERE name = 'other'`)).rows[0]
+      .id;
+    const answers = await Promise.all([
+      store.isDeletedUser(destinationId, 'u-9'),
+      store.isDeletedUser(destinationId, 'u-1'),
+      store.isDeletedUser(other, 'u-9'),
+      store.isDeletedUser(destinationId, 'u-9'),
+    ]);
+    expect(answers).toEqual([true, false, false, true]);
   });
 });

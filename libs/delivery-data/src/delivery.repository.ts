@@ -1,11 +1,18 @@
 import type { Pool } from 'pg';
 import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
+import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
+
+/**
+ * Statements of one kind (claims, deleted-user checks) in flight at once: what arrives meanwhile waits and goes
+ * in the next one. Jobs start one at a time, as BullMQ's replies come in, so a tick alone groups few of them; under
+ * load this makes one statement serve many jobs, while an idle worker's first job still goes at once.
+ */
+const GROUPS_IN_FLIGHT = 2;
 
 /** How long a write of the audit rows is retried while Postgres cannot be reached. */
 const RECORD_RETRY_MS = 120_000;
@@ -15,12 +22,30 @@ interface LoadRow extends LoadedDeliveryRow {
   failed: string[] | null;
   failed_reason: string | null;
   claim_token: string;
+  retry_job: string | null;
   stale: boolean;
+}
+
+/** What an outcome's write does besides recording it (DeliveryRepository.record). */
+export interface RecordOptions {
+  /** A replay or redrive started a new episode (a fresh retry budget). */
+  newEpisode?: boolean;
+  /** The claim this run holds: released by the same statement. */
+  claimToken?: string | null;
+  /** The delivery funnel's stage, when finer than the status. */
+  stage?: FunnelStage | null;
+  /** The job that will retry the delivery (status `retrying`): the holder of its one retry timer. */
+  retryJob?: string | null;
 }
 
 interface PendingClaim {
   id: string;
   token: string;
+}
+
+interface UserCheck {
+  destinationId: string;
+  userId: string;
 }
 
 /**
@@ -33,6 +58,12 @@ export class DeliveryRepository {
   /** Claims of concurrent jobs, coalesced into one statement per tick. */
   private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
     collect: 'tick',
+    maxInFlight: GROUPS_IN_FLIGHT,
+  });
+  /** Deleted-user checks of concurrent jobs, one statement per tick (a round trip per delivery otherwise). */
+  private readonly userChecks = new GroupCommit<UserCheck, boolean>((batch) => this.deletedUsers(batch), {
+    collect: 'tick',
+    maxInFlight: GROUPS_IN_FLIGHT,
   });
 
   constructor(
@@ -104,23 +135,32 @@ export class DeliveryRepository {
    * connection error the write is retried (the job keeps its lock meanwhile) for up to RECORD_RETRY_MS.
    * When the failed write may have committed (the connection dropped after the statement was sent), the
    * attempt rows are looked up first, so nothing is recorded twice. The same statement releases the claim
-   * `claimToken` holds on the delivery, and moves the delivery funnel's counters to `stage` (when finer than
-   * the status).
+   * `claimToken` holds on the delivery, moves the delivery funnel's counters to `stage` (when finer than the
+   * status), and names `retryJob` the holder of the delivery's retry timer when the status is `retrying` (any
+   * other outcome clears it).
    */
   async record(
     deliveryId: string,
     attempts: AttemptRecord[],
     status: DeliveryStatus,
     reason: string | null,
-    newEpisode = false,
-    claimToken: string | null = null,
-    stage: FunnelStage | null = null,
+    opts: RecordOptions = {},
   ): Promise<void> {
+    const { newEpisode = false, claimToken = null, stage = null, retryJob = null } = opts;
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
         if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
-        return await this.batcher.write({ deliveryId, attempts, status, reason, newEpisode, claimToken, stage });
+        return await this.batcher.write({
+          deliveryId,
+          attempts,
+          status,
+          reason,
+          newEpisode,
+          claimToken,
+          stage,
+          retryJob,
+        });
       } catch (e) {
         const delayMs = Math.min(200 * 2 ** retry, 2000);
         if (!isDatabaseUnreachableError(e) || Date.now() + delayMs > deadline) throw e;
@@ -138,12 +178,18 @@ export class DeliveryRepository {
   }
 
   /** Users deleted through /admin/deletions on this destination (for suppression). */
-  async isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM deliveries WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = $2 LIMIT 1`,
-      // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
-      [destinationId, storableText(userId)],
-    );
-    return rows.length > 0;
+  isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
+    // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
+    return this.userChecks.submit({ destinationId, userId: storableText(userId) });
+  }
+
+  private async deletedUsers(batch: UserCheck[]): Promise<boolean[]> {
+    const { rows } = await this.pool.query<{ destination_id: string; deletion_user_id: string }>({
+      name: 'worker-deleted-users',
+      text: DELETED_USERS,
+      values: [batch.map((c) => c.destinationId), batch.map((c) => c.userId)],
+    });
+    const deleted = new Set(rows.map((r) => `${r.destination_id}\u0000${r.deletion_user_id}`));
+    return batch.map((c) => deleted.has(`${c.destinationId}\u0000${c.userId}`));
   }
 }

@@ -23,6 +23,11 @@ export interface LoadedDelivery {
   failedSubscriptions: Set<string>;
   /** The error of the first of those failures (the delivery's reason when it ends failed). */
   failedReason: string | null;
+  /**
+   * The job holding the delivery's retry timer (set with status `retrying`); null or absent when none or not
+   * known (the batch replay loads without it).
+   */
+  retryJob?: string | null;
 }
 
 /** One row of delivery_attempts, as the worker records it. */

@@ -14,6 +14,8 @@ export interface RecordItem {
   claimToken?: string | null;
   /** The delivery funnel's stage of this outcome, when finer than its status (a skip's reason, a mapping error). */
   stage?: FunnelStage | null;
+  /** The job that holds the retry timer when the status is `retrying`. */
+  retryJob?: string | null;
 }
 
 const MAX_GROUP = 500;
@@ -30,6 +32,7 @@ function groupJson(group: RecordItem[], storable: boolean): string {
       a: storable ? p.attempts.map(storableAttempt) : p.attempts,
       t: p.claimToken ?? null,
       g: p.stage ?? null,
+      j: p.retryJob ?? null,
     })),
   );
 }
@@ -81,7 +84,7 @@ export class RecordBatcher {
   private async flush(group: RecordItem[]): Promise<void[]> {
     await this.pool.query(
       `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text, g text)
+           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text, g text, j text)
          ),
          new_attempts AS (
            INSERT INTO delivery_attempts (
@@ -114,6 +117,7 @@ export class RecordBatcher {
                   delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
                   claimed_until = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claimed_until END,
                   claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END,
+                  retry_job = CASE WHEN i.s = 'retrying' THEN i.j END,
                   funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
              FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
            RETURNING d.id, d.funnel_stage

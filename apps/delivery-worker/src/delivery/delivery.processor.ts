@@ -13,6 +13,7 @@ import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
 import { funnelStageOf } from './funnel-stage';
+import { obsoleteTimer, timerRole } from './retry-timer';
 import { identitiesToCheck } from '../suppression/identities';
 import { SuppressionService } from '../suppression/suppression.service';
 import { messageOf } from '@fsd/platform';
@@ -26,6 +27,9 @@ export interface ProcessOutcome {
 }
 
 const NOOP: ProcessOutcome = { status: 'noop' };
+
+/** Removes another job's retry timer of the delivery, made obsolete by the outcome this run recorded. */
+export type DropTimer = (jobId: string) => Promise<void>;
 
 /**
  * Delivers one delivery (event × destination). It only orchestrates: claims and loads (one run of a delivery at a
@@ -46,12 +50,12 @@ export class DeliveryProcessor {
     private readonly suppression: SuppressionService,
   ) {}
 
-  async process(job: Job<DeliveryJobData>): Promise<ProcessOutcome> {
+  async process(job: Job<DeliveryJobData>, dropTimer?: DropTimer): Promise<ProcessOutcome> {
     const token = randomUUID();
     const claim = await this.deliveries.claim(job.data.deliveryId, token);
     if (claim.kind === 'missing') return NOOP;
     if (claim.kind === 'busy') return { status: 'deferred', deferForMs: claimWaitMs(claim.claimedUntil, new Date()) };
-    const run = { delivery: claim.delivery, token, recorded: false };
+    const run: ClaimedRun = { delivery: claim.delivery, token, recorded: false, jobId: job.id ?? '', dropTimer };
     try {
       return await this.run(job, run);
     } finally {
@@ -63,14 +67,21 @@ export class DeliveryProcessor {
   private async run(job: Job<DeliveryJobData>, run: ClaimedRun): Promise<ProcessOutcome> {
     const { delivery } = run;
     const now = new Date();
-    const episode = startEpisode(delivery, job.data.trigger, now);
+    const role = timerRole({ id: run.jobId, attemptsMade: job.attemptsMade }, delivery);
+    // Another job took this delivery's retry timer over (a replay or redrive that ran meanwhile): it retries.
+    if (role === 'superseded') return NOOP;
+    const episode = startEpisode(delivery, job.data.trigger, now, role === 'continuing');
     if (!episode) return NOOP;
     const destination = await this.destinations.get(delivery.destinationId);
     if (!destination) return NOOP;
     const userId = userToCheck(delivery, destination);
-    const userDeleted =
-      (userId !== null && (await this.deliveries.isDeletedUser(destination.id, userId))) ||
-      (await this.suppression.isSuppressed(identitiesToCheck(delivery, destination)));
+    // Both checks at once: each is one statement per tick, shared by the concurrent jobs; in turn, a job waited
+    // for two round trips.
+    const [deleted, suppressed] = await Promise.all([
+      userId !== null ? this.deliveries.isDeletedUser(destination.id, userId) : false,
+      this.suppression.isSuppressed(identitiesToCheck(delivery, destination)),
+    ]);
+    const userDeleted = deleted || suppressed;
 
     const plan = planDelivery({ delivery, destination, episode, userDeleted, now });
     if (plan.kind === 'finish') {
@@ -112,8 +123,16 @@ export class DeliveryProcessor {
     const { delivery } = run;
     // Releases the claim in the same statement.
     const stage = funnelStageOf(outcome);
-    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, episode.isNew, run.token, stage);
+    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, {
+      newEpisode: episode.isNew,
+      claimToken: run.token,
+      stage,
+      retryJob: status === 'retrying' ? run.jobId : null,
+    });
     run.recorded = true;
+    // One timer per delivery: the one this outcome set (if retrying), none other.
+    const obsolete = obsoleteTimer(run.jobId, delivery);
+    if (obsolete !== null && run.dropTimer) await run.dropTimer(obsolete);
     if (status === 'delivered') this.metrics.delivered(delivery.destinationId, delivery.eventReceivedAt);
     if (status === 'delivered' || status === 'skipped') return { status };
     if (status === 'retrying' && retry) {
@@ -139,4 +158,6 @@ interface ClaimedRun {
   delivery: LoadedDelivery;
   token: string;
   recorded: boolean;
+  jobId: string;
+  dropTimer?: DropTimer;
 }

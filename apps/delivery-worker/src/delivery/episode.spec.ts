@@ -53,6 +53,29 @@ describe('startEpisode: which run this job is', () => {
     expect(episode).toMatchObject(expected);
   });
 
+  it.each<Row>([
+    [
+      'a retry of the replay job holding the timer continues the replay’s episode',
+      { status: 'retrying', lastAttemptNumber: 4, episodeRuns: 1 },
+      'replay',
+      { attemptNumber: 5, trigger: 'retry', isNew: false, runNumber: 2, startedAt: stored },
+    ],
+    [
+      'a retry of the redrive job holding the timer',
+      { status: 'retrying', lastAttemptNumber: 2, episodeRuns: 2 },
+      'redrive',
+      { trigger: 'retry', isNew: false, runNumber: 3 },
+    ],
+    [
+      'continuing does not apply to a delivery no longer retrying',
+      { status: 'failed', lastAttemptNumber: 3, episodeRuns: 3 },
+      'replay',
+      { trigger: 'replay', isNew: true, runNumber: 1 },
+    ],
+  ])('continuing: %s', (_name, over, trigger, expected) => {
+    expect(startEpisode(delivery(over), trigger, now, true)).toMatchObject(expected);
+  });
+
   it.each<[string, Partial<LoadedDelivery>, DeliveryJobData['trigger']]>([
     ['a delivered delivery', { status: 'delivered', lastAttemptNumber: 1 }, 'auto'],
     ['a skipped delivery', { status: 'skipped', lastAttemptNumber: 1 }, undefined],

@@ -4,18 +4,20 @@ import type { LoadedDelivery } from '@fsd/delivery-data';
 
 /**
  * Which run this job is: null when there is nothing to do (already delivered or skipped, unless replayed).
- * A replay or a redrive (of a failed delivery) starts a new episode: a fresh retry budget.
+ * A replay or a redrive (of a failed delivery) starts a new episode: a fresh retry budget. A retry of the job
+ * holding the delivery's retry timer (`continuing`, retry-timer.ts) continues its episode, whatever started it.
  */
 export function startEpisode(
   delivery: Pick<LoadedDelivery, 'status' | 'lastAttemptNumber' | 'episodeRuns' | 'episodeStartedAt'>,
   jobTrigger: DeliveryJobData['trigger'],
   now: Date,
+  continuing = false,
 ): Episode | null {
-  const replay = jobTrigger === 'replay';
+  const replay = jobTrigger === 'replay' && !(continuing && delivery.status === 'retrying');
   if (!replay && (delivery.status === 'delivered' || delivery.status === 'skipped')) return null;
   const trigger: AttemptTrigger = replay
     ? 'replay'
-    : delivery.status === 'failed' || jobTrigger === 'redrive'
+    : delivery.status === 'failed' || (jobTrigger === 'redrive' && !continuing)
       ? 'redrive'
       : delivery.lastAttemptNumber > 0
         ? 'retry'

@@ -150,7 +150,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async handle(job: Job<DeliveryJobData>, token: string | undefined, managed: ManagedWorker): Promise<string> {
-    const outcome = await this.processor.process(job);
+    const outcome = await this.processor.process(job, (obsolete) => this.dropTimer(managed.queue, obsolete));
     if (outcome.deferForMs !== undefined) {
       // Another job holds this delivery: come back later, without failing or using an attempt.
       await job.moveToDelayed(Date.now() + outcome.deferForMs, token);
@@ -165,6 +165,18 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
       throw Worker.RateLimitError();
     }
     return outcome.status;
+  }
+
+  /**
+   * Removes a delivery job whose retry timer another job's outcome made obsolete. A job that is running cannot be
+   * removed (BullMQ keeps locked jobs): it finds itself superseded when it loads the delivery and ends.
+   */
+  private async dropTimer(queue: Queue, jobId: string): Promise<void> {
+    try {
+      await queue.remove(jobId);
+    } catch (e) {
+      this.logger.warn(`could not remove the superseded retry job ${jobId}: ${messageOf(e)}`);
+    }
   }
 
   /** Stops taking jobs and lets in-flight ones finish within SHUTDOWN_GRACE_MS; unfinished ones are retried elsewhere. */

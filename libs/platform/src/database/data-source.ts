@@ -14,6 +14,7 @@ import { ReplaySlices1764600000000 } from './migrations/1764600000000-ReplaySlic
 import { DeliveryFunnel1764610000000 } from './migrations/1764610000000-DeliveryFunnel';
 import { ErasedDeletionUsers1764620000000 } from './migrations/1764620000000-ErasedDeletionUsers';
 import { AdminAuditLogPartitions1764720000000 } from './migrations/1764720000000-AdminAuditLogPartitions';
+import { DeliveryRetryJob1764730000000 } from './migrations/1764730000000-DeliveryRetryJob';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   DeliveryFunnel1764610000000,
   ErasedDeletionUsers1764620000000,
   AdminAuditLogPartitions1764720000000,
+  DeliveryRetryJob1764730000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

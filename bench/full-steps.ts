@@ -1,0 +1,180 @@
+/** Steps of npm run bench (bench/full.bench.ts) that measure one stage each: ingest, and the delivery drain. */
+import { Queue } from 'bullmq';
+import { randomUUID } from 'crypto';
+import { Pool as PgPool } from 'pg';
+import { deliveryQueueName } from '@fsd/platform';
+import { FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
+import { benchBatchReplay } from './batch-replay.bench';
+import { benchIngest } from './ingest.bench';
+import { BenchApp, fmt, processCpuSeconds } from './support';
+
+export interface Figure {
+  name: string;
+  value: number | null;
+  unit: string;
+  baseline?: { name: string; value: number };
+  goal?: { text: string; met: boolean };
+  note?: string;
+}
+
+export async function ingestStep(
+  figures: Figure[],
+  rss: Record<string, number>,
+  goalEventsPerSec: number,
+  env: Record<string, string>,
+): Promise<void> {
+  process.stderr.write('ingest...\n');
+  Object.assign(process.env, env);
+  const ingest = await benchIngest();
+  for (const key of Object.keys(env)) delete process.env[key];
+  rss['ingest-api'] = ingest.peakRssMb;
+  for (const r of ingest.rows) {
+    figures.push({
+      name: `ingest ${r.name}: events/s`,
+      value: r.eventsPerSec,
+      unit: 'events/s',
+      baseline: r.baseline ? { name: 'raw multi-row INSERT', value: r.baseline } : undefined,
+      goal: r.name.startsWith('/v1/batch')
+        ? { text: `≥ ${fmt(goalEventsPerSec)}`, met: r.eventsPerSec >= goalEventsPerSec }
+        : undefined,
+    });
+    figures.push({ name: `ingest ${r.name}: ack p50 / p99`, value: r.p50, unit: `ms / ${fmt(r.p99, 1)} ms` });
+  }
+}
+
+async function resetFake(): Promise<void> {
+  await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/**
+ * A backlog of `events` enqueued with the worker stopped, then drained by the worker `startWorker` starts. The
+ * baseline, a bare keep-alive client posting the same bodies to the same fake, is measured just before and just
+ * after the drain (the machine is shared; their mean is the baseline, both are printed).
+ */
+export async function deliveryStep(
+  pg: PgPool,
+  seeded: { destinationId: string; auth: string },
+  opts: {
+    events: number;
+    prefix: string;
+    redisUrl: string;
+    goalRatio: number;
+    fake: BenchApp;
+    startWorker: () => Promise<BenchApp>;
+  },
+  figures: Figure[],
+): Promise<{ worker: BenchApp; rate: number }> {
+  const { events, prefix, redisUrl, goalRatio } = opts;
+  process.stderr.write('fake baseline...\n');
+  const before = await fakeBaseline(5);
+  await resetFake();
+  process.stderr.write(`enqueueing ${events} events...\n`);
+  await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, events, randomUUID().slice(0, 8));
+  const queue = new Queue(deliveryQueueName(seeded.destinationId), {
+    connection: { host: new URL(redisUrl).hostname, port: Number(new URL(redisUrl).port || 6379) },
+    prefix,
+  });
+  const enqueueDeadline = Date.now() + 30000;
+  while ((await queue.getWaitingCount()) < events && Date.now() < enqueueDeadline) await sleep(200);
+  const waiting = await queue.getWaitingCount();
+  await queue.close();
+
+  process.stderr.write('delivering...\n');
+  const worker = await opts.startWorker();
+  const cpuBefore = worker.cpuSeconds();
+  const fakeCpuBefore = opts.fake.cpuSeconds();
+  const pgBefore = await backendCpu(pg);
+  const xactBefore = await transactions(pg);
+  const deliveredSql = `SELECT count(*) AS n FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`;
+  const drainDeadline = Date.now() + 300_000;
+  while ((await count(pg, deliveredSql, [seeded.destinationId])) < events && Date.now() < drainDeadline) {
+    await sleep(250);
+  }
+  // One scan of each table. The database holds only this phase's deliveries so far, so the attempts need no join
+  // (the scalar subqueries run once); a join or a LATERAL subquery, planned on statistics still from before the
+  // backlog, became a nested loop re-scanning delivery_attempts per delivered row: minutes at 30,000 deliveries.
+  const span = (
+    await pg.query<{ n: string; seconds: number; attempts: string }>(
+      `SELECT count(*) AS n, extract(epoch FROM max(delivered_at) - (SELECT min(started_at) FROM delivery_attempts)) AS seconds,
+              (SELECT count(*) FROM delivery_attempts WHERE decision = 'delivered') AS attempts
+         FROM deliveries WHERE destination_id = $1 AND status = 'delivered'`,
+      [seeded.destinationId],
+    )
+  ).rows[0];
+  const delivered = Number(span.n);
+  const rate = delivered / Number(span.seconds);
+  // What a delivery costs the worker, whatever else the machine runs (the rate is bounded by its share of CPU).
+  const perDelivery = (seconds: number) => (seconds * 1000) / Math.max(1, delivered);
+  const workerCpuMs = perDelivery(worker.cpuSeconds() - cpuBefore);
+  const fakeCpuMs = perDelivery(opts.fake.cpuSeconds() - fakeCpuBefore);
+  const pgCpuMs = perDelivery(cpuSince(pgBefore, await backendCpu(pg)));
+  process.stderr.write('fake baseline again...\n');
+  const after = await fakeBaseline(5);
+  await resetFake();
+  const xactPerDelivery = ((await transactions(pg)) - xactBefore) / Math.max(1, delivered);
+  const baseline = (before + after) / 2;
+  figures.push({
+    name: `delivery: ${fmt(delivered)} of ${fmt(events)} delivered with audit (${fmt(Number(span.attempts))} attempt rows, ${fmt(waiting)} jobs queued; baseline ${fmt(before)} before, ${fmt(after)} after the drain)`,
+    value: rate,
+    unit: 'deliveries/s',
+    baseline: { name: 'bare keep-alive client → fake, mean', value: baseline },
+    goal: { text: `≥ ${goalRatio}× the bare client`, met: rate >= goalRatio * baseline },
+  });
+  figures.push({
+    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms in ${fmt(xactPerDelivery, 2)} transactions, of the fake ${fmt(fakeCpuMs, 2)} ms`,
+    value: workerCpuMs,
+    unit: 'ms',
+  });
+  return { worker, rate };
+}
+
+/** Batch replay (bench/batch-replay.bench.ts): its own database and apps, beside the raw INSERT ceiling. */
+export async function batchReplayStep(figures: Figure[], rss: Record<string, number>) {
+  process.stderr.write('batch replay...\n');
+  const batchReplay = await benchBatchReplay();
+  figures.push({
+    name: `batch replay of ${fmt(batchReplay.batch.events)} events (identify + track, ${fmt(batchReplay.batch.delivered)} delivered)`,
+    value: batchReplay.batch.rate,
+    unit: 'events/s',
+    baseline: { name: 'raw multi-row INSERT of event rows', value: batchReplay.insertCeiling },
+    goal: {
+      text: `≥ 0.2× the INSERT ceiling`,
+      met: batchReplay.batch.rate >= 0.2 * batchReplay.insertCeiling,
+    },
+  });
+  figures.push({
+    name: `per-event replay of ${fmt(batchReplay.perEvent.events)} events (same run as the batch replay)`,
+    value: batchReplay.perEvent.rate,
+    unit: 'events/s',
+    baseline: { name: 'raw multi-row INSERT of event rows', value: batchReplay.insertCeiling },
+  });
+  rss['delivery-worker (batch replay)'] = batchReplay.peakRssMb.worker;
+  return batchReplay;
+}
+
+/** CPU seconds so far of each Postgres backend serving the apps (not the bench's own pool) on the bench's database. */
+async function backendCpu(pg: PgPool): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'bench'",
+  );
+  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+/** CPU the backends used between two samples (a backend that started meanwhile counts from zero). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** Transactions committed in the bench's database so far (the statistics lag by up to a second). */
+async function transactions(pg: PgPool): Promise<number> {
+  await sleep(1100);
+  const { rows } = await pg.query<{ n: string }>(
+    'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0].n);
+}

@@ -1,0 +1,104 @@
+/**
+ * npm run bench's latency step: a steady rate of single /v1/track calls offered by a separate load-generator
+ * process (bench/load-generator.ts, autocannon with overallRate), and the time from each acknowledgement to the
+ * fake FullStory receiving the event. A warm-up at the same rate runs first and is not counted.
+ */
+import { spawn } from 'child_process';
+import { randomUUID } from 'crypto';
+import path from 'path';
+import { ROOT } from './support';
+
+export interface OfferedLatency {
+  /** Events acknowledged per second over the measured run. */
+  rate: number;
+  ackP50: number;
+  ackP99: number;
+  /** Ingest's own answer time (autocannon's latency), for comparison. */
+  ingestP50: number;
+  ingestP99: number;
+  missing: number;
+  non2xx: number;
+}
+
+interface GeneratorOutput {
+  acks: [string, number][];
+  requests: number;
+  non2xx: number;
+  ackLatencyP50: number;
+  ackLatencyP99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs the load generator in its own node process and returns what it printed. */
+function generate(ingestUrl: string, auth: string, rate: number, seconds: number, runId: string) {
+  return new Promise<GeneratorOutput>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'tools/run-dist.js'), 'bench/load-generator'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        LOAD_URL: ingestUrl,
+        LOAD_AUTH: auth,
+        LOAD_RATE: String(rate),
+        LOAD_SECONDS: String(seconds),
+        LOAD_RUN_ID: runId,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}: ${err}`));
+      else resolve(JSON.parse(out) as GeneratorOutput);
+    });
+  });
+}
+
+type Received = { body: { properties?: { mid?: string } }; receivedAt: string };
+
+export async function offeredLatency(
+  ingestUrl: string,
+  fakeUrl: string,
+  auth: string,
+  rate: number,
+  seconds: number,
+): Promise<OfferedLatency> {
+  await generate(ingestUrl, auth, rate, 3, `warm${randomUUID().slice(0, 6)}`);
+  await fetch(`${fakeUrl}/__fake/requests`, { method: 'DELETE' });
+  const runId = `e2e${randomUUID().slice(0, 6)}`;
+  const run = await generate(ingestUrl, auth, rate, seconds, runId);
+  const ackAt = new Map(run.acks);
+  // Let the last deliveries arrive.
+  const deadline = Date.now() + 20000;
+  let received: Received[] = [];
+  while (Date.now() < deadline) {
+    const all = (await (await fetch(`${fakeUrl}/__fake/requests?path=/v2/events&method=POST`)).json()) as Received[];
+    received = all.filter((r) => ackAt.has(r.body?.properties?.mid ?? ''));
+    if (received.length >= ackAt.size) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // A retried or replayed request is received twice; the first arrival is the latency.
+  const first = new Map<string, number>();
+  for (const r of received) {
+    const mid = r.body.properties!.mid!;
+    const at = Date.parse(r.receivedAt);
+    first.set(mid, Math.min(first.get(mid) ?? at, at));
+  }
+  const fromAck = [...first].map(([mid, at]) => Math.max(0, at - ackAt.get(mid)!));
+  fromAck.sort((a, b) => a - b);
+  return {
+    rate: ackAt.size / seconds,
+    ackP50: percentile(fromAck, 50),
+    ackP99: percentile(fromAck, 99),
+    ingestP50: run.ackLatencyP50,
+    ingestP99: run.ackLatencyP99,
+    missing: ackAt.size - first.size,
+    non2xx: run.non2xx,
+  };
+}
