@@ -13,8 +13,8 @@ import { funnelCountsCte } from './delivery-funnel';
  */
 export function fanOutDeliveriesCte(events: string): string {
   return `deliv AS (
-     INSERT INTO deliveries (event_id, event_received_at, destination_id, funnel_stage)
-     SELECT ${events}.id, ${events}.received_at, ds.destination_id, 'received'
+     INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, funnel_stage)
+     SELECT ${events}.id, ${events}.received_at, ${events}.received_at, ds.destination_id, 'received'
      FROM ${events}
      JOIN destination_sources ds ON ds.source_id = ${events}.source_id
      JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
@@ -41,10 +41,10 @@ export function replayDeliveriesCtes(page: string, dest: string, replayId: strin
         WHERE d.destination_id = ${dest}::uuid ORDER BY d.id FOR UPDATE OF d
      ),
      upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage)
-       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'
+       INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status, funnel_stage)
+       SELECT ${page}.id, ${page}.received_at, ${page}.received_at, ${dest}::uuid, 'pending', 'received'
          FROM ${page} LEFT JOIN before b ON b.event_id = ${page}.id
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()
+       ON CONFLICT (event_id, destination_id, logged_at) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()
        RETURNING id, event_id
      ),
      ${funnelCountsCte(
