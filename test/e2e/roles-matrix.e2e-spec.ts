@@ -393,7 +393,11 @@ describe('roles × routes × scope', () => {
       (
         await admin('POST', '/admin/replays', {
           destinationId: d,
-          filter: { from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' },
+          // A range that matches nothing and is still within retention (a replay may not reach before it).
+          filter: {
+            from: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+            to: new Date(Date.now() - 2 * 86_400_000 + 3_600_000).toISOString(),
+          },
         })
       ).body.id as string;
     const r1 = await replay(d1);

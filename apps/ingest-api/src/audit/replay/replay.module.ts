@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module';
 import { OutboxModule } from '../../ingest/outbox/outbox.module';
+import { RetentionModule } from '../../ingest/retention/retention.module';
 import { ReplayRunner } from './replay-runner.service';
 import { ReplaysController } from './replays.controller';
 import { ReplaysService } from './replays.service';
@@ -12,7 +13,7 @@ import { ReplaySliceRepository } from './replay-slices.repository';
  * the delivery enqueuer). Exports the service for the operations page.
  */
 @Module({
-  imports: [AuthModule, OutboxModule],
+  imports: [AuthModule, OutboxModule, RetentionModule],
   controllers: [ReplaysController],
   providers: [ReplayRunner, ReplaySliceRepository, SliceRecovery, ReplaysService],
   exports: [ReplaysService],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool } from 'pg';
-import { AppError, notFound } from '../../core/errors/app-error';
+import { AppError, beforeRetention, notFound } from '../../core/errors/app-error';
+import { RetentionService } from '../../ingest/retention/retention.service';
 import { invalid } from '../../admin/common/admin-errors';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 import { checkRange } from '../query/audit.service';
@@ -41,10 +42,13 @@ export class ReplaysService {
   constructor(
     @Inject(READ_POOL) private readonly pool: Pool,
     private readonly runner: ReplayRunner,
+    private readonly retention: RetentionService,
   ) {}
 
   async create(dto: CreateReplayDto) {
     checkRange(dto.filter.from, dto.filter.to);
+    const earliestKept = await this.retention.earliestEventKept(new Date());
+    if (Date.parse(dto.filter.from) < earliestKept.getTime()) throw beforeRetention(earliestKept);
     const destination = await this.pool.query('SELECT 1 FROM destinations WHERE id = $1::uuid', [dto.destinationId]);
     if (destination.rowCount === 0) {
       throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [

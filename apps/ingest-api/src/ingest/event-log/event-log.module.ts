@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { EventLogMaintenanceRepository } from './event-log-maintenance.repository';
 import { EventLogWriter } from './event-log.writer';
 import { LogMaintenance } from './log-maintenance.service';
+import { RetentionModule } from '../retention/retention.module';
 
-/** The event log: group-commit writes of accepted events (hot-path pool) and the hourly dedup-window cleanup. */
+/** The event log: group-commit writes of accepted events (hot-path pool) and the hourly partitions and retention. */
 @Module({
+  imports: [RetentionModule],
   providers: [EventLogWriter, LogMaintenance, EventLogMaintenanceRepository],
   exports: [EventLogWriter],
 })

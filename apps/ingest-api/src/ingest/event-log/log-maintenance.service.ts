@@ -1,9 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { messageOf } from '../../core/errors/message-of';
+import { RetentionService } from '../retention/retention.service';
 import { EventLogMaintenanceRepository } from './event-log-maintenance.repository';
 
-/** Creates the event log's daily partitions a week ahead and forgets dedup keys past the window. */
+/**
+ * Hourly: creates the daily partitions of the time-partitioned tables a week ahead, then runs retention (drops
+ * the partitions past it). Any number of ingest instances may run it: both steps are idempotent.
+ */
 @Injectable()
 export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LogMaintenance.name);
@@ -11,7 +14,7 @@ export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly log: EventLogMaintenanceRepository,
-    @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly retention: RetentionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -26,7 +29,7 @@ export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
   async run(): Promise<void> {
     try {
       await this.log.ensurePartitions(7);
-      await this.log.forgetDedupKeysOlderThan(this.config.dedupWindowDays);
+      await this.retention.run(new Date());
     } catch (e) {
       this.logger.warn(`maintenance failed, will retry next hour: ${messageOf(e)}`);
     }

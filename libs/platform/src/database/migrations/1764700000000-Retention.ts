@@ -56,12 +56,14 @@ export class Retention1764700000000 implements MigrationInterface {
 
     await q.query(ENSURE_TIME_PARTITIONS);
     await q.query(ENSURE_EVENT_PARTITIONS);
+    await q.query(DROP_TIME_PARTITION);
     await q.query(`SELECT ensure_event_partitions(7)`);
     await q.query(CLAIM_DEDUP_KEYS);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS claim_dedup_keys(json)`);
+    await q.query(`DROP FUNCTION IF EXISTS drop_time_partition(text, text)`);
     for (const p of [...PARTITIONED].reverse()) await unpartition(q, p.table, p.unique);
     await q.query(`ALTER TABLE deliveries DROP COLUMN logged_at`);
     for (const [table, col] of [
@@ -221,6 +223,20 @@ const ENSURE_EVENT_PARTITIONS = `
       created := created + ensure_time_partitions(t, today - 1, today + days_ahead);
     END LOOP;
     RETURN created;
+  END $$`;
+
+/**
+ * The retention job's drop of one partition of `parent`: waits at most 5 s for the parent's lock (a long query
+ * reading the table holds it), else fails and the next run tries again, so ingest never queues behind it for long.
+ */
+const DROP_TIME_PARTITION = `
+  CREATE OR REPLACE FUNCTION drop_time_partition(parent text, part text) RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = parent::regclass AND inhrelid = part::regclass) THEN
+      RAISE EXCEPTION '% is not a partition of %', part, parent;
+    END IF;
+    SET LOCAL lock_timeout = '5s';
+    EXECUTE format('DROP TABLE %I', part);
   END $$`;
 
 const ORIGINAL_ENSURE_EVENT_PARTITIONS = `
