@@ -3,8 +3,8 @@ import { dropPartitionsEndingBy, ensureDailyPartitions, type PartitionSql } from
 /**
  * Audit retention of the delivery tables (this library is their one writer, also of their partitions): whole
  * daily partitions dropped, never rows deleted. deliveries are partitioned by logged_at (their event's reception),
- * attempts by started_at and state changes by at, each at or after its delivery's logged_at: with one cutoff for
- * the three, a delivery's attempts and state changes go with it or after it, never before.
+ * state changes by their delivery's logged_at (so they go together) and attempts by started_at (at or after their
+ * delivery's logged_at): with one cutoff for the three, a delivery's audit goes with it or after it, never before.
  */
 export const DELIVERY_AUDIT_TABLES = ['deliveries', 'delivery_attempts', 'delivery_state_changes'] as const;
 

@@ -37,7 +37,7 @@ export function replayDeliveriesCtes(page: string, dest: string, replayId: strin
   // Locked, and joined by the upsert (so read before it): the stage the funnel takes the delivery out of is the
   // one a concurrent outcome left.
   return `before AS (
-       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id
+       SELECT d.id, d.logged_at, d.event_id, d.status, d.funnel_stage FROM deliveries d JOIN ${page} ON d.event_id = ${page}.id
         WHERE d.destination_id = ${dest}::uuid ORDER BY d.id FOR UPDATE OF d
      ),
      upserted AS (
@@ -53,8 +53,8 @@ export function replayDeliveriesCtes(page: string, dest: string, replayId: strin
            FROM upserted u JOIN ${page} p ON p.id = u.event_id LEFT JOIN before b ON b.id = u.id)`,
      )},
      changed AS (
-       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-       SELECT b.id, b.status, 'pending', 'replay ' || ${replayId} FROM before b WHERE b.status <> 'pending'
+       INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+       SELECT b.id, b.logged_at, b.status, 'pending', 'replay ' || ${replayId} FROM before b WHERE b.status <> 'pending'
      )`;
 }
 

@@ -58,7 +58,9 @@ describe('event log dedup across partitions', () => {
       expect(again.eventId).toBeNull();
     }
     expect(await keysOf('m-boundary')).toEqual([{ day: at(-1).slice(0, 10) }]);
-    const events = await db.rows<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE message_id = 'm-boundary'`);
+    const events = await db.rows<{ n: string }>(
+      `SELECT count(*)::text AS n FROM events WHERE message_id = 'm-boundary'`,
+    );
     expect(events[0].n).toBe('1');
   });
 

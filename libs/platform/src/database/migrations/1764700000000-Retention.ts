@@ -8,9 +8,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   - deliveries: logged_at, the reception of its event (a deletion delivery: its creation). It equals
  *     event_received_at for every event delivery, so UNIQUE (event_id, destination_id, logged_at) keeps one
  *     delivery per event and destination, and the replay upsert names it as its conflict target.
- *   - delivery_attempts: started_at; delivery_state_changes: at. Each row is at or after its delivery's logged_at,
- *     so attempts and state changes are dropped with or after their delivery (never before). The foreign keys to
- *     deliveries go (one cannot reference a partitioned table by id alone, and a key per drop would make every
+ *   - delivery_state_changes: delivery_logged_at, its delivery's logged_at (filled by the statements that write
+ *     them, all in libs/delivery-data), so they drop with their delivery.
+ *   - delivery_attempts: started_at, at or after its delivery's logged_at, so attempts drop with or after their
+ *     delivery, never before (the worker gives each attempt its time, which a simulated clock drives).
+ *   The foreign keys of attempts and state changes to deliveries go (one cannot reference a partitioned table by id alone, and a key per drop would make every
  *     partition drop check the other table): libs/delivery-data is their one writer and writes both together.
  *     replay_deliveries loses its foreign key for the same reason.
  *   - event_dedup: received_at, the first sight of the key. The index (source_id, message_id, received_at) no
@@ -24,7 +26,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 const PARTITIONED: Array<{ table: string; key: string; unique: string[][] }> = [
   { table: 'deliveries', key: 'logged_at', unique: [['id'], ['event_id', 'destination_id']] },
   { table: 'delivery_attempts', key: 'started_at', unique: [['id']] },
-  { table: 'delivery_state_changes', key: 'at', unique: [['id']] },
+  { table: 'delivery_state_changes', key: 'delivery_logged_at', unique: [['id']] },
   { table: 'event_dedup', key: 'received_at', unique: [['source_id', 'message_id']] },
 ];
 
@@ -52,6 +54,17 @@ export class Retention1764700000000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE deliveries ALTER COLUMN logged_at SET DEFAULT now(), ALTER COLUMN logged_at SET NOT NULL`,
     );
+    await q.query(`ALTER TABLE delivery_state_changes ADD COLUMN delivery_logged_at timestamptz`);
+    // The append-only guard is dropped with the plain table just below (and recreated on the partitioned one).
+    await q.query(`ALTER TABLE delivery_state_changes DISABLE TRIGGER USER`);
+    await q.query(
+      `UPDATE delivery_state_changes c
+          SET delivery_logged_at = COALESCE((SELECT d.logged_at FROM deliveries d WHERE d.id = c.delivery_id), c.at)`,
+    );
+    await q.query(
+      `ALTER TABLE delivery_state_changes ALTER COLUMN delivery_logged_at SET DEFAULT now(),
+         ALTER COLUMN delivery_logged_at SET NOT NULL`,
+    );
     for (const p of PARTITIONED) await partitionInPlace(q, p.table, p.key, p.unique);
 
     await q.query(ENSURE_TIME_PARTITIONS);
@@ -66,6 +79,7 @@ export class Retention1764700000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS drop_time_partition(text, text)`);
     for (const p of [...PARTITIONED].reverse()) await unpartition(q, p.table, p.unique);
     await q.query(`ALTER TABLE deliveries DROP COLUMN logged_at`);
+    await q.query(`ALTER TABLE delivery_state_changes DROP COLUMN delivery_logged_at`);
     for (const [table, col] of [
       ['delivery_state_changes', 'delivery_id'],
       ['delivery_attempts', 'delivery_id'],

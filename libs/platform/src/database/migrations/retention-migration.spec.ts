@@ -85,6 +85,11 @@ describe('migration 1764700000000-Retention on a filled database', () => {
       `SELECT count(*)::text AS n FROM deliveries WHERE logged_at <> COALESCE(event_received_at, created_at)`,
     );
     expect(mismatched.n).toBe('0');
+    const unlinked = await one<{ n: string }>(
+      `SELECT count(*)::text AS n FROM delivery_state_changes c JOIN deliveries d ON d.id = c.delivery_id
+        WHERE c.delivery_logged_at <> d.logged_at`,
+    );
+    expect(unlinked.n).toBe('0');
   });
 
   it('keeps the constraints: one delivery per event and destination, append-only audit rows, ids continuing', async () => {
