@@ -102,7 +102,7 @@ describe('retention keeps storage flat over 40 simulated days', () => {
     repo = new RetentionRepository(db.pool);
     retention = new RetentionService(repo, config);
     await repo.ensurePartitions(dayStart(-1), dayStart(DAYS + 1));
-  });
+  }, 120_000);
 
   afterAll(() => db.drop());
 
