@@ -76,7 +76,7 @@ describe('retention keeps storage flat over 40 simulated days', () => {
             reason: null,
             newEpisode: false,
             attempts: [
-              attemptRow({ attemptNumber: 1, trigger: 'live' }, started, new Date(started.getTime() + 120), {
+              attemptRow({ attemptNumber: 1, trigger: 'auto' }, started, new Date(started.getTime() + 120), {
                 decision: 'delivered',
                 requestMethod: 'POST',
                 requestUrl: 'https://api.fullstory.com/v2/events',
