@@ -1,7 +1,7 @@
 /**
- * The daily range partitions of the time-partitioned tables (events, event_dedup, deliveries, delivery_attempts,
- * delivery_state_changes; migrations 1764300000000 and 1764700000000): created ahead, dropped whole once past
- * retention. Each table's owner calls these for its own tables.
+ * The range partitions of the time-partitioned tables (daily: events, deliveries, delivery_attempts,
+ * delivery_state_changes; weekly: event_dedup; migrations 1764300000000 and 1764700000000): created ahead, dropped
+ * whole once past retention. Each table's owner calls these for its own tables.
  */
 export interface PartitionSql {
   query<R = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }>;
@@ -32,6 +32,11 @@ export async function partitionsOf(db: PartitionSql, parent: string): Promise<Pa
 /** Creates the daily partitions of `parent` from `first` to `last` (UTC days, inclusive) that do not exist yet. */
 export async function ensureDailyPartitions(db: PartitionSql, parent: string, first: Date, last: Date): Promise<void> {
   await db.query('SELECT ensure_time_partitions($1, $2::date, $3::date)', [parent, utcDay(first), utcDay(last)]);
+}
+
+/** Creates the weekly partitions (ISO weeks, UTC) of `parent` touching `first`..`last` that do not exist yet. */
+export async function ensureWeeklyPartitions(db: PartitionSql, parent: string, first: Date, last: Date): Promise<void> {
+  await db.query('SELECT ensure_week_partitions($1, $2::date, $3::date)', [parent, utcDay(first), utcDay(last)]);
 }
 
 /**

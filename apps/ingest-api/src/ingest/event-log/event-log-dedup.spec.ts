@@ -42,13 +42,13 @@ describe('event log dedup across partitions', () => {
     otherPool = new Pool({ connectionString: db.pool.options.connectionString, max: 4 });
     sourceId = await fixtureRows(db.pool).source('dedup');
     writers = [new EventLogWriter(db.pool, config), new EventLogWriter(otherPool, config)];
-  });
+  }, 60_000);
 
   afterAll(async () => {
     otherPool.on('error', () => undefined);
     await otherPool.end();
     await db.drop();
-  });
+  }, 60_000);
 
   it('refuses a messageId first seen yesterday, today and days later', async () => {
     const [first] = await writers[0].write([row('m-boundary', at(-1))]);

@@ -6,7 +6,7 @@ import {
   ensureDeliveryAuditPartitions,
   pruneFunnelBefore,
 } from '@fsd/delivery-data';
-import { dropPartitionsEndingBy, ensureDailyPartitions, partitionsOf } from '@fsd/platform';
+import { dropPartitionsEndingBy, ensureDailyPartitions, ensureWeeklyPartitions, partitionsOf } from '@fsd/platform';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 import type { RetentionOverrides } from './retention-policy';
 
@@ -38,9 +38,10 @@ export class RetentionRepository {
     return { eventDays: rows[0]?.event_days ?? null, auditDays: rows[0]?.audit_days ?? null };
   }
 
-  /** Daily partitions of every time-partitioned table from `first` to `last` (UTC days). */
+  /** The partitions of every time-partitioned table from `first` to `last` (UTC days; dedup keys by week). */
   async ensurePartitions(first: Date, last: Date): Promise<void> {
-    for (const table of ['events', 'event_dedup']) await ensureDailyPartitions(this.pool, table, first, last);
+    await ensureDailyPartitions(this.pool, 'events', first, last);
+    await ensureWeeklyPartitions(this.pool, 'event_dedup', first, last);
     await ensureDeliveryAuditPartitions(this.pool, first, last);
   }
 

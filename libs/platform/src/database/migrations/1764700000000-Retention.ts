@@ -15,7 +15,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   The foreign keys of attempts and state changes to deliveries go (one cannot reference a partitioned table by id alone, and a key per drop would make every
  *     partition drop check the other table): libs/delivery-data is their one writer and writes both together.
  *     replay_deliveries loses its foreign key for the same reason.
- *   - event_dedup: received_at, the first sight of the key. The index (source_id, message_id, received_at) no
+ *   - event_dedup: received_at, the first sight of the key, by week (see ensure_week_partitions). The index (source_id, message_id, received_at) no
  *     longer refuses a key seen on another day: claim_dedup_keys does, under a lock per key (see there).
  *
  * Existing data is kept without copying: each table becomes the first partition (`<table>_legacy`, from MINVALUE
@@ -68,6 +68,7 @@ export class Retention1764700000000 implements MigrationInterface {
     for (const p of PARTITIONED) await partitionInPlace(q, p.table, p.key, p.unique);
 
     await q.query(ENSURE_TIME_PARTITIONS);
+    await q.query(ENSURE_WEEK_PARTITIONS);
     await q.query(ENSURE_EVENT_PARTITIONS);
     await q.query(DROP_TIME_PARTITION);
     await q.query(`SELECT ensure_event_partitions(7)`);
@@ -95,6 +96,7 @@ export class Retention1764700000000 implements MigrationInterface {
     }
     await q.query(ORIGINAL_ENSURE_EVENT_PARTITIONS);
     await q.query(`DROP FUNCTION IF EXISTS ensure_time_partitions(text, date, date)`);
+    await q.query(`DROP FUNCTION IF EXISTS ensure_week_partitions(text, date, date)`);
     for (const t of ['sources', 'destinations']) {
       await q.query(`ALTER TABLE ${t} DROP COLUMN event_retention_days, DROP COLUMN audit_retention_days`);
     }
@@ -231,6 +233,46 @@ const ENSURE_TIME_PARTITIONS = `
     RETURN created;
   END $$`;
 
+/**
+ * A partition `<parent>_wYYYYMMDD` per ISO week (Monday, UTC) touching `first`..`last`. The dedup keys use weeks:
+ * a new key is looked up in every kept partition, so 5 weekly ones cost a seventh of 31 daily ones (kept keys:
+ * the window plus up to a week). A week whose first days an older partition (the legacy one) covers starts
+ * where that one ends.
+ */
+const ENSURE_WEEK_PARTITIONS = `
+  CREATE OR REPLACE FUNCTION ensure_week_partitions(parent text, first date, last date) RETURNS integer
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    w date := date_trunc('week', first)::date;
+    created integer := 0;
+    part text;
+    lo timestamptz;
+    hi timestamptz;
+  BEGIN
+    WHILE w <= last LOOP
+      part := parent || '_w' || to_char(w, 'YYYYMMDD');
+      hi := (w + 7)::timestamp AT TIME ZONE 'UTC';
+      IF to_regclass(part) IS NULL THEN
+        SELECT max(substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz) INTO lo
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = parent::regclass
+           AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']+)''\\)')::timestamptz <= hi;
+        lo := greatest(w::timestamp AT TIME ZONE 'UTC', COALESCE(lo, '-infinity'));
+        IF lo < hi THEN
+          BEGIN
+            EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', part, parent, lo, hi);
+            EXECUTE format('ANALYZE %I', part);
+            created := created + 1;
+          EXCEPTION WHEN invalid_object_definition THEN
+            NULL; -- overlaps a partition created otherwise: that one holds those days
+          END;
+        END IF;
+      END IF;
+      w := w + 7;
+    END LOOP;
+    RETURN created;
+  END $$`;
+
 const ENSURE_EVENT_PARTITIONS = `
   CREATE OR REPLACE FUNCTION ensure_event_partitions(days_ahead integer) RETURNS integer LANGUAGE plpgsql AS $$
   DECLARE
@@ -238,10 +280,10 @@ const ENSURE_EVENT_PARTITIONS = `
     created integer := 0;
     t text;
   BEGIN
-    FOREACH t IN ARRAY ARRAY['events', 'event_dedup', 'deliveries', 'delivery_attempts', 'delivery_state_changes'] LOOP
+    FOREACH t IN ARRAY ARRAY['events', 'deliveries', 'delivery_attempts', 'delivery_state_changes'] LOOP
       created := created + ensure_time_partitions(t, today - 1, today + days_ahead);
     END LOOP;
-    RETURN created;
+    RETURN created + ensure_week_partitions('event_dedup', today - 1, today + days_ahead);
   END $$`;
 
 /**

@@ -56,7 +56,7 @@ describe('migration 1764700000000-Retention on a filled database', () => {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();
-  });
+  }, 60_000);
 
   it('keeps every row, each in the legacy partition of its now partitioned table', async () => {
     const counts = await one<Record<string, string>>(`
