@@ -224,8 +224,8 @@ const ENSURE_TIME_PARTITIONS = `
           -- dozens of them looks costly enough to be JIT-compiled (seconds, for a one-row write).
           EXECUTE format('ANALYZE %I', part);
           created := created + 1;
-        EXCEPTION WHEN invalid_object_definition THEN
-          NULL; -- overlaps the legacy partition (rows from before partitioning): that one holds the day
+        EXCEPTION WHEN invalid_object_definition OR duplicate_table THEN
+          NULL; -- overlaps the legacy partition (rows from before partitioning), or another instance made it
         END;
       END IF;
       d := d + 1;
@@ -263,8 +263,8 @@ const ENSURE_WEEK_PARTITIONS = `
             EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', part, parent, lo, hi);
             EXECUTE format('ANALYZE %I', part);
             created := created + 1;
-          EXCEPTION WHEN invalid_object_definition THEN
-            NULL; -- overlaps a partition created otherwise: that one holds those days
+          EXCEPTION WHEN invalid_object_definition OR duplicate_table THEN
+            NULL; -- overlaps a partition created otherwise, or another instance made it
           END;
         END IF;
       END IF;
@@ -293,11 +293,14 @@ const ENSURE_EVENT_PARTITIONS = `
 const DROP_TIME_PARTITION = `
   CREATE OR REPLACE FUNCTION drop_time_partition(parent text, part text) RETURNS void LANGUAGE plpgsql AS $$
   BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = parent::regclass AND inhrelid = part::regclass) THEN
+    IF to_regclass(part) IS NULL THEN
+      RETURN; -- another instance's run dropped it
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = parent::regclass AND inhrelid = to_regclass(part)) THEN
       RAISE EXCEPTION '% is not a partition of %', part, parent;
     END IF;
     SET LOCAL lock_timeout = '5s';
-    EXECUTE format('DROP TABLE %I', part);
+    EXECUTE format('DROP TABLE IF EXISTS %I', part);
   END $$`;
 
 /**
