@@ -9,5 +9,6 @@ export class EventLogMaintenanceRepository {
 
   async ensurePartitions(daysAhead: number): Promise<void> {
     await this.pool.query('SELECT ensure_event_partitions($1::int)', [daysAhead]);
+    await this.pool.query('SELECT ensure_audit_partitions($1::int)', [daysAhead]);
   }
 }

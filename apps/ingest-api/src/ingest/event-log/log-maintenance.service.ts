@@ -4,8 +4,8 @@ import { RetentionService } from '../retention/retention.service';
 import { EventLogMaintenanceRepository } from './event-log-maintenance.repository';
 
 /**
- * Hourly: creates the daily partitions of the time-partitioned tables a week ahead, then runs retention (drops
- * the partitions past it). Any number of ingest instances may run it: both steps are idempotent.
+ * At start and hourly: creates the partitions of the time-partitioned tables a week ahead, then runs retention
+ * (drops the partitions past it). Any number of ingest instances may run it: both steps are idempotent.
  */
 @Injectable()
 export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
@@ -18,6 +18,8 @@ export class LogMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    // Once at start (in the background: the start made today's partitions already), then hourly.
+    void this.run();
     this.timer = setInterval(() => void this.run(), 60 * 60 * 1000);
     this.timer.unref();
   }
