@@ -155,7 +155,7 @@ describe('retention keeps storage flat over 40 simulated days', () => {
     process.stdout.write(
       `retention proof: empty ${empty} B, per simulated day ${Math.round(perDay)} B (${EVENTS_PER_DAY} events), ` +
         `bound ${Math.round(bound)} B, sizes day 30..39 ${sizes.slice(RETENTION_DAYS).join(', ')} B; ` +
-        `bytes per row of one day's partitions: ${JSON.stringify(per)}\n`,
+        `bytes per row (all partitions over all rows): ${JSON.stringify(per)}\n`,
     );
   }, 300_000);
 });
