@@ -36,8 +36,8 @@ async function seed(pg: Pool, sourceId: string, destinationId: string): Promise<
   for (let s = 0; s < EVENTS; s += CHUNK) await insert(s, Math.min(s + CHUNK, EVENTS) - 1, USER);
   for (let s = EVENTS; s < EVENTS + OTHERS; s += CHUNK) await insert(s, Math.min(s + CHUNK, EVENTS + OTHERS) - 1, '');
   await pg.query(
-    `INSERT INTO deliveries (event_id, event_received_at, destination_id, status, attempts)
-     SELECT id, received_at, $1::uuid, 'delivered', 1 FROM events WHERE user_id = $2`,
+    `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status, attempts)
+     SELECT id, received_at, received_at, $1::uuid, 'delivered', 1 FROM events WHERE user_id = $2`,
     [destinationId, USER],
   );
   await pg.query(

@@ -187,6 +187,13 @@ describe('sources', () => {
       rateLimitRequestsPerSecond: 50,
       rateLimitEventsPerSecond: null,
     });
+    expect(created).toMatchObject({ eventRetentionDays: null, auditRetentionDays: null });
+    const kept = await patch(`/admin/sources/${id}`, { eventRetentionDays: 45, auditRetentionDays: 120 });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ eventRetentionDays: 45, auditRetentionDays: 120 });
+    const cleared = await patch(`/admin/sources/${id}`, { eventRetentionDays: null });
+    expect(cleared.body).toMatchObject({ eventRetentionDays: null, auditRetentionDays: 120 });
+    expect((await patch(`/admin/sources/${id}`, { auditRetentionDays: 0 })).status).toBe(400);
 
     const rotated = await post(`/admin/sources/${id}/rotate-write-key`, {});
     expect(rotated.status).toBe(200);

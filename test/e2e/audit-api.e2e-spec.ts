@@ -258,6 +258,29 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
     expect((await admin('GET', '/admin/replays/424242')).status).toBe(404);
   });
 
+  it('refuses a replay reaching before retention, naming the earliest time still kept', async () => {
+    // EVENT_RETENTION_DAYS defaults to 30: kept from midnight UTC 30 days before today's.
+    const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00.000Z').getTime();
+    const earliestKept = new Date(today - 30 * 86_400_000).toISOString();
+    const to = new Date(Date.now() + 1000).toISOString();
+    for (const dryRun of [true, false]) {
+      const before = await admin('POST', '/admin/replays', {
+        destinationId: seeded.destinationId,
+        filter: { from: new Date(today - 31 * 86_400_000).toISOString(), to },
+        dryRun,
+      });
+      expect(before.status).toBe(400);
+      expect(before.body).toMatchObject({ code: 'before_retention', earliestKept });
+      expect(before.body.message).toContain(earliestKept);
+    }
+    const atTheEdge = await admin('POST', '/admin/replays', {
+      destinationId: seeded.destinationId,
+      filter: { from: earliestKept, to },
+      dryRun: true,
+    });
+    expect(atTheEdge.status).toBe(200);
+  });
+
   /** Waits until no ingest-api instance holds the replay's lease: nothing works on it any more. */
   async function runnerLetGo(id: string): Promise<void> {
     await waitFor(`replay ${id} let go by its runner`, () =>

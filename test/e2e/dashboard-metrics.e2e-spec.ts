@@ -127,6 +127,15 @@ describe('metrics and API documentation', () => {
       properties: { name: { type: 'string', maxLength: 200 } },
       required: ['name'],
     });
+    // Retention overrides (issue 15) on sources and destinations.
+    for (const dto of ['CreateSourceDto', 'UpdateSourceDto', 'CreateDestinationDto']) {
+      expect(doc.components.schemas[dto]).toMatchObject({
+        properties: {
+          eventRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
+          auditRetentionDays: { type: 'integer', minimum: 1, maximum: 3650 },
+        },
+      });
+    }
     const ui = await fetch(`${ingest}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

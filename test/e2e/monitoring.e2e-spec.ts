@@ -218,6 +218,17 @@ describe('monitoring: alert rules and dashboard', () => {
       expect(age).toBeLessThan(3600);
     });
 
+    it('exports the size and the oldest kept partition of each time-partitioned table', async () => {
+      const text = await scrape(ingest);
+      for (const table of ['events', 'event_dedup', 'deliveries', 'delivery_attempts', 'delivery_state_changes']) {
+        expect(sample(text, 'fsd_table_size_bytes', { table })).toBeGreaterThan(0);
+        // A fresh install: the oldest partition is the first one, which ends tomorrow at the latest.
+        const oldest = sample(text, 'fsd_oldest_partition_timestamp_seconds', { table }) as number;
+        expect(oldest).toBeGreaterThan(Date.now() / 1000 - 3 * 86400);
+        expect(oldest).toBeLessThan(Date.now() / 1000 + 2 * 86400);
+      }
+    });
+
     it('exports when each unfinished replay last moved', async () => {
       const replay = await withDb(env.DATABASE_URL, async (db) => {
         const { rows } = await db.query<{ id: string; epoch: number }>(

@@ -72,7 +72,7 @@ WITH input AS (
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) AS i(d, s, r, n, g, k)
 ),
 previous AS (
-  SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+  SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
     FROM deliveries d JOIN input i ON i.d = d.id AND d.attempts = i.k ORDER BY d.id FOR UPDATE OF d
 ),
 new_attempts AS (
@@ -113,7 +113,7 @@ ${funnelCountsCte(
   `(SELECT p.destination_id, p.event_received_at AS received_at, p.funnel_stage AS from_stage, m.funnel_stage AS to_stage
       FROM previous p JOIN moved m ON m.id = p.id)`,
 )}
-INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-SELECT p.id, p.status, i.s, i.r
+INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+SELECT p.id, p.logged_at, p.status, i.s, i.r
   FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
  WHERE p.status IS DISTINCT FROM i.s`;

@@ -31,7 +31,7 @@ describe('delivery writes of the ingest API', () => {
   const newDelivery = async (eventId: string, destinationId: string, status: string): Promise<string> =>
     (
       await one<{ id: string }>(
-        `INSERT INTO deliveries (event_id, event_received_at, destination_id, status) VALUES ($1, $2, $3, $4)
+        `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status) VALUES ($1, $2, $2, $3, $4)
          RETURNING id::text`,
         [eventId, receivedAt, destinationId, status],
       )

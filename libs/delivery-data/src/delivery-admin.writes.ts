@@ -18,12 +18,12 @@ export async function skipOpenDeliveries(db: SqlExecutor, destinationId: string,
          FROM (SELECT id, status, funnel_stage FROM deliveries
                 WHERE destination_id = $1 AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE) o
         WHERE d.id = o.id
-       RETURNING d.id, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
+       RETURNING d.id, d.logged_at, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
                  d.funnel_stage AS to_stage
      ),
      ${funnelCountsCte('open_funnel', '(SELECT destination_id, event_received_at AS received_at, from_stage, to_stage FROM open)')}
-     INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-     SELECT id, from_status, 'skipped', $2::text FROM open`,
+     INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+     SELECT id, logged_at, from_status, 'skipped', $2::text FROM open`,
     [destinationId, reason],
   );
 }
@@ -59,13 +59,13 @@ export async function failOpenDeliveries(db: SqlExecutor, deliveryIds: string[],
            FROM (SELECT id, status, funnel_stage FROM deliveries
                   WHERE id = ANY($1::bigint[]) AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE) o
           WHERE d.id = o.id
-         RETURNING d.id, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
+         RETURNING d.id, d.logged_at, o.status AS from_status, d.destination_id, d.event_received_at, o.funnel_stage AS from_stage,
                    d.funnel_stage AS to_stage
        ),
        ${funnelCountsCte('open_funnel', '(SELECT destination_id, event_received_at AS received_at, from_stage, to_stage FROM open)')},
        changed AS (
-         INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-         SELECT id, from_status, 'failed', $2::text FROM open RETURNING 1
+         INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+         SELECT id, logged_at, from_status, 'failed', $2::text FROM open RETURNING 1
        )
        SELECT count(*)::text AS n FROM changed`,
       [deliveryIds, reason],

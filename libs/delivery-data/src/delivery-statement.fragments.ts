@@ -13,8 +13,8 @@ import { funnelCountsCte } from './delivery-funnel';
  */
 export function fanOutDeliveriesCte(events: string): string {
   return `deliv AS (
-     INSERT INTO deliveries (event_id, event_received_at, destination_id, funnel_stage)
-     SELECT ${events}.id, ${events}.received_at, ds.destination_id, 'received'
+     INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, funnel_stage)
+     SELECT ${events}.id, ${events}.received_at, ${events}.received_at, ds.destination_id, 'received'
      FROM ${events}
      JOIN destination_sources ds ON ds.source_id = ${events}.source_id
      JOIN destinations dst ON dst.id = ds.destination_id AND dst.enabled
@@ -48,16 +48,16 @@ export function replayDeliveriesCtes(
   // Locked in the page's order (LIMIT 1 keeps the lock inside the lookup): a deadlock with a concurrent writer
   // is retried by the runner.
   return `before AS (
-       SELECT d.id, d.event_id, d.status, d.funnel_stage FROM ${page}
-        CROSS JOIN LATERAL (SELECT d.id, d.event_id, d.status, d.funnel_stage FROM deliveries d
+       SELECT d.id, d.logged_at, d.event_id, d.status, d.funnel_stage FROM ${page}
+        CROSS JOIN LATERAL (SELECT d.id, d.logged_at, d.event_id, d.status, d.funnel_stage FROM deliveries d
                              WHERE d.event_id = ${page}.id AND d.destination_id = ${dest}::uuid
                              LIMIT 1 FOR UPDATE) d
      ),
      upserted AS (
-       INSERT INTO deliveries (event_id, event_received_at, destination_id, status, funnel_stage${claim ? ', claim_token, claimed_until' : ''})
-       SELECT ${page}.id, ${page}.received_at, ${dest}::uuid, 'pending', 'received'${claim ? `, ${claim.token}, ${lease}` : ''}
+       INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status, funnel_stage${claim ? ', claim_token, claimed_until' : ''})
+       SELECT ${page}.id, ${page}.received_at, ${page}.received_at, ${dest}::uuid, 'pending', 'received'${claim ? `, ${claim.token}, ${lease}` : ''}
          FROM ${page} LEFT JOIN before b ON b.event_id = ${page}.id
-       ON CONFLICT (event_id, destination_id) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()${
+       ON CONFLICT (event_id, destination_id, logged_at) DO UPDATE SET status = 'pending', funnel_stage = 'received', updated_at = now()${
          claim
            ? `,
            claim_token = CASE WHEN ${free} THEN EXCLUDED.claim_token ELSE deliveries.claim_token END,
@@ -72,8 +72,8 @@ export function replayDeliveriesCtes(
            FROM upserted u JOIN ${page} p ON p.id = u.event_id LEFT JOIN before b ON b.id = u.id)`,
      )},
      changed AS (
-       INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-       SELECT b.id, b.status, 'pending', 'replay ' || ${replayId} FROM before b WHERE b.status <> 'pending'
+       INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+       SELECT b.id, b.logged_at, b.status, 'pending', 'replay ' || ${replayId} FROM before b WHERE b.status <> 'pending'
      )`;
 }
 

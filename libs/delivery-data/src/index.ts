@@ -10,3 +10,4 @@ export * from './delivery-statement.fragments';
 export * from './batch-slice.repository';
 export * from './deletion-user.writes';
 export * from './delivery-funnel';
+export * from './delivery-retention';

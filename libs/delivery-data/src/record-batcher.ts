@@ -105,7 +105,7 @@ export class RecordBatcher {
          ),
          -- Locked, and joined by the update (so read before it): the status and stage a concurrent write left.
          previous AS (
-           SELECT d.id, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+           SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
              FROM deliveries d JOIN input i ON i.d = d.id ORDER BY d.id FOR UPDATE OF d
          ),
          moved AS (
@@ -128,8 +128,8 @@ export class RecordBatcher {
                     m.funnel_stage AS to_stage
                FROM previous p JOIN moved m ON m.id = p.id)`,
          )}
-         INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason)
-         SELECT p.id, p.status, i.s, i.r
+         INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+         SELECT p.id, p.logged_at, p.status, i.s, i.r
            FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
           WHERE p.status IS DISTINCT FROM i.s`,
       [recordsJson(group)],

@@ -7,6 +7,7 @@ export * from './database/entities';
 export * from './database/delivery-status';
 export * from './database/data-source';
 export * from './database/bootstrap';
+export * from './database/time-partitions';
 export * from './redis/redis-check';
 export * from './redis/redis-connection';
 export * from './queue/delivery-queue';

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { redactUrl } from '../config/env';
 import { createDataSource } from './data-source';
+import { AUDIT_PARTITIONS_AHEAD_AT_START } from './migrations/1764700000000-Retention';
 
 /** Thrown when Postgres cannot be reached; the message says where we looked and how to start it. */
 export class DatabaseUnreachableError extends Error {
@@ -55,6 +56,7 @@ export async function prepareDatabase(databaseUrl: string): Promise<string[]> {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     const ran = await ds.runMigrations({ transaction: 'each' });
     await runner.query('SELECT ensure_event_partitions(7)');
+    await runner.query(`SELECT ensure_audit_partitions(${AUDIT_PARTITIONS_AHEAD_AT_START})`);
     return ran.map((m) => m.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);

@@ -13,6 +13,7 @@ import { BatchReplay1764590000000 } from './migrations/1764590000000-BatchReplay
 import { ReplaySlices1764600000000 } from './migrations/1764600000000-ReplaySlices';
 import { DeliveryFunnel1764610000000 } from './migrations/1764610000000-DeliveryFunnel';
 import { ErasedDeletionUsers1764620000000 } from './migrations/1764620000000-ErasedDeletionUsers';
+import { Retention1764700000000 } from './migrations/1764700000000-Retention';
 import { AdminAuditLogPartitions1764720000000 } from './migrations/1764720000000-AdminAuditLogPartitions';
 import { DeliveryRetryJob1764730000000 } from './migrations/1764730000000-DeliveryRetryJob';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   ReplaySlices1764600000000,
   DeliveryFunnel1764610000000,
   ErasedDeletionUsers1764620000000,
+  Retention1764700000000,
   AdminAuditLogPartitions1764720000000,
   DeliveryRetryJob1764730000000,
 ];

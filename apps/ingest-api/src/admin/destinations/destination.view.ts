@@ -16,6 +16,8 @@ export interface DestinationView {
   filters: unknown[];
   settings: Record<string, unknown>;
   mappings: MappingView[];
+  eventRetentionDays: number | null;
+  auditRetentionDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -39,6 +41,8 @@ export function toDestinationView(
     filters: d.filters,
     settings: d.settings,
     mappings: mappings.map(toMappingView),
+    eventRetentionDays: d.eventRetentionDays,
+    auditRetentionDays: d.auditRetentionDays,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

@@ -50,6 +50,8 @@ export class DestinationsService {
         presets,
         filters,
         settings: plain<Record<string, unknown>>({ ...dto.settings }),
+        eventRetentionDays: dto.eventRetentionDays ?? null,
+        auditRetentionDays: dto.auditRetentionDays ?? null,
       });
       await tx.replaceSources(destinationId, sourceIds);
       await tx.insertMappings(mappingRows(destinationId, mappings));
@@ -112,6 +114,8 @@ export class DestinationsService {
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.enabled !== undefined) changes.enabled = dto.enabled;
       if (dto.settings !== undefined) changes.settings = plain<Record<string, unknown>>({ ...dto.settings });
+      if (dto.eventRetentionDays !== undefined) changes.eventRetentionDays = dto.eventRetentionDays;
+      if (dto.auditRetentionDays !== undefined) changes.auditRetentionDays = dto.auditRetentionDays;
       if (dto.apiKey !== undefined) changes.apiKeyEncrypted = this.keys.seal(dto.apiKey, id);
       await tx.update(id, changes);
       await tx.touch(id);

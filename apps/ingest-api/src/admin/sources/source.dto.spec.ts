@@ -13,6 +13,8 @@ const entity = (previous: { hash: string | null; hint: string | null; expiresAt:
   previousWriteKeyExpiresAt: previous.expiresAt,
   rateLimitRequestsPerSecond: null,
   rateLimitEventsPerSecond: null,
+  eventRetentionDays: null,
+  auditRetentionDays: null,
   createdAt: NOW,
   archivedAt: null,
   updatedAt: NOW,

@@ -20,6 +20,23 @@ export class CreateSourceDto {
   @Min(1)
   @Max(10_000_000)
   rateLimitEventsPerSecond?: number | null;
+
+  /**
+   * Days this source's events are kept (null: EVENT_RETENTION_DAYS). A partition holds every source's rows, so
+   * only an override longer than every other retention delays a drop (the longest applies to all).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  eventRetentionDays?: number | null;
+
+  /** Days this source's deliveries, attempts and state changes are kept (null: AUDIT_RETENTION_DAYS); the longest applies. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  auditRetentionDays?: number | null;
 }
 
 export class UpdateSourceDto {
@@ -40,6 +57,23 @@ export class UpdateSourceDto {
   @Min(1)
   @Max(10_000_000)
   rateLimitEventsPerSecond?: number | null;
+
+  /**
+   * Days this source's events are kept (null: EVENT_RETENTION_DAYS). A partition holds every source's rows, so
+   * only an override longer than every other retention delays a drop (the longest applies to all).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  eventRetentionDays?: number | null;
+
+  /** Days this source's deliveries, attempts and state changes are kept (null: AUDIT_RETENTION_DAYS); the longest applies. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  auditRetentionDays?: number | null;
 }
 
 /** Longest overlap a rotation may give the replaced key: one week. */
@@ -62,6 +96,8 @@ export interface SourceView {
   previousWriteKey: { hint: string; expiresAt: string } | null;
   rateLimitRequestsPerSecond: number | null;
   rateLimitEventsPerSecond: number | null;
+  eventRetentionDays: number | null;
+  auditRetentionDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -77,6 +113,8 @@ export function toSourceView(s: SourceEntity, now = new Date()): SourceView {
         : null,
     rateLimitRequestsPerSecond: s.rateLimitRequestsPerSecond,
     rateLimitEventsPerSecond: s.rateLimitEventsPerSecond,
+    eventRetentionDays: s.eventRetentionDays,
+    auditRetentionDays: s.auditRetentionDays,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

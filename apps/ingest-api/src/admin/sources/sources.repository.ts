@@ -9,6 +9,8 @@ export interface NewSource {
   writeKeyHint: string;
   rateLimitRequestsPerSecond: number | null;
   rateLimitEventsPerSecond: number | null;
+  eventRetentionDays?: number | null;
+  auditRetentionDays?: number | null;
 }
 
 /**

@@ -23,6 +23,8 @@ export class SourcesService {
       writeKeyHint: writeKey.slice(0, HINT_LENGTH),
       rateLimitRequestsPerSecond: dto.rateLimitRequestsPerSecond ?? null,
       rateLimitEventsPerSecond: dto.rateLimitEventsPerSecond ?? null,
+      eventRetentionDays: dto.eventRetentionDays ?? null,
+      auditRetentionDays: dto.auditRetentionDays ?? null,
     });
     // A cached "unknown key" answer must not outlive the key's creation.
     this.writeKeys.invalidate();
@@ -45,6 +47,8 @@ export class SourcesService {
     if (dto.rateLimitRequestsPerSecond !== undefined)
       source.rateLimitRequestsPerSecond = dto.rateLimitRequestsPerSecond;
     if (dto.rateLimitEventsPerSecond !== undefined) source.rateLimitEventsPerSecond = dto.rateLimitEventsPerSecond;
+    if (dto.eventRetentionDays !== undefined) source.eventRetentionDays = dto.eventRetentionDays;
+    if (dto.auditRetentionDays !== undefined) source.auditRetentionDays = dto.auditRetentionDays;
     const saved = await this.sources.save(source);
     this.writeKeys.invalidate();
     return toSourceView(saved);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module';
 import { OutboxModule } from '../../ingest/outbox/outbox.module';
+import { RetentionModule } from '../../ingest/retention/retention.module';
 import { ReplayRunner } from './replay-runner.service';
 import { ReplaysController } from './replays.controller';
 import { ReplaysService } from './replays.service';
@@ -14,7 +15,7 @@ import { ReplaysRepository } from './replays.repository';
  * the delivery enqueuer). Exports the service for the operations page.
  */
 @Module({
-  imports: [AuthModule, OutboxModule],
+  imports: [AuthModule, OutboxModule, RetentionModule],
   controllers: [ReplaysController],
   providers: [
     ReplaysRepository,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, notFound } from '../../core/errors/app-error';
+import { AppError, beforeRetention, notFound } from '../../core/errors/app-error';
+import { RetentionService } from '../../ingest/retention/retention.service';
 import { invalid } from '../../admin/common/admin-errors';
 import { checkRange } from '../query/audit.service';
 import { eventView } from '../common/audit.views';
@@ -41,10 +42,13 @@ export class ReplaysService {
     private readonly replays: ReplaysRepository,
     private readonly reads: ReplayReadsRepository,
     private readonly runner: ReplayRunner,
+    private readonly retention: RetentionService,
   ) {}
 
   async create(dto: CreateReplayDto) {
     checkRange(dto.filter.from, dto.filter.to);
+    const earliestKept = await this.retention.earliestEventKept(new Date());
+    if (Date.parse(dto.filter.from) < earliestKept.getTime()) throw beforeRetention(earliestKept);
     if (!(await this.reads.destinationExists(dto.destinationId))) {
       throw invalid('unknown_destination', `Unknown destinationId: ${dto.destinationId}`, [
         `destinationId: ${dto.destinationId} does not exist`,

@@ -9,6 +9,14 @@ export interface IngestConfig extends CommonConfig {
   replayBatchSlice: number;
   /** How long a (source, messageId) pair is remembered for deduplication. */
   dedupWindowDays: number;
+  /**
+   * Days of the event log (and its dedup keys' partitions) kept; never below the dedup window, so exactly-once
+   * holds for the whole window. Sources and destinations may keep longer (their override; a partition holds
+   * every source's rows, so a drop waits for the longest).
+   */
+  eventRetentionDays: number;
+  /** Days of deliveries, attempts, state changes and funnel counters kept; never below event retention. */
+  auditRetentionDays: number;
   /** Largest number of events written in one group-commit transaction. */
   groupCommitMaxEvents: number;
   /** Group-commit transactions in flight at once; fewer means larger groups and fewer fsyncs. */
@@ -47,6 +55,8 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     databasePoolSize: r.int('INGEST_DB_POOL_SIZE', 10, { min: 2, max: 200 }),
     replayBatchSlice: r.int('REPLAY_BATCH_SLICE', 5000, { min: 1, max: 50_000 }),
     dedupWindowDays: r.int('DEDUP_WINDOW_DAYS', 30, { min: 1, max: 3650 }),
+    eventRetentionDays: r.int('EVENT_RETENTION_DAYS', 30, { min: 1, max: 3650 }),
+    auditRetentionDays: r.int('AUDIT_RETENTION_DAYS', 90, { min: 1, max: 3650 }),
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
@@ -59,6 +69,16 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     trustProxy: trustProxy.ok ? trustProxy.value : false,
     adminAuditRetentionDays: r.int('ADMIN_AUDIT_RETENTION_DAYS', 365, { min: 30, max: 36_500 }),
   };
+  r.check(
+    'EVENT_RETENTION_DAYS',
+    config.eventRetentionDays >= config.dedupWindowDays,
+    `must be at least DEDUP_WINDOW_DAYS (${config.dedupWindowDays}): a messageId is refused again only while its event's day is kept`,
+  );
+  r.check(
+    'AUDIT_RETENTION_DAYS',
+    config.auditRetentionDays >= config.eventRetentionDays,
+    `must be at least EVENT_RETENTION_DAYS (${config.eventRetentionDays}): a kept event keeps its deliveries' audit`,
+  );
   r.done();
   return config;
 }

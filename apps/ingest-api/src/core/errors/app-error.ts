@@ -15,6 +15,8 @@ export class AppError extends Error {
     readonly errors?: RejectedItem[],
     /** Every problem found, when there is more than one (rendered as `details`). */
     readonly details?: string[],
+    /** Machine-readable fields of the answer beside code and message (e.g. `earliestKept`). */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -26,6 +28,17 @@ export const badRequest = (code: string, message: string, errors?: RejectedItem[
 export const unauthorized = (
   message = 'A valid write key is required (HTTP Basic user name, or "writeKey" in the body)',
 ) => new AppError(401, 'unauthorized', message);
+/** A range that reaches before what retention still keeps: names the earliest time kept. */
+export const beforeRetention = (earliestKept: Date) =>
+  new AppError(
+    400,
+    'before_retention',
+    `The range starts before ${earliestKept.toISOString()}, the earliest time still kept (EVENT_RETENTION_DAYS)`,
+    {},
+    undefined,
+    undefined,
+    { earliestKept: earliestKept.toISOString() },
+  );
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
 export const storageUnavailable = () =>
   new AppError(

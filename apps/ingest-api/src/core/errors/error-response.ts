@@ -45,6 +45,7 @@ export function toErrorResponse(error: unknown, log: (id: string, error: unknown
     const body: Record<string, unknown> = { success: false, code: error.code, message: error.message };
     if (error.errors) body.errors = error.errors;
     if (error.details) body.details = error.details;
+    if (error.fields) Object.assign(body, error.fields);
     return { status: error.status, headers: error.headers, body };
   }
   if (error instanceof HttpException) {

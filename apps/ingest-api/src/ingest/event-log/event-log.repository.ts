@@ -46,11 +46,14 @@ const GROUP_COMMIT_SQL = `WITH input AS (
    firsts AS (
      SELECT DISTINCT ON (source_id, message_id) * FROM input ORDER BY source_id, message_id, ord
    ),
+   keyed AS (
+     SELECT f.source_id, f.message_id, f.received_at, f.ord, nextval('events_id_seq') AS event_id
+       FROM (SELECT * FROM firsts ORDER BY ord) f
+   ),
    dedup AS (
-     INSERT INTO event_dedup (source_id, message_id, event_id, received_at)
-     SELECT source_id, message_id, nextval('events_id_seq'), received_at FROM firsts ORDER BY ord
-     ON CONFLICT DO NOTHING
-     RETURNING source_id, message_id, event_id
+     SELECT c.source_id, c.message_id, c.event_id FROM claim_dedup_keys(
+       (SELECT json_agg(json_build_object('s', source_id, 'm', message_id, 'e', event_id, 'r', received_at, 'o', ord))
+          FROM keyed)) c
    ),
    ins AS (
      INSERT INTO events (id, received_at, source_id, message_id, type, event_name, user_id, anonymous_id, "timestamp", payload, raw)
@@ -107,8 +110,10 @@ function storableGroupJson(rows: EventRow[]): string {
 
 /**
  * The one writer of `events` (appended; an erasure rewrites rows in place, DeletionsRepository) and `event_dedup`:
- * the statement deduplicates on (source, messageId), appends to the event log and creates one delivery per enabled
- * destination of the source (the transactional outbox, @fsd/delivery-data's CTE), atomically. Hot-path pool.
+ * the statement deduplicates on (source, messageId) across the dedup table's partitions (claim_dedup_keys, migration
+ * 1764700000000: a lock per key, then a lookup that sees what the lock's previous holder committed), appends to the
+ * event log and creates one delivery per enabled destination of the source (the transactional outbox,
+ * @fsd/delivery-data's CTE), atomically. Hot-path pool.
  */
 @Injectable()
 export class EventLogRepository {

@@ -6,6 +6,8 @@ import { deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { registerMaintenanceGauges } from './maintenance-gauges';
+import { registerRetentionGauges } from './retention-gauges';
+import { RetentionRepository } from '../../ingest/retention/retention.repository';
 import { MetricsReads, ReplayProgressRow } from './metrics-reads.repository';
 import { messageOf } from '../../core/errors/message-of';
 
@@ -88,10 +90,12 @@ export class IngestMetrics {
   constructor(
     private readonly reads: MetricsReads,
     private readonly queues: QueueRegistry,
+    retention: RetentionRepository,
     @Optional() @Inject(INGEST_CONFIG) config?: IngestConfig,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
     registerMaintenanceGauges(this.registry, { reads, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
+    registerRetentionGauges(this.registry, () => retention.stats());
     const depths: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
       help: 'Jobs in each destination queue by state, read from Redis at scrape time',

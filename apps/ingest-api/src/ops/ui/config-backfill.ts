@@ -1,8 +1,9 @@
 /**
  * The backfill offered when a destination is created from the configuration pages: a batch-mode replay of what
  * its connected sources logged and it never received (`POST /admin/replays`, status `undelivered`, from the
- * start of the log to now), counted first by the same call's dry run. The offer survives the page's reload after
- * the creation (sessionStorage, as the flash does) and is shown above the destinations.
+ * start of the log, or the earliest time retention keeps, to now), counted first by the same call's dry run.
+ * The offer survives the page's reload after the creation (sessionStorage, as the flash does) and is shown above
+ * the destinations.
  */
 
 /** Where the offer is shown (hidden until a creation found something to backfill). */
@@ -16,10 +17,16 @@ export const BACKFILL_SECTION = `<section id="backfill-offer" class="notice" hid
  * on load a remembered offer is shown; "Backfill" starts the replay and follows its progress.
  */
 export const BACKFILL_SCRIPT = `
-const backfillBody = (id, dryRun) => ({destinationId: id, mode: 'batch', ratePerSecond: 100000, dryRun,
-  filter: {from: new Date(0).toISOString(), to: new Date().toISOString(), status: 'undelivered'}});
+const backfillBody = (id, dryRun, from) => ({destinationId: id, mode: 'batch', ratePerSecond: 100000, dryRun,
+  filter: {from, to: new Date().toISOString(), status: 'undelivered'}});
+// From the start of the log; where retention dropped its start, from the earliest time still kept (the 400 names it).
+async function backfillReplay(id, dryRun) {
+  const r = await call('POST', '/admin/ui/api/replays', backfillBody(id, dryRun, new Date(0).toISOString()));
+  if (r.status !== 400 || !r.data || r.data.code !== 'before_retention') return r;
+  return call('POST', '/admin/ui/api/replays', backfillBody(id, dryRun, r.data.earliestKept));
+}
 async function backfillCount(d) {
-  const r = await call('POST', '/admin/ui/api/replays', backfillBody(d.id, true));
+  const r = await backfillReplay(d.id, true);
   // Nothing logged yet, or a role that may not replay: no offer (the creation itself succeeded).
   if (r.ok && r.data.matched > 0) sessionStorage.setItem('fsd-backfill', JSON.stringify({id: d.id, name: d.name, matched: r.data.matched}));
 }
@@ -36,7 +43,7 @@ async function backfillCount(d) {
   $('backfill-dismiss').addEventListener('click', () => { box.hidden = true; });
   start.addEventListener('click', async () => {
     start.disabled = true; out.className = 'result'; out.textContent = 'Starting…';
-    const r = await call('POST', '/admin/ui/api/replays', backfillBody(offer.id, false));
+    const r = await backfillReplay(offer.id, false);
     if (!r.ok) { start.disabled = false; fail(out, r); return; }
     out.className = 'result ok'; out.textContent = 'Backfill started: replay ' + r.data.id + '.';
     $('backfill-dismiss').hidden = true;

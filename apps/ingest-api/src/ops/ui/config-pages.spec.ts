@@ -17,6 +17,8 @@ const source = (over: Partial<SourceView> = {}): SourceView => ({
   previousWriteKey: null,
   rateLimitRequestsPerSecond: null,
   rateLimitEventsPerSecond: 5,
+  eventRetentionDays: null,
+  auditRetentionDays: null,
   createdAt: AT,
   updatedAt: AT,
   ...over,
@@ -48,6 +50,8 @@ const destination = (mappings: MappingView[]): DestinationView => ({
   filters: [],
   settings: {},
   mappings,
+  eventRetentionDays: null,
+  auditRetentionDays: null,
   createdAt: AT,
   updatedAt: AT,
 });

@@ -51,6 +51,13 @@ export class DestinationEntity {
   @Column({ type: 'jsonb' })
   settings!: Record<string, unknown>;
 
+  /** Retention override in days (null: the global setting); migration 1764700000000. */
+  @Column({ name: 'event_retention_days', type: 'integer', nullable: true })
+  eventRetentionDays!: number | null;
+
+  @Column({ name: 'audit_retention_days', type: 'integer', nullable: true })
+  auditRetentionDays!: number | null;
+
   @ManyToMany(() => SourceEntity)
   @JoinTable({
     name: 'destination_sources',

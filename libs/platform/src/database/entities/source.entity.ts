@@ -32,6 +32,13 @@ export class SourceEntity {
   @Column({ name: 'rate_limit_events_per_second', type: 'integer', nullable: true })
   rateLimitEventsPerSecond!: number | null;
 
+  /** Retention override in days (null: the global setting); migration 1764700000000. */
+  @Column({ name: 'event_retention_days', type: 'integer', nullable: true })
+  eventRetentionDays!: number | null;
+
+  @Column({ name: 'audit_retention_days', type: 'integer', nullable: true })
+  auditRetentionDays!: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

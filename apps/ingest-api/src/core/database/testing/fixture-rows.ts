@@ -41,7 +41,8 @@ export function fixtureRows(pool: Pool) {
       ),
     delivery: (eventId: string | null, receivedAt: string | null, destinationId: string, status: string) =>
       id(
-        `INSERT INTO deliveries (event_id, event_received_at, destination_id, status) VALUES ($1, $2, $3, $4)
+        `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)
+         VALUES ($1, $2, COALESCE($2::timestamptz, now()), $3, $4)
          RETURNING id::text`,
         [eventId, receivedAt, destinationId, status],
       ),
