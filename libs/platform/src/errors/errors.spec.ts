@@ -2,7 +2,8 @@ import { EventEmitter } from 'events';
 import { DatabaseError } from 'pg';
 import { messageOf } from './message-of';
 import { RateLimitedLog, logErrors } from './rate-limited-log';
-import { isDatabaseUnreachableError, isTransientNetworkError } from './transient-error';
+import Redis, { ReplyError } from 'ioredis';
+import { isDatabaseUnreachableError, isRedisUnavailableError, isTransientNetworkError } from './transient-error';
 
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
 const sqlState = (code: string) => Object.assign(new DatabaseError('refused', 0, 'error'), { code });
@@ -59,6 +60,53 @@ describe('isTransientNetworkError', () => {
     ['a plain error', new Error('ECONNRESET in the text only'), false],
   ])('%s → %s', (_name, e, expected) => {
     expect(isTransientNetworkError(e)).toBe(expected);
+  });
+});
+
+describe('isRedisUnavailableError', () => {
+  it.each([
+    ['connection refused', withCode('ECONNREFUSED'), true],
+    ["ioredis's closed connection", new Error('Connection is closed.'), true],
+    ['a cluster gone', new Error('Cluster is disconnected.'), true],
+    ['Redis loading its data', new ReplyError('LOADING Redis is loading the dataset in memory'), true],
+    ['a refused command', new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'), false],
+    ['the text inside another message', new Error('queue redis down: Connection is closed.'), false],
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')"), false],
+  ])('%s → %s', (_name, e, expected) => {
+    expect(isRedisUnavailableError(e)).toBe(expected);
+  });
+
+  it('recognises what a real ioredis client raises when Redis cannot be reached', async () => {
+    // A port nothing listens on: one connection try, no retries per command.
+    const gaveUp = new Redis({
+      host: '127.0.0.1',
+      port: 9,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
+    const offline = new Redis({
+      host: '127.0.0.1',
+      port: 9,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    gaveUp.on('error', () => undefined);
+    offline.on('error', () => undefined);
+    try {
+      const failures = await Promise.all([
+        gaveUp.get('k').catch((e: unknown) => e),
+        offline.get('k').catch((e: unknown) => e),
+      ]);
+      expect(failures.map((e) => [e instanceof Error, isRedisUnavailableError(e)])).toEqual([
+        [true, true],
+        [true, true],
+      ]);
+    } finally {
+      gaveUp.disconnect();
+      offline.disconnect();
+    }
   });
 });
 

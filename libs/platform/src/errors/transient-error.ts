@@ -81,3 +81,35 @@ export function isDatabaseUnreachableError(e: unknown): boolean {
     (c) => c instanceof Error && c.constructor === Error && PG_DRIVER_CONNECTION_FAILURES.has(c.message),
   );
 }
+
+/**
+ * ioredis's own failures while Redis cannot be reached carry no code: plain Errors with fixed texts (compared
+ * whole, never searched in), as for the pg driver.
+ */
+const REDIS_CLIENT_CONNECTION_FAILURES: ReadonlySet<string> = new Set([
+  'Connection is closed.',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Cluster is disconnected.',
+  "Cluster isn't ready and enableOfflineQueue options is false",
+]);
+
+/** ioredis's error classes for "gave up reaching Redis this time" (by class name: ioredis does not export them). */
+const REDIS_UNAVAILABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'MaxRetriesPerRequestError',
+  'ClusterAllFailedError',
+]);
+
+/** Redis's own error codes (the first word of a reply error) for "not now": loading, failover, cluster resharding. */
+const REDIS_TRANSIENT_REPLY_CODES: ReadonlySet<string> = new Set(['LOADING', 'TRYAGAIN', 'CLUSTERDOWN', 'MASTERDOWN']);
+
+/** Redis cannot serve this command right now (retry later), as opposed to a command Redis refused or a bug. */
+export function isRedisUnavailableError(e: unknown): boolean {
+  if (isTransientNetworkError(e)) return true;
+  return chainOf(e).some(
+    (c) =>
+      c instanceof Error &&
+      (REDIS_UNAVAILABLE_ERROR_NAMES.has(c.name) ||
+        (c.name === 'ReplyError' && REDIS_TRANSIENT_REPLY_CODES.has(c.message.split(' ')[0])) ||
+        (c.constructor === Error && REDIS_CLIENT_CONNECTION_FAILURES.has(c.message))),
+  );
+}

@@ -6,6 +6,7 @@ import {
   batchSliceClaimToken,
   deliveryJobId,
   isDatabaseUnreachableError,
+  isRedisUnavailableError,
 } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { messageOf } from '../../core/errors/message-of';
@@ -169,11 +170,9 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (e) {
         errors += 1;
-        // A deadlock (40P01) with a concurrent outcome write of the page's deliveries: the page is claimed again.
-        const transient =
-          isDatabaseUnreachableError(e) ||
-          (e as { code?: string }).code === '40P01' ||
-          /redis|ECONNREFUSED|Connection is closed/i.test(String(e));
+        // Postgres or Redis out of reach, or a deadlock (40P01) with a concurrent outcome write of the page's
+        // deliveries: the page is claimed again.
+        const transient = isDatabaseUnreachableError(e) || isRedisUnavailableError(e);
         if (!transient || errors > MAX_CONSECUTIVE_ERRORS) {
           // The run's own error is what gets thrown; a failure to record it is logged beside it.
           await this.replays
