@@ -1,5 +1,6 @@
 import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { RetentionOverridesDto } from '../common/retention-overrides.dto';
 import {
   ArrayMaxSize,
   IsArray,
@@ -142,7 +143,7 @@ export class DeliverySettingsDto {
   timeoutMs?: number;
 }
 
-export class CreateDestinationDto {
+export class CreateDestinationDto extends RetentionOverridesDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -193,23 +194,6 @@ export class CreateDestinationDto {
   @ValidateNested()
   @Type(() => DeliverySettingsDto)
   settings?: DeliverySettingsDto;
-
-  /**
-   * Days this destination's events are kept (null: EVENT_RETENTION_DAYS). A partition holds every destination's rows, so
-   * only an override longer than every other retention delays a drop (the longest applies to all).
-   */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  eventRetentionDays?: number | null;
-
-  /** Days this destination's deliveries, attempts and state changes are kept (null: AUDIT_RETENTION_DAYS); the longest applies. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  auditRetentionDays?: number | null;
 }
 
 /** Every field optional; given fields replace the stored ones (mappings, if given, replace all). */

@@ -1,7 +1,9 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PartialType } from '@nestjs/swagger';
 import type { SourceEntity } from '@fsd/platform';
+import { RetentionOverridesDto } from '../common/retention-overrides.dto';
 
-export class CreateSourceDto {
+export class CreateSourceDto extends RetentionOverridesDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -20,61 +22,10 @@ export class CreateSourceDto {
   @Min(1)
   @Max(10_000_000)
   rateLimitEventsPerSecond?: number | null;
-
-  /**
-   * Days this source's events are kept (null: EVENT_RETENTION_DAYS). A partition holds every source's rows, so
-   * only an override longer than every other retention delays a drop (the longest applies to all).
-   */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  eventRetentionDays?: number | null;
-
-  /** Days this source's deliveries, attempts and state changes are kept (null: AUDIT_RETENTION_DAYS); the longest applies. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  auditRetentionDays?: number | null;
 }
 
-export class UpdateSourceDto {
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  rateLimitRequestsPerSecond?: number | null;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
-  rateLimitEventsPerSecond?: number | null;
-
-  /**
-   * Days this source's events are kept (null: EVENT_RETENTION_DAYS). A partition holds every source's rows, so
-   * only an override longer than every other retention delays a drop (the longest applies to all).
-   */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  eventRetentionDays?: number | null;
-
-  /** Days this source's deliveries, attempts and state changes are kept (null: AUDIT_RETENTION_DAYS); the longest applies. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  auditRetentionDays?: number | null;
-}
+/** Every field optional; given fields replace the stored ones. */
+export class UpdateSourceDto extends PartialType(CreateSourceDto) {}
 
 /** Longest overlap a rotation may give the replaced key: one week. */
 export const MAX_WRITE_KEY_OVERLAP_SECONDS = 7 * 24 * 3600;
