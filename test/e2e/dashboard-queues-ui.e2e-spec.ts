@@ -80,8 +80,8 @@ describe('queue dashboard in a browser (/admin/queues)', () => {
       const [failed] = await waitForDeliveries(env, seeded.destinationId, 1, ['failed']);
       const jobLink = page.locator(inHref(`/queue/$Q/d${failed.id}`)).first();
       await jobLink.waitFor();
-      // The job card shows why it failed.
-      await page.locator('pre', { hasText: 'HTTP 400 Bad Request' }).first().waitFor();
+      // The job card shows why it failed: its failedReason (jobs keep no stack trace in Redis).
+      await page.locator('.error', { hasText: 'HTTP 400 Bad Request' }).first().waitFor();
       await page.screenshot({ path: path.join(OUTPUT, 'queues-ui-failed-job.png'), fullPage: true });
       // The job carries ids, never the event or the API key.
       await page.getByRole('tab', { name: 'Data' }).click();

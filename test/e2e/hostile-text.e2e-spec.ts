@@ -296,7 +296,7 @@ describe('hostile text', () => {
              JOIN events e ON e.id = d.event_id
              LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
             WHERE d.status NOT IN ('delivered', 'skipped')
-            GROUP BY d.id, e.message_id, e.type, e.payload::text`,
+            GROUP BY d.id, d.status, e.message_id, e.type, e.payload::text`,
           )
         ).rows,
     );
