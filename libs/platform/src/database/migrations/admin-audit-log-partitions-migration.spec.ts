@@ -2,17 +2,8 @@ import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS, dataSourceOptions } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
+import { migrateUpTo as migrate } from '../testing/migrate-up-to';
 import { AdminAuditLogPartitions1764720000000 } from './1764720000000-AdminAuditLogPartitions';
-
-async function migrate(url: string, upTo: number): Promise<void> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), migrations: MIGRATIONS.slice(0, upTo) } as never);
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
 
 /** Upgrades: partitioning the admin audit log keeps every row of a database filled by the previous schema. */
 describe('migration 1764720000000-AdminAuditLogPartitions on a filled database', () => {

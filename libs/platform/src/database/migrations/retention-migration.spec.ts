@@ -1,21 +1,11 @@
 import { Client, Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS, dataSourceOptions } from '../data-source';
+import { MIGRATIONS } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
+import { migrateUpTo as migrate } from '../testing/migrate-up-to';
 import { Retention1764700000000 } from './1764700000000-Retention';
 
 const SOURCE = '00000000-0000-4000-8000-000000000001';
 const DEST = '00000000-0000-4000-8000-000000000002';
-
-async function migrate(url: string, upTo: number): Promise<void> {
-  const ds = new DataSource({ ...dataSourceOptions(url, 2), migrations: MIGRATIONS.slice(0, upTo) } as never);
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
 
 /** Upgrades: the partitioning migration keeps every row of a database filled by the previous schema. */
 describe('migration 1764700000000-Retention on a filled database', () => {
