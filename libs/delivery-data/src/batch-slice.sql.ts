@@ -1,4 +1,5 @@
 import { DELIVERY_BASE_COLUMNS } from './delivery-row';
+import { KEY_OF_ID } from './delivery-key.sql';
 import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-funnel';
 
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
@@ -21,19 +22,21 @@ const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
  * read: no second write of each row. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's
  * primary key): joined, the planner hashed the whole events table for a slice's few thousand rows. The last
  * attempt numbers come from one grouped read of the slice's attempts: a subquery per delivery cost more CPU
- * (a bitmap scan set up per row while statistics lag) than the rest of the claim. $1 ids, $2 token, $3 lease (ms).
+ * (a bitmap scan set up per row while statistics lag) than the rest of the claim. The deliveries are found by
+ * their whole key (KEY_OF_ID). $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
-WITH claimed AS (
+WITH target AS (SELECT k.id, k.logged_at FROM unnest($1::bigint[]) AS i(id) ${KEY_OF_ID}),
+claimed AS (
   UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
-   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
+    FROM target t
+   WHERE d.id = t.id AND d.logged_at = t.logged_at AND d.status NOT IN (${SETTLED})
      AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*
 ),
 held AS (
-  SELECT d.* FROM deliveries d
-   WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN (${SETTLED})
-     AND d.claim_token = $2 AND d.claimed_until >= ${LEASE_END}
+  SELECT d.* FROM target t JOIN deliveries d ON d.id = t.id AND d.logged_at = t.logged_at
+   WHERE d.status NOT IN (${SETTLED}) AND d.claim_token = $2 AND d.claimed_until >= ${LEASE_END}
 ),
 slice AS (SELECT * FROM claimed UNION ALL SELECT * FROM held),
 last AS (
@@ -48,11 +51,13 @@ SELECT ${DELIVERY_BASE_COLUMNS}, COALESCE(l.n, 0) AS last_attempt
  ORDER BY d.event_received_at, d.id`;
 
 /** Which of $1 are still open: the ones a slice did not claim are held by another run; the rest are recorded. */
-export const OPEN_OF = `SELECT id::text FROM deliveries WHERE id = ANY($1::bigint[]) AND status NOT IN (${SETTLED})`;
+export const OPEN_OF = `SELECT d.id::text FROM unnest($1::bigint[]) AS i(id) ${KEY_OF_ID}
+  JOIN deliveries d ON d.id = k.id AND d.logged_at = k.logged_at WHERE d.status NOT IN (${SETTLED})`;
 
 /** Gives back the claims of deliveries this run did not record. $1 ids, $2 token. */
-export const RELEASE_SLICE = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL
-  WHERE id = ANY($1::bigint[]) AND claim_token = $2`;
+export const RELEASE_SLICE = `UPDATE deliveries d SET claimed_until = NULL, claim_token = NULL
+  FROM (SELECT k.id, k.logged_at FROM unnest($1::bigint[]) AS i(id) ${KEY_OF_ID}) t
+  WHERE d.id = t.id AND d.logged_at = t.logged_at AND d.claim_token = $2`;
 
 /** Users of the destination deleted through /admin/deletions, among $2. $1 destination. */
 export const DELETED_USERS = `SELECT DISTINCT deletion_user_id AS u FROM deliveries
@@ -72,8 +77,11 @@ WITH input AS (
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[]) AS i(d, s, r, n, g, k)
 ),
 previous AS (
-  SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
-    FROM deliveries d JOIN input i ON i.d = d.id AND d.attempts = i.k ORDER BY d.id FOR UPDATE OF d
+  SELECT d.* FROM (SELECT i.d, i.k FROM input i ORDER BY i.d) i
+   CROSS JOIN LATERAL (
+     SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+       FROM deliveries d WHERE d.id = i.d AND d.attempts = i.k LIMIT 1 FOR UPDATE
+   ) d
 ),
 new_attempts AS (
   INSERT INTO delivery_attempts (
@@ -105,7 +113,7 @@ moved AS (
          claimed_until = CASE WHEN d.claim_token = $30 THEN NULL ELSE d.claimed_until END,
          claim_token = CASE WHEN d.claim_token = $30 THEN NULL ELSE d.claim_token END,
          funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
-    FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
+    FROM input i JOIN previous p ON p.id = i.d WHERE d.id = p.id AND d.logged_at = p.logged_at
   RETURNING d.id, d.funnel_stage
 ),
 ${funnelCountsCte(

@@ -1,3 +1,4 @@
+import { KEY_OF_ID } from './delivery-key.sql';
 import { LOADED_DELIVERY_COLUMNS } from './delivery-row';
 
 /**
@@ -31,23 +32,28 @@ export const CLAIM_AND_LOAD = `
 WITH input AS (
   SELECT DISTINCT ON (i.id) i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token) ORDER BY i.id
 ),
+target AS (
+  SELECT k.id, k.logged_at, i.token FROM input i ${KEY_OF_ID}
+),
 claimed AS (
   UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = i.token
-    FROM input i
-   WHERE d.id = i.id AND (d.claimed_until IS NULL OR d.claimed_until < now())
+    FROM target i
+   WHERE d.id = i.id AND d.logged_at = i.logged_at AND (d.claimed_until IS NULL OR d.claimed_until < now())
   RETURNING d.*
 )
 SELECT ${COLUMNS}, d.claim_token,
        (s.updated_at, s.attempts, s.status) IS DISTINCT FROM (d.updated_at, d.attempts, d.status) AS stale
   FROM claimed d
-  JOIN deliveries s ON s.id = d.id
+  JOIN deliveries s ON s.id = d.id AND s.logged_at = d.logged_at
   ${EVENT_JOIN}`;
 
 /** Loads deliveries this worker already holds the claim of (a fresh snapshot). $1 ids, $2 their tokens. */
 export const LOAD_CLAIMED = `
+WITH input AS (SELECT i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token)),
+target AS (SELECT k.id, k.logged_at, i.token FROM input i ${KEY_OF_ID})
 SELECT ${COLUMNS}, d.claim_token, false AS stale
-  FROM deliveries d
-  JOIN unnest($1::bigint[], $2::text[]) AS i(id, token) ON i.id = d.id AND i.token = d.claim_token
+  FROM target i
+  JOIN deliveries d ON d.id = i.id AND d.logged_at = i.logged_at AND d.claim_token = i.token
   ${EVENT_JOIN}`;
 
 /** Why a delivery was not claimed: its current claim, or no row. $1 ids. */

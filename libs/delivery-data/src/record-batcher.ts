@@ -104,9 +104,13 @@ export class RecordBatcher {
            RETURNING 1
          ),
          -- Locked, and joined by the update (so read before it): the status and stage a concurrent write left.
+         -- Looked up one delivery at a time, in id order (the lock order), for the reason KEY_OF_ID gives.
          previous AS (
-           SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
-             FROM deliveries d JOIN input i ON i.d = d.id ORDER BY d.id FOR UPDATE OF d
+           SELECT d.* FROM (SELECT i.d FROM input i ORDER BY i.d) i
+            CROSS JOIN LATERAL (
+              SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+                FROM deliveries d WHERE d.id = i.d LIMIT 1 FOR UPDATE
+            ) d
          ),
          moved AS (
            UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
@@ -119,7 +123,7 @@ export class RecordBatcher {
                   claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END,
                   retry_job = CASE WHEN i.s = 'retrying' THEN i.j END,
                   funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
-             FROM input i JOIN previous p ON p.id = i.d WHERE d.id = i.d
+             FROM input i JOIN previous p ON p.id = i.d WHERE d.id = p.id AND d.logged_at = p.logged_at
            RETURNING d.id, d.funnel_stage
          ),
          ${funnelCountsCte(

@@ -48,18 +48,28 @@ describe('OpenDeliveriesRepository', () => {
   });
 
   it('reads the open deliveries past the grace period, with the replay whose job serves them, by id', async () => {
-    expect(await repo.after('0', 60_000, 100)).toEqual([
-      { id: ids.pending, destination_id: expect.any(String), replay_id: null },
-      { id: ids.retrying, destination_id: expect.any(String), replay_id: null },
-      { id: ids.replayed, destination_id: expect.any(String), replay_id: ids.replay },
-      // A cancelled replay no longer serves its deliveries; a batch replay's travel in slice jobs (left out).
-      { id: ids.cancelledReplay, destination_id: expect.any(String), replay_id: null },
-    ]);
+    expect(await repo.after('0', 60_000, 100)).toEqual({
+      deliveries: [
+        { id: ids.pending, destination_id: expect.any(String), replay_id: null },
+        { id: ids.retrying, destination_id: expect.any(String), replay_id: null },
+        { id: ids.replayed, destination_id: expect.any(String), replay_id: ids.replay },
+        // A cancelled replay no longer serves its deliveries; a batch replay's travel in slice jobs (left out).
+        { id: ids.cancelledReplay, destination_id: expect.any(String), replay_id: null },
+      ],
+      next: null,
+    });
   });
 
   it('walks on after the cursor, limit at a time', async () => {
-    expect((await repo.after('0', 60_000, 2)).map((r) => r.id)).toEqual([ids.pending, ids.retrying]);
-    expect((await repo.after(ids.retrying, 60_000, 2)).map((r) => r.id)).toEqual([ids.replayed, ids.cancelledReplay]);
-    expect(await repo.after(ids.batchReplay, 60_000, 2)).toEqual([]);
+    const page = async (after: string) => {
+      const p = await repo.after(after, 60_000, 2);
+      return { ids: p.deliveries.map((r) => r.id), next: p.next };
+    };
+    expect(await page('0')).toEqual({ ids: [ids.pending, ids.retrying], next: ids.retrying });
+    expect(await page(ids.retrying)).toEqual({ ids: [ids.replayed, ids.cancelledReplay], next: ids.cancelledReplay });
+    // The batch replay's delivery is read (the walk goes on past it) but not returned.
+    expect(await page(ids.cancelledReplay)).toEqual({ ids: [], next: null });
+    // A full page of a batch replay's deliveries alone: nothing to check, and the walk goes on.
+    expect(await repo.after(ids.cancelledReplay, 60_000, 1)).toEqual({ deliveries: [], next: ids.batchReplay });
   });
 });

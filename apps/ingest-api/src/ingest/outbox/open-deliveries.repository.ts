@@ -9,26 +9,45 @@ export interface OpenDelivery {
   replay_id: string | null;
 }
 
+/** A page of the outbox relay's walk: the open deliveries to check, and where the next page starts. */
+export interface OpenDeliveriesPage {
+  deliveries: OpenDelivery[];
+  /** The last open delivery the page read (a batch replay's too), or null when the walk reached the end. */
+  next: string | null;
+}
+
 /** The outbox relay's read: open deliveries past their grace period, walked by id. Hot-path pool, reads only. */
 @Injectable()
 export class OpenDeliveriesRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The next `limit` open deliveries after `after` (by id) not updated for `graceMs`, outside batch replays. */
-  async after(after: string, graceMs: number, limit: number): Promise<OpenDelivery[]> {
-    const { rows } = await this.pool.query<OpenDelivery>(
-      `SELECT d.id::text, d.destination_id::text, r.replay_id::text FROM deliveries d
+  /**
+   * The `limit` open deliveries after `after` (by id) not updated for `graceMs`, less those of batch replays.
+   * The page is cut before the replay lookup: cut after it, every call looked up and sorted every open delivery
+   * (a replay's 100,000) to return 200.
+   */
+  async after(after: string, graceMs: number, limit: number): Promise<OpenDeliveriesPage> {
+    const { rows } = await this.pool.query<OpenDelivery & { mode: string | null }>(
+      `WITH page AS (
+         SELECT d.id, d.destination_id FROM deliveries d
+          WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
+            AND d.id > $2::bigint
+          ORDER BY d.id LIMIT $3
+       )
+       SELECT p.id::text, p.destination_id::text, r.replay_id::text, r.mode FROM page p
          LEFT JOIN LATERAL (
            SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
-            WHERE rd.delivery_id = d.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
+            WHERE rd.delivery_id = p.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
          ) r ON true
-        WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
-          AND d.id > $2::bigint
-          -- A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
-          AND r.mode IS DISTINCT FROM 'batch'
-        ORDER BY d.id LIMIT $3`,
+        ORDER BY p.id`,
       [graceMs, after, limit],
     );
-    return rows;
+    return {
+      // A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
+      deliveries: rows
+        .filter((r) => r.mode !== 'batch')
+        .map((r) => ({ id: r.id, destination_id: r.destination_id, replay_id: r.replay_id })),
+      next: rows.length < limit ? null : rows[rows.length - 1].id,
+    };
   }
 }

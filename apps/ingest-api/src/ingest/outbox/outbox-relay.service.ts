@@ -72,9 +72,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async relayChunk(limit: number): Promise<{ seen: number; relayed: number }> {
     // A delivery put back to pending by a replay (not cancelled) is served by the replay's job
     // `d<id>-r<replayId>`: it counts as present, and it is what gets re-enqueued when missing.
-    const rows = await this.openDeliveries.after(this.cursor, this.config.outboxRelayGraceMs, limit);
-    this.cursor = rows.length < limit ? '0' : rows[rows.length - 1].id;
-    if (rows.length === 0) return { seen: 0, relayed: 0 };
+    const page = await this.openDeliveries.after(this.cursor, this.config.outboxRelayGraceMs, limit);
+    this.cursor = page.next ?? '0';
+    const rows = page.deliveries;
+    if (rows.length === 0) return { seen: limit, relayed: 0 };
     const present = await this.jobsPresent(rows);
     const missing = rows.filter((_, i) => !present[i]);
     if (missing.length > 0) {
@@ -91,7 +92,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         ),
       );
     }
-    return { seen: rows.length, relayed: missing.length };
+    return { seen: limit, relayed: missing.length };
   }
 
   /**
