@@ -13,6 +13,8 @@ import { ReplayRow, ReplayStatus } from './replay.store';
 import { ReplaysRepository } from './replays.repository';
 
 const conflict = (message: string) => new AppError(409, 'conflict', message);
+/** Reads and writes of one pause, resume or cancel racing the runner's own status changes. */
+const TRANSITION_ATTEMPTS = 3;
 
 function replayView(r: ReplayRow) {
   return {
@@ -121,17 +123,25 @@ export class ReplaysService {
     return view;
   }
 
+  /**
+   * The runner may change the replay's status between the read and the write (a batch replay's walk ends the
+   * moment a pause arrives): the transition is then decided again on the new status, a few times, before the
+   * caller is told to try again.
+   */
   private async transition(id: string, from: ReplayStatus[], to: ReplayStatus) {
-    const current = await this.load(id);
-    if (current.status === to) return replayView(current);
-    // A batch replay has walked the log long before its FullStory jobs end: it can still be paused or cancelled.
-    if (to !== 'running' && (await this.batchStillSending(current))) from = [...from, 'completed'];
-    if (!from.includes(current.status)) {
-      throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.load(id);
+      if (current.status === to) return replayView(current);
+      // A batch replay has walked the log long before its FullStory jobs end: it can still be paused or cancelled.
+      const allowed =
+        to !== 'running' && (await this.batchStillSending(current)) ? [...from, 'completed' as const] : from;
+      if (!allowed.includes(current.status)) {
+        throw conflict(`Replay ${id} is ${current.status}; it cannot be ${to === 'running' ? 'resumed' : to}`);
+      }
+      const row = await this.replays.transition(id, allowed, to);
+      if (row) return replayView(row);
+      if (attempt === TRANSITION_ATTEMPTS) throw conflict(`Replay ${id} changed state meanwhile; try again`);
     }
-    const row = await this.replays.transition(id, from, to);
-    if (!row) throw conflict(`Replay ${id} changed state meanwhile; try again`);
-    return replayView(row);
   }
 
   private async batchStillSending(r: ReplayRow): Promise<boolean> {
