@@ -14,7 +14,8 @@ export const BACKFILL_SECTION = `<section id="backfill-offer" class="notice" hid
 
 /**
  * Script helpers: `backfillCount(destination)` runs the dry run after a creation and remembers the offer;
- * on load a remembered offer is shown; "Backfill" starts the replay and follows its progress.
+ * on load a remembered offer is shown; "Backfill" starts the replay and follows its progress (`followReplay`
+ * of REPLAY_PROGRESS_SCRIPT, which the page includes too).
  */
 export const BACKFILL_SCRIPT = `
 const backfillBody = (id, dryRun, from) => ({destinationId: id, mode: 'batch', ratePerSecond: 100000, dryRun,
@@ -47,23 +48,10 @@ async function backfillCount(d) {
     if (!r.ok) { start.disabled = false; fail(out, r); return; }
     out.className = 'result ok'; out.textContent = 'Backfill started: replay ' + r.data.id + '.';
     $('backfill-dismiss').hidden = true;
-    void followBackfill(String(r.data.id), $('backfill-progress'));
+    void followReplay(String(r.data.id), $('backfill-progress'), backfillText);
   });
 })();
-// The replay's progress, read every 2 s until it has settled.
-async function followBackfill(id, el) {
-  for (;;) {
-    const r = await call('GET', '/admin/ui/api/replays/' + encodeURIComponent(id));
-    if (!r.ok) { el.textContent = describe(r); return; }
-    const v = r.data, settled = v.delivered + v.failed + v.skipped;
-    el.dataset.status = v.status;
-    el.textContent = 'Replay ' + v.id + ': ' + v.status + ', ' + settled + ' of ' + (v.matched ?? '?') + ' settled: ' +
-      v.delivered + ' delivered, ' + v.failed + ' failed, ' + v.skipped + ' skipped' +
-      (v.batch ? '; ' + v.batch.jobs + ' batch jobs, ' + v.batch.imported + ' imported' : '') + '.';
-    if (v.status === 'cancelled' || v.status === 'failed' || (v.status === 'completed' && settled >= v.matched)) {
-      el.dataset.settled = 'true';
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}`;
+// The replay's progress (REPLAY_PROGRESS_SCRIPT's follower).
+const backfillText = (v, settled) => 'Replay ' + v.id + ': ' + v.status + ', ' + settled + ' of ' + (v.matched ?? '?') +
+  ' settled: ' + v.delivered + ' delivered, ' + v.failed + ' failed, ' + v.skipped + ' skipped' +
+  (v.batch ? '; ' + v.batch.jobs + ' batch jobs, ' + v.batch.imported + ' imported' : '') + '.';`;

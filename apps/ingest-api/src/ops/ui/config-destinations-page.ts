@@ -4,6 +4,7 @@ import type { SourceView } from '../../admin/sources/source.dto';
 import { configLayout } from './config-common';
 import { BACKFILL_SCRIPT, BACKFILL_SECTION } from './config-backfill';
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
+import { REPLAY_PROGRESS_SCRIPT } from './replay-progress';
 import { escapeHtml } from './html-escape';
 
 type Source = Pick<SourceView, 'id' | 'name'>;
@@ -95,6 +96,7 @@ document.querySelectorAll('button.enable-toggle').forEach((b) => b.addEventListe
   done(b.dataset.name + (enable ? ' enabled.' : ' disabled.'));
 }));
 ${PAUSE_SCRIPT}
+${REPLAY_PROGRESS_SCRIPT}
 ${BACKFILL_SCRIPT}`;
 
 /** /admin/ui/config/destinations: every destination with its controls, an edit form each, and creation. */

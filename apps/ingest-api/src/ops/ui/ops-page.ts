@@ -1,6 +1,7 @@
 import { CLIENT_BASICS } from './client-basics';
 import type { OpsAccess } from '../../auth/ops-access';
 import { PAUSE_SCRIPT, pauseControl } from './destination-controls';
+import { REPLAY_PROGRESS_SCRIPT } from './replay-progress';
 import { escapeHtml } from './html-escape';
 import { DestinationOverview, WindowStats } from './ops-queries.repository';
 
@@ -185,24 +186,14 @@ function twoStep(formId, url, build) {
     out.className = 'result ' + (r.ok ? 'ok' : 'err'); out.textContent = (r.ok ? 'Started: ' : '') + describe(r);
     confirmBtn.hidden = true; pending = null;
     const progress = form.querySelector('.progress');
-    if (r.ok && progress && r.data && r.data.id) void watchReplay(String(r.data.id), progress);
+    if (r.ok && progress && r.data && r.data.id) void followReplay(String(r.data.id), progress, replayText);
   });
 }
-// A started replay's progress (a batch replay's FullStory jobs too), read every 2 s until it has settled.
-async function watchReplay(id, el) {
-  for (;;) {
-    const r = await call('GET', '/admin/ui/api/replays/' + encodeURIComponent(id));
-    if (!r.ok) { el.textContent = describe(r); return; }
-    const v = r.data, b = v.batch, settled = v.delivered + v.failed + v.skipped;
-    el.dataset.status = v.status;
-    el.textContent = 'Replay ' + v.id + ' (' + v.mode + '): ' + v.status + ', ' + settled + ' of ' + (v.matched ?? '?') +
-      ' settled: ' + v.delivered + ' delivered, ' + v.failed + ' failed, ' + v.skipped + ' skipped' +
-      (b ? '. Batch jobs: ' + b.jobs + ' (' + b.jobsRunning + ' running), ' + b.imported + ' imported, ' +
-        b.itemErrors + ' item errors' : '');
-    if (v.status === 'cancelled' || v.status === 'failed' || (v.status === 'completed' && settled >= v.matched)) return;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
+// A started replay's progress, a batch replay's FullStory jobs too.
+const replayText = (v, settled) => 'Replay ' + v.id + ' (' + v.mode + '): ' + v.status + ', ' + settled + ' of ' +
+  (v.matched ?? '?') + ' settled: ' + v.delivered + ' delivered, ' + v.failed + ' failed, ' + v.skipped + ' skipped' +
+  (v.batch ? '. Batch jobs: ' + v.batch.jobs + ' (' + v.batch.jobsRunning + ' running), ' + v.batch.imported +
+    ' imported, ' + v.batch.itemErrors + ' item errors' : '');
 const iso = (v) => v ? new Date(v).toISOString() : undefined;
 twoStep('replay', '/admin/ui/api/replays', (f) => {
   const filter = {from: iso(f.from.value), to: iso(f.to.value)};
@@ -215,7 +206,8 @@ twoStep('redrive', '/admin/ui/api/redrive', (f) => {
   if (f.to.value) filter.to = iso(f.to.value);
   return {destinationId: f.destinationId.value, filter};
 });
-${PAUSE_SCRIPT}`;
+${PAUSE_SCRIPT}
+${REPLAY_PROGRESS_SCRIPT}`;
 
 /** Everything shown: the bootstrap ADMIN_TOKEN's view. */
 const FULL_ACCESS: OpsAccess = { name: 'ADMIN_TOKEN', role: 'admin', replay: true, redrive: true, pause: true };
