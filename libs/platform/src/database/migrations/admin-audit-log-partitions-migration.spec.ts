@@ -1,7 +1,8 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS, dataSourceOptions } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
+import { dropTestDatabase } from '../testing/drop-test-database';
 import { migrateUpTo as migrate } from '../testing/migrate-up-to';
 import { AdminAuditLogPartitions1764720000000 } from './1764720000000-AdminAuditLogPartitions';
 
@@ -37,14 +38,7 @@ describe('migration 1764720000000-AdminAuditLogPartitions on a filled database',
     await migrate(url, MIGRATIONS.indexOf(AdminAuditLogPartitions1764720000000) + 1);
   }, 120_000);
 
-  afterAll(async () => {
-    pool.on('error', () => undefined);
-    await pool.end();
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-  }, 30_000);
+  afterAll(() => dropTestDatabase(pool, dbName), 30_000);
 
   it('keeps every row with its id, each in the partition of its month', async () => {
     expect(before).toHaveLength(14);

@@ -1,6 +1,7 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { MIGRATIONS } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
+import { dropTestDatabase } from '../testing/drop-test-database';
 import { migrateUpTo as migrate } from '../testing/migrate-up-to';
 import { Retention1764700000000 } from './1764700000000-Retention';
 
@@ -39,14 +40,7 @@ describe('migration 1764700000000-Retention on a filled database', () => {
     await migrate(url, MIGRATIONS.length);
   }, 120_000);
 
-  afterAll(async () => {
-    pool.on('error', () => undefined);
-    await pool.end();
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-  }, 60_000);
+  afterAll(() => dropTestDatabase(pool, dbName), 60_000);
 
   it('keeps every row, each in the legacy partition of its now partitioned table', async () => {
     const counts = await one<Record<string, string>>(`
