@@ -20,27 +20,11 @@ export class AdminAuditLogPartitions1764720000000 implements MigrationInterface 
     await q.query(`
       CREATE TABLE admin_audit_log (
         id bigint NOT NULL DEFAULT nextval('admin_audit_log_id_seq'),
-        at timestamptz NOT NULL DEFAULT now(),
-        token_id text NOT NULL,
-        token_name text NOT NULL,
-        client_address text NOT NULL,
-        via text NOT NULL CHECK (via IN ('api', 'ops-ui', 'dashboard')),
-        action text NOT NULL,
-        target_type text,
-        target_id text,
-        details jsonb,
+        ${COLUMNS},
         PRIMARY KEY (id, at)
       ) PARTITION BY RANGE (at)`);
-    // The old table's sequence goes on numbering (and is not dropped with it).
-    await q.query(`ALTER SEQUENCE admin_audit_log_id_seq OWNED BY admin_audit_log.id`);
-    await q.query(`CREATE INDEX admin_audit_log_at_idx ON admin_audit_log (at, id)`);
-    await q.query(`CREATE INDEX admin_audit_log_token_idx ON admin_audit_log (token_id, id)`);
-    await q.query(`
-      CREATE TRIGGER admin_audit_log_no_change BEFORE UPDATE OR DELETE ON admin_audit_log
-        FOR EACH ROW EXECUTE FUNCTION admin_audit_log_append_only()`);
-    await q.query(`
-      CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON admin_audit_log
-        FOR EACH STATEMENT EXECUTE FUNCTION admin_audit_log_append_only()`);
+    await sequenceAndIndexes(q);
+    await appendOnlyTriggers(q);
     await q.query(`
       CREATE FUNCTION admin_audit_log_ensure_partitions(first_day date, last_day date) RETURNS void
       LANGUAGE plpgsql AS $$
@@ -79,7 +63,18 @@ export class AdminAuditLogPartitions1764720000000 implements MigrationInterface 
     await q.query(`
       CREATE TABLE admin_audit_log (
         id bigint PRIMARY KEY DEFAULT nextval('admin_audit_log_id_seq'),
-        at timestamptz NOT NULL DEFAULT now(),
+        ${COLUMNS}
+      )`);
+    await sequenceAndIndexes(q);
+    await q.query(`INSERT INTO admin_audit_log SELECT * FROM admin_audit_log_partitioned`);
+    await q.query(`DROP TABLE admin_audit_log_partitioned`);
+    await q.query(`DROP FUNCTION admin_audit_log_ensure_partitions(date, date)`);
+    await appendOnlyTriggers(q);
+  }
+}
+
+/** The columns after `id`, the same in the partitioned table (up) and the plain one (down). */
+const COLUMNS = `at timestamptz NOT NULL DEFAULT now(),
         token_id text NOT NULL,
         token_name text NOT NULL,
         client_address text NOT NULL,
@@ -87,19 +82,21 @@ export class AdminAuditLogPartitions1764720000000 implements MigrationInterface 
         action text NOT NULL,
         target_type text,
         target_id text,
-        details jsonb
-      )`);
-    await q.query(`ALTER SEQUENCE admin_audit_log_id_seq OWNED BY admin_audit_log.id`);
-    await q.query(`CREATE INDEX admin_audit_log_at_idx ON admin_audit_log (at, id)`);
-    await q.query(`CREATE INDEX admin_audit_log_token_idx ON admin_audit_log (token_id, id)`);
-    await q.query(`INSERT INTO admin_audit_log SELECT * FROM admin_audit_log_partitioned`);
-    await q.query(`DROP TABLE admin_audit_log_partitioned`);
-    await q.query(`DROP FUNCTION admin_audit_log_ensure_partitions(date, date)`);
-    await q.query(`
-      CREATE TRIGGER admin_audit_log_no_change BEFORE UPDATE OR DELETE ON admin_audit_log
-        FOR EACH ROW EXECUTE FUNCTION admin_audit_log_append_only()`);
-    await q.query(`
-      CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON admin_audit_log
-        FOR EACH STATEMENT EXECUTE FUNCTION admin_audit_log_append_only()`);
-  }
+        details jsonb`;
+
+/** The new table takes over the id sequence (the old table's goes on numbering, not dropped with it) and indexes. */
+async function sequenceAndIndexes(q: QueryRunner): Promise<void> {
+  await q.query(`ALTER SEQUENCE admin_audit_log_id_seq OWNED BY admin_audit_log.id`);
+  await q.query(`CREATE INDEX admin_audit_log_at_idx ON admin_audit_log (at, id)`);
+  await q.query(`CREATE INDEX admin_audit_log_token_idx ON admin_audit_log (token_id, id)`);
+}
+
+/** UPDATE, DELETE and TRUNCATE refused on the table (the row trigger is cloned to each partition). */
+async function appendOnlyTriggers(q: QueryRunner): Promise<void> {
+  await q.query(`
+    CREATE TRIGGER admin_audit_log_no_change BEFORE UPDATE OR DELETE ON admin_audit_log
+      FOR EACH ROW EXECUTE FUNCTION admin_audit_log_append_only()`);
+  await q.query(`
+    CREATE TRIGGER admin_audit_log_no_truncate BEFORE TRUNCATE ON admin_audit_log
+      FOR EACH STATEMENT EXECUTE FUNCTION admin_audit_log_append_only()`);
 }
