@@ -226,7 +226,15 @@ async function replay(pg: Pool, apps: BenchApp[], destinationId: string, total: 
     // part of a core from the replay it measured. Every 2 s, as the ops page polls a replay it started.
     await sleep(2000);
   }
-  const seconds = (Date.now() - started) / 1000;
+  // To the moment the last delivery settled (its row's updated_at), not to the poll that saw it: progress is
+  // polled every 2 s, and a large replay's count is reused briefly (ReplayProgressCache).
+  const settledAt = (
+    await pg.query<{ at: Date | null }>(
+      `SELECT max(updated_at) AS at FROM deliveries WHERE destination_id = $1 AND status IN ('delivered', 'failed', 'skipped')`,
+      [destinationId],
+    )
+  ).rows[0].at;
+  const seconds = ((settledAt?.getTime() ?? Date.now()) - started) / 1000;
   return {
     rate: Number(last.delivered) / seconds,
     seconds,

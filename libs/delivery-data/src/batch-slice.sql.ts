@@ -1,5 +1,5 @@
 import { DELIVERY_BASE_COLUMNS } from './delivery-row';
-import { KEY_OF_ID } from './delivery-key.sql';
+import { DELIVERY_OF_ID, KEY_OF_ID } from './delivery-key.sql';
 import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-funnel';
 
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
@@ -18,25 +18,29 @@ const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
  * loads them with their events. The token is the slice's own, so a run of the slice after a crash takes back
  * what the crashed run still held. A delivery no longer open was recorded already (by an earlier run of the
  * slice): it is not claimed, so a re-run sends and records only what was not recorded.
- * Deliveries the runner's page already claimed with the slice's token for at least the lease (`held`) are only
- * read: no second write of each row. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's
- * primary key): joined, the planner hashed the whole events table for a slice's few thousand rows. The last
+ * Each id's row is read once, by a probe of its key (DELIVERY_OF_ID): deliveries the runner's page already
+ * claimed with the slice's token for at least the lease (`held`) are taken from that read, with no second write
+ * and no second read of each row (joined back to deliveries, the planner, without statistics on a fast-filling
+ * partition, read every delivery for a slice's 5,000). Only the rows still to claim are updated, joined by whole
+ * key; the statement runs with sequential scans off (BatchSliceRepository.claimSlice), so that join probes the
+ * key too. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last
  * attempt numbers come from one grouped read of the slice's attempts: a subquery per delivery cost more CPU
- * (a bitmap scan set up per row while statistics lag) than the rest of the claim. The deliveries are found by
- * their whole key (KEY_OF_ID). $1 ids, $2 token, $3 lease (ms).
+ * than the rest of the claim. $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
-WITH target AS (SELECT k.id, k.logged_at FROM unnest($1::bigint[]) AS i(id) ${KEY_OF_ID}),
+WITH target AS (SELECT k.* FROM unnest($1::bigint[]) AS i(id) ${DELIVERY_OF_ID}),
 claimed AS (
   UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
     FROM target t
-   WHERE d.id = t.id AND d.logged_at = t.logged_at AND d.status NOT IN (${SETTLED})
+   WHERE d.id = t.id AND d.logged_at = t.logged_at AND t.status NOT IN (${SETTLED})
+     AND NOT (t.claim_token IS NOT DISTINCT FROM $2 AND t.claimed_until >= ${LEASE_END})
+     AND d.status NOT IN (${SETTLED})
      AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*
 ),
 held AS (
-  SELECT d.* FROM target t JOIN deliveries d ON d.id = t.id AND d.logged_at = t.logged_at
-   WHERE d.status NOT IN (${SETTLED}) AND d.claim_token = $2 AND d.claimed_until >= ${LEASE_END}
+  SELECT t.* FROM target t
+   WHERE t.status NOT IN (${SETTLED}) AND t.claim_token = $2 AND t.claimed_until >= ${LEASE_END}
 ),
 slice AS (SELECT * FROM claimed UNION ALL SELECT * FROM held),
 last AS (

@@ -16,6 +16,7 @@ import { ErasedDeletionUsers1764620000000 } from './migrations/1764620000000-Era
 import { Retention1764700000000 } from './migrations/1764700000000-Retention';
 import { AdminAuditLogPartitions1764720000000 } from './migrations/1764720000000-AdminAuditLogPartitions';
 import { DeliveryRetryJob1764730000000 } from './migrations/1764730000000-DeliveryRetryJob';
+import { OpenDeliveriesById1764800000000 } from './migrations/1764800000000-OpenDeliveriesById';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Retention1764700000000,
   AdminAuditLogPartitions1764720000000,
   DeliveryRetryJob1764730000000,
+  OpenDeliveriesById1764800000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

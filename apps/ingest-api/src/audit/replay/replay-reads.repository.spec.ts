@@ -2,6 +2,7 @@ import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { StoredReplayFilter } from './replay.dto';
 import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayProgressCache } from './replay-progress-cache';
 
 /** Against a migrated database of its own. */
 describe('ReplayReadsRepository', () => {
@@ -78,5 +79,20 @@ describe('ReplayReadsRepository', () => {
     expect(await reads.batchProgressOf(replay)).toEqual({ jobs: 2, jobsRunning: 1, imported: 2, itemErrors: 1 });
     expect(await reads.deliveryIdsAfter(replay, '0', 2)).toEqual(deliveries.slice(0, 2));
     expect(await reads.deliveryIdsAfter(replay, deliveries[1], 2)).toEqual(deliveries.slice(2));
+  });
+
+  it('the progress cache: reads at once share one count, and a later read counts the changed statuses', async () => {
+    const cache = new ReplayProgressCache(reads);
+    const [a, b] = await Promise.all([cache.get(replay), cache.get(replay)]);
+    expect(a).toBe(b);
+    expect(a.progress).toEqual({ delivered: 1, failed: 1, skipped: 0, inFlight: 1 });
+    await db.rows(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [deliveries[2]]);
+    // A count of three deliveries is reused for a few ms at most: the next reads see the change.
+    const deadline = Date.now() + 10_000;
+    let now = await cache.get(replay);
+    while (now.progress.delivered !== 2 && Date.now() < deadline) now = await cache.get(replay);
+    expect(now.progress).toEqual({ delivered: 2, failed: 1, skipped: 0, inFlight: 0 });
+    expect(now.countedAt.getTime()).toBeGreaterThanOrEqual(a.countedAt.getTime());
+    await db.rows(`UPDATE deliveries SET status = 'pending' WHERE id = $1`, [deliveries[2]]);
   });
 });

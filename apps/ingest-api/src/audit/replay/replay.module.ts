@@ -8,6 +8,7 @@ import { ReplaysService } from './replays.service';
 import { SliceRecovery } from './slice-recovery.service';
 import { ReplaySliceRepository } from './replay-slices.repository';
 import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayProgressCache } from './replay-progress-cache';
 import { ReplaysRepository } from './replays.repository';
 
 /**
@@ -20,6 +21,7 @@ import { ReplaysRepository } from './replays.repository';
   providers: [
     ReplaysRepository,
     ReplayReadsRepository,
+    ReplayProgressCache,
     ReplayRunner,
     ReplaySliceRepository,
     SliceRecovery,

@@ -7,6 +7,7 @@ import { eventView } from '../common/audit.views';
 import { unconnectedSources } from './replay-scope';
 import { defaultReplayMode } from './replay-mode';
 import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayProgressCache } from './replay-progress-cache';
 import { ReplayRunner } from './replay-runner.service';
 import { CreateReplayDto, DEFAULT_REPLAY_RATE, StoredReplayFilter } from './replay.dto';
 import { ReplayRow, ReplayStatus } from './replay.store';
@@ -43,6 +44,7 @@ export class ReplaysService {
   constructor(
     private readonly replays: ReplaysRepository,
     private readonly reads: ReplayReadsRepository,
+    private readonly progress: ReplayProgressCache,
     private readonly runner: ReplayRunner,
     private readonly retention: RetentionService,
   ) {}
@@ -96,12 +98,15 @@ export class ReplaysService {
     return { replays: (await this.replays.list(limit)).map(replayView) };
   }
 
-  /** With live progress counted from the replay's deliveries (the runner keeps the row's counts for the list). */
+  /**
+   * With progress counted from the replay's deliveries at `progressCountedAt` (a large replay's count is reused
+   * briefly: ReplayProgressCache); the runner keeps the row's counts for the list.
+   */
   async get(id: string) {
     const row = await this.load(id);
-    const progress = await this.reads.progressOf(id);
+    const { progress, countedAt } = await this.progress.get(id);
     const batch = row.mode === 'batch' ? { batch: await this.reads.batchProgressOf(id) } : {};
-    return { ...replayView(row), ...progress, ...batch };
+    return { ...replayView(row), ...progress, progressCountedAt: countedAt.toISOString(), ...batch };
   }
 
   pause(id: string) {

@@ -88,11 +88,11 @@ describe('OutboxRelay', () => {
   it('enqueues the missing jobs of stale open deliveries in chunks, leaving existing jobs alone', async () => {
     // The first 50 still have their jobs.
     await enqueuer.enqueue(stale.slice(0, 50).map((deliveryId) => ({ deliveryId, destinationId })));
-    const query = jest.spyOn(pool, 'query');
+    const reads = jest.spyOn(pool, 'connect');
 
     expect(await relay.tick(300, 100)).toBe(250);
-    // One query (and one Redis pipeline) per chunk, so the event loop is never held for long.
-    expect(query).toHaveBeenCalledTimes(3);
+    // One read (and one Redis pipeline) per chunk, so the event loop is never held for long.
+    expect(reads).toHaveBeenCalledTimes(3);
     expect(await waiting()).toEqual(
       stale
         .slice(0, 300)
@@ -104,7 +104,7 @@ describe('OutboxRelay', () => {
     expect(await relay.tick(300, 100)).toBe(150);
     expect(await waiting()).toEqual(stale.map((id) => deliveryJobId(id)).sort());
     expect(relay.relayed).toBe(400);
-    query.mockRestore();
+    reads.mockRestore();
   });
 
   it('re-enqueues nothing once every stale open delivery has its job', async () => {
