@@ -17,7 +17,9 @@ type Json = Record<string, unknown>;
 const pgProxy = new TcpProxy('127.0.0.1', 5432);
 let env: StackEnv;
 let ingest: RunningApp;
+let worker: RunningApp;
 let base: string;
+let workerBase: string;
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${base}${path}`, {
@@ -40,14 +42,15 @@ async function eventCount(sourceId: string): Promise<number> {
 beforeAll(async () => {
   await pgProxy.start();
   env = stackEnv('security_limits', { METRICS_CACHE_MS: '60000' });
-  ingest = await startApp('ingest-api', {
-    ...env,
-    DATABASE_URL: env.DATABASE_URL.replace(':5432/', `:${pgProxy.port}/`),
-  });
+  const throughProxy = { ...env, DATABASE_URL: env.DATABASE_URL.replace(':5432/', `:${pgProxy.port}/`) };
+  ingest = await startApp('ingest-api', throughProxy);
+  worker = await startApp('delivery-worker', throughProxy);
   base = `http://127.0.0.1:${ingest.port}`;
+  workerBase = `http://127.0.0.1:${worker.port}`;
 });
 
 afterAll(async () => {
+  await worker?.stop();
   await ingest?.stop();
   await pgProxy.stop();
   await dropDatabase(env.DATABASE_URL);
@@ -133,19 +136,24 @@ describe('write keys', () => {
 });
 
 describe('unauthenticated operations endpoints', () => {
-  it('/metrics is cached: a destination created after a scrape is not in the next one', async () => {
-    const first = await (await fetch(`${base}/metrics`)).text();
+  it('/metrics is cached on both apps: a destination created after a scrape is not in the next one', async () => {
+    const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
+    const first = [await scrape(base), await scrape(workerBase)];
     const dest = await admin('POST', '/admin/destinations', { name: 'late', sourceIds: [], apiKey: 'k' });
     expect(dest.status).toBe(201);
-    const second = await (await fetch(`${base}/metrics`)).text();
-    expect(second).toBe(first);
-    expect(second).not.toContain(dest.body.id as string);
+    // Uncached, the worker's scrape would list the new destination's queue (fsd_queue_jobs{destination=...}).
+    const second = [await scrape(base), await scrape(workerBase)];
+    expect(second).toEqual(first);
+    for (const text of second) expect(text).not.toContain(dest.body.id as string);
   });
 
-  it('/health says "down" without the driver text', async () => {
+  it.each([
+    ['ingest-api', () => base],
+    ['delivery-worker', () => workerBase],
+  ])('%s /health says "down" without the driver text', async (_app, url) => {
     pgProxy.cut();
     try {
-      const res = await fetch(`${base}/health`);
+      const res = await fetch(`${url()}/health`);
       expect(res.status).toBe(503);
       const body = (await res.json()) as Json;
       expect(body.details).toEqual({ postgres: { status: 'down' }, redis: { status: 'up' } });

@@ -182,16 +182,35 @@ describe('a stored destination that points at a non-allowed host', () => {
       },
     ]);
 
-    const replay = await call('POST', '/admin/replays', {
-      destinationId: seeded.destinationId,
-      filter: { from, to: new Date(Date.now() + 60_000).toISOString() },
+    // Both replay modes: batch (the default for the v2 presets: FullStory's batch import) and per event.
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const modes: string[] = [];
+    for (const [i, mode] of [undefined, 'per-event'].entries()) {
+      const replay = await call('POST', '/admin/replays', {
+        destinationId: seeded.destinationId,
+        filter: { from, to },
+        ...(mode === undefined ? {} : { mode }),
+      });
+      expect(replay.status).toBe(202);
+      modes.push(replay.body.mode as string);
+      await waitFor(`the refused replay attempt ${i + 1}`, async () => {
+        const rows = await attemptsOf(seeded.destinationId, 'replay');
+        return rows.length > i;
+      });
+    }
+    expect(modes).toEqual(['batch', 'per-event']);
+    const refused = (url: string) => ({
+      decision: 'failed_permanently',
+      error_class: 'network',
+      error_message: expect.stringContaining(
+        `POST ${url} refused: the URL names an IP address (127.0.0.1) that is not in ALLOWED_FULLSTORY_HOSTS`,
+      ) as string,
+      request_url: url,
     });
-    expect(replay.status).toBe(202);
-    const replayed = await waitFor('the refused replay attempt', async () => {
-      const rows = await attemptsOf(seeded.destinationId, 'replay');
-      return rows.length > 0 && rows;
-    });
-    expect(replayed.map((r) => [r.decision, r.error_class])).toEqual([['failed_permanently', 'network']]);
+    expect(await attemptsOf(seeded.destinationId, 'replay')).toEqual([
+      refused(`${listenerUrl}/v2/events/batch`),
+      refused(`${listenerUrl}/v2/events`),
+    ]);
     // The attempts are written after the send would have happened: nothing reached the listener.
     expect(listenerHits).toBe(0);
   });

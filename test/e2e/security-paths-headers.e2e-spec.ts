@@ -63,19 +63,29 @@ describe('security headers', () => {
     'referrer-policy': 'no-referrer',
   };
 
+  const bearer = (): Record<string, string> => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+  const none = (): Record<string, string> => ({});
+
   it.each([
-    ['ingest JSON (tracking error)', () => `${ingest}/v1/track`, 'POST'],
-    ['ingest health', () => `${ingest}/health`, 'GET'],
-    ['ingest 404', () => `${ingest}/nowhere`, 'GET'],
-    ['ingest /docs (HTML)', () => `${ingest}/docs`, 'GET'],
-    ['ingest /docs-json', () => `${ingest}/docs-json`, 'GET'],
-    ['bull-board (unauthenticated)', () => `${ingest}/admin/queues`, 'GET'],
-    ['admin API', () => `${ingest}/admin/sources`, 'GET'],
-    ['worker health', () => `${worker}/health`, 'GET'],
-    ['worker metrics', () => `${worker}/metrics`, 'GET'],
-  ])('on %s', async (_what, url, method) => {
-    const res = await fetch(url(), { method, redirect: 'manual' });
+    ['ingest JSON (tracking error)', () => `${ingest}/v1/track`, 'POST', none, 'json'],
+    ['ingest health', () => `${ingest}/health`, 'GET', none, 'json'],
+    ['ingest 404', () => `${ingest}/nowhere`, 'GET', none, 'json'],
+    ['ingest /docs (HTML)', () => `${ingest}/docs`, 'GET', none, 'html'],
+    ['ingest /docs-json', () => `${ingest}/docs-json`, 'GET', none, 'json'],
+    ['bull-board (unauthenticated)', () => `${ingest}/admin/queues`, 'GET', none, 'json'],
+    ['bull-board page (HTML)', () => `${ingest}/admin/queues`, 'GET', bearer, 'html'],
+    ['bull-board API', () => `${ingest}/admin/queues/api/queues`, 'GET', bearer, 'json'],
+    ['operations page (HTML)', () => `${ingest}/admin/ui`, 'GET', none, 'html'],
+    ['admin API', () => `${ingest}/admin/sources`, 'GET', none, 'json'],
+    ['admin API (authenticated)', () => `${ingest}/admin/sources`, 'GET', bearer, 'json'],
+    ['worker health', () => `${worker}/health`, 'GET', none, 'json'],
+    ['worker metrics', () => `${worker}/metrics`, 'GET', none, 'text'],
+  ])('on %s', async (_what, url, method, headers, kind) => {
+    const res = await fetch(url(), { method, headers: headers(), redirect: 'manual' });
     await res.arrayBuffer();
+    expect(res.headers.get('content-type')).toContain(
+      { json: 'application/json', html: 'text/html', text: 'text/plain' }[kind],
+    );
     for (const [name, value] of Object.entries(expected)) expect([name, res.headers.get(name)]).toEqual([name, value]);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'crypto';
 import { deriveKeys } from '@fsd/platform';
-import { ROOT, RunningApp, StackEnv, dropDatabase, stackEnv, startApp, withDb } from '../support/stack';
+import { ROOT, RunningApp, StackEnv, dropDatabase, freePort, stackEnv, startApp, withDb } from '../support/stack';
 
 /**
  * Issue 17 item 4: API keys sealed under keys derived from SECRETS_KEY, bound to their row, and rotated without
@@ -38,8 +38,8 @@ async function restartIngest(keys: { SECRETS_KEY: string; SECRETS_KEY_PREVIOUS?:
   ingest = await startApp('ingest-api', { ...env, SECRETS_KEY_PREVIOUS: '', ...keys });
 }
 
-async function testConnection(id: string): Promise<Json> {
-  const res = await fetch(`http://127.0.0.1:${env.INGEST_PORT}/admin/destinations/${id}/test-connection`, {
+async function testConnection(id: string, port = env.INGEST_PORT): Promise<Json> {
+  const res = await fetch(`http://127.0.0.1:${port}/admin/destinations/${id}/test-connection`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
     body: '{}',
@@ -150,4 +150,39 @@ it('reports values no key opens, by id, and exits 1', async () => {
   expect(run.stderr).toContain('2 keys open with neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS');
   expect(run.stderr).toContain(created);
   expect(run.stderr).not.toContain(API_KEY);
+});
+
+it('mid-rollout, instances at steps 1 and 2 run side by side and open what the other sealed (no downtime)', async () => {
+  const NEWER_KEY = `newer-secrets-key-${randomBytes(8).toString('hex')}`;
+  // Step 1 (this instance): the current key, the next one as previous. Step 2 (the other): the next key, the
+  // current one as previous. Both serve at once, as during a rolling restart.
+  await restartIngest({ SECRETS_KEY: NEW_KEY, SECRETS_KEY_PREVIOUS: NEWER_KEY });
+  const step1 = env.INGEST_PORT;
+  const step2 = String(freePort());
+  const other = await startApp('ingest-api', {
+    ...env,
+    INGEST_PORT: step2,
+    SECRETS_KEY: NEWER_KEY,
+    SECRETS_KEY_PREVIOUS: NEW_KEY,
+  });
+  try {
+    const createOn = async (port: string, name: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/admin/destinations`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, sourceIds: [], apiKey: API_KEY }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as Json).id as string;
+    };
+    const sealedByStep1 = await createOn(step1, 'sealed at step 1');
+    const sealedByStep2 = await createOn(step2, 'sealed at step 2');
+    const stored = await storedValues();
+    expect(stored[sealedByStep1]).toMatch(new RegExp(`^v2\\.${deriveKeys(NEW_KEY).id}\\.`));
+    expect(stored[sealedByStep2]).toMatch(new RegExp(`^v2\\.${deriveKeys(NEWER_KEY).id}\\.`));
+    expect(await testConnection(sealedByStep2, step1)).toEqual(OK);
+    expect(await testConnection(sealedByStep1, step2)).toEqual(OK);
+  } finally {
+    await other.stop();
+  }
 });

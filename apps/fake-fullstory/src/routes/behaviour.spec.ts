@@ -207,6 +207,20 @@ describe('fake FullStory behaviour', () => {
       await tiny.close();
     });
 
+    it('by default reads bodies up to 1 MiB and refuses a larger one with 413', async () => {
+      const body = (pad: string) => JSON.stringify({ name: 'e', properties: { pad } });
+      const sized = (bytes: number) => body('x'.repeat(bytes - body('').length));
+      expect(Buffer.byteLength(sized(1024 * 1024))).toBe(1024 * 1024);
+      // Read and judged on its content (one property over FullStory's 8 KB), not on its size.
+      const whole = await h.call('POST', '/v2/events', sized(1024 * 1024));
+      expect(whole).toMatchObject({
+        status: 400,
+        body: { code: 'invalid_argument', message: 'properties: value of "pad" is larger than 8192 bytes' },
+      });
+      const over = await h.call('POST', '/v2/events', sized(1024 * 1024 + 1));
+      expect(over).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+    });
+
     it('validates fault definitions and can be cleared', async () => {
       expect((await h.control('POST', '/__fake/faults', { match: {} })).status).toBe(400);
       expect((await h.control('POST', '/__fake/faults', { status: 99 })).status).toBe(400);
