@@ -631,6 +631,40 @@ describe('preview', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('event');
   });
+
+  it('takes the event as sent: own __proto__, constructor and prototype keys are found, and dropped from bodies (§2)', async () => {
+    const created = await createDestination({
+      name: 'Preview hostile keys',
+      sourceIds: [],
+      apiKey: 'preview-key',
+      presets: { trackEvent: false, identifyUser: false },
+      mappings: [
+        {
+          name: 'v2',
+          trigger: 'type = "track"',
+          action: 'trackEventV2',
+          mapping: {
+            name: { '@path': '$.event' },
+            properties: {
+              sent: { '@path': '$.properties' },
+              found: { '@path': '$.properties.__proto__' },
+              proto: { '@path': '$.properties.constructor.prototype' },
+            },
+          },
+        },
+      ],
+    });
+    expect(created.status).toBe(201);
+    // JSON.parse keeps own __proto__ keys as data; JSON.stringify (in post) sends them.
+    const event = JSON.parse(
+      '{"type":"track","event":"E","userId":"u","messageId":"m-3","properties":{"__proto__":{"a":1},"b":2,"c":{"__proto__":3,"d":4},"constructor":{"prototype":5}}}',
+    ) as Json;
+    const res = await post(`/admin/destinations/${created.body.id as string}/preview`, { event });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify((res.body.requests as Json[])[0].body)).toBe(
+      '{"name":"E","properties":{"sent":{"b":2,"c":{"d":4},"constructor":{"prototype":5}},"found":{"a":1},"proto":5}}',
+    );
+  });
 });
 
 describe('test-connection', () => {

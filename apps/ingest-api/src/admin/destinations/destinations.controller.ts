@@ -1,5 +1,6 @@
 import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
+import { BodyFieldAsSent } from '../common/body-field-as-sent';
 import { UuidParam } from '../common/uuid-param';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
 import { DestinationConnectionService } from './destination-connection.service';
@@ -51,12 +52,20 @@ export class DestinationsController {
     await this.destinations.remove(id);
   }
 
-  /** Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent. */
+  /**
+   * Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent.
+   * The DTO validates the body; the event itself is taken as sent, own `__proto__`, `constructor` and
+   * `prototype` keys included, which the validation pipe strips: the CLI and the worker see them.
+   */
   @Post(':id/preview')
   @HttpCode(200)
   @RequirePermission('config.read', { params: { id: 'destination' } })
-  preview(@UuidParam('id') id: string, @Body() dto: PreviewDto) {
-    return this.connection.preview(id, dto.event, dto.mappings);
+  preview(
+    @UuidParam('id') id: string,
+    @Body() dto: PreviewDto,
+    @BodyFieldAsSent('event') event: Record<string, unknown> | undefined,
+  ) {
+    return this.connection.preview(id, event ?? dto.event, dto.mappings);
   }
 
   /** FullStory `GET /me` with the stored API key. */

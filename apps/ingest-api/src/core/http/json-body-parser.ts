@@ -108,9 +108,26 @@ export function decodeBody(req: FastifyRequest, raw: Buffer): unknown {
   if (!isUtf8(body)) throw badRequest('invalid_json', 'The body is not valid UTF-8');
   // A leading byte-order mark is allowed and skipped, as a TextDecoder would.
   const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
-  const parsed = parseJson(body.toString('utf8', bom));
+  const text = body.toString('utf8', bom);
+  const parsed = parseJson(text);
   assertSaneJson(parsed);
+  // Admin routes only (the tracking API never needs it): kept for bodyAsSent while the request lives.
+  if (bytes === ADMIN_LIMIT) decodedTexts.set(req, text);
   return parsed;
+}
+
+/** The decoded JSON text of each admin request's body (after gzip and the byte-order mark). */
+const decodedTexts = new WeakMap<object, string>();
+
+/**
+ * An admin request's JSON body parsed again from its text, so nothing that ran since has touched it:
+ * the admin routes' validation pipe (Nest's ValidationPipe) deletes every `__proto__`, `constructor` and
+ * `prototype` key of the body in place, at any depth, and event data carries such keys as data
+ * (mapping-and-triggers.md §2). Undefined when the request had no JSON body.
+ */
+export function bodyAsSent(req: object): unknown {
+  const text = decodedTexts.get(req);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** Replaces fastify's JSON parser: gzip, per-route size limits, strict UTF-8, and our error codes. */
