@@ -21,9 +21,9 @@ const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
  * Each id's row is read once, by a probe of its key (DELIVERY_OF_ID): deliveries the runner's page already
  * claimed with the slice's token for at least the lease (`held`) are taken from that read, with no second write
  * and no second read of each row (joined back to deliveries, the planner, without statistics on a fast-filling
- * partition, read every delivery for a slice's 5,000). Only the rows still to claim are updated, joined by whole
- * key; the statement runs with sequential scans off (BatchSliceRepository.claimSlice), so that join probes the
- * key too. The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last
+ * partition, read every delivery for a slice's 5,000). Only the rows still to claim are updated, found by id in
+ * an array (index probes; as a join, the planner merged a walk of the whole primary key even when nothing was left
+ * to claim); the statement runs with sequential scans off (BatchSliceRepository.claimSlice). The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last
  * attempt numbers come from one grouped read of the slice's attempts: a subquery per delivery cost more CPU
  * than the rest of the claim. $1 ids, $2 token, $3 lease (ms).
  */
@@ -31,9 +31,8 @@ export const CLAIM_SLICE = `
 WITH target AS (SELECT k.* FROM unnest($1::bigint[]) AS i(id) ${DELIVERY_OF_ID}),
 claimed AS (
   UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
-    FROM target t
-   WHERE d.id = t.id AND d.logged_at = t.logged_at AND t.status NOT IN (${SETTLED})
-     AND NOT (t.claim_token IS NOT DISTINCT FROM $2 AND t.claimed_until >= ${LEASE_END})
+   WHERE d.id = ANY(ARRAY(SELECT t.id FROM target t WHERE t.status NOT IN (${SETTLED})
+                            AND NOT (t.claim_token IS NOT DISTINCT FROM $2 AND t.claimed_until >= ${LEASE_END})))
      AND d.status NOT IN (${SETTLED})
      AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*

@@ -26,15 +26,14 @@ export class OpenDeliveriesRepository {
    * The page is cut before the replay lookup: cut after it, every call looked up and sorted every open delivery
    * (a replay's 100,000) to return 200. The page walks the open deliveries' id index in order and stops at
    * `limit`: without statistics on a fast-filling partition the planner estimates a few open rows and gathers
-   * all of them with a bitmap scan to sort them instead (a replay's 200,000, 100+ ms per page), so bitmap scans
-   * are off for this one read.
+   * all of them with a bitmap scan, or appends the partitions' walks, to sort them instead (a replay's 200,000,
+   * 50–100+ ms per page), so bitmap scans and sorts are off for this one read (the partitions' walks are merged).
    */
   async after(after: string, graceMs: number, limit: number): Promise<OpenDeliveriesPage> {
     const client = await this.pool.connect();
     let rows: Array<OpenDelivery & { mode: string | null }>;
     try {
-      await client.query('BEGIN READ ONLY');
-      await client.query('SET LOCAL enable_bitmapscan = off');
+      await client.query('BEGIN READ ONLY; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off');
       ({ rows } = await client.query<OpenDelivery & { mode: string | null }>(
         `WITH page AS (
            SELECT d.id, d.destination_id FROM deliveries d
