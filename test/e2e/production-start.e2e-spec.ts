@@ -8,7 +8,8 @@ import { ROOT, freePort, waitFor } from '../support/stack';
 /**
  * Issue 17: the built apps, started as the Docker image starts them (tools/run-dist.js) with
  * NODE_ENV=production, refuse the placeholders docker-compose.yml used to ship, with a message that names
- * the variable and how to generate it, and never print the values.
+ * the variable and how to generate it, and never print the values. They send keys over https only, so the compose
+ * dev profile's plain-http fake needs NODE_ENV=development.
  */
 
 /** The values docker-compose.yml shipped before issue 17; published in this repository's history. */
@@ -154,6 +155,40 @@ describe('production start', () => {
         ...PRODUCTION_ENV,
         ADMIN_TOKEN: randomBytes(32).toString('hex'),
         SECRETS_KEY: randomBytes(32).toString('base64'),
+      });
+      expect(code).toBe(1);
+      expect(output).toContain('Cannot reach Redis at redis://127.0.0.1:1');
+      expect(output).not.toContain('Invalid configuration');
+    });
+  });
+
+  /** The compose dev profile's base URL: the bundled fake, plain http. */
+  const FAKE_URL = { FULLSTORY_BASE_URL: 'http://fake-fullstory:4010', SEED_DEV_DATA: 'false' };
+
+  describe.each(['ingest-api', 'delivery-worker'])('%s against the compose fake', (app) => {
+    const secrets = () => ({
+      ADMIN_TOKEN: randomBytes(32).toString('hex'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+    });
+
+    it('refuses its plain http in production, though the host is named', async () => {
+      const { code, output } = await runToExit(app, {
+        ...PRODUCTION_ENV,
+        ...secrets(),
+        ...FAKE_URL,
+        ALLOWED_FULLSTORY_HOSTS: 'fake-fullstory:4010',
+      });
+      expect(code).toBe(1);
+      expect(output).toContain('FULLSTORY_BASE_URL must use https in production');
+      expect(output).not.toContain('Cannot reach Redis');
+    });
+
+    it('accepts it under NODE_ENV=development (the dev profile) and goes on to check Redis', async () => {
+      const { code, output } = await runToExit(app, {
+        ...PRODUCTION_ENV,
+        ...secrets(),
+        ...FAKE_URL,
+        NODE_ENV: 'development',
       });
       expect(code).toBe(1);
       expect(output).toContain('Cannot reach Redis at redis://127.0.0.1:1');

@@ -6,9 +6,9 @@ import { ROOT } from '../support/stack';
 /**
  * Issue 17 item 1: docker-compose.yml as shipped is safe to deploy. Nothing but loopback is published, the engines
  * need their passwords, every secret comes from `.env` (no default compose could fall back to), the apps run in
- * production and the fake is only in the dev/test profiles. Read from the file itself: the machine running the
- * suite need not have Docker. That the apps accept the `.env` the documented command generates, and refuse the
- * old placeholders, is production-start.e2e-spec.ts.
+ * production unless `.env` says NODE_ENV=development (for the fake) and the fake is only in the dev/test profiles.
+ * Read from the file itself: the machine running the suite need not have Docker. That the apps accept the `.env`
+ * the documented command generates, and refuse the old placeholders, is production-start.e2e-spec.ts.
  */
 
 interface Service {
@@ -64,9 +64,11 @@ it('Postgres and Redis need the passwords from .env', () => {
   expect(command[command.indexOf('--requirepass') + 1]).toMatch(required('REDIS_PASSWORD'));
 });
 
-it.each(APPS)('%s runs in production on secrets from .env only', (app) => {
+it.each(APPS)('%s runs in production by default, on secrets from .env only', (app) => {
   const env = services[app].environment ?? {};
-  expect(env.NODE_ENV).toBe('production');
+  // Production unless .env says otherwise (NODE_ENV=development for the bundled fake's plain http, below).
+  expect(env.NODE_ENV).toBe('${NODE_ENV:-production}');
+  expect(withDefaults(env.NODE_ENV)).toBe('production');
   expect(env.ADMIN_TOKEN).toMatch(required('ADMIN_TOKEN'));
   expect(env.SECRETS_KEY).toMatch(required('SECRETS_KEY'));
   expect(env.FULLSTORY_BASE_URL).toMatch(required('FULLSTORY_BASE_URL'));
@@ -84,6 +86,18 @@ it('the fake is a dev/test tool: own profiles, not production', () => {
   const fake = services['fake-fullstory'];
   expect(fake.profiles).toEqual(['dev', 'test']);
   expect(fake.environment?.NODE_ENV).not.toBe('production');
+});
+
+it('the dev profile is documented with NODE_ENV=development (production refuses plain http to the fake)', () => {
+  const header = raw.slice(0, raw.indexOf('x-app-env:'));
+  expect(header).toContain('--profile dev');
+  expect(header).toContain('NODE_ENV=development');
+  expect(read('.env.example')).toMatch(/^# NODE_ENV=development$/m);
+  for (const doc of ['README.md', 'docs/security.md']) {
+    expect([doc, read(doc).includes('NODE_ENV=development')]).toEqual([doc, true]);
+  }
+  // Never seeded by compose: the image cannot keep .dev-secrets.json, so each start would seed another source.
+  for (const app of APPS) expect([app, services[app].environment?.SEED_DEV_DATA]).toEqual([app, 'false']);
 });
 
 it('.env stays out of git and of the image', () => {

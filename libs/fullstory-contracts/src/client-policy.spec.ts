@@ -61,6 +61,15 @@ describe('FullStoryClient with an outbound policy', () => {
     expect(received).toBe(0);
   });
 
+  it('refuses plain http to a named host in production, before connecting', async () => {
+    const client = new FullStoryClient({ policy: { explicitHosts: [`127.0.0.1:${port}`], requireHttps: true } });
+    const err = await refusal(client, `http://127.0.0.1:${port}/me`);
+    await client.close();
+    expect(err.message).toBe(`GET http://127.0.0.1:${port}/me refused: the URL must use https in production`);
+    expect(err.message).not.toContain('policy-secret-key');
+    expect(received).toBe(0);
+  });
+
   it('refuses at connect time when an allowed name resolves to loopback', async () => {
     // "localhost" stands in for a FullStory host whose DNS answer points inside.
     const client = new FullStoryClient({

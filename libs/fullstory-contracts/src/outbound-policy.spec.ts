@@ -23,14 +23,12 @@ describe('baseUrlProblem', () => {
     ['http://localhost:4010/prefix', dev],
     ['http://fake-fullstory:9999', dev],
     ['http://api.fullstory.com', dev],
-    ['http://fake-fullstory:4010', { explicitHosts: ['fake-fullstory:4010'], requireHttps: true }],
   ])('accepts %s', (url, policy) => {
     expect(baseUrlProblem(url, policy)).toBeNull();
   });
 
   it.each([
     ['http://api.fullstory.com', prod, 'must use https in production'],
-    ['http://api.fullstory.com', { explicitHosts: ['api.fullstory.com'], requireHttps: true }, 'must use https'],
     ['http://staging.example.com', prod, 'must use https in production'],
     ['ftp://api.fullstory.com', dev, 'must use https'],
     ['not a url', dev, 'is not a URL'],
@@ -55,6 +53,29 @@ describe('baseUrlProblem', () => {
     ['http://2130706433:4011', dev, 'names an IP address (127.0.0.1)'],
   ])('refuses %s', (url, policy, problem) => {
     expect(baseUrlProblem(url, policy)).toContain(problem);
+  });
+});
+
+/** Issue 17: production needs https for every host, the ones the operator named included; development does not. */
+describe('https in production, named hosts included', () => {
+  const named = ['fake-fullstory:4010', 'staging.example.com', '127.0.0.1:4010', 'api.fullstory.com'];
+  const mustUseHttps = 'must use https in production';
+
+  it.each([
+    ['production', 'http://fake-fullstory:4010', mustUseHttps],
+    ['production', 'http://staging.example.com/prefix', mustUseHttps],
+    ['production', 'http://127.0.0.1:4010', mustUseHttps],
+    ['production', 'http://api.fullstory.com', mustUseHttps],
+    ['production', 'https://fake-fullstory:4010', null],
+    ['production', 'https://staging.example.com/prefix', null],
+    ['production', 'https://api.fullstory.com', null],
+    ['development', 'http://fake-fullstory:4010', null],
+    ['development', 'http://staging.example.com/prefix', null],
+    ['development', 'http://127.0.0.1:4010', null],
+  ])('%s, named host: %s -> %p', (env, url, problem) => {
+    const policy: OutboundPolicy = { explicitHosts: named, requireHttps: env === 'production' };
+    expect(baseUrlProblem(url, policy)).toBe(problem);
+    expect(requestUrlProblem(`${url}/v2/events`, policy)).toBe(problem);
   });
 });
 

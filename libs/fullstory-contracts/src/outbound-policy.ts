@@ -12,6 +12,7 @@ export const FULLSTORY_API_HOSTS: readonly string[] = ['api.fullstory.com', 'api
 export interface OutboundPolicy {
   /** `host` (any port) or `host:port`, lower-case; IPv6 in brackets. */
   explicitHosts: readonly string[];
+  /** Production: every URL must be https, the explicit hosts' included. */
   requireHttps: boolean;
   /** Hosts allowed besides the explicit ones, checked for public addresses; FULLSTORY_API_HOSTS by default. */
   fullStoryHosts?: readonly string[];
@@ -54,13 +55,10 @@ export function requestUrlProblem(raw: string, policy: OutboundPolicy): string |
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use https';
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
   const host = url.hostname.toLowerCase();
-  const fullStoryHost = (policy.fullStoryHosts ?? FULLSTORY_API_HOSTS).includes(host);
-  const explicit = isExplicitHost(url, policy);
-  // A host the operator named may be plain http (the fake in the compose dev profile); FullStory never.
-  if (url.protocol !== 'https:' && policy.requireHttps && (fullStoryHost || !explicit)) {
-    return 'must use https in production';
-  }
-  if (explicit || fullStoryHost) return null;
+  // Every host, named or not: a key sent over plain http can be read on the way (issue 17). The compose dev
+  // profile's http fake runs the apps with NODE_ENV=development instead.
+  if (url.protocol !== 'https:' && policy.requireHttps) return 'must use https in production';
+  if (isExplicitHost(url, policy) || (policy.fullStoryHosts ?? FULLSTORY_API_HOSTS).includes(host)) return null;
   if (isIpLiteral(host)) return `names an IP address (${host}) that is not in ALLOWED_FULLSTORY_HOSTS`;
   return `host ${host} is not a FullStory API host nor in ALLOWED_FULLSTORY_HOSTS`;
 }

@@ -34,6 +34,15 @@ describe('readOutboundPolicy', () => {
   });
 
   it.each([
+    [{ NODE_ENV: 'production' }, 'https://fake-fullstory:4010'],
+    [{ NODE_ENV: 'production', ALLOWED_FULLSTORY_HOSTS: 'staging.example.com' }, 'https://staging.example.com'],
+    [{ NODE_ENV: 'development' }, 'http://fake-fullstory:4010'],
+    [{ NODE_ENV: 'development', ALLOWED_FULLSTORY_HOSTS: 'fake-fullstory:4010' }, 'http://fake-fullstory:4010'],
+  ])('accepts %j with base URL %s (a named host)', (env, baseUrl) => {
+    expect(read(env as Record<string, string>, baseUrl).problems).toEqual([]);
+  });
+
+  it.each([
     [
       { ALLOWED_FULLSTORY_HOSTS: 'http://x.com' },
       'http://127.0.0.1:4010',
@@ -45,6 +54,13 @@ describe('readOutboundPolicy', () => {
       'ALLOWED_FULLSTORY_HOSTS entry "a/b" must be host or host:port',
     ],
     [{ NODE_ENV: 'production' }, 'http://api.fullstory.com', 'FULLSTORY_BASE_URL must use https in production'],
+    // Naming a host (as its base URL does) does not exempt it from https (issue 17).
+    [{ NODE_ENV: 'production' }, 'http://fake-fullstory:4010', 'FULLSTORY_BASE_URL must use https in production'],
+    [
+      { NODE_ENV: 'production', ALLOWED_FULLSTORY_HOSTS: 'fake-fullstory:4010' },
+      'http://fake-fullstory:4010',
+      'FULLSTORY_BASE_URL must use https in production',
+    ],
     [{}, 'http://127.0.0.1:4010/?q=1', 'FULLSTORY_BASE_URL must not contain a query string'],
     [{}, 'http://u:p@127.0.0.1:4010', 'FULLSTORY_BASE_URL must not contain a user name or password'],
   ])('refuses %j with base URL %s', (env, baseUrl, problem) => {
