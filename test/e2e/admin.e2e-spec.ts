@@ -1,7 +1,11 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { buildPreviewDestination, previewEvent } from '@fsd/mapping';
 import { deliveryJobId, deliveryQueueName } from '@fsd/platform';
+import { DestinationRepository } from '../../apps/delivery-worker/src/data/destination.repository';
+import { compileRow } from '../../apps/delivery-worker/src/destinations/destination-config';
 import { RunningApp, StackEnv, dropDatabase, stackEnv, startApp, withDb } from '../support/stack';
 
 /**
@@ -664,6 +668,77 @@ describe('preview', () => {
     expect(JSON.stringify((res.body.requests as Json[])[0].body)).toBe(
       '{"name":"E","properties":{"sent":{"b":2,"c":{"d":4},"constructor":{"prototype":5}},"found":{"a":1},"proto":5}}',
     );
+  });
+
+  it('keeps a mapping as sent: stored, read back, previewed and compiled by the worker as in the CLI (§2)', async () => {
+    const created = await createDestination({
+      name: 'Mapping hostile keys',
+      sourceIds: [],
+      apiKey: 'preview-key',
+      presets: { trackEvent: false, identifyUser: false },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const trigger = 'type = "track"';
+    // An output key `constructor`, and a `@literal` with `prototype` and `__proto__` keys (JSON.parse keeps it).
+    const first =
+      '{"name":{"@path":"$.event"},"properties":{"constructor":{"@path":"$.properties.a"},"lit":{"@literal":{"prototype":1,"__proto__":{"x":1}}}}}';
+    const saved = await post(`/admin/destinations/${id}/mappings`, {
+      name: 'hostile keys',
+      trigger,
+      action: 'trackEventV2',
+      mapping: JSON.parse(first) as Json,
+    });
+    expect(saved.status).toBe(201);
+    expect(JSON.stringify(saved.body.mapping)).toBe(first);
+    const mappingPath = `/admin/destinations/${id}/mappings/${saved.body.id as string}`;
+    expect(JSON.stringify((await get(mappingPath)).body.mapping)).toBe(first);
+
+    // The update path too, with an output key `prototype` added.
+    const text =
+      '{"name":{"@path":"$.event"},"properties":{"constructor":{"@path":"$.properties.a"},"prototype":{"@path":"$.userId"},"lit":{"@literal":{"prototype":1,"__proto__":{"x":1}}}}}';
+    const mapping = JSON.parse(text) as Json;
+    const updated = await patch(mappingPath, { mapping });
+    expect(updated.status).toBe(200);
+    const read = await get(mappingPath);
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(read.body.mapping)).toBe(text);
+    const destination = await get(`/admin/destinations/${id}`);
+    expect(JSON.stringify((destination.body.mappings as Json[]).map((m) => m.mapping))).toBe(`[${text}]`);
+
+    const event = JSON.parse(
+      '{"type":"track","event":"E","userId":"u","messageId":"m-4","properties":{"a":"A"}}',
+    ) as Json;
+    const cli = previewEvent(buildPreviewDestination({ action: 'trackEventV2', trigger, mapping }), event);
+    const cliBodies = JSON.stringify(cli.requests.map((r) => r.body));
+    expect(cliBodies).toBe('[{"name":"E","properties":{"constructor":"A","prototype":"u","lit":{"prototype":1}}}]');
+    const bodies = (res: Reply) => JSON.stringify((res.body.requests as Json[]).map((r) => r.body));
+
+    const stored = await post(`/admin/destinations/${id}/preview`, { event });
+    expect(stored.status).toBe(200);
+    expect(bodies(stored)).toBe(cliBodies);
+    const draft = await post(`/admin/destinations/${id}/preview`, {
+      event,
+      mappings: [{ name: 'draft', trigger, action: 'trackEventV2', mapping }],
+    });
+    expect(draft.status).toBe(200);
+    expect(bodies(draft)).toBe(cliBodies);
+
+    // The worker's own read of the stored row and its own compile print what the CLI prints.
+    const pool = new Pool({ connectionString: env.DATABASE_URL });
+    try {
+      const row = await new DestinationRepository(pool).configRow(id);
+      if (!row) throw new Error('the worker does not see the destination');
+      const { compiled, compileError } = compileRow(row, {
+        apiKey: 'test-api-key',
+        baseUrl: 'https://api.fullstory.com',
+      });
+      expect(compileError).toBeNull();
+      if (!compiled) throw new Error('the worker did not compile the destination');
+      expect(JSON.stringify(previewEvent(compiled, event))).toBe(JSON.stringify(cli));
+    } finally {
+      await pool.end();
+    }
   });
 });
 

@@ -2,12 +2,18 @@ import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common'
 import { AdminController } from '../common/admin-controller.decorator';
 import { BodyFieldAsSent } from '../common/body-field-as-sent';
 import { UuidParam } from '../common/uuid-param';
+import { withMappingsAsSent } from '../mappings/mapping-as-sent';
 import { CreateDestinationDto, PreviewDto, UpdateDestinationDto } from './destination.dto';
 import { DestinationConnectionService } from './destination-connection.service';
 import { DestinationsService } from './destinations.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
 import { Audited } from '../audit-log/audited.decorator';
 
+/**
+ * The DTOs validate the bodies; free-form JSON the mapping engine reads (each mapping's `mapping`, the preview's
+ * event) is taken as sent, own `__proto__`, `constructor` and `prototype` keys included, which the validation pipe
+ * strips: the CLI and the worker see them.
+ */
 @AdminController('destinations')
 export class DestinationsController {
   constructor(
@@ -18,8 +24,8 @@ export class DestinationsController {
   @Post()
   @RequirePermission('config.write', { unscopedOnly: true })
   @Audited({ action: 'destination.create', targetType: 'destination', snapshot: 'destinations', id: { result: 'id' } })
-  create(@Body() dto: CreateDestinationDto) {
-    return this.destinations.create(dto);
+  create(@Body() dto: CreateDestinationDto, @BodyFieldAsSent('mappings') mappings: unknown) {
+    return this.destinations.create(withMappingsAsSent(dto, mappings));
   }
 
   @Get()
@@ -40,8 +46,12 @@ export class DestinationsController {
     alternative: { permission: 'config.enable', when: 'onlyEnabled' },
   })
   @Audited({ action: 'destination.update', targetType: 'destination', snapshot: 'destinations', id: { param: 'id' } })
-  update(@UuidParam('id') id: string, @Body() dto: UpdateDestinationDto) {
-    return this.destinations.update(id, dto);
+  update(
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateDestinationDto,
+    @BodyFieldAsSent('mappings') mappings: unknown,
+  ) {
+    return this.destinations.update(id, withMappingsAsSent(dto, mappings));
   }
 
   @Delete(':id')
@@ -52,11 +62,7 @@ export class DestinationsController {
     await this.destinations.remove(id);
   }
 
-  /**
-   * Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent.
-   * The DTO validates the body; the event itself is taken as sent, own `__proto__`, `constructor` and
-   * `prototype` keys included, which the validation pipe strips: the CLI and the worker see them.
-   */
+  /** Runs one event through this destination's configuration (or its draft `mappings`); nothing is sent. */
   @Post(':id/preview')
   @HttpCode(200)
   @RequirePermission('config.read', { params: { id: 'destination' } })
@@ -64,8 +70,9 @@ export class DestinationsController {
     @UuidParam('id') id: string,
     @Body() dto: PreviewDto,
     @BodyFieldAsSent('event') event: Record<string, unknown> | undefined,
+    @BodyFieldAsSent('mappings') mappings: unknown,
   ) {
-    return this.connection.preview(id, event ?? dto.event, dto.mappings);
+    return this.connection.preview(id, event ?? dto.event, withMappingsAsSent(dto, mappings).mappings);
   }
 
   /** FullStory `GET /me` with the stored API key. */

@@ -1,11 +1,17 @@
 import { Body, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { AdminController } from '../common/admin-controller.decorator';
+import { BodyFieldAsSent } from '../common/body-field-as-sent';
 import { UuidParam } from '../common/uuid-param';
 import { CreateMappingDto, UpdateMappingDto } from './mapping.dto';
+import { withMappingAsSent } from './mapping-as-sent';
 import { MappingsService } from './mappings.service';
 import { RequirePermission } from '../../auth/require-permission.decorator';
 import { Audited } from '../audit-log/audited.decorator';
 
+/**
+ * The DTOs validate the bodies; the `mapping` object itself is taken as sent (withMappingAsSent), its
+ * `__proto__`, `constructor` and `prototype` keys included, which the validation pipe strips.
+ */
 @AdminController('destinations/:id/mappings')
 export class MappingsController {
   constructor(private readonly mappings: MappingsService) {}
@@ -13,8 +19,8 @@ export class MappingsController {
   @Post()
   @RequirePermission('config.write', { params: { id: 'destination' } })
   @Audited({ action: 'mapping.create', targetType: 'mapping', snapshot: 'mappings', id: { result: 'id' } })
-  create(@UuidParam('id') id: string, @Body() dto: CreateMappingDto) {
-    return this.mappings.create(id, dto);
+  create(@UuidParam('id') id: string, @Body() dto: CreateMappingDto, @BodyFieldAsSent('mapping') mapping: unknown) {
+    return this.mappings.create(id, withMappingAsSent(dto, mapping));
   }
 
   @Get()
@@ -32,8 +38,13 @@ export class MappingsController {
   @Patch(':mappingId')
   @RequirePermission('config.write', { params: { id: 'destination' } })
   @Audited({ action: 'mapping.update', targetType: 'mapping', snapshot: 'mappings', id: { param: 'mappingId' } })
-  update(@UuidParam('id') id: string, @UuidParam('mappingId') mappingId: string, @Body() dto: UpdateMappingDto) {
-    return this.mappings.update(id, mappingId, dto);
+  update(
+    @UuidParam('id') id: string,
+    @UuidParam('mappingId') mappingId: string,
+    @Body() dto: UpdateMappingDto,
+    @BodyFieldAsSent('mapping') mapping: unknown,
+  ) {
+    return this.mappings.update(id, mappingId, withMappingAsSent(dto, mapping));
   }
 
   @Delete(':mappingId')
