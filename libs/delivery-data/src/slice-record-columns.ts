@@ -15,6 +15,7 @@ export function sliceRecordParams(group: SliceOutcome[], token: string): unknown
   const k: number[] = [];
   const a = attemptColumns();
   const json = headerJson();
+  const iso = isoOnce();
   for (const o of group) {
     d.push(o.deliveryId);
     s.push(o.status);
@@ -23,9 +24,22 @@ export function sliceRecordParams(group: SliceOutcome[], token: string): unknown
     // The worker names the funnel stage (skip reason, mapping error); null: from the status.
     g.push(o.stage ?? null);
     k.push(o.loadedAttempts);
-    for (const x of o.attempts) a.push(o.deliveryId, x, json);
+    for (const x of o.attempts) a.push(o.deliveryId, x, json, iso);
   }
   return [d, s, r, n, g, k, ...a.columns(), token];
+}
+
+/** The same Date (a job's items share their start and end) is written as text once. */
+function isoOnce(): (d: Date) => string {
+  const seen = new Map<Date, string>();
+  return (d) => {
+    let text = seen.get(d);
+    if (text === undefined) {
+      text = d.toISOString();
+      seen.set(d, text);
+    }
+    return text;
+  };
 }
 
 /** The same headers object (a job's items share theirs) is serialised once. */
@@ -69,14 +83,19 @@ function attemptColumns() {
     batchIndex: [] as (number | null)[],
   };
   return {
-    push(deliveryId: string, x: BatchAttemptRecord, json: (h: Record<string, string> | null) => string | null) {
+    push(
+      deliveryId: string,
+      x: BatchAttemptRecord,
+      json: (h: Record<string, string> | null) => string | null,
+      iso: (d: Date) => string,
+    ) {
       cols.delivery.push(deliveryId);
       cols.attemptNumber.push(x.attemptNumber);
       cols.trigger.push(x.trigger);
       cols.subscriptionId.push(storableTextOrNull(x.subscriptionId));
       cols.action.push(storableTextOrNull(x.action));
-      cols.startedAt.push(x.startedAt.toISOString());
-      cols.finishedAt.push(x.finishedAt.toISOString());
+      cols.startedAt.push(iso(x.startedAt));
+      cols.finishedAt.push(iso(x.finishedAt));
       cols.latencyMs.push(x.latencyMs);
       cols.requestMethod.push(x.requestMethod);
       cols.requestUrl.push(storableTextOrNull(x.requestUrl));

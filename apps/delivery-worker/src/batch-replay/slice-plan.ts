@@ -56,9 +56,25 @@ export function planSlice(
   now: Date,
 ): SlicePlan {
   const out: SlicePlan = { items: [], settled: [], validationFailures: new Map() };
+  // A slice's requests share a handful of URLs: each is parsed once.
+  const kinds = new Map<string, BatchKind | 'single'>();
+  const kindOf = (request: PreparedRequest) => {
+    const key = `${request.method} ${request.url}`;
+    let kind = kinds.get(key);
+    if (kind === undefined) kinds.set(key, (kind = batchKindOf(request)));
+    return kind;
+  };
+  const sentAlone = (request: PreparedRequest) => kindOf(request) === 'single';
   for (const delivery of deliveries) {
     const episode = replayEpisode(delivery.lastAttemptNumber, now);
-    const plan = planDelivery({ delivery, destination, episode, userDeleted: userDeleted.has(delivery.id), now });
+    const plan = planDelivery({
+      delivery,
+      destination,
+      episode,
+      userDeleted: userDeleted.has(delivery.id),
+      now,
+      sentAlone,
+    });
     if (plan.kind === 'finish') {
       const { status, reason, attempts } = plan.outcome;
       out.settled.push({
@@ -87,7 +103,7 @@ export function planSlice(
         action: r.action,
         request: r.request,
         ...(r.idempotencyKey === undefined ? {} : { idempotencyKey: r.idempotencyKey }),
-        kind: batchKindOf(r.request),
+        kind: kindOf(r.request),
       });
     }
   }

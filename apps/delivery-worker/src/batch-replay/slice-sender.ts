@@ -67,17 +67,19 @@ export class SliceSender {
     const url = `${ctx.destination.baseUrl.replace(/\/+$/, '')}${batchPath(kind)}`;
     const headers = { ...redactCredentialHeaders(account.headers), 'Idempotency-Key': idempotencyKey };
     const startedAt = new Date();
+    // Every item of the job ends when the job does: one end time (and one latency) for all its rows.
+    let endedAt = startedAt;
     const row = (item: SliceItem, index: number, fields: Parameters<typeof attemptRow>[3], jobId: string | null) => ({
       item,
       record: {
-        ...attemptRow({ attemptNumber: item.attemptNumber + ctx.round, trigger: 'replay' }, startedAt, new Date(), {
+        ...attemptRow({ attemptNumber: item.attemptNumber + ctx.round, trigger: 'replay' }, startedAt, endedAt, {
           subscriptionId: item.subscriptionId,
           action: item.action,
           requestMethod: 'POST',
           requestUrl: url,
           requestHeaders: headers,
           requestBody: item.request.body ?? null,
-          latencyMs: Date.now() - startedAt.getTime(),
+          latencyMs: endedAt.getTime() - startedAt.getTime(),
           ...fields,
         }),
         batchJobId: jobId,
@@ -94,7 +96,9 @@ export class SliceSender {
         idempotencyKey,
         (job) => this.store.jobCreated(key, job.id, job.status, chunk.length),
       );
+      endedAt = new Date();
     } catch (e) {
+      endedAt = new Date();
       // The job could not be created or followed: every item is retried in the next round, or fails at the last.
       const transient = e instanceof BatchCallError ? e.transient : classifyError(e).outcome === 'retry';
       const errorClass = callErrorClass(e);
@@ -125,12 +129,14 @@ export class SliceSender {
       this.logger.warn(`replay ${ctx.replayId}: job ${run.job.id} reported ${unmatched.length} errors naming no item`);
     }
     const created = responseColumns(run.created);
+    // The same text for every imported item (written once, not once per item).
+    const importedBody = JSON.stringify({ job: run.job, imported: true });
     chunk.forEach((item, i) => {
       const o = outcomes[i];
       const response = {
         responseStatus: created.responseStatus,
         responseHeaders: created.responseHeaders,
-        responseBody: JSON.stringify(o.imported ? { job: run.job, imported: true } : { job: run.job, error: o }),
+        responseBody: o.imported ? importedBody : JSON.stringify({ job: run.job, error: o }),
       };
       if (o.imported) {
         result.attempts.push(row(item, i, { ...response, decision: 'delivered' }, run.job.id));

@@ -48,6 +48,11 @@ export interface PlanInput {
   /** Whether userToCheck's user was deleted (false when none was checked). */
   userDeleted: boolean;
   now: Date;
+  /**
+   * Which requests travel with their own Idempotency-Key (default: all). A batch replay's job items share their
+   * job's key, so it derives keys only for what it sends alone: a key costs a hash of the request's body.
+   */
+  sentAlone?: (request: OutgoingRequest['request']) => boolean;
 }
 
 /** Plans one run of a delivery: maps the event (or builds the deletion) and keeps what is still to be sent. */
@@ -118,7 +123,11 @@ export function planDelivery(input: PlanInput): Plan {
   const replay = episode.trigger === 'replay';
   const requests = matched
     .filter((r) => replay || (!delivery.deliveredSubscriptions.has(r.subscriptionId) && !settled.has(r.subscriptionId)))
-    .map((r) => ({ ...r, idempotencyKey: idempotencyKeyFor(r.request, messageId, destination.id, r.subscriptionId) }));
+    .map((r) =>
+      input.sentAlone && !input.sentAlone(r.request)
+        ? r
+        : { ...r, idempotencyKey: idempotencyKeyFor(r.request, messageId, destination.id, r.subscriptionId) },
+    );
   const failedEarlier = settled.size > 0 ? (delivery.failedReason ?? 'failed permanently') : null;
   return { kind: 'send', requests, validationFailures, failedEarlier };
 }
