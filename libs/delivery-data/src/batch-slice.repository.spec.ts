@@ -92,6 +92,33 @@ describe('BatchSliceRepository: a slice run again', () => {
     expect(rows).toEqual(ids.map(() => ({ status: 'delivered', claim_token: null, attempts: 1 })));
   });
 
+  it("stores each item's request body exactly, with its index: nested, with a NUL, a bare string, or none", async () => {
+    const ids = await pendingDeliveries(4, 'bodies-');
+    const claimed = await slices.claimSlice(ids, 'slice:bodies', lease);
+    const bodies: unknown[] = [
+      { name: 'E', properties: { n: 1, deep: [{ a: null }] } },
+      { name: 'nul\u0000in', properties: {} },
+      'a bare string',
+      undefined,
+    ];
+    const outcomes = delivered(claimed, 'job-bodies').map((o, i) => ({
+      ...o,
+      attempts: o.attempts.map((a) => ({ ...a, requestBody: bodies[i] ?? null })),
+    }));
+    await slices.record(outcomes, 'slice:bodies');
+    const { rows } = await pool.query<{ body: string | null; i: number }>(
+      `SELECT request_body::text AS body, batch_index AS i FROM delivery_attempts
+        WHERE delivery_id = ANY($1::bigint[]) ORDER BY batch_index`,
+      [ids],
+    );
+    expect(rows).toEqual([
+      { body: '{"name":"E","properties":{"n":1,"deep":[{"a":null}]}}', i: 0 },
+      { body: '{"name":"nul\\u0000in","properties":{}}', i: 1 },
+      { body: '"a bare string"', i: 2 },
+      { body: null, i: 3 },
+    ]);
+  });
+
   it('a re-run after the slice recorded part of it claims and records only the rest', async () => {
     const ids = await pendingDeliveries(6, 'after-');
     const first = await slices.claimSlice(ids, 'slice:b', lease);

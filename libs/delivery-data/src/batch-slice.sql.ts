@@ -73,7 +73,8 @@ export const DELETED_USERS = `SELECT DISTINCT deletion_user_id AS u FROM deliver
  * another run of the same slice recorded meanwhile (a slice re-run while its first run was in flight; both sent
  * under the same job keys, so FullStory holds one job) keeps its rows and gets no second ones. The count is on
  * the locked row, so the check sees a concurrent run's committed record. $1–$6 the deliveries' columns,
- * $7–$29 the attempts' (sliceRecordParams), $30 the token.
+ * $7–$29 the attempts' (sliceRecordParams; $18, the request bodies, is one JSON array of them: an array of
+ * texts cost the worker a JSON text per body and an escape of each for the array literal), $30 the token.
  */
 export const RECORD_SLICE = `
 WITH input AS (
@@ -93,17 +94,19 @@ new_attempts AS (
     response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason,
     batch_job_id, batch_index)
   SELECT x.d, x.attempt_number, x.trigger, x.subscription_id, x.action, x.started_at, x.finished_at, x.latency_ms,
-         x.request_method, x.request_url, x.request_headers::jsonb, x.request_body::json, x.response_status,
+         x.request_method, x.request_url, x.request_headers::jsonb,
+         CASE WHEN json_typeof(b.body) = 'null' THEN NULL ELSE b.body END, x.response_status,
          x.response_headers::jsonb, x.response_body, x.response_truncated, x.error_class, x.error_message,
          x.decision, x.retry_at, x.skip_reason, x.batch_job_id, x.batch_index
     FROM unnest($7::bigint[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
-                $13::timestamptz[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[], $19::int[],
+                $13::timestamptz[], $14::int[], $15::text[], $16::text[], $17::text[], $19::int[],
                 $20::text[], $21::text[], $22::boolean[], $23::text[], $24::text[], $25::text[],
                 $26::timestamptz[], $27::text[], $28::text[], $29::int[]) WITH ORDINALITY
          AS x(d, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
-              request_method, request_url, request_headers, request_body, response_status, response_headers,
+              request_method, request_url, request_headers, response_status, response_headers,
               response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason,
               batch_job_id, batch_index, ord)
+    JOIN json_array_elements($18::json) WITH ORDINALITY AS b(body, ord) ON b.ord = x.ord
     JOIN previous p ON p.id = x.d
    ORDER BY x.ord
   RETURNING 1

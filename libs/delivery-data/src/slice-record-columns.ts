@@ -3,8 +3,8 @@ import type { BatchAttemptRecord, SliceOutcome } from './batch-slice.repository'
 
 /**
  * A group of slice outcomes as the column arrays RECORD_SLICE unnests: one array per column, filled in one pass
- * (no object per row, and a job's shared header objects serialised once). The request body goes as JSON text
- * cast to json by Postgres, which keeps a `\u0000` escape as it is.
+ * (no object per row, and a job's shared header objects serialised once). The request bodies go as one JSON
+ * array, unpacked as json by Postgres, which keeps a `\u0000` escape as it is.
  */
 export function sliceRecordParams(group: SliceOutcome[], token: string): unknown[] {
   const d: string[] = [];
@@ -69,7 +69,7 @@ function attemptColumns() {
     requestMethod: [] as (string | null)[],
     requestUrl: [] as (string | null)[],
     requestHeaders: [] as (string | null)[],
-    requestBody: [] as (string | null)[],
+    requestBody: [] as unknown[],
     responseStatus: [] as (number | null)[],
     responseHeaders: [] as (string | null)[],
     responseBody: [] as (string | null)[],
@@ -100,7 +100,7 @@ function attemptColumns() {
       cols.requestMethod.push(x.requestMethod);
       cols.requestUrl.push(storableTextOrNull(x.requestUrl));
       cols.requestHeaders.push(json(x.requestHeaders));
-      cols.requestBody.push(x.requestBody == null ? null : JSON.stringify(x.requestBody));
+      cols.requestBody.push(x.requestBody ?? null);
       cols.responseStatus.push(x.responseStatus);
       cols.responseHeaders.push(json(x.responseHeaders));
       cols.responseBody.push(storableTextOrNull(x.responseBody));
@@ -113,9 +113,9 @@ function attemptColumns() {
       cols.batchJobId.push(x.batchJobId);
       cols.batchIndex.push(x.batchIndex);
     },
-    /** In RECORD_SLICE's order ($7 … $29). */
+    /** In RECORD_SLICE's order ($7 … $29); the request bodies as one JSON array. */
     columns(): unknown[] {
-      return Object.values(cols);
+      return Object.values({ ...cols, requestBody: JSON.stringify(cols.requestBody) });
     },
   };
 }
