@@ -278,32 +278,23 @@ describe('planDelivery: the requests to send', () => {
   });
 
   it("derives keys only for the requests sent alone when told which (a batch job item shares its job's key)", () => {
+    const keysWhen = (sentAlone: (request: { url: string }) => boolean) => {
+      const plan = planDelivery({
+        delivery: delivery(),
+        destination: destination(mapped()),
+        episode: run(),
+        userDeleted: false,
+        now,
+        sentAlone,
+      });
+      if (plan.kind !== 'send') throw new Error(`planned ${plan.kind}`);
+      return plan.requests.map((r) => r.idempotencyKey);
+    };
     const seen: string[] = [];
-    const plan = planDelivery({
-      delivery: delivery(),
-      destination: destination(mapped()),
-      episode: run(),
-      userDeleted: false,
-      now,
-      sentAlone: (request) => {
-        seen.push(request.url);
-        return false;
-      },
-    });
-    if (plan.kind !== 'send') throw new Error(`planned ${plan.kind}`);
-    expect(plan.requests.map((r) => r.idempotencyKey)).toEqual([undefined, undefined]);
+    expect(keysWhen((request) => seen.push(request.url) < 0)).toEqual([undefined, undefined]);
     expect(seen).toHaveLength(2);
-    const alone = planDelivery({
-      delivery: delivery(),
-      destination: destination(mapped()),
-      episode: run(),
-      userDeleted: false,
-      now,
-      sentAlone: () => true,
-    });
-    if (alone.kind !== 'send') throw new Error(`planned ${alone.kind}`);
     const expected = createHash('sha256').update('m-1\u0000dest-1\u0000preset:trackEvent').digest('hex');
-    expect(alone.requests.map((r) => r.idempotencyKey)).toEqual([expected, undefined]);
+    expect(keysWhen(() => true)).toEqual([expected, undefined]);
   });
 
   it('keys version 2 creates by (messageId, destination, subscription); version 1 and deletions carry no key', () => {

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { buildPreviewDestination, loadVectors, optionsFor, previewConfig, previewEvent } from '@fsd/mapping';
+import { buildPreviewDestination, loadVectors, optionsFor, previewEvent } from '@fsd/mapping';
 import { decodeBody } from '../../core/http/json-body-parser';
 import { adminValidationPipe } from '../common/admin-validation.pipe';
 import { bodyFieldAsSent } from '../common/body-field-as-sent';
-import { compileOrThrow, pipelineConfig } from './destination-config';
+import { vectorAdminDestination } from './testing/vector-admin-destination';
 import { PreviewDto } from './destination.dto';
 
 /**
@@ -30,17 +30,7 @@ describe('the admin preview route hands the event over as sent (edge vectors)', 
       const { dto, event } = await throughRoute(sent);
       if (JSON.stringify(dto.event) !== JSON.stringify(c.event)) strippedByPipe++;
       if (JSON.stringify(event) !== JSON.stringify(c.event)) changed.push(c.id);
-      const config = previewConfig(optionsFor(c));
-      const dest = {
-        presets: {
-          trackEvent: config.presets?.trackEvent !== false,
-          identifyUser: config.presets?.identifyUser !== false,
-        },
-        filters: [],
-      };
-      const admin = compileOrThrow(
-        pipelineConfig(dest, config.mappings ?? [], { apiKey: 'test-api-key', baseUrl: 'https://api.fullstory.com' }),
-      );
+      const admin = vectorAdminDestination(c);
       const got = previewEvent(admin, event);
       const cli = previewEvent(buildPreviewDestination(optionsFor(c)), c.event);
       if (JSON.stringify(got) !== JSON.stringify(cli)) disagreements.push(c.id);
