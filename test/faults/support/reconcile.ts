@@ -31,10 +31,14 @@ export interface Reconciliation {
   attemptsWithRequest: number;
   replayed: number;
   statuses: Record<string, number>;
+  /** Every attempt of the deliveries that got an answer replayed from the Idempotency-Key store (to diagnose). */
+  replayedTrail: Array<Omit<AttemptRow, 'identity'>>;
 }
 
 interface AttemptRow extends AttemptFacts {
   deliveryId: string;
+  trigger: string;
+  startedAt: string;
   identity: string | null;
   replayed: boolean;
 }
@@ -72,7 +76,8 @@ async function deliveriesOf(db: Client, destinationId: string): Promise<Delivery
 
 async function attemptsOf(db: Client, destinationId: string): Promise<AttemptRow[]> {
   const { rows } = await db.query<Omit<AttemptRow, 'identity'> & { url: string | null; key: string | null }>(
-    `SELECT a.delivery_id::text AS "deliveryId", a.attempt_number AS "attemptNumber", a.decision,
+    `SELECT a.delivery_id::text AS "deliveryId", a.attempt_number AS "attemptNumber", a.decision, a.trigger,
+            to_char(a.started_at, 'HH24:MI:SS.MS') AS "startedAt",
             a.response_status AS "responseStatus", a.error_message AS "errorMessage", a.skip_reason AS "skipReason",
             a.request_method AS "requestMethod", a.request_url AS url, a.request_headers->>'Idempotency-Key' AS key,
             coalesce(a.response_headers->>'idempotent-replayed' = 'true', false) AS replayed
@@ -197,6 +202,7 @@ export async function reconcile(
     expect(requests.length).toBe(attempts.filter((a) => a.identity !== null).length + unaudited);
   }
 
+  const replayedDeliveries = new Set(attempts.filter((a) => a.replayed).map((a) => a.deliveryId));
   const events = (await fake.events()).filter((e) => typeof e.properties?.mid === 'string');
   expect(sorted(countBy(events, (e) => e.properties.mid as string))).toEqual(sorted(countBy(deliveredMids, (m) => m)));
   return {
@@ -207,5 +213,9 @@ export async function reconcile(
     attemptsWithRequest: attempts.filter((a) => a.identity !== null).length,
     replayed: attempts.filter((a) => a.replayed).length,
     statuses: Object.fromEntries(countBy(requests, (r) => String(r.status))),
+    replayedTrail: attempts
+      .filter((a) => replayedDeliveries.has(a.deliveryId))
+      .sort((a, b) => a.deliveryId.localeCompare(b.deliveryId) || a.attemptNumber - b.attemptNumber)
+      .map(({ identity: _identity, ...a }) => a),
   };
 }
