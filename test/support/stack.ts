@@ -20,7 +20,10 @@ export interface RunningApp {
 }
 
 // Below Linux's ephemeral range (32768-60999), so an outgoing connection never holds a port a test app needs.
-let nextPort = 10000 + Math.floor(Math.random() * 20000);
+// Each Jest worker takes its own 5,000 ports (e2e specs run two at a time), starting at a random place in the
+// first 3,000 of them, so specs running at once never pick the same port.
+const JEST_WORKER = Number(process.env.JEST_WORKER_ID ?? 1);
+let nextPort = 10000 + ((JEST_WORKER - 1) % 4) * 5000 + Math.floor(Math.random() * 3000);
 export function freePort(): number {
   nextPort += 1;
   return nextPort;
