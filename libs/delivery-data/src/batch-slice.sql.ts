@@ -23,9 +23,10 @@ const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
  * and no second read of each row (joined back to deliveries, the planner, without statistics on a fast-filling
  * partition, read every delivery for a slice's 5,000). Only the rows still to claim are updated, found by id in
  * an array (index probes; as a join, the planner merged a walk of the whole primary key even when nothing was left
- * to claim); the statement runs with sequential scans off (BatchSliceRepository.claimSlice). The event is looked up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last
- * attempt numbers come from one grouped read of the slice's attempts: a subquery per delivery cost more CPU
- * than the rest of the claim. $1 ids, $2 token, $3 lease (ms).
+ * to claim); the statement runs with sequential scans off (BatchSliceRepository.claimSlice). The event is looked
+ * up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last attempt numbers come from one
+ * grouped read of the slice's attempts: a subquery per delivery cost more CPU than the rest of the claim.
+ * $1 ids, $2 token, $3 lease (ms).
  */
 export const CLAIM_SLICE = `
 WITH target AS (SELECT k.* FROM unnest($1::bigint[]) AS i(id) ${DELIVERY_OF_ID}),
