@@ -31,8 +31,12 @@ export interface Reconciliation {
   attemptsWithRequest: number;
   replayed: number;
   statuses: Record<string, number>;
-  /** Every attempt of the deliveries that got an answer replayed from the Idempotency-Key store (to diagnose). */
-  replayedTrail: Array<Omit<AttemptRow, 'identity'>>;
+  /**
+   * Every attempt of the deliveries that got an answer replayed from the Idempotency-Key store although no earlier
+   * attempt of theirs timed out (the one way a stored answer can come back to the worker): empty unless a delivery
+   * was sent twice.
+   */
+  replayedWithoutTimeout: Array<Omit<AttemptRow, 'identity'>>;
 }
 
 interface AttemptRow extends AttemptFacts {
@@ -202,7 +206,16 @@ export async function reconcile(
     expect(requests.length).toBe(attempts.filter((a) => a.identity !== null).length + unaudited);
   }
 
-  const replayedDeliveries = new Set(attempts.filter((a) => a.replayed).map((a) => a.deliveryId));
+  const timedOut = (a: AttemptRow) => a.responseStatus === null && /timed out/.test(a.errorMessage ?? '');
+  const replayedUntimed = new Set(
+    attempts
+      .filter(
+        (a) =>
+          a.replayed &&
+          !attempts.some((b) => b.deliveryId === a.deliveryId && b.attemptNumber < a.attemptNumber && timedOut(b)),
+      )
+      .map((a) => a.deliveryId),
+  );
   const events = (await fake.events()).filter((e) => typeof e.properties?.mid === 'string');
   expect(sorted(countBy(events, (e) => e.properties.mid as string))).toEqual(sorted(countBy(deliveredMids, (m) => m)));
   return {
@@ -213,8 +226,8 @@ export async function reconcile(
     attemptsWithRequest: attempts.filter((a) => a.identity !== null).length,
     replayed: attempts.filter((a) => a.replayed).length,
     statuses: Object.fromEntries(countBy(requests, (r) => String(r.status))),
-    replayedTrail: attempts
-      .filter((a) => replayedDeliveries.has(a.deliveryId))
+    replayedWithoutTimeout: attempts
+      .filter((a) => replayedUntimed.has(a.deliveryId))
       .sort((a, b) => a.deliveryId.localeCompare(b.deliveryId) || a.attemptNumber - b.attemptNumber)
       .map(({ identity: _identity, ...a }) => a),
   };
