@@ -1,6 +1,6 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, prepareDatabase } from '@fsd/platform';
+import { createDataSource, dropTestDatabase, prepareDatabase } from '@fsd/platform';
 
 export interface FreshDatabase {
   /** Plain pg pool: what the read pool and the hot path's pool are in the app. */
@@ -24,17 +24,7 @@ export async function freshDatabase(name: string): Promise<FreshDatabase> {
     (await pool.query(sql, values)).rows as T[];
   const drop = async () => {
     await dataSource.destroy();
-    // pool.end() resolves once its clients are told to close, not once their sockets have: the DROP … WITH (FORCE)
-    // below can still terminate one, which then emits 'error' on the pool. Expected here, at teardown only.
-    pool.on('error', () => undefined);
-    await pool.end();
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await dropTestDatabase(pool, dbName);
   };
   return { pool, dataSource, rows, drop };
 }
