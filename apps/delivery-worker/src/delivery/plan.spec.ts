@@ -277,19 +277,21 @@ describe('planDelivery: the requests to send', () => {
     expect(plan.failedEarlier).toBe(failedEarlier);
   });
 
+  /** The Idempotency-Keys an event's two requests (v2 create, v1) are planned with. */
+  const keysWhen = (sentAlone?: (request: { url: string }) => boolean) => {
+    const plan = planDelivery({
+      delivery: delivery(),
+      destination: destination(mapped()),
+      episode: run(),
+      userDeleted: false,
+      now,
+      ...(sentAlone ? { sentAlone } : {}),
+    });
+    if (plan.kind !== 'send') throw new Error(`planned ${plan.kind}`);
+    return plan.requests.map((r) => r.idempotencyKey);
+  };
+
   it("derives keys only for the requests sent alone when told which (a batch job item shares its job's key)", () => {
-    const keysWhen = (sentAlone: (request: { url: string }) => boolean) => {
-      const plan = planDelivery({
-        delivery: delivery(),
-        destination: destination(mapped()),
-        episode: run(),
-        userDeleted: false,
-        now,
-        sentAlone,
-      });
-      if (plan.kind !== 'send') throw new Error(`planned ${plan.kind}`);
-      return plan.requests.map((r) => r.idempotencyKey);
-    };
     const seen: string[] = [];
     expect(keysWhen((request) => seen.push(request.url) < 0)).toEqual([undefined, undefined]);
     expect(seen).toHaveLength(2);
@@ -298,16 +300,8 @@ describe('planDelivery: the requests to send', () => {
   });
 
   it('keys version 2 creates by (messageId, destination, subscription); version 1 and deletions carry no key', () => {
-    const plan = planDelivery({
-      delivery: delivery(),
-      destination: destination(mapped()),
-      episode: run(),
-      userDeleted: false,
-      now,
-    });
-    if (plan.kind !== 'send') throw new Error(`planned ${plan.kind}`);
     const expected = createHash('sha256').update('m-1\u0000dest-1\u0000preset:trackEvent').digest('hex');
-    expect(plan.requests.map((r) => r.idempotencyKey)).toEqual([expected, undefined]);
+    expect(keysWhen()).toEqual([expected, undefined]);
 
     const deletion = planDelivery({
       delivery: delivery({ kind: 'deletion', event: null, deletionUserId: 'u 1' }),
