@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { storableText } from '@fsd/platform';
+import { inTransaction, storableText } from '@fsd/platform';
 import { sliceRecordParams } from './slice-record-columns';
 import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_SLICE, DELETED_USERS, OPEN_OF, RECORD_SLICE, RELEASE_SLICE } from './batch-slice.sql';
@@ -43,20 +43,11 @@ export class BatchSliceRepository {
    * the partition (every delivery, ~0.5 s per slice of 5,000) where probing each key takes a few ms.
    */
   async claimSlice(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
-      const { rows } = await client.query<LoadedDeliveryRow>(CLAIM_SLICE, [deliveryIds, token, leaseMs]);
-      await client.query('COMMIT');
-      // A replay re-sends every subscription: nothing counts as already delivered or failed.
-      return rows.map((r) => loadedDelivery(r, FRESH_AUDIT));
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    const { rows } = await inTransaction(this.pool, 'BEGIN; SET LOCAL enable_seqscan = off', (client) =>
+      client.query<LoadedDeliveryRow>(CLAIM_SLICE, [deliveryIds, token, leaseMs]),
+    );
+    // A replay re-sends every subscription: nothing counts as already delivered or failed.
+    return rows.map((r) => loadedDelivery(r, FRESH_AUDIT));
   }
 
   /** Which of the ids are still open (pending or retrying): a slice's unclaimed ones are held by another run. */

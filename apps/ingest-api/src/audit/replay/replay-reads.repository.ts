@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { inTransaction } from '@fsd/platform';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 import { EVENT_COLUMNS, EventRow } from '../common/audit.views';
 import { whereClause } from '../common/event-filter';
@@ -74,33 +75,27 @@ export class ReplayReadsRepository {
    * in every worker, three times the CPU for the same count, taken from the replay it measures.
    */
   async progressOf(replayId: string): Promise<ReplayProgress> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN READ ONLY');
-      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
-      const { rows } = await client.query<{ delivered: string; failed: string; skipped: string; in_flight: string }>(
-        `SELECT count(*) FILTER (WHERE d.status = 'delivered')::text AS delivered,
+    const { rows } = await inTransaction(
+      this.pool,
+      'BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0',
+      (client) =>
+        client.query<{ delivered: string; failed: string; skipped: string; in_flight: string }>(
+          `SELECT count(*) FILTER (WHERE d.status = 'delivered')::text AS delivered,
                 count(*) FILTER (WHERE d.status = 'failed')::text AS failed,
                 count(*) FILTER (WHERE d.status = 'skipped')::text AS skipped,
                 count(*) FILTER (WHERE d.status IN ('pending', 'retrying'))::text AS in_flight
            FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
           WHERE rd.replay_id = $1::bigint`,
-        [replayId],
-      );
-      await client.query('COMMIT');
-      const r = rows[0];
-      return {
-        delivered: Number(r.delivered),
-        failed: Number(r.failed),
-        skipped: Number(r.skipped),
-        inFlight: Number(r.in_flight),
-      };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+          [replayId],
+        ),
+    );
+    const r = rows[0];
+    return {
+      delivered: Number(r.delivered),
+      failed: Number(r.failed),
+      skipped: Number(r.skipped),
+      inFlight: Number(r.in_flight),
+    };
   }
 
   /** Where a batch replay's FullStory jobs stand (replay_batch_jobs, written by the worker). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { inTransaction } from '@fsd/platform';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 
 export interface OpenDelivery {
@@ -30,12 +31,12 @@ export class OpenDeliveriesRepository {
    * 50–100+ ms per page), so bitmap scans and sorts are off for this one read (the partitions' walks are merged).
    */
   async after(after: string, graceMs: number, limit: number): Promise<OpenDeliveriesPage> {
-    const client = await this.pool.connect();
-    let rows: Array<OpenDelivery & { mode: string | null }>;
-    try {
-      await client.query('BEGIN READ ONLY; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off');
-      ({ rows } = await client.query<OpenDelivery & { mode: string | null }>(
-        `WITH page AS (
+    const { rows } = await inTransaction(
+      this.pool,
+      'BEGIN READ ONLY; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
+      (client) =>
+        client.query<OpenDelivery & { mode: string | null }>(
+          `WITH page AS (
            SELECT d.id, d.destination_id FROM deliveries d
             WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
               AND d.id > $2::bigint
@@ -47,15 +48,9 @@ export class OpenDeliveriesRepository {
               WHERE rd.delivery_id = p.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
            ) r ON true
           ORDER BY p.id`,
-        [graceMs, after, limit],
-      ));
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+          [graceMs, after, limit],
+        ),
+    );
     return {
       // A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
       deliveries: rows
