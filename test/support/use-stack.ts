@@ -10,6 +10,8 @@ export interface Stack {
   /** The seeded source (with its write key) feeding the seeded destination. */
   seeded: SeededPair;
   fake: FakeFullStory;
+  /** The running apps, in the order they started: fake-fullstory, ingest-api, delivery-worker. */
+  apps: RunningApp[];
 }
 
 /**
@@ -19,8 +21,8 @@ export interface Stack {
  * database dropped.
  */
 export function useStack(name: string, overrides: Partial<StackEnv> = {}): Stack {
-  const stack = {} as Stack;
   const apps: RunningApp[] = [];
+  const stack = { apps } as Stack;
   beforeAll(async () => {
     stack.env = stackEnv(name, overrides);
     apps.push(await startApp('fake-fullstory', stack.env));
@@ -31,7 +33,7 @@ export function useStack(name: string, overrides: Partial<StackEnv> = {}): Stack
     stack.fake = new FakeFullStory(stack.env.FULLSTORY_BASE_URL);
   });
   afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
+    for (const app of [...apps].reverse()) await app.stop();
     if (stack.env) {
       await dropQueues(stack.env);
       await dropDatabase(stack.env.DATABASE_URL);
