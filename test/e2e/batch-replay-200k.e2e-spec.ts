@@ -243,12 +243,19 @@ describe('batch-mode replay of 200,000 logged events', () => {
     // Read by uid: the fake's whole store is 200,000 events.
     const eventsOfSentinelUser = async () =>
       (await (await fetch(`${stack.env.FULLSTORY_BASE_URL}/__fake/events?uid=bulk-user-0`)).json()) as Json[];
-    await waitFor('the sentinel delivered live and replayed', async () => {
-      const sources = (await eventsOfSentinelUser())
-        .filter((e) => e.properties.mid === 'sentinel')
-        .map((e) => e.source);
-      return sources.sort().join() === 'batch,v2';
-    });
+    // Under load a replay's job is polled with back-off: a minute or two, not seconds.
+    await waitFor(
+      'the sentinel delivered live and replayed',
+      async () => {
+        const sources = (await eventsOfSentinelUser())
+          .filter((e) => e.properties.mid === 'sentinel')
+          .map((e) => e.source);
+        if (sources.sort().join() === 'batch,v2') return true;
+        throw new Error(`the fake holds the sentinel from [${sources.join()}]`);
+      },
+      180_000,
+      500,
+    );
 
     // The fake dropped nothing and holds each logged event once, each through a batch job; none came alone.
     const stats = (await (await fetch(`${stack.env.FULLSTORY_BASE_URL}/__fake/stats`)).json()) as Json;
