@@ -1,5 +1,5 @@
 import { KEY_OF_ID } from './delivery-key.sql';
-import { LOADED_DELIVERY_COLUMNS } from './delivery-row';
+import { DELIVERY_BASE_COLUMNS, LAST_ATTEMPT } from './delivery-row';
 
 /**
  * The worker's load statements. Both return one delivery with its event and the audit summary the plan needs
@@ -11,11 +11,24 @@ const EPISODE_FAILURES = `FROM delivery_attempts a
     AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
                                        WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
 
-const COLUMNS = `${LOADED_DELIVERY_COLUMNS},
-  ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
-         WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL) AS delivered,
-  ARRAY(SELECT DISTINCT a.subscription_id ${EPISODE_FAILURES}) AS failed,
-  (SELECT a.error_message ${EPISODE_FAILURES} ORDER BY a.id LIMIT 1) AS failed_reason`;
+/**
+ * A delivery never attempted has no audit rows: every writer of delivery_attempts adds the rows it writes to
+ * `deliveries.attempts` in the same statement. Its summary is not looked up then (the first run of every live
+ * event and of most replayed ones): each lookup probes every audit partition, and the five of them were most of
+ * the claim's cost.
+ */
+const unlessNeverAttempted = (empty: string, lookup: string) =>
+  `CASE WHEN d.attempts = 0 THEN ${empty} ELSE ${lookup} END`;
+
+const COLUMNS = `${DELIVERY_BASE_COLUMNS},
+  ${unlessNeverAttempted('0', LAST_ATTEMPT)} AS last_attempt,
+  ${unlessNeverAttempted(
+    "'{}'::text[]",
+    `ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
+            WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL)`,
+  )} AS delivered,
+  ${unlessNeverAttempted("'{}'::text[]", `ARRAY(SELECT DISTINCT a.subscription_id ${EPISODE_FAILURES})`)} AS failed,
+  ${unlessNeverAttempted('NULL', `(SELECT a.error_message ${EPISODE_FAILURES} ORDER BY a.id LIMIT 1)`)} AS failed_reason`;
 
 const EVENT_JOIN = 'LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at';
 

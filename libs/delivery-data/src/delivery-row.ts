@@ -2,7 +2,7 @@ import type { DeliveryStatus } from '@fsd/platform';
 import type { LoadedDelivery } from './delivery.types';
 
 /**
- * A delivery with its event as the load statements return it (LOADED_DELIVERY_COLUMNS): the live worker's
+ * A delivery with its event as the load statements return it (DELIVERY_BASE_COLUMNS and a last_attempt): the live worker's
  * claim and the batch replay's slice claim read the same columns and map them here.
  */
 export interface LoadedDeliveryRow {
@@ -27,9 +27,9 @@ export interface LoadedDeliveryRow {
 export const DELIVERY_BASE_COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at,
   d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, d.retry_job, e.payload`;
 
-/** The columns of LoadedDeliveryRow, `last_attempt` looked up per delivery. */
-export const LOADED_DELIVERY_COLUMNS = `${DELIVERY_BASE_COLUMNS},
-  COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0) AS last_attempt`;
+/** The number of the delivery `d`'s last attempt (0 if none), looked up in the audit rows. */
+export const LAST_ATTEMPT =
+  'COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0)';
 
 /** What the plan knows of earlier attempts; a replay starts afresh (nothing delivered or failed counts). */
 export interface AuditSummary {

@@ -62,6 +62,64 @@ function storableAttempt(a: AttemptRecord) {
 }
 
 /**
+ * Appends the attempts, moves each delivery to its new status and funnel stage (counted), and logs the state change.
+ * $1 the group (recordsJson).
+ */
+const RECORD_OUTCOMES = `WITH input AS (
+     SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text, g text, j text)
+   ),
+   new_attempts AS (
+     INSERT INTO delivery_attempts (
+       delivery_id, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
+       request_method, request_url, request_headers, request_body, response_status, response_headers,
+       response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
+     SELECT i.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
+            x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", COALESCE(x."requestBody", x."requestBodyText"::json),
+            x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
+            x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason"
+       FROM input i, json_to_recordset(i.a) AS x(
+         "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
+         "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
+         "requestHeaders" jsonb, "requestBody" json, "requestBodyText" text, "responseStatus" int, "responseHeaders" jsonb,
+         "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
+         decision text, "retryAt" timestamptz, "skipReason" text)
+     RETURNING 1
+   ),
+   -- Locked, and joined by the update (so read before it): the status and stage a concurrent write left.
+   -- Looked up one delivery at a time, in id order (the lock order), for the reason KEY_OF_ID gives.
+   previous AS (
+     SELECT d.* FROM (SELECT i.d FROM input i ORDER BY i.d) i
+      CROSS JOIN LATERAL (
+        SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
+          FROM deliveries d WHERE d.id = i.d LIMIT 1 FOR UPDATE
+      ) d
+   ),
+   moved AS (
+     UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
+            last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
+            episode_started_at = CASE WHEN i.ne THEN now() ELSE d.episode_started_at END,
+            episode_runs = CASE WHEN i.ne THEN 1 ELSE d.episode_runs + 1 END,
+            updated_at = now(),
+            delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
+            claimed_until = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claimed_until END,
+            claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END,
+            retry_job = CASE WHEN i.s = 'retrying' THEN i.j END,
+            funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
+       FROM input i JOIN previous p ON p.id = i.d WHERE d.id = p.id AND d.logged_at = p.logged_at
+     RETURNING d.id, d.funnel_stage
+   ),
+   ${funnelCountsCte(
+     'funnel',
+     `(SELECT p.destination_id, p.event_received_at AS received_at, p.funnel_stage AS from_stage,
+              m.funnel_stage AS to_stage
+         FROM previous p JOIN moved m ON m.id = p.id)`,
+   )}
+   INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+   SELECT p.id, p.logged_at, p.status, i.s, i.r
+     FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
+    WHERE p.status IS DISTINCT FROM i.s`;
+
+/**
  * Group commit for the audit trail: outcomes of concurrent jobs are written together, in one
  * statement and one transaction, so a busy worker pays one WAL flush for many deliveries instead
  * of one each. Every job still waits for its own rows to be committed before it is acknowledged.
@@ -82,62 +140,9 @@ export class RecordBatcher {
   }
 
   private async flush(group: RecordItem[]): Promise<void[]> {
-    await this.pool.query(
-      `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, a json, t text, g text, j text)
-         ),
-         new_attempts AS (
-           INSERT INTO delivery_attempts (
-             delivery_id, attempt_number, trigger, subscription_id, action, started_at, finished_at, latency_ms,
-             request_method, request_url, request_headers, request_body, response_status, response_headers,
-             response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
-           SELECT i.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
-                  x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", COALESCE(x."requestBody", x."requestBodyText"::json),
-                  x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
-                  x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason"
-             FROM input i, json_to_recordset(i.a) AS x(
-               "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
-               "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
-               "requestHeaders" jsonb, "requestBody" json, "requestBodyText" text, "responseStatus" int, "responseHeaders" jsonb,
-               "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
-               decision text, "retryAt" timestamptz, "skipReason" text)
-           RETURNING 1
-         ),
-         -- Locked, and joined by the update (so read before it): the status and stage a concurrent write left.
-         -- Looked up one delivery at a time, in id order (the lock order), for the reason KEY_OF_ID gives.
-         previous AS (
-           SELECT d.* FROM (SELECT i.d FROM input i ORDER BY i.d) i
-            CROSS JOIN LATERAL (
-              SELECT d.id, d.logged_at, d.status, d.funnel_stage, d.destination_id, d.event_received_at
-                FROM deliveries d WHERE d.id = i.d LIMIT 1 FOR UPDATE
-            ) d
-         ),
-         moved AS (
-           UPDATE deliveries d SET status = i.s, attempts = d.attempts + i.n,
-                  last_error = CASE WHEN i.s = 'delivered' THEN NULL ELSE COALESCE(i.r, d.last_error) END,
-                  episode_started_at = CASE WHEN i.ne THEN now() ELSE d.episode_started_at END,
-                  episode_runs = CASE WHEN i.ne THEN 1 ELSE d.episode_runs + 1 END,
-                  updated_at = now(),
-                  delivered_at = CASE WHEN i.s = 'delivered' THEN now() ELSE d.delivered_at END,
-                  claimed_until = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claimed_until END,
-                  claim_token = CASE WHEN d.claim_token = i.t THEN NULL ELSE d.claim_token END,
-                  retry_job = CASE WHEN i.s = 'retrying' THEN i.j END,
-                  funnel_stage = ${countedStageSql('d', `COALESCE(i.g, ${stageOfStatusSql('i.s')})`)}
-             FROM input i JOIN previous p ON p.id = i.d WHERE d.id = p.id AND d.logged_at = p.logged_at
-           RETURNING d.id, d.funnel_stage
-         ),
-         ${funnelCountsCte(
-           'funnel',
-           `(SELECT p.destination_id, p.event_received_at AS received_at, p.funnel_stage AS from_stage,
-                    m.funnel_stage AS to_stage
-               FROM previous p JOIN moved m ON m.id = p.id)`,
-         )}
-         INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
-         SELECT p.id, p.logged_at, p.status, i.s, i.r
-           FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
-          WHERE p.status IS DISTINCT FROM i.s`,
-      [recordsJson(group)],
-    );
+    // Not a named (prepared) statement: Postgres's generic plan for it, used from a prepared statement's sixth run,
+    // took 3-4x the execution time of the custom plans (100,000-event replay: 100 s against 27 s + 17 s planning).
+    await this.pool.query(RECORD_OUTCOMES, [recordsJson(group)]);
     return group.map(() => undefined);
   }
 }

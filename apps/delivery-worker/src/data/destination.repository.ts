@@ -45,10 +45,11 @@ export class DestinationRepository {
 
   /** The configuration's version, or null when the destination is gone or archived. */
   async version(destinationId: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ version: string }>(
-      `SELECT ${VERSION} AS version FROM destinations d WHERE d.id = $1 AND d.archived_at IS NULL`,
-      [destinationId],
-    );
+    const { rows } = await this.pool.query<{ version: string }>({
+      name: 'worker-destination-version',
+      text: `SELECT ${VERSION} AS version FROM destinations d WHERE d.id = $1 AND d.archived_at IS NULL`,
+      values: [destinationId],
+    });
     return rows[0]?.version ?? null;
   }
 

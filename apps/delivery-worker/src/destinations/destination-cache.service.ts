@@ -25,6 +25,9 @@ export interface LoadedDestination {
 @Injectable()
 export class DestinationCache {
   private readonly cache = new Map<string, LoadedDestination>();
+  private readonly revalidations = new Map<string, Promise<LoadedDestination | null>>();
+  /** Bumped by every invalidation, so a read that was in flight then does not cache what it found. */
+  private generation = 0;
   private readonly box: SecretBox;
 
   constructor(
@@ -37,23 +40,46 @@ export class DestinationCache {
   /** Forgets a destination that changed, so the next job loads it again (see DestinationChanges). */
   invalidate(destinationId: string): void {
     this.cache.delete(destinationId);
+    this.revalidations.delete(destinationId);
+    this.generation++;
   }
 
-  async get(destinationId: string): Promise<LoadedDestination | null> {
+  get(destinationId: string): Promise<LoadedDestination | null> {
     const cached = this.cache.get(destinationId);
-    const now = Date.now();
-    if (cached && now - cached.loadedAt < this.config.destinationRefreshMs) return cached;
+    if (cached && Date.now() - cached.loadedAt < this.config.destinationRefreshMs) return Promise.resolve(cached);
+    // One revalidation per destination at a time: every job that finds the entry expired meanwhile shares it
+    // (at 200 jobs in flight each ran its own version query, ~70 a second instead of one per refresh).
+    let pending = this.revalidations.get(destinationId);
+    if (!pending) {
+      pending = this.revalidate(destinationId, cached);
+      this.revalidations.set(destinationId, pending);
+      const settled = pending;
+      const forget = () => {
+        if (this.revalidations.get(destinationId) === settled) this.revalidations.delete(destinationId);
+      };
+      settled.then(forget, forget);
+    }
+    return pending;
+  }
+
+  private async revalidate(
+    destinationId: string,
+    cached: LoadedDestination | undefined,
+  ): Promise<LoadedDestination | null> {
+    // A change notified meanwhile (invalidate) wins over what this read found.
+    const generation = this.generation;
     const version = await this.rows.version(destinationId);
+    const current = generation === this.generation;
     if (version === null) {
-      this.cache.delete(destinationId);
+      if (current) this.cache.delete(destinationId);
       return null;
     }
     if (cached && cached.version === version) {
-      cached.loadedAt = now;
+      if (current) cached.loadedAt = Date.now();
       return cached;
     }
     const loaded = await this.load(destinationId);
-    if (loaded) this.cache.set(destinationId, loaded);
+    if (loaded && current && generation === this.generation) this.cache.set(destinationId, loaded);
     return loaded;
   }
 
