@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { ClientBase } from 'pg';
 import { CapturedRequest, header } from '../../support/delivery';
 import { SeededPair } from '../../support/seed';
 import { waitFor, withDb } from '../../support/stack';
@@ -61,14 +61,14 @@ function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
 
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b));
 
-async function storedMessageIds(db: Client, sourceId: string): Promise<string[]> {
+async function storedMessageIds(db: ClientBase, sourceId: string): Promise<string[]> {
   const { rows } = await db.query<{ message_id: string }>('SELECT message_id FROM events WHERE source_id = $1', [
     sourceId,
   ]);
   return rows.map((r) => r.message_id);
 }
 
-async function deliveriesOf(db: Client, destinationId: string): Promise<DeliveryRow[]> {
+async function deliveriesOf(db: ClientBase, destinationId: string): Promise<DeliveryRow[]> {
   const { rows } = await db.query<DeliveryRow>(
     `SELECT d.id::text AS id, d.status, e.message_id AS "messageId"
        FROM deliveries d JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at
@@ -78,7 +78,7 @@ async function deliveriesOf(db: Client, destinationId: string): Promise<Delivery
   return rows;
 }
 
-async function attemptsOf(db: Client, destinationId: string): Promise<AttemptRow[]> {
+async function attemptsOf(db: ClientBase, destinationId: string): Promise<AttemptRow[]> {
   const { rows } = await db.query<Omit<AttemptRow, 'identity'> & { url: string | null; key: string | null }>(
     `SELECT a.delivery_id::text AS "deliveryId", a.attempt_number AS "attemptNumber", a.decision, a.trigger,
             to_char(a.started_at, 'HH24:MI:SS.MS') AS "startedAt",
