@@ -17,6 +17,7 @@ export * from './errors/rate-limited-log';
 export * from './queue/batch-replay-queue';
 export * from './database/storable-text';
 export * from './database/in-transaction';
+export * from './database/resilient-client';
 export * from './database/testing/drop-test-database';
 export * from './logging/nest-logger';
 export * from './cache/cached-value';

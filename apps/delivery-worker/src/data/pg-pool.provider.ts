@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { logErrors } from '@fsd/platform';
+import { ResilientClient, logErrors } from '@fsd/platform';
 
 export const PG_POOL = Symbol('PG_POOL');
 
@@ -13,6 +13,7 @@ export const pgPoolProvider = {
       max: config.databasePoolSize,
       connectionTimeoutMillis: 5000,
       application_name: 'delivery-worker',
+      Client: ResilientClient,
     });
     // An idle client's connection dropped (Postgres restarted): the pool replaces it; the outage is logged.
     logErrors(pool, 'postgres pool');

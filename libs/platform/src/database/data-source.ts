@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { ResilientClient } from './resilient-client';
 import { ALL_ENTITIES } from './entities';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-InitialSchema';
 import { AuditReplay1764400000000 } from './migrations/1764400000000-AuditReplay';
@@ -47,7 +48,13 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000, application_name: 'fullstory-destination' },
+    // TypeORM hands `extra` to its pg pool: its checked-out clients must not crash the process either.
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      application_name: 'fullstory-destination',
+      Client: ResilientClient,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { ResilientClient } from '@fsd/platform';
 import { logPoolErrors } from './pool-errors';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
@@ -15,6 +16,7 @@ export const pgPoolProvider = {
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30000,
       application_name: 'ingest-api',
+      Client: ResilientClient,
     });
     return logPoolErrors(pool, 'ingest-api');
   },

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { ResilientClient } from '@fsd/platform';
 import { logPoolErrors } from './pool-errors';
 import { INGEST_CONFIG, IngestConfig } from '../config/ingest.config';
 
@@ -19,6 +20,7 @@ export const readPoolProvider = {
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       application_name: 'ingest-api-audit',
+      Client: ResilientClient,
     });
     return logPoolErrors(pool, 'ingest-api-audit');
   },
