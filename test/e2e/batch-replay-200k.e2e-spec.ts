@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { basicAuth, postJson, waitFor, withDb } from '../support/stack';
 import { useStack } from '../support/use-stack';
+import { templatesThenEmptyLog } from '../support/log-templates';
 
 /**
  * Issue 19, the proof: a replay of 200,000 logged identify and track events (presets) into fake-fullstory in batch
@@ -75,41 +76,13 @@ describe('batch-mode replay of 200,000 logged events', () => {
    * identify followed by 9 tracks, so that every slice of the replay has a users job and an events job.
    */
   async function logEvents(): Promise<void> {
-    const auth = { Authorization: basicAuth(stack.seeded.writeKey) };
-    const identify = { messageId: 'tpl-identify', userId: 'tpl-user', traits: { plan: 'pro', mid: 'tpl-identify' } };
-    const track = {
-      messageId: 'tpl-track',
-      userId: 'tpl-user',
-      event: 'Bulk Replayed',
-      properties: { mid: 'tpl-track' },
-    };
-    expect((await postJson(`${stack.ingest}/v1/identify`, identify, auth)).status).toBe(200);
-    expect((await postJson(`${stack.ingest}/v1/track`, track, auth)).status).toBe(200);
-    await waitFor(
-      'the templates delivered',
-      () =>
-        withDb(
-          stack.env.DATABASE_URL,
-          async (db) => (await db.query(`SELECT 1 FROM deliveries WHERE status = 'delivered'`)).rows.length === 2,
-        ),
-      30_000,
+    const { identify: ident, track: trk } = await templatesThenEmptyLog(
+      stack.env.DATABASE_URL,
+      stack.ingest,
+      stack.seeded.writeKey,
+      'Bulk Replayed',
     );
     await withDb(stack.env.DATABASE_URL, async (db) => {
-      const tpl = async (id: string) =>
-        (
-          await db.query<{ payload: string; raw: string }>(
-            'SELECT payload::text AS payload, raw::text AS raw FROM events WHERE message_id = $1',
-            [id],
-          )
-        ).rows[0];
-      const ident = await tpl('tpl-identify');
-      const trk = await tpl('tpl-track');
-      // The audit rows no longer cascade from their delivery (partitioned tables, migration Retention).
-      await db.query('DELETE FROM delivery_attempts');
-      await db.query('DELETE FROM delivery_state_changes');
-      await db.query('DELETE FROM deliveries');
-      await db.query('DELETE FROM events');
-      await db.query('DELETE FROM event_dedup');
       const base = new Date(Date.now() - 20 * 3600_000).toISOString();
       // User u's identify is the log's event u * 10; its tracks are the 9 after it.
       for (let from = 0; from < USERS; from += USERS_PER_INSERT) {

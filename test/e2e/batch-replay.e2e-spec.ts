@@ -1,17 +1,8 @@
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
+import { RunningApp, StackEnv, dropDatabase, stackEnv, startApp, waitFor, withDb } from '../support/stack';
 import { SeededPair, seedSourceAndDestination } from '../support/seed';
 import { IdentityHasher } from '@fsd/platform';
 import { FakeFullStory, dropQueues } from '../support/delivery';
+import { templatesThenEmptyLog } from '../support/log-templates';
 
 /**
  * Issue 19: a replay of logged identify and track events in batch mode, through the real ingest-api,
@@ -78,41 +69,13 @@ describe('batch-mode replay', () => {
 
   /** One real identify and one real track give the stored shapes; copies with their own ids go into the log. */
   async function logEvents(): Promise<void> {
-    const auth = { Authorization: basicAuth(seeded.writeKey) };
-    const identify = { messageId: 'tpl-identify', userId: 'tpl-user', traits: { plan: 'pro', mid: 'tpl-identify' } };
-    const track = {
-      messageId: 'tpl-track',
-      userId: 'tpl-user',
-      event: 'Batch Replayed',
-      properties: { mid: 'tpl-track' },
-    };
-    expect((await postJson(`${ingest}/v1/identify`, identify, auth)).status).toBe(200);
-    expect((await postJson(`${ingest}/v1/track`, track, auth)).status).toBe(200);
-    await waitFor(
-      'the templates delivered',
-      () =>
-        withDb(
-          env.DATABASE_URL,
-          async (db) => (await db.query(`SELECT 1 FROM deliveries WHERE status = 'delivered'`)).rows.length === 2,
-        ),
-      30_000,
+    const { identify: ident, track: trk } = await templatesThenEmptyLog(
+      env.DATABASE_URL,
+      ingest,
+      seeded.writeKey,
+      'Batch Replayed',
     );
     await withDb(env.DATABASE_URL, async (db) => {
-      const tpl = async (id: string) =>
-        (
-          await db.query<{ payload: string; raw: string }>(
-            'SELECT payload::text AS payload, raw::text AS raw FROM events WHERE message_id = $1',
-            [id],
-          )
-        ).rows[0];
-      const ident = await tpl('tpl-identify');
-      const trk = await tpl('tpl-track');
-      // The audit rows no longer cascade from their delivery (partitioned tables, migration Retention).
-      await db.query('DELETE FROM delivery_attempts');
-      await db.query('DELETE FROM delivery_state_changes');
-      await db.query('DELETE FROM deliveries');
-      await db.query('DELETE FROM events');
-      await db.query('DELETE FROM event_dedup');
       // Identifies first (user n), then tracks of user n % USERS; the log's order is received_at.
       const insert = (
         type: string,
