@@ -3,7 +3,6 @@ module.exports = {
   ...require('./jest.preset'),
   testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
   testTimeout: 180000,
-  testSequencer: '<rootDir>/test/support/slowest-first.sequencer.js',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
