@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { basicAuth, postJson, waitFor, withDb } from '../support/stack';
 import { useStack } from '../support/use-stack';
 import { templatesThenEmptyLog } from '../support/log-templates';
+import { countBy } from '../support/count-by';
 
 /**
  * Issue 19, the proof: a replay of 200,000 logged identify and track events (presets) into fake-fullstory in batch
@@ -31,12 +32,6 @@ type Json = Record<string, any>;
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
-}
-
-function counts(values: string[]): Map<string, number> {
-  const seen = new Map<string, number>();
-  for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
-  return seen;
 }
 
 describe('batch-mode replay of 200,000 logged events', () => {
@@ -229,12 +224,12 @@ describe('batch-mode replay of 200,000 logged events', () => {
     expect(stats).toMatchObject({ droppedRequests: 0, droppedEvents: 0 });
     const held = (await stack.fake.events()).filter((e) => String(e.properties.mid).startsWith('msg-track-'));
     expect(held.every((e) => e.source === 'batch')).toBe(true);
-    const heldTracks = counts(held.map((e) => String(e.properties.mid)));
+    const heldTracks = countBy(held, (e) => String(e.properties.mid));
     expect([...heldTracks].filter(([, n]) => n !== 1)).toEqual([]);
     const users = ((await (await fetch(`${stack.env.FULLSTORY_BASE_URL}/__fake/users`)).json()) as Json[]).filter((u) =>
       String(u.uid).startsWith('bulk-user-'),
     );
-    const heldUsers = counts(users.map((u) => String(u.properties?.mid)));
+    const heldUsers = countBy(users, (u) => String(u.properties?.mid));
     expect([...heldUsers].filter(([, n]) => n !== 1)).toEqual([]);
     expect(await stack.fake.requests({ method: 'POST', path: '/v2/events' })).toHaveLength(1); // the live sentinel
     expect(await stack.fake.requests({ method: 'POST', path: '/v2/users' })).toHaveLength(0);

@@ -20,6 +20,7 @@ import {
   waitForDeliveries,
   waitForQueueWorkers,
 } from '../support/delivery';
+import { countBy } from '../support/count-by';
 
 /**
  * Issue 5: several worker processes share a destination's queue without sending anything twice, and a
@@ -123,12 +124,6 @@ describe('delivery workers: concurrency, crash and shutdown', () => {
           )
         ).rows,
     );
-  }
-
-  function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
-    return out;
   }
 
   async function deliveredByWorker(worker: RunningApp, destinationId: string): Promise<number> {

@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { countBy } from '../../support/count-by';
 import { CapturedRequest, header } from '../../support/delivery';
 import { SeededPair } from '../../support/seed';
 import { waitFor, withDb } from '../../support/stack';
@@ -51,12 +52,6 @@ interface DeliveryRow {
   id: string;
   status: string;
   messageId: string;
-}
-
-function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
-  return out;
 }
 
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b));
