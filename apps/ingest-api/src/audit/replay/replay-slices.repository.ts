@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { failOpenDeliveries } from '@fsd/delivery-data';
+import { inTransaction } from '@fsd/platform';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 
 export interface OpenSlice {
@@ -104,23 +105,14 @@ export class ReplaySliceRepository {
 
   /** Ends the slice failed and its open deliveries with it (their state change names the reason), at once. */
   async failSlice(s: OpenSlice, reason: string): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, 'BEGIN', async (client) => {
       const { rows } = await client.query<{ ids: string[] }>(
         `UPDATE replay_slices SET status = 'failed', error = $4, checked_at = now()
           WHERE replay_id = $1::bigint AND slice = $2 AND generation = $3 AND status = 'open'
           RETURNING delivery_ids::text[] AS ids`,
         [s.replayId, s.slice, s.generation, reason],
       );
-      const ended = rows.length === 0 ? 0 : await failOpenDeliveries(client, rows[0].ids, reason);
-      await client.query('COMMIT');
-      return ended;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return rows.length === 0 ? 0 : failOpenDeliveries(client, rows[0].ids, reason);
+    });
   }
 }
