@@ -79,7 +79,8 @@ export class DestinationCache {
       return cached;
     }
     const loaded = await this.load(destinationId);
-    if (loaded && current && generation === this.generation) this.cache.set(destinationId, loaded);
+    // Checked again after the load: the generation only grows, so equal now means no change notified throughout.
+    if (loaded && generation === this.generation) this.cache.set(destinationId, loaded);
     return loaded;
   }
 
