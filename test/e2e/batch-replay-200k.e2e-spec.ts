@@ -3,6 +3,7 @@ import { basicAuth, postJson, waitFor, withDb } from '../support/stack';
 import { useStack } from '../support/use-stack';
 import { templatesThenEmptyLog } from '../support/log-templates';
 import { countBy } from '../support/count-by';
+import { adminClient } from '../support/admin-client';
 
 /**
  * Issue 19, the proof: a replay of 200,000 logged identify and track events (presets) into fake-fullstory in batch
@@ -38,17 +39,9 @@ describe('batch-mode replay of 200,000 logged events', () => {
   // Room for every event the fake is sent (the replay's, the templates' and the sentinel's): it drops none.
   const stack = useStack('batch_replay_200k', { FAKE_FULLSTORY_MAX_EVENTS: String(TOTAL + 1000) });
 
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-    const res = await fetch(`${stack.ingest}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${stack.env.ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  }
+  /** A replay started with the admin token (POST /admin/replays). */
+  const startReplay = (body: unknown) =>
+    adminClient(stack.ingest)('POST', '/admin/replays', stack.env.ADMIN_TOKEN, body);
 
   /** A session of the ops page, as its login form gets one. */
   async function opsPageCookie(): Promise<string> {
@@ -117,7 +110,7 @@ describe('batch-mode replay of 200,000 logged events', () => {
     const [, ingestApp, workerApp] = stack.apps;
     const cookie = await opsPageCookie();
 
-    const replay = await admin('POST', '/admin/replays', {
+    const replay = await startReplay({
       destinationId: stack.seeded.destinationId,
       filter: window(),
       ratePerSecond: 100_000,
@@ -210,7 +203,7 @@ describe('batch-mode replay of 200,000 logged events', () => {
     };
     // Delivered live first: a replay started while the live run is in flight would find it settled by that run.
     await waitFor('the sentinel delivered live', sentinelHeldFrom('v2'), 120_000, 500);
-    const second = await admin('POST', '/admin/replays', {
+    const second = await startReplay({
       destinationId: stack.seeded.destinationId,
       filter: { ...window(), eventNames: ['Sentinel'] },
     });
