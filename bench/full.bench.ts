@@ -35,7 +35,7 @@ const PREFIX = `benchfull_${Date.now()}`;
 const STEPS = new Set(
   (process.env.BENCH_STEPS ?? 'ingest,delivery,latency,replay,batch-replay').split(',').map((s) => s.trim()),
 );
-const LATENCY_RATE = 1000;
+const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
 const LATENCY_SECONDS = 10;
 
 const GOALS = {

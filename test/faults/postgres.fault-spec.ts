@@ -80,7 +80,9 @@ describe('faults: Postgres crashes and stops', () => {
     const load = new SteadyLoad(stack.ingestUrl, seeded.writeKey, 'crash', 150);
     load.start();
     await load.untilAcked(300);
-    const inFlight = await inFlightAtFake();
+    // Waits for the worker to have requests out (a busy machine can still be taking the new destination's first
+    // jobs after 300 acknowledgements): the crash must cut some attempts whose audit rows are not written yet.
+    const inFlight = await waitFor('a request in flight at the fake', async () => (await inFlightAtFake()) || false);
     await pg!.crash();
     const crashedAt = Date.now();
     await expectRefusing(load, crashedAt);

@@ -49,11 +49,15 @@ describe('delivery funnel counters', () => {
        SELECT id::text FROM deliv ORDER BY id`,
       [receivedAt, sourceId, n],
     );
+    // A delivery is logged when its event was received.
+    for (const r of rows) loggedAtOf.set(r.id, new Date(receivedAt));
     return rows.map((r) => r.id);
   };
+  const loggedAtOf = new Map<string, Date>();
   const record = (id: string, status: 'delivered' | 'skipped' | 'failed' | 'retrying', stage?: 'filtered') =>
     batcher.write({
       deliveryId: id,
+      loggedAt: loggedAtOf.get(id)!,
       status,
       reason: status,
       newEpisode: false,

@@ -7,6 +7,7 @@ import type { LoadedDelivery } from './delivery.types';
  */
 export interface LoadedDeliveryRow {
   id: string;
+  logged_at: Date;
   kind: 'event' | 'deletion';
   status: DeliveryStatus;
   destination_id: string;
@@ -24,7 +25,7 @@ export interface LoadedDeliveryRow {
 }
 
 /** The columns of LoadedDeliveryRow but `last_attempt`, from deliveries `d` and events `e` (joined by the caller). */
-export const DELIVERY_BASE_COLUMNS = `d.id::text, d.kind, d.status, d.destination_id::text, d.created_at,
+export const DELIVERY_BASE_COLUMNS = `d.id::text, d.logged_at, d.kind, d.status, d.destination_id::text, d.created_at,
   d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, d.retry_job, e.payload`;
 
 /** The number of the delivery `d`'s last attempt (0 if none), looked up in the audit rows. */
@@ -43,6 +44,7 @@ export const FRESH_AUDIT: AuditSummary = { delivered: [], failed: [], failedReas
 export function loadedDelivery(r: LoadedDeliveryRow, audit: AuditSummary): LoadedDelivery {
   return {
     id: r.id,
+    loggedAt: r.logged_at,
     kind: r.kind,
     status: r.status,
     destinationId: r.destination_id,

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { migratedDatabase } from './testing/migrated-database';
 import { DeliveryRepository } from './delivery.repository';
 import { attemptRow } from './attempt-row';
-import type { ClaimResult } from './delivery.types';
+import type { ClaimResult, DeliveryKey } from './delivery.types';
 
 /** Against a migrated database of its own, dropped afterwards. */
 describe('DeliveryRepository', () => {
@@ -17,6 +17,10 @@ describe('DeliveryRepository', () => {
   let history: string;
   let deletion: string;
 
+  const keyOf = async (id: string): Promise<DeliveryKey> => ({
+    id,
+    loggedAt: (await pool.query<{ t: Date }>('SELECT logged_at AS t FROM deliveries WHERE id = $1', [id])).rows[0].t,
+  });
   const insertDelivery = async (sql: string, values: unknown[]): Promise<string> =>
     (await pool.query<{ id: string }>(`${sql} RETURNING id::text`, values)).rows[0].id;
 
@@ -67,7 +71,7 @@ describe('DeliveryRepository', () => {
         decision: decision as 'delivered',
         errorMessage,
       });
-      await store.record(history, [attempt], 'retrying', null);
+      await store.record(await keyOf(history), [attempt], 'retrying', null);
     }
   });
 
@@ -225,7 +229,7 @@ describe('DeliveryRepository', () => {
       subscriptionId: 'preset:trackEvent',
       decision: 'delivered',
     });
-    await store.record(fresh, [attempt], 'delivered', 'delivered', { claimToken: token });
+    await store.record(await keyOf(fresh), [attempt], 'delivered', 'delivered', { claimToken: token });
     expect(loaded(await load(fresh))).toMatchObject({
       status: 'delivered',
       lastAttemptNumber: 1,

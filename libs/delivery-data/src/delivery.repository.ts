@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
-import type { AttemptRecord, ClaimResult, LoadedDelivery } from './delivery.types';
+import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
@@ -140,7 +140,7 @@ export class DeliveryRepository {
    * other outcome clears it).
    */
   async record(
-    deliveryId: string,
+    delivery: DeliveryKey,
     attempts: AttemptRecord[],
     status: DeliveryStatus,
     reason: string | null,
@@ -150,9 +150,10 @@ export class DeliveryRepository {
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
-        if (retry > 0 && attempts.length > 0 && (await this.recorded(deliveryId, attempts[0].attemptNumber))) return;
+        if (retry > 0 && attempts.length > 0 && (await this.recorded(delivery.id, attempts[0].attemptNumber))) return;
         return await this.batcher.write({
-          deliveryId,
+          deliveryId: delivery.id,
+          loggedAt: delivery.loggedAt,
           attempts,
           status,
           reason,

@@ -11,13 +11,16 @@ const row = (attemptNumber: number, over: Partial<AttemptRecord> = {}): AttemptR
     decision: 'delivered',
     ...over,
   });
+/** Each delivery's logged_at as the database returned it (the worker has it from the claim). */
+const loggedAtOf = new Map<string, Date>();
 const item = (
   deliveryId: string,
   status: DeliveryStatus,
   attempts: AttemptRecord[],
   over: Partial<RecordItem> = {},
-) => ({
+): RecordItem => ({
   deliveryId,
+  loggedAt: loggedAtOf.get(deliveryId)!,
   status,
   attempts,
   reason: status === 'delivered' ? 'delivered' : `reason of ${status}`,
@@ -32,14 +35,16 @@ describe('RecordBatcher: group commit of the audit trail', () => {
   let batcher: RecordBatcher;
   let destinationId: string;
 
-  const newDeliveries = async (n: number): Promise<string[]> =>
-    (
-      await pool.query<{ id: string }>(
-        `INSERT INTO deliveries (destination_id, episode_started_at) SELECT $1, now() - interval '1 hour'
-           FROM generate_series(1, $2) RETURNING id::text`,
-        [destinationId, n],
-      )
-    ).rows.map((r) => r.id);
+  /** `loggedAt`: when they were logged (now by default; an earlier day puts them in another partition). */
+  const newDeliveries = async (n: number, loggedAt: Date | null = null): Promise<string[]> => {
+    const { rows } = await pool.query<{ id: string; logged_at: Date }>(
+      `INSERT INTO deliveries (destination_id, episode_started_at, logged_at)
+       SELECT $1, now() - interval '1 hour', COALESCE($3, now()) FROM generate_series(1, $2) RETURNING id::text, logged_at`,
+      [destinationId, n, loggedAt],
+    );
+    for (const r of rows) loggedAtOf.set(r.id, r.logged_at);
+    return rows.map((r) => r.id);
+  };
   const state = async (id: string) =>
     (
       await pool.query(
@@ -84,6 +89,31 @@ describe('RecordBatcher: group commit of the audit trail', () => {
         lastError: null,
         deliveredAt: true,
         episodeRestarted: false,
+        rows: 1,
+        changes: ['pending>delivered'],
+      });
+    }
+  });
+
+  it('records a group whose deliveries were logged on different days (different partitions) in one statement', async () => {
+    const earlier = await newDeliveries(3, new Date('2026-01-01T23:59:59.999Z'));
+    // Two days ahead: a daily partition is made in advance for each of the next days.
+    const later = await newDeliveries(3, new Date(Date.now() + 2 * 86_400_000));
+    const ids = earlier.flatMap((id, i) => [id, later[i]]);
+    const partitions = await pool.query<{ p: string }>(
+      'SELECT DISTINCT tableoid::regclass::text AS p FROM deliveries WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    expect(partitions.rows).toHaveLength(2);
+    const query = jest.spyOn(pool, 'query');
+    await Promise.all(ids.map((id) => batcher.write(item(id, 'delivered', [row(1)]))));
+    // Two statements in flight: the first two writes alone, the last four (two of each day) together.
+    expect(query).toHaveBeenCalledTimes(3);
+    query.mockRestore();
+    for (const id of ids) {
+      expect(await state(id)).toMatchObject({
+        status: 'delivered',
+        attempts: 1,
         rows: 1,
         changes: ['pending>delivered'],
       });

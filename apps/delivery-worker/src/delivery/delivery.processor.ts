@@ -123,7 +123,7 @@ export class DeliveryProcessor {
     const { delivery } = run;
     // Releases the claim in the same statement.
     const stage = funnelStageOf(outcome);
-    await this.deliveries.record(delivery.id, outcome.attempts, status, reason, {
+    await this.deliveries.record(delivery, outcome.attempts, status, reason, {
       newEpisode: episode.isNew,
       claimToken: run.token,
       stage,

@@ -11,6 +11,7 @@ const stored = new Date('2026-01-01T11:00:00Z');
 function delivery(over: Partial<LoadedDelivery> = {}): LoadedDelivery {
   return {
     id: '42',
+    loggedAt: stored,
     kind: 'event',
     status: 'pending',
     destinationId: 'dest-1',

@@ -73,6 +73,8 @@ describe('retention keeps storage flat over 40 simulated days', () => {
           const started = new Date(Date.parse(row(d, i).receivedAt) + 1000);
           return recorder.write({
             deliveryId: delivery.deliveryId,
+            // A delivery is logged when its event was received.
+            loggedAt: new Date(row(d, i).receivedAt),
             status: 'delivered',
             reason: null,
             newEpisode: false,
