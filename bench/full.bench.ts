@@ -6,6 +6,10 @@
  * BENCH_PROFILE=1 profiles the apps (CPU, through the inspector) and prints their top self-time functions.
  * BENCH_STEPS=delivery,latency (of ingest, delivery, latency, replay, batch-replay; all by default) runs only those
  * steps, to measure one change quickly; `npm run bench` itself reports them all in one run.
+ * BENCH_LATENCY_RATE=300 offers another rate than 1,000 events/s in the latency step.
+ * BENCH_PARTITION_DAYS=90 gives the delivery and latency steps' database the daily partitions of that many past days
+ * in the event log and the delivery tables, as a database kept under the default AUDIT_RETENTION_DAYS (90) holds
+ * (a fresh one has today's and 7 ahead): statements that touch every partition cost more there.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';
@@ -35,6 +39,7 @@ const PREFIX = `benchfull_${Date.now()}`;
 const STEPS = new Set(
   (process.env.BENCH_STEPS ?? 'ingest,delivery,latency,replay,batch-replay').split(',').map((s) => s.trim()),
 );
+const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
 const LATENCY_SECONDS = 10;
 
@@ -87,6 +92,24 @@ function appEnv(app: string): Record<string, string> {
   return env;
 }
 
+/**
+ * The partitions of `days` past days, in the (empty) database just made: each delivery table's first partition,
+ * which holds everything before the database was made, is made again to end where they begin.
+ */
+async function addPastPartitions(pg: PgPool, days: number): Promise<void> {
+  const since = `(now() AT TIME ZONE 'UTC')::date - ${days}`;
+  for (const table of ['deliveries', 'delivery_attempts', 'delivery_state_changes']) {
+    await pg.query(`DROP TABLE ${table}_legacy`);
+    await pg.query(
+      `DO $$ BEGIN EXECUTE format('CREATE TABLE ${table}_legacy PARTITION OF ${table} FOR VALUES FROM (MINVALUE) TO (%L)',
+         (${since})::timestamp AT TIME ZONE 'UTC'); END $$`,
+    );
+  }
+  for (const table of ['events', 'deliveries', 'delivery_attempts', 'delivery_state_changes']) {
+    await pg.query(`SELECT ensure_time_partitions($1, ${since}, (now() AT TIME ZONE 'UTC')::date)`, [table]);
+  }
+}
+
 async function main(): Promise<void> {
   rmSync(PROFILE_DIR, { recursive: true, force: true });
   if (PROFILE)
@@ -104,6 +127,7 @@ async function main(): Promise<void> {
   await recreateDatabase(DB);
   await prepareDatabase(DB);
   const pg = new PgPool({ connectionString: DB, max: 4, application_name: 'bench' });
+  if (PARTITION_DAYS > 0) await addPastPartitions(pg, PARTITION_DAYS);
   const seeded = await seedBenchSource(pg);
   const fake = await start('fake-fullstory', FAKE_PORT);
   const ingestApp = await start('ingest-api', INGEST_PORT);

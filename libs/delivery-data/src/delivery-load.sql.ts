@@ -1,15 +1,18 @@
 import { KEY_OF_ID } from './delivery-key.sql';
-import { DELIVERY_BASE_COLUMNS, LAST_ATTEMPT } from './delivery-row';
+import { DELIVERY_BASE_COLUMNS, lastAttemptSql } from './delivery-row';
 
 /**
  * The worker's load statements. Both return one delivery with its event and the audit summary the plan needs
  * (subscriptions delivered, subscriptions failed in the current episode).
  */
 
-const EPISODE_FAILURES = `FROM delivery_attempts a
-  WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL
+/** `since`: SQL of a time no attempt of the delivery started before (its partitions before it are not looked in). */
+const since = (alias: string, from: string | null) => (from === null ? '' : ` AND ${alias}.started_at >= ${from}`);
+
+const episodeFailures = (from: string | null) => `FROM delivery_attempts a
+  WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL${since('a', from)}
     AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
-                                       WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')), 0)`;
+                                       WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')${since('e', from)}), 0)`;
 
 /**
  * A delivery never attempted has no audit rows: every writer of delivery_attempts adds the rows it writes to
@@ -20,21 +23,26 @@ const EPISODE_FAILURES = `FROM delivery_attempts a
 const unlessNeverAttempted = (empty: string, lookup: string) =>
   `CASE WHEN d.attempts = 0 THEN ${empty} ELSE ${lookup} END`;
 
-const COLUMNS = `${DELIVERY_BASE_COLUMNS},
-  ${unlessNeverAttempted('0', LAST_ATTEMPT)} AS last_attempt,
+/** The delivery `d` with its audit summary; `attemptsFrom` as `since` takes it (null: every audit partition). */
+const columns = (attemptsFrom: string | null) => `${DELIVERY_BASE_COLUMNS},
+  ${unlessNeverAttempted('0', lastAttemptSql(since('a', attemptsFrom)))} AS last_attempt,
   ${unlessNeverAttempted(
     "'{}'::text[]",
     `ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
-            WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL)`,
+            WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL${since('a', attemptsFrom)})`,
   )} AS delivered,
-  ${unlessNeverAttempted("'{}'::text[]", `ARRAY(SELECT DISTINCT a.subscription_id ${EPISODE_FAILURES})`)} AS failed,
-  ${unlessNeverAttempted('NULL', `(SELECT a.error_message ${EPISODE_FAILURES} ORDER BY a.id LIMIT 1)`)} AS failed_reason`;
+  ${unlessNeverAttempted("'{}'::text[]", `ARRAY(SELECT DISTINCT a.subscription_id ${episodeFailures(attemptsFrom)})`)} AS failed,
+  ${unlessNeverAttempted('NULL', `(SELECT a.error_message ${episodeFailures(attemptsFrom)} ORDER BY a.id LIMIT 1)`)} AS failed_reason`;
 
 const EVENT_JOIN = 'LEFT JOIN events e ON e.id = d.event_id AND e.received_at = d.event_received_at';
 
 /**
  * Claims and loads in one statement: each delivery (one token per delivery; a second job of the same delivery
- * in the same batch loses) is claimed only when no unexpired claim exists. $1 ids, $2 tokens, $3 lease (ms).
+ * in the same batch loses) is claimed only when no unexpired claim exists. $1 ids, $2 tokens, $3 lease (ms),
+ * $4 and $5 bounds of their logged_at (claimBounds; -infinity and infinity when not known), $6 a time no attempt
+ * of theirs started before (attemptsFrom): constants to the planner, so the statement plans and probes only the
+ * partitions between them. An event delivery's logged_at is its event's received_at (migration Retention), so
+ * the same bounds hold for the event.
  *
  * `stale`: the claim waited for a concurrent outcome write of the same delivery (which released the previous
  * claim). The UPDATE then sees that write, but the statement's other reads (the audit summary) see the database
@@ -46,25 +54,28 @@ WITH input AS (
   SELECT DISTINCT ON (i.id) i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token) ORDER BY i.id
 ),
 target AS (
-  SELECT k.id, k.logged_at, i.token FROM input i ${KEY_OF_ID}
+  SELECT k.id, k.logged_at, i.token FROM input i
+   CROSS JOIN LATERAL (SELECT k.id, k.logged_at FROM deliveries k
+                        WHERE k.id = i.id AND k.logged_at BETWEEN $4 AND $5 LIMIT 1) k
 ),
 claimed AS (
   UPDATE deliveries d SET claimed_until = now() + $3::int * interval '1 millisecond', claim_token = i.token
     FROM target i
-   WHERE d.id = i.id AND d.logged_at = i.logged_at AND (d.claimed_until IS NULL OR d.claimed_until < now())
+   WHERE d.id = i.id AND d.logged_at = i.logged_at AND d.logged_at BETWEEN $4 AND $5
+     AND (d.claimed_until IS NULL OR d.claimed_until < now())
   RETURNING d.*
 )
-SELECT ${COLUMNS}, d.claim_token,
+SELECT ${columns('$6')}, d.claim_token,
        (s.updated_at, s.attempts, s.status) IS DISTINCT FROM (d.updated_at, d.attempts, d.status) AS stale
   FROM claimed d
-  JOIN deliveries s ON s.id = d.id AND s.logged_at = d.logged_at
-  ${EVENT_JOIN}`;
+  JOIN deliveries s ON s.id = d.id AND s.logged_at = d.logged_at AND s.logged_at BETWEEN $4 AND $5
+  ${EVENT_JOIN} AND e.received_at BETWEEN $4 AND $5`;
 
 /** Loads deliveries this worker already holds the claim of (a fresh snapshot). $1 ids, $2 their tokens. */
 export const LOAD_CLAIMED = `
 WITH input AS (SELECT i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token)),
 target AS (SELECT k.id, k.logged_at, i.token FROM input i ${KEY_OF_ID})
-SELECT ${COLUMNS}, d.claim_token, false AS stale
+SELECT ${columns(null)}, d.claim_token, false AS stale
   FROM target i
   JOIN deliveries d ON d.id = i.id AND d.logged_at = i.logged_at AND d.claim_token = i.token
   ${EVENT_JOIN}`;

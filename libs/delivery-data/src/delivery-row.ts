@@ -28,9 +28,12 @@ export interface LoadedDeliveryRow {
 export const DELIVERY_BASE_COLUMNS = `d.id::text, d.logged_at, d.kind, d.status, d.destination_id::text, d.created_at,
   d.episode_started_at, d.episode_runs, d.attempts, d.deletion_user_id, d.event_received_at, d.retry_job, e.payload`;
 
-/** The number of the delivery `d`'s last attempt (0 if none), looked up in the audit rows. */
-export const LAST_ATTEMPT =
-  'COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id), 0)';
+/**
+ * The number of the delivery `d`'s last attempt (0 if none), looked up in the audit rows. `attemptsFrom`: SQL
+ * conditions on the attempt `a` that narrow the partitions looked in (ANDed; empty for all).
+ */
+export const lastAttemptSql = (attemptsFrom = '') =>
+  `COALESCE((SELECT max(a.attempt_number) FROM delivery_attempts a WHERE a.delivery_id = d.id${attemptsFrom}), 0)`;
 
 /** What the plan knows of earlier attempts; a replay starts afresh (nothing delivered or failed counts). */
 export interface AuditSummary {

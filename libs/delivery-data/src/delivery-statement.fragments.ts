@@ -64,7 +64,7 @@ export function replayDeliveriesCtes(
            claimed_until = CASE WHEN ${free} THEN EXCLUDED.claimed_until ELSE deliveries.claimed_until END`
            : ''
        }
-       RETURNING id, event_id
+       RETURNING id, event_id, logged_at
      ),
      ${funnelCountsCte(
        'replay_funnel',

@@ -131,6 +131,38 @@ describe('DeliveryRepository', () => {
     await Promise.all([fresh, history, deletion].map((id, i) => store.release(id, tokens[i])));
   });
 
+  it('claims by the logged_at a job names in one statement, and by id alone when that time is wrong', async () => {
+    const { loggedAt } = await keyOf(fresh);
+    const query = jest.spyOn(pool, 'query');
+    const right = randomUUID();
+    expect(loaded(await store.claim(fresh, right, loggedAt.toISOString())).id).toBe(fresh);
+    expect(query).toHaveBeenCalledTimes(1);
+    await store.release(fresh, right);
+    // A day off (a job changed in Redis): the bounded claim misses, the one over every partition claims.
+    query.mockClear();
+    const wrong = randomUUID();
+    const dayBefore = new Date(loggedAt.getTime() - 86_400_000).toISOString();
+    expect(loaded(await store.claim(fresh, wrong, dayBefore)).id).toBe(fresh);
+    expect(query).toHaveBeenCalledTimes(2);
+    await store.release(fresh, wrong);
+    // Not a time at all: every partition at once.
+    query.mockClear();
+    const garbled = randomUUID();
+    expect(loaded(await store.claim(fresh, garbled, 'not-a-time')).id).toBe(fresh);
+    expect(query).toHaveBeenCalledTimes(1);
+    query.mockRestore();
+    await store.release(fresh, garbled);
+    // Bounded, the audit summary is the same as over every partition.
+    const bounded = randomUUID();
+    expect(loaded(await store.claim(history, bounded, (await keyOf(history)).loggedAt.toISOString()))).toMatchObject({
+      lastAttemptNumber: 3,
+      deliveredSubscriptions: new Set(['A']),
+      failedSubscriptions: new Set(['C', 'D']),
+      failedReason: 'HTTP 422 Unprocessable Entity',
+    });
+    await store.release(history, bounded);
+  });
+
   it('gives a delivery to one claim at a time: the others learn until when it is held', async () => {
     const other = new DeliveryRepository(pool, 30_000);
     const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];

@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
+import { ALL_PARTITIONS, attemptsFrom, claimBounds } from './logged-at-bounds';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
 
@@ -41,6 +42,8 @@ export interface RecordOptions {
 interface PendingClaim {
   id: string;
   token: string;
+  /** The delivery's logged_at, when its job names it. */
+  loggedAt?: Date;
 }
 
 interface UserCheck {
@@ -76,10 +79,15 @@ export class DeliveryRepository {
   /**
    * Claims one delivery for this run (token) and loads it with its event and audit summary: at most one run of
    * a delivery is in flight anywhere, whichever job carries it. Claims of concurrent jobs are coalesced into one
-   * statement per tick (fewer round trips and plans when many jobs run at once).
+   * statement per tick (fewer round trips and plans when many jobs run at once). `loggedAt`, the delivery's
+   * logged_at as its job names it (ISO 8601), lets the statement touch only the partitions it can be in.
    */
-  claim(deliveryId: string, token: string): Promise<ClaimResult> {
-    return this.claims.submit({ id: deliveryId, token });
+  claim(deliveryId: string, token: string, loggedAt?: string): Promise<ClaimResult> {
+    return this.claims.submit({
+      id: deliveryId,
+      token,
+      loggedAt: loggedAt === undefined ? undefined : new Date(loggedAt),
+    });
   }
 
   /** Gives the claim back without an outcome (a run that ended without recording one). */
@@ -88,16 +96,13 @@ export class DeliveryRepository {
   }
 
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {
-    const { rows } = await this.pool.query<LoadRow>({
-      // Named: prepared once per connection, so the partitioned join is not planned for every job.
-      name: 'worker-claim-deliveries',
-      text: CLAIM_AND_LOAD,
-      values: [batch.map((b) => b.id), batch.map((b) => b.token), this.leaseMs],
-    });
-    const stale = rows.filter((r) => r.stale);
-    const fresh = stale.length === 0 ? [] : await this.loadClaimed(stale);
-    const won = new Map<string, LoadRow>();
-    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(`${r.id}\u0000${r.claim_token}`, r);
+    const bounds = claimBounds(batch);
+    const won = await this.claimRows(batch, bounds);
+    const unclaimed = batch.filter((b) => !won.has(`${b.id}\u0000${b.token}`));
+    // Held by another run, missing, or named with a wrong logged_at: asked again over every partition.
+    if (unclaimed.length > 0 && bounds !== ALL_PARTITIONS) {
+      for (const [key, row] of await this.claimRows(unclaimed, ALL_PARTITIONS)) won.set(key, row);
+    }
     const lost = batch.filter((b) => !won.has(`${b.id}\u0000${b.token}`)).map((b) => b.id);
     const holders = lost.length === 0 ? new Map<string, Date | null>() : await this.holders(lost);
     return batch.map((b): ClaimResult => {
@@ -105,6 +110,24 @@ export class DeliveryRepository {
       if (row) return { kind: 'claimed', delivery: this.toLoaded(row) };
       return holders.has(b.id) ? { kind: 'busy', claimedUntil: holders.get(b.id) ?? null } : { kind: 'missing' };
     });
+  }
+
+  /** Claims and loads what it can of `batch` between the bounds: the rows won, by id and token. */
+  private async claimRows(
+    batch: PendingClaim[],
+    bounds: readonly [Date | string, Date | string],
+  ): Promise<Map<string, LoadRow>> {
+    const { rows } = await this.pool.query<LoadRow>({
+      // Named: prepared once per connection. Its plans stay custom ones (the bounds prune partitions in those).
+      name: 'worker-claim-deliveries',
+      text: CLAIM_AND_LOAD,
+      values: [batch.map((b) => b.id), batch.map((b) => b.token), this.leaseMs, ...bounds, attemptsFrom(bounds)],
+    });
+    const stale = rows.filter((r) => r.stale);
+    const fresh = stale.length === 0 ? [] : await this.loadClaimed(stale);
+    const won = new Map<string, LoadRow>();
+    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(`${r.id}\u0000${r.claim_token}`, r);
+    return won;
   }
 
   private async loadClaimed(claimed: LoadRow[]): Promise<LoadRow[]> {

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { GroupCommit, mayHoldUnstorableEscape, storableTextOrNull } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
 import type { AttemptRecord } from './delivery.types';
+import { loggedAtBounds } from './logged-at-bounds';
 import { countedStageSql, funnelCountsCte, stageOfStatusSql, type FunnelStage } from './delivery-funnel';
 
 export interface RecordItem {
@@ -122,15 +123,6 @@ const RECORD_OUTCOMES = `WITH input AS (
    SELECT p.id, p.logged_at, p.status, i.s, i.r
      FROM previous p JOIN input i ON i.d = p.id JOIN moved m ON m.id = p.id
     WHERE p.status IS DISTINCT FROM i.s`;
-
-/**
- * The group's earliest and latest logged_at, widened by a millisecond each way: Postgres keeps microseconds, a
- * JavaScript Date milliseconds, so a loaded time may be just below or above the stored one.
- */
-export function loggedAtBounds(group: { loggedAt: Date }[]): [Date, Date] {
-  const times = group.map((g) => g.loggedAt.getTime());
-  return [new Date(Math.min(...times) - 1), new Date(Math.max(...times) + 1)];
-}
 
 /**
  * Group commit for the audit trail: outcomes of concurrent jobs are written together, in one

@@ -52,7 +52,7 @@ export class DeliveryProcessor {
 
   async process(job: Job<DeliveryJobData>, dropTimer?: DropTimer): Promise<ProcessOutcome> {
     const token = randomUUID();
-    const claim = await this.deliveries.claim(job.data.deliveryId, token);
+    const claim = await this.deliveries.claim(job.data.deliveryId, token, job.data.loggedAt);
     if (claim.kind === 'missing') return NOOP;
     if (claim.kind === 'busy') return { status: 'deferred', deferForMs: claimWaitMs(claim.claimedUntil, new Date()) };
     const run: ClaimedRun = { delivery: claim.delivery, token, recorded: false, jobId: job.id ?? '', dropTimer };

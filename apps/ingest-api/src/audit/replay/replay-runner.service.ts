@@ -153,8 +153,9 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
           await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
         } else if (page.deliveryIds.length > 0) {
           await this.enqueuer.enqueue(
-            page.deliveryIds.map((deliveryId) => ({
+            page.deliveryIds.map((deliveryId, i) => ({
               deliveryId,
+              loggedAt: page.loggedAts[i],
               destinationId: replay.destination_id,
               jobIdSuffix: replayJobSuffix(id),
             })),

@@ -11,6 +11,8 @@ import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, replayConditions } from './rep
 
 export interface PageResult {
   deliveryIds: string[];
+  /** Each delivery's logged_at (ISO 8601), in the order of deliveryIds. */
+  loggedAts: string[];
   last?: LogPosition;
 }
 
@@ -146,7 +148,12 @@ export class ReplaysRepository {
     // Checked in the statement itself: a pause or cancel that lands while the runner waits for
     // tokens stops the very next page.
     where.push(`EXISTS (SELECT 1 FROM replays r WHERE r.id = ${rid}::bigint AND r.status = 'running')`);
-    const { rows } = await this.pool.query<{ delivery_id: string; event_id: string; cursor_at: string }>(
+    const { rows } = await this.pool.query<{
+      delivery_id: string;
+      logged_at: Date;
+      event_id: string;
+      cursor_at: string;
+    }>(
       // Walked per connected source along events (source_id, received_at, id), each walk stopping at the page's
       // size: one ordered scan over all sources read and sorted every matching event left, for every page.
       `WITH page AS (
@@ -169,7 +176,7 @@ export class ReplaysRepository {
          UPDATE replays SET enqueued = enqueued + (SELECT count(*) FROM remembered), updated_at = now()
           WHERE id = ${rid}::bigint
        )
-       SELECT u.id::text AS delivery_id, page.id::text AS event_id, page.cursor_at
+       SELECT u.id::text AS delivery_id, u.logged_at, page.id::text AS event_id, page.cursor_at
          FROM upserted u JOIN page ON page.id = u.event_id
         ORDER BY page.received_at, page.id`,
       p.values,
@@ -177,6 +184,7 @@ export class ReplaysRepository {
     const lastRow = rows[rows.length - 1];
     return {
       deliveryIds: rows.map((r) => r.delivery_id),
+      loggedAts: rows.map((r) => r.logged_at.toISOString()),
       last: lastRow ? { receivedAt: lastRow.cursor_at, id: lastRow.event_id } : undefined,
     };
   }

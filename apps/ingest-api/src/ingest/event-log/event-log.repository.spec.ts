@@ -45,7 +45,14 @@ describe('EventLogRepository', () => {
     const m1 = appended.get(`${source}\u0000m1`)!;
     const m2 = appended.get(`${source}\u0000m2`)!;
     expect([m1.ordinal, m2.ordinal]).toEqual([0, 1]);
-    expect(m1.deliveries).toEqual([{ deliveryId: expect.stringMatching(/^\d+$/), destinationId: connected }]);
+    // A delivery is logged when its event was received: its job names that time.
+    expect(m1.deliveries).toEqual([
+      { deliveryId: expect.stringMatching(/^\d+$/), destinationId: connected, loggedAt: '2026-03-01T10:00:01.000Z' },
+    ]);
+    const stored = await db.rows<{ t: Date }>(`SELECT logged_at AS t FROM deliveries WHERE id = $1`, [
+      m1.deliveries[0].deliveryId,
+    ]);
+    expect(stored[0].t.toISOString()).toBe(m1.deliveries[0].loggedAt);
     const events = await db.rows<{ id: string; message_id: string; payload: unknown; raw: unknown }>(
       `SELECT id::text, message_id, payload, raw FROM events ORDER BY id`,
     );

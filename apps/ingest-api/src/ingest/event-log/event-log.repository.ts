@@ -22,6 +22,8 @@ export interface EventRow {
 export interface CreatedDelivery {
   deliveryId: string;
   destinationId: string;
+  /** Its logged_at: its event's received_at, as written. */
+  loggedAt: string;
 }
 
 export interface AppendedEvent {
@@ -138,18 +140,23 @@ export class EventLogRepository {
       ord: number;
     }>({ name: 'event-log-group-commit', text: GROUP_COMMIT_SQL, values: [input] });
     const byKey = new Map<string, AppendedEvent>();
-    const byEvent = new Map<string, CreatedDelivery[]>();
+    const byEvent = new Map<string, { deliveries: CreatedDelivery[]; receivedAt: string }>();
     for (const row of result.rows) {
       if (row.k === 'e') {
         const deliveries: CreatedDelivery[] = [];
-        byEvent.set(row.id, deliveries);
+        byEvent.set(row.id, { deliveries, receivedAt: rows[row.ord].receivedAt });
         byKey.set(`${row.source_id}\u0000${row.message_id}`, { eventId: row.id, ordinal: row.ord, deliveries });
       }
     }
     for (const row of result.rows) {
       if (row.k === 'd' && row.dest) {
         const sep = row.dest.indexOf(':');
-        byEvent.get(row.id)?.push({ deliveryId: row.dest.slice(0, sep), destinationId: row.dest.slice(sep + 1) });
+        const event = byEvent.get(row.id);
+        event?.deliveries.push({
+          deliveryId: row.dest.slice(0, sep),
+          destinationId: row.dest.slice(sep + 1),
+          loggedAt: event.receivedAt,
+        });
       }
     }
     return byKey;

@@ -48,7 +48,9 @@ describe('DeliveryEnqueuer', () => {
     // The linger timer runs on simulated time.
     simulateTimeoutsOnly();
     try {
-      enqueuer.enqueueInBackground([{ deliveryId: '1', destinationId: 'dest-a' }]);
+      enqueuer.enqueueInBackground([
+        { deliveryId: '1', destinationId: 'dest-a', loggedAt: '2026-11-30T10:00:00.123Z' },
+      ]);
       enqueuer.enqueueInBackground([{ deliveryId: '2', destinationId: 'dest-a' }]);
       jest.advanceTimersByTime(199);
       expect(addBulk).not.toHaveBeenCalled();
@@ -60,7 +62,11 @@ describe('DeliveryEnqueuer', () => {
     await addBulk.mock.results[0].value;
     const jobs = await queue.getJobs(['waiting']);
     expect(jobs.map((j) => j.id).sort()).toEqual([deliveryJobId('1'), deliveryJobId('2')].sort());
-    expect(jobs.map((j) => j.data.trigger)).toEqual(['auto', 'auto']);
+    // The delivery's logged_at travels in its job when known.
+    expect(jobs.map((j) => j.data).sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual([
+      { deliveryId: '1', trigger: 'auto', loggedAt: '2026-11-30T10:00:00.123Z' },
+      { deliveryId: '2', trigger: 'auto' },
+    ]);
   });
 
   it('does not wait for the window once a thousand deliveries are buffered', async () => {

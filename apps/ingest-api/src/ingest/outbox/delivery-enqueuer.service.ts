@@ -21,6 +21,8 @@ const FLUSH_AT_REFS = 1000;
 export interface DeliveryRef {
   deliveryId: string;
   destinationId: string;
+  /** The delivery's logged_at (ISO 8601), when known: put in the job, it spares the worker's claim a search. */
+  loggedAt?: string;
   /** Appended to the job id (`d<deliveryId><suffix>`): a replay or redrive job beside the delivery's own. */
   jobIdSuffix?: string;
   /** Job data for this delivery only (trigger, replayId), over the call's `data`. */
@@ -116,6 +118,7 @@ function jobsByQueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): 
     let entry = byQueue.get(name);
     if (!entry) byQueue.set(name, (entry = { name, jobs: [] }));
     const jobData: DeliveryJobData = { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data };
+    if (r.loggedAt !== undefined) jobData.loggedAt = r.loggedAt;
     entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData]);
   }
   return [...byQueue.values()];

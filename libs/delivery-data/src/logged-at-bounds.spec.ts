@@ -1,0 +1,36 @@
+import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
+
+const at = (iso: string) => new Date(iso);
+
+describe('logged_at bounds', () => {
+  it('loggedAtBounds: the earliest and latest, a millisecond wider each way', () => {
+    expect(
+      loggedAtBounds([
+        { loggedAt: at('2026-11-30T10:00:00.500Z') },
+        { loggedAt: at('2026-11-01T00:00:00.000Z') },
+        { loggedAt: at('2026-11-30T09:00:00.000Z') },
+      ]),
+    ).toEqual([at('2026-10-31T23:59:59.999Z'), at('2026-11-30T10:00:00.501Z')]);
+  });
+
+  it('claimBounds: the bounds when every claim names a time', () => {
+    expect(
+      claimBounds([{ loggedAt: at('2026-11-30T10:00:00.000Z') }, { loggedAt: at('2026-11-29T10:00:00.000Z') }]),
+    ).toEqual([at('2026-11-29T09:59:59.999Z'), at('2026-11-30T10:00:00.001Z')]);
+  });
+
+  it.each([
+    ['one claim names none', [at('2026-11-30T10:00:00.000Z'), undefined]],
+    ['one names an invalid time', [at('2026-11-30T10:00:00.000Z'), at('not a time')]],
+    ['no claims', []],
+  ] as const)('claimBounds: every partition when %s', (_name, times) => {
+    expect(claimBounds(times.map((loggedAt) => ({ loggedAt })))).toBe(ALL_PARTITIONS);
+  });
+
+  it('attemptsFrom: a day before the earliest logged_at (clock skew between hosts), or no bound', () => {
+    expect(attemptsFrom([at('2026-11-30T10:00:00.000Z'), at('2026-11-30T11:00:00.000Z')])).toEqual(
+      at('2026-11-29T10:00:00.000Z'),
+    );
+    expect(attemptsFrom(ALL_PARTITIONS)).toBe('-infinity');
+  });
+});
