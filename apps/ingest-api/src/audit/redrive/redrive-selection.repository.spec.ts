@@ -51,18 +51,25 @@ describe('RedriveSelection', () => {
     expect(await selection.destinationExists('00000000-0000-4000-8000-000000000000')).toBe(false);
   });
 
+  const ids = async (...args: Parameters<RedriveSelection['keysAfter']>) =>
+    (await selection.keysAfter(...args)).map((k) => k.id);
+
   it("selects the destination's failed deliveries, never an erased user's", async () => {
     expect(await selection.count(destination, {})).toBe(2);
-    expect(await selection.idsAfter(destination, {}, '0', 10)).toEqual([f[0], f[1]]);
-    expect(await selection.idsAfter(destination, {}, '0', 1)).toEqual([f[0]]);
-    expect(await selection.idsAfter(destination, {}, f[0], 10)).toEqual([f[1]]);
+    expect(await ids(destination, {}, '0', 10)).toEqual([f[0], f[1]]);
+    expect(await ids(destination, {}, '0', 1)).toEqual([f[0]]);
+    expect(await ids(destination, {}, f[0], 10)).toEqual([f[1]]);
+    // With each one's logged_at, which its redrive job names.
+    const [key] = await selection.keysAfter(destination, {}, '0', 1);
+    const stored = await db.rows<{ t: Date }>('SELECT logged_at AS t FROM deliveries WHERE id = $1', [f[0]]);
+    expect(key).toEqual({ id: f[0], loggedAt: stored[0].t.toISOString() });
   });
 
   it('narrows by time, type, event name and user', async () => {
-    expect(await selection.idsAfter(destination, { from: '2026-03-01T10:30:00Z' }, '0', 10)).toEqual([f[1]]);
-    expect(await selection.idsAfter(destination, { to: '2026-03-01T10:30:00Z' }, '0', 10)).toEqual([f[0]]);
-    expect(await selection.idsAfter(destination, { types: ['identify'] }, '0', 10)).toEqual([f[1]]);
-    expect(await selection.idsAfter(destination, { eventNames: ['Order'] }, '0', 10)).toEqual([f[0]]);
+    expect(await ids(destination, { from: '2026-03-01T10:30:00Z' }, '0', 10)).toEqual([f[1]]);
+    expect(await ids(destination, { to: '2026-03-01T10:30:00Z' }, '0', 10)).toEqual([f[0]]);
+    expect(await ids(destination, { types: ['identify'] }, '0', 10)).toEqual([f[1]]);
+    expect(await ids(destination, { eventNames: ['Order'] }, '0', 10)).toEqual([f[0]]);
     expect(await selection.count(destination, { userIds: ['u2', 'u3'] })).toBe(1);
     expect(await selection.count(destination, { userIds: ['erased-hash'] })).toBe(0);
   });

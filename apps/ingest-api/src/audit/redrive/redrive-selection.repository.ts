@@ -59,15 +59,20 @@ export class RedriveSelection {
     return Number(rows[0].n);
   }
 
-  /** Up to `limit` selected delivery ids above `after`, ascending. */
-  async idsAfter(destinationId: string, f: RedriveSelector, after: string, limit: number): Promise<string[]> {
+  /** Up to `limit` selected deliveries above `after` by id, ascending: each one's id and logged_at (ISO 8601). */
+  async keysAfter(
+    destinationId: string,
+    f: RedriveSelector,
+    after: string,
+    limit: number,
+  ): Promise<{ id: string; loggedAt: string }[]> {
     const p = new SqlParams();
     const s = selection(destinationId, f, p);
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT d.id::text AS id FROM ${s.from} WHERE ${s.where} AND d.id > ${p.add(after)}::bigint
+    const { rows } = await this.pool.query<{ id: string; logged_at: Date }>(
+      `SELECT d.id::text AS id, d.logged_at FROM ${s.from} WHERE ${s.where} AND d.id > ${p.add(after)}::bigint
         ORDER BY d.id LIMIT ${p.add(limit)}`,
       p.values,
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ id: r.id, loggedAt: r.logged_at.toISOString() }));
   }
 }

@@ -46,27 +46,28 @@ export class RedriveService {
     let after = '0';
     let redriven = 0;
     for (;;) {
-      const ids = await this.selection.idsAfter(dto.destinationId, f, after, PAGE);
-      if (ids.length === 0) break;
-      const missing: string[] = [];
+      const keys = await this.selection.keysAfter(dto.destinationId, f, after, PAGE);
+      if (keys.length === 0) break;
+      const missing: typeof keys = [];
       await Promise.all(
-        ids.map(async (id) => {
-          if (!(await this.retryFailedJob(queue.getJob(deliveryJobId(id))))) missing.push(id);
+        keys.map(async (key) => {
+          if (!(await this.retryFailedJob(queue.getJob(deliveryJobId(key.id))))) missing.push(key);
         }),
       );
       if (missing.length > 0) {
         await this.enqueuer.enqueue(
-          missing.map((deliveryId) => ({
-            deliveryId,
+          missing.map((key) => ({
+            deliveryId: key.id,
+            loggedAt: key.loggedAt,
             destinationId: dto.destinationId,
             jobIdSuffix: redriveJobSuffix(at),
           })),
           { trigger: 'redrive' },
         );
       }
-      redriven += ids.length;
-      after = ids[ids.length - 1];
-      if (ids.length < PAGE) break;
+      redriven += keys.length;
+      after = keys[keys.length - 1].id;
+      if (keys.length < PAGE) break;
     }
     return { redriven };
   }

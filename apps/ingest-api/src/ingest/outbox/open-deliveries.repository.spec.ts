@@ -48,13 +48,25 @@ describe('OpenDeliveriesRepository', () => {
   });
 
   it('reads the open deliveries past the grace period, with the replay whose job serves them, by id', async () => {
+    // Each with its logged_at, which the job the relay enqueues names.
+    const { rows } = await db.pool.query<{ id: string; t: Date }>(
+      'SELECT id::text, logged_at AS t FROM deliveries WHERE id = ANY($1::bigint[])',
+      [[ids.pending, ids.retrying, ids.replayed, ids.cancelledReplay]],
+    );
+    const loggedAt = (id: string) => rows.find((r) => r.id === id)!.t.toISOString();
+    const open = (id: string, replay: string | null) => ({
+      id,
+      logged_at: loggedAt(id),
+      destination_id: expect.any(String),
+      replay_id: replay,
+    });
     expect(await repo.after('0', 60_000, 100)).toEqual({
       deliveries: [
-        { id: ids.pending, destination_id: expect.any(String), replay_id: null },
-        { id: ids.retrying, destination_id: expect.any(String), replay_id: null },
-        { id: ids.replayed, destination_id: expect.any(String), replay_id: ids.replay },
+        open(ids.pending, null),
+        open(ids.retrying, null),
+        open(ids.replayed, ids.replay),
         // A cancelled replay no longer serves its deliveries; a batch replay's travel in slice jobs (left out).
-        { id: ids.cancelledReplay, destination_id: expect.any(String), replay_id: null },
+        open(ids.cancelledReplay, null),
       ],
       next: null,
     });

@@ -5,6 +5,8 @@ import { PG_POOL } from '../../core/database/pg-pool.provider';
 
 export interface OpenDelivery {
   id: string;
+  /** Its logged_at (ISO 8601), which its job names. */
+  logged_at: string;
   destination_id: string;
   /** The replay (not cancelled) that last put the delivery back to pending: its job `d<id>-r<replayId>` serves it. */
   replay_id: string | null;
@@ -35,14 +37,14 @@ export class OpenDeliveriesRepository {
       this.pool,
       'BEGIN READ ONLY; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
       (client) =>
-        client.query<OpenDelivery & { mode: string | null }>(
+        client.query<Omit<OpenDelivery, 'logged_at'> & { logged_at: Date; mode: string | null }>(
           `WITH page AS (
-           SELECT d.id, d.destination_id FROM deliveries d
+           SELECT d.id, d.logged_at, d.destination_id FROM deliveries d
             WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
               AND d.id > $2::bigint
             ORDER BY d.id LIMIT $3
          )
-         SELECT p.id::text, p.destination_id::text, r.replay_id::text, r.mode FROM page p
+         SELECT p.id::text, p.logged_at, p.destination_id::text, r.replay_id::text, r.mode FROM page p
            LEFT JOIN LATERAL (
              SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
               WHERE rd.delivery_id = p.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
@@ -55,7 +57,12 @@ export class OpenDeliveriesRepository {
       // A batch-mode replay's deliveries travel in its slice jobs (batch-replay queue), not as delivery jobs.
       deliveries: rows
         .filter((r) => r.mode !== 'batch')
-        .map((r) => ({ id: r.id, destination_id: r.destination_id, replay_id: r.replay_id })),
+        .map((r) => ({
+          id: r.id,
+          logged_at: r.logged_at.toISOString(),
+          destination_id: r.destination_id,
+          replay_id: r.replay_id,
+        })),
       next: rows.length < limit ? null : rows[rows.length - 1].id,
     };
   }

@@ -84,11 +84,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           r.replay_id
             ? {
                 deliveryId: r.id,
+                loggedAt: r.logged_at,
                 destinationId: r.destination_id,
                 jobIdSuffix: replayJobSuffix(r.replay_id),
                 data: { trigger: 'replay' as const, replayId: r.replay_id },
               }
-            : { deliveryId: r.id, destinationId: r.destination_id },
+            : { deliveryId: r.id, loggedAt: r.logged_at, destinationId: r.destination_id },
         ),
       );
     }
