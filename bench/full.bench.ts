@@ -6,7 +6,8 @@
  * BENCH_PROFILE=1 profiles the apps (CPU, through the inspector) and prints their top self-time functions.
  * BENCH_STEPS=delivery,latency (of ingest, delivery, latency, replay, batch-replay; all by default) runs only those
  * steps, to measure one change quickly; `npm run bench` itself reports them all in one run.
- * BENCH_LATENCY_RATE=300 offers another rate than 1,000 events/s in the latency step.
+ * BENCH_LATENCY_RATE=300 offers another rate than 1,000 events/s in the latency step; BENCH_LATENCY_PHASES=20 spreads
+ * it over each second in 20 bursts instead of 50 (bench/load-generator.ts).
  * BENCH_PARTITION_DAYS=90 gives the delivery and latency steps' database the daily partitions of that many past days
  * in the event log and the delivery tables, as a database kept under the default AUDIT_RETENTION_DAYS (90) holds
  * (a fresh one has today's and 7 ahead): statements that touch every partition cost more there.
@@ -42,6 +43,7 @@ const STEPS = new Set(
 const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 const LATENCY_RATE = Number(process.env.BENCH_LATENCY_RATE ?? 1000);
 const LATENCY_SECONDS = 10;
+const LATENCY_PHASES = Number(process.env.BENCH_LATENCY_PHASES ?? 50);
 
 const GOALS = {
   ingestEventsPerSec: 10_000,
@@ -153,32 +155,41 @@ async function main(): Promise<void> {
     worker = await start('delivery-worker', WORKER_PORT);
   }
 
-  // 3. Acknowledgement → FullStory at a steady 1,000 events/s, offered by a load generator in its own process.
+  // 3. Acknowledgement → FullStory at 1,000 events/s, offered by a load generator in its own process: first as
+  // autocannon's overallRate alone offers it (each second's requests in one burst at its start), then spread
+  // over each second in LATENCY_PHASES bursts (bench/load-generator.ts). The goal is judged on the spread load.
   if (STEPS.has('latency')) {
-    process.stderr.write('end-to-end latency...\n');
-    const e2e = await offeredLatency(
-      `http://127.0.0.1:${INGEST_PORT}`,
-      `http://127.0.0.1:${FAKE_PORT}`,
-      seeded.auth,
-      LATENCY_RATE,
-      LATENCY_SECONDS,
-    );
-    const notes = [
-      e2e.missing > 0 ? `${e2e.missing} acknowledged events not seen at the fake within 20 s` : '',
-      e2e.non2xx > 0 ? `${e2e.non2xx} non-2xx answers` : '',
-    ].filter(Boolean);
-    figures.push({
-      name: `end-to-end at ${fmt(LATENCY_RATE)} events/s offered by autocannon (${fmt(e2e.rate)} acknowledged/s), acknowledged → received: p50 / p99`,
-      value: e2e.ackP50,
-      unit: `ms / ${fmt(e2e.ackP99, 1)} ms`,
-      goal: { text: `p99 < ${GOALS.e2eP99Ms} ms`, met: e2e.ackP99 < GOALS.e2eP99Ms },
-      note: notes.length > 0 ? notes.join('; ') : undefined,
-    });
-    figures.push({
-      name: 'the same run, ingest answering /v1/track (autocannon latency): p50 / p99',
-      value: e2e.ingestP50,
-      unit: `ms / ${fmt(e2e.ingestP99, 1)} ms`,
-    });
+    for (const phases of [1, LATENCY_PHASES]) {
+      process.stderr.write(`end-to-end latency, ${phases === 1 ? 'bursts' : `${phases} phases`}...\n`);
+      const e2e = await offeredLatency(
+        `http://127.0.0.1:${INGEST_PORT}`,
+        `http://127.0.0.1:${FAKE_PORT}`,
+        seeded.auth,
+        LATENCY_RATE,
+        LATENCY_SECONDS,
+        phases,
+      );
+      const notes = [
+        e2e.missing > 0 ? `${e2e.missing} acknowledged events not seen at the fake within 20 s` : '',
+        e2e.non2xx > 0 ? `${e2e.non2xx} non-2xx answers` : '',
+      ].filter(Boolean);
+      const how =
+        phases === 1
+          ? "each second's load in one burst (autocannon's overallRate, 200 connections)"
+          : `spread over each second in ${phases} bursts (staggered autocannon instances)`;
+      figures.push({
+        name: `end-to-end at ${fmt(LATENCY_RATE)} events/s offered ${how} (${fmt(e2e.rate)} acknowledged/s), acknowledged → received: p50 / p99`,
+        value: e2e.ackP50,
+        unit: `ms / ${fmt(e2e.ackP99, 1)} ms`,
+        goal: phases === 1 ? undefined : { text: `p99 < ${GOALS.e2eP99Ms} ms`, met: e2e.ackP99 < GOALS.e2eP99Ms },
+        note: notes.length > 0 ? notes.join('; ') : undefined,
+      });
+      figures.push({
+        name: 'the same run, ingest answering /v1/track (sent → answered): p50 / p99',
+        value: e2e.ingestP50,
+        unit: `ms / ${fmt(e2e.ingestP99, 1)} ms`,
+      });
+    }
   }
 
   // 4. Replay.

@@ -1,11 +1,17 @@
 /**
  * The load generator of npm run bench's latency step, run in its own process (bench/offered-latency.ts starts
- * it): autocannon offers single /v1/track calls at a steady overall rate, each carrying a unique message id in its
+ * it): autocannon offers single /v1/track calls at an overall rate, each carrying a unique message id in its
  * properties (`mid`), and records when each was acknowledged. Prints one JSON object on stdout:
  * { acks: [[mid, ackedAtMs], ...], requests, non2xx, ackLatencyP50, ackLatencyP99 }.
  *
+ * autocannon's overallRate is a budget per connection and second: each connection sends its share as soon as its
+ * second begins, and every connection's second begins together, so one instance offers the whole second's
+ * requests in one burst. LOAD_PHASES instances, each with its share of the rate and one request per connection
+ * and second, start 1/LOAD_PHASES of a second apart: the same rate, offered in LOAD_PHASES smaller bursts spread
+ * over each second. LOAD_PHASES=1 is one instance (200 connections): the bursts.
+ *
  * Env: LOAD_URL (the ingest base URL), LOAD_AUTH (Authorization header), LOAD_RATE (events/s), LOAD_SECONDS,
- * LOAD_RUN_ID (prefix of the message ids, so the caller finds its own at the fake).
+ * LOAD_RUN_ID (prefix of the message ids, so the caller finds its own at the fake), LOAD_PHASES (default 1).
  */
 import autocannon from 'autocannon';
 import { event } from './support';
@@ -15,6 +21,7 @@ const auth = required('LOAD_AUTH');
 const rate = Number(process.env.LOAD_RATE ?? 1000);
 const seconds = Number(process.env.LOAD_SECONDS ?? 10);
 const runId = required('LOAD_RUN_ID');
+const phases = Math.max(1, Math.min(rate, Number(process.env.LOAD_PHASES ?? 1)));
 
 function required(name: string): string {
   const v = process.env[name];
@@ -24,34 +31,47 @@ function required(name: string): string {
 
 interface Context {
   mid?: string;
+  sentAt?: number;
 }
 
-async function main(): Promise<void> {
-  let n = 0;
-  const acks: [string, number][] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** What all instances share: the message counter, the acknowledgements and ingest's answer times. */
+interface Tally {
+  n: number;
+  acks: [string, number][];
+  answerMs: number[];
+}
+
+/** One autocannon instance offering `instanceRate` requests a second over `connections` connections. */
+function instance(instanceRate: number, connections: number, tally: Tally): Promise<autocannon.Result> {
+  return new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
         url: `${url}/v1/track`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: auth },
-        // Each connection sends one request at a time: at five a second each, the offered rate holds while ingest
-        // answers within 200 ms.
-        connections: 200,
-        overallRate: rate,
+        connections,
+        overallRate: instanceRate,
         duration: seconds,
         requests: [
           {
             setupRequest: (req, context: Context) => {
-              const e = event(n++, runId);
+              const e = event(tally.n++, runId);
               const mid = String(e.messageId);
               (e.properties as Record<string, unknown>).mid = mid;
               context.mid = mid;
+              context.sentAt = Date.now();
               return { ...req, body: JSON.stringify(e) };
             },
             // Pipelining is 1: the response of a connection is that of the request its context last built.
             onResponse: (status, _body, context: Context) => {
-              if (status === 200 && context.mid) acks.push([context.mid, Date.now()]);
+              const at = Date.now();
+              if (context.sentAt !== undefined) tally.answerMs.push(at - context.sentAt);
+              if (status === 200 && context.mid) tally.acks.push([context.mid, at]);
             },
           },
         ],
@@ -59,13 +79,27 @@ async function main(): Promise<void> {
       (err, res) => (err ? reject(err) : resolve(res)),
     );
   });
+}
+
+async function main(): Promise<void> {
+  const tally: Tally = { n: 0, acks: [], answerMs: [] };
+  const runs: Promise<autocannon.Result>[] = [];
+  for (let k = 0; k < phases; k++) {
+    // Instance k's share of the rate; the shares add up to `rate`.
+    const share = Math.floor(((k + 1) * rate) / phases) - Math.floor((k * rate) / phases);
+    // One instance: 200 connections, as this bench always had; each phase: one request per connection and second.
+    runs.push(instance(share, phases === 1 ? Math.min(200, share) : share, tally));
+    if (k + 1 < phases) await new Promise((r) => setTimeout(r, 1000 / phases));
+  }
+  const results = await Promise.all(runs);
+  const answers = [...tally.answerMs].sort((a, b) => a - b);
   process.stdout.write(
     JSON.stringify({
-      acks,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      ackLatencyP50: result.latency.p50,
-      ackLatencyP99: result.latency.p99,
+      acks: tally.acks,
+      requests: results.reduce((sum, r) => sum + r.requests.total, 0),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+      ackLatencyP50: percentile(answers, 50),
+      ackLatencyP99: percentile(answers, 99),
     }),
   );
 }

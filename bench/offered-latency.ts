@@ -1,6 +1,6 @@
 /**
- * npm run bench's latency step: a steady rate of single /v1/track calls offered by a separate load-generator
- * process (bench/load-generator.ts, autocannon with overallRate), and the time from each acknowledgement to the
+ * npm run bench's latency step: a rate of single /v1/track calls offered by a separate load-generator process
+ * (bench/load-generator.ts, autocannon with overallRate), and the time from each acknowledgement to the
  * fake FullStory receiving the event. A warm-up at the same rate runs first and is not counted.
  */
 import { spawn } from 'child_process';
@@ -34,7 +34,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs the load generator in its own node process and returns what it printed. */
-function generate(ingestUrl: string, auth: string, rate: number, seconds: number, runId: string) {
+function generate(ingestUrl: string, auth: string, rate: number, seconds: number, runId: string, phases: number) {
   return new Promise<GeneratorOutput>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'tools/run-dist.js'), 'bench/load-generator'], {
       cwd: ROOT,
@@ -45,6 +45,7 @@ function generate(ingestUrl: string, auth: string, rate: number, seconds: number
         LOAD_RATE: String(rate),
         LOAD_SECONDS: String(seconds),
         LOAD_RUN_ID: runId,
+        LOAD_PHASES: String(phases),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -68,11 +69,13 @@ export async function offeredLatency(
   auth: string,
   rate: number,
   seconds: number,
+  /** Bursts spread over each second (bench/load-generator.ts, LOAD_PHASES): 1 offers each second's load at once. */
+  phases: number,
 ): Promise<OfferedLatency> {
-  await generate(ingestUrl, auth, rate, 3, `warm${randomUUID().slice(0, 6)}`);
+  await generate(ingestUrl, auth, rate, 3, `warm${randomUUID().slice(0, 6)}`, phases);
   await fetch(`${fakeUrl}/__fake/requests`, { method: 'DELETE' });
   const runId = `e2e${randomUUID().slice(0, 6)}`;
-  const run = await generate(ingestUrl, auth, rate, seconds, runId);
+  const run = await generate(ingestUrl, auth, rate, seconds, runId, phases);
   const ackAt = new Map(run.acks);
   // Let the last deliveries arrive.
   const deadline = Date.now() + 20000;
