@@ -114,6 +114,12 @@ describe('delivery writes of the ingest API', () => {
       { dest: b, user: 'u-2', kind: 'deletion', status: 'pending' },
     ]);
     expect(new Set(created.map((c) => c.destination_id))).toEqual(new Set([a, b]));
+    // With each one's logged_at, which its job names.
+    const stored = await pool.query<{ id: string; t: Date }>(
+      'SELECT id::text, logged_at AS t FROM deliveries WHERE id = ANY($1::bigint[])',
+      [created.map((c) => c.id)],
+    );
+    for (const c of created) expect(c.logged_at).toBe(stored.rows.find((r) => r.id === c.id)!.t.toISOString());
   });
 
   it('fanOutDeliveriesCte creates a delivery per enabled destination connected to the source', async () => {

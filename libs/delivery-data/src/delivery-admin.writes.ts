@@ -34,15 +34,15 @@ export async function createDeletionDeliveries(
   destinationIds: string[],
   userIds: string[],
   deletionId: string,
-): Promise<{ id: string; destination_id: string }[]> {
-  return rowsOf(
+): Promise<{ id: string; destination_id: string; logged_at: string }[]> {
+  return rowsOf<{ id: string; destination_id: string; logged_at: Date }>(
     await db.query(
       `INSERT INTO deliveries (event_id, event_received_at, destination_id, kind, status, deletion_user_id, deletion_id)
        SELECT NULL, NULL, d, 'deletion', 'pending', u, $3::bigint FROM unnest($1::uuid[]) AS d, unnest($2::text[]) AS u
-       RETURNING id::text AS id, destination_id::text AS destination_id`,
+       RETURNING id::text AS id, destination_id::text AS destination_id, logged_at`,
       [destinationIds, userIds, deletionId],
     ),
-  );
+  ).map((r) => ({ ...r, logged_at: r.logged_at.toISOString() }));
 }
 
 /**

@@ -9,7 +9,7 @@ export interface DeliveryJobData {
   deliveryId: string;
   /**
    * The delivery's logged_at (ISO 8601), with its id the row's key: the worker's claim then touches only the
-   * partitions it can be in. Absent from jobs enqueued before it was added, and from a deletion's jobs.
+   * partitions it can be in. Absent from jobs enqueued before it was added.
    */
   loggedAt?: string;
   trigger?: 'auto' | 'replay' | 'redrive';

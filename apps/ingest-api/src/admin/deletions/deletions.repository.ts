@@ -29,7 +29,7 @@ export interface DeletionRow {
 /** Created: the request and its FullStory deletions (one delivery per destination and user). */
 export interface CreatedDeletion {
   id: string;
-  rows: { id: string; destination_id: string }[];
+  rows: { id: string; destination_id: string; logged_at: string }[];
 }
 
 const COLUMNS = `id::text AS id, status, user_count, erased_events, erased_attempts, erased_rejected_events, error,

@@ -55,7 +55,9 @@ export class DeletionsService {
     this.runner.kick(id);
     if (rows.length > 0) {
       try {
-        await this.enqueuer.enqueue(rows.map((r) => ({ deliveryId: r.id, destinationId: r.destination_id })));
+        await this.enqueuer.enqueue(
+          rows.map((r) => ({ deliveryId: r.id, loggedAt: r.logged_at, destinationId: r.destination_id })),
+        );
       } catch (e) {
         // Committed as pending: the outbox relay enqueues them once Redis is back.
         this.logger.warn(`deletion enqueue deferred to the outbox relay: ${messageOf(e)}`);
