@@ -94,7 +94,9 @@ describe('EnqueueThread', () => {
     const sent = thread.add([{ name: 'delivery-e', jobs: [['d1', { deliveryId: '1' }]] }]);
     // Resolving at all is the point (a hang would end in the test's timeout), and the batch is given up.
     await thread.close(300);
-    await expect(sent).rejects.toThrow(/exited/);
+    // Given up when the thread ends: it exits once closed, or (seen once under a loaded CI run) its Redis client's
+    // connection error escapes BullMQ's close first and ends it with that error. Either way the thread is gone.
+    await expect(sent).rejects.toThrow(/^enqueue thread (exited \(code \d+\)|failed: connect ECONNREFUSED)/);
     expect(thread.alive).toBe(false);
   });
 });
