@@ -46,6 +46,9 @@ interface PendingClaim {
   loggedAt?: Date;
 }
 
+/** A claim's key among the rows a statement won: one delivery, claimed by one run's token. */
+const claimKey = (id: string, token: string) => `${id}\u0000${token}`;
+
 interface UserCheck {
   destinationId: string;
   userId: string;
@@ -98,15 +101,15 @@ export class DeliveryRepository {
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {
     const bounds = claimBounds(batch);
     const won = await this.claimRows(batch, bounds);
-    const unclaimed = batch.filter((b) => !won.has(`${b.id}\u0000${b.token}`));
+    const unclaimed = batch.filter((b) => !won.has(claimKey(b.id, b.token)));
     // Held by another run, missing, or named with a wrong logged_at: asked again over every partition.
     if (unclaimed.length > 0 && bounds !== ALL_PARTITIONS) {
       for (const [key, row] of await this.claimRows(unclaimed, ALL_PARTITIONS)) won.set(key, row);
     }
-    const lost = batch.filter((b) => !won.has(`${b.id}\u0000${b.token}`)).map((b) => b.id);
+    const lost = batch.filter((b) => !won.has(claimKey(b.id, b.token))).map((b) => b.id);
     const holders = lost.length === 0 ? new Map<string, Date | null>() : await this.holders(lost);
     return batch.map((b): ClaimResult => {
-      const row = won.get(`${b.id}\u0000${b.token}`);
+      const row = won.get(claimKey(b.id, b.token));
       if (row) return { kind: 'claimed', delivery: this.toLoaded(row) };
       return holders.has(b.id) ? { kind: 'busy', claimedUntil: holders.get(b.id) ?? null } : { kind: 'missing' };
     });
@@ -126,7 +129,7 @@ export class DeliveryRepository {
     const stale = rows.filter((r) => r.stale);
     const fresh = stale.length === 0 ? [] : await this.loadClaimed(stale);
     const won = new Map<string, LoadRow>();
-    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(`${r.id}\u0000${r.claim_token}`, r);
+    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(claimKey(r.id, r.claim_token), r);
     return won;
   }
 

@@ -1,6 +1,5 @@
 import type { AttemptDecision, AttemptErrorClass, AttemptTrigger, DeliveryStatus } from '@fsd/platform';
 
-/** A delivery as the worker plans it: the row, its event and the summary of its audit trail. */
 /**
  * What names a delivery row: its id and the time it was logged, the deliveries table's partition key. A write that
  * knows the second touches only the partitions it can be in (planning and running over every partition was most of
@@ -11,8 +10,8 @@ export interface DeliveryKey {
   loggedAt: Date;
 }
 
+/** A delivery as the worker plans it: the row, its event and the summary of its audit trail. */
 export interface LoadedDelivery extends DeliveryKey {
-  id: string;
   kind: 'event' | 'deletion';
   status: DeliveryStatus;
   destinationId: string;

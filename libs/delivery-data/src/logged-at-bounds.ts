@@ -23,12 +23,9 @@ export function loggedAtBounds(group: { loggedAt: Date }[]): [Date, Date] {
  * every partition for what it did not claim.
  */
 export function claimBounds(group: { loggedAt?: Date }[]): readonly [Date | string, Date | string] {
-  const known: { loggedAt: Date }[] = [];
-  for (const g of group) {
-    if (g.loggedAt === undefined || Number.isNaN(g.loggedAt.getTime())) return ALL_PARTITIONS;
-    known.push({ loggedAt: g.loggedAt });
-  }
-  return known.length === 0 ? ALL_PARTITIONS : loggedAtBounds(known);
+  const named = (g: { loggedAt?: Date }): g is { loggedAt: Date } =>
+    g.loggedAt !== undefined && !Number.isNaN(g.loggedAt.getTime());
+  return group.length > 0 && group.every(named) ? loggedAtBounds(group) : ALL_PARTITIONS;
 }
 
 /**
