@@ -28,6 +28,18 @@ const item = (
   ...over,
 });
 
+/** A pending delivery's state after one delivered attempt was recorded. */
+const DELIVERED_ONCE = {
+  status: 'delivered',
+  attempts: 1,
+  runs: 1,
+  lastError: null,
+  deliveredAt: true,
+  episodeRestarted: false,
+  rows: 1,
+  changes: ['pending>delivered'],
+};
+
 /** Against a migrated database of its own, dropped afterwards. */
 describe('RecordBatcher: group commit of the audit trail', () => {
   let pool: Pool;
@@ -58,6 +70,17 @@ describe('RecordBatcher: group commit of the audit trail', () => {
       )
     ).rows[0];
 
+  /** Each of `ids` delivered by one attempt, all written at once: how many statements the batcher ran. */
+  const deliverTogether = async (ids: string[]): Promise<number> => {
+    const query = jest.spyOn(pool, 'query');
+    try {
+      await Promise.all(ids.map((id) => batcher.write(item(id, 'delivered', [row(1)]))));
+      return query.mock.calls.length;
+    } finally {
+      query.mockRestore();
+    }
+  };
+
   beforeAll(async () => {
     ({ pool, drop } = await migratedDatabase('batcher'));
     destinationId = (
@@ -77,22 +100,8 @@ describe('RecordBatcher: group commit of the audit trail', () => {
 
   it('writes the outcomes of concurrent jobs together: two statements in flight, the rest in one', async () => {
     const ids = await newDeliveries(6);
-    const query = jest.spyOn(pool, 'query');
-    await Promise.all(ids.map((id) => batcher.write(item(id, 'delivered', [row(1)]))));
-    expect(query).toHaveBeenCalledTimes(3);
-    query.mockRestore();
-    for (const id of ids) {
-      expect(await state(id)).toEqual({
-        status: 'delivered',
-        attempts: 1,
-        runs: 1,
-        lastError: null,
-        deliveredAt: true,
-        episodeRestarted: false,
-        rows: 1,
-        changes: ['pending>delivered'],
-      });
-    }
+    expect(await deliverTogether(ids)).toBe(3);
+    for (const id of ids) expect(await state(id)).toEqual(DELIVERED_ONCE);
   });
 
   it('records a group whose deliveries were logged on different days (different partitions) in one statement', async () => {
@@ -105,19 +114,9 @@ describe('RecordBatcher: group commit of the audit trail', () => {
       [ids],
     );
     expect(partitions.rows).toHaveLength(2);
-    const query = jest.spyOn(pool, 'query');
-    await Promise.all(ids.map((id) => batcher.write(item(id, 'delivered', [row(1)]))));
     // Two statements in flight: the first two writes alone, the last four (two of each day) together.
-    expect(query).toHaveBeenCalledTimes(3);
-    query.mockRestore();
-    for (const id of ids) {
-      expect(await state(id)).toMatchObject({
-        status: 'delivered',
-        attempts: 1,
-        rows: 1,
-        changes: ['pending>delivered'],
-      });
-    }
+    expect(await deliverTogether(ids)).toBe(3);
+    for (const id of ids) expect(await state(id)).toEqual(DELIVERED_ONCE);
   });
 
   it('writes a second outcome of the same delivery after the first, never in the same statement', async () => {
