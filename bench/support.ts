@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import { Queue } from 'bullmq';
-import { SecretBox, apiKeyBinding, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
+import { SecretBox, apiKeyBinding, appNodeFlags, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
 import path from 'path';
 import { Client, Pool } from 'pg';
 import { readFileSync } from 'fs';
@@ -28,9 +28,12 @@ export async function startBenchApp(app: string, env: Record<string, string>, po
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
+  const childEnv = { ...process.env, ...env, NODE_ENV: 'test' };
+  // Started as shipped: with the Docker image's heap cap (platform's app-heap), unless NODE_OPTIONS names one.
+  const flags = [...profile, ...appNodeFlags(childEnv)];
+  const child = spawn(process.execPath, [...flags, path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
     cwd: ROOT,
-    env: { ...process.env, ...env, NODE_ENV: 'test' },
+    env: childEnv,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

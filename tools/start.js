@@ -34,7 +34,9 @@ async function main() {
   }
 
   const { concurrently } = require('concurrently');
-  const run = (app) => `node ${JSON.stringify(path.join(root, 'tools/run.js'))} apps/${app}/src/main`;
+  // Each app with the heap cap the Docker image sets (platform's app-heap says why), unless NODE_OPTIONS names one.
+  const flags = platform.appNodeFlags(env).join(' ');
+  const run = (app) => `node ${flags} ${JSON.stringify(path.join(root, 'tools/run.js'))} apps/${app}/src/main`;
   const { result } = concurrently(
     [
       ...(env.NODE_ENV === 'production'

@@ -29,3 +29,4 @@ export * from './crypto/rotate-secrets';
 export * from './crypto/derive-key';
 export * from './privacy/identity-hash';
 export * from './privacy/tombstone';
+export * from './runtime/app-heap';
