@@ -86,8 +86,13 @@ export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHE
 /** Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token. */
 export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2`;
 
-/** Which of the (destination, user) pairs were deleted through /admin/deletions. $1 destination ids, $2 user ids. */
+/**
+ * Which of the (destination, user) pairs were deleted through /admin/deletions. $1 destination ids, $2 user ids,
+ * $3 a time no deletion delivery that can match was logged before (DeletionFloor; -infinity: every partition), a
+ * constant to the planner.
+ */
 export const DELETED_USERS = `
 SELECT DISTINCT d.destination_id::text, d.deletion_user_id
   FROM unnest($1::uuid[], $2::text[]) AS i(destination_id, user_id)
-  JOIN deliveries d ON d.kind = 'deletion' AND d.destination_id = i.destination_id AND d.deletion_user_id = i.user_id`;
+  JOIN deliveries d ON d.kind = 'deletion' AND d.destination_id = i.destination_id AND d.deletion_user_id = i.user_id
+   AND d.logged_at >= $3`;

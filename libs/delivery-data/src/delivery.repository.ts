@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
+import { DeletionFloor } from './deletion-floor';
 import { ALL_PARTITIONS, attemptsFrom, claimBounds } from './logged-at-bounds';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
@@ -61,6 +62,8 @@ interface UserCheck {
  */
 export class DeliveryRepository {
   private readonly batcher: RecordBatcher;
+  /** Bounds the deleted-user checks to the partitions a deletion in progress can be in. */
+  private readonly deletionFloor: DeletionFloor;
   /** Claims of concurrent jobs, coalesced into one statement per tick. */
   private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
     collect: 'tick',
@@ -77,6 +80,7 @@ export class DeliveryRepository {
     private readonly leaseMs: number,
   ) {
     this.batcher = new RecordBatcher(pool);
+    this.deletionFloor = new DeletionFloor(pool);
   }
 
   /**
@@ -211,10 +215,12 @@ export class DeliveryRepository {
   }
 
   private async deletedUsers(batch: UserCheck[]): Promise<boolean[]> {
+    const userIds = batch.map((c) => c.userId);
+    const floor = await this.deletionFloor.forUsers(userIds);
     const { rows } = await this.pool.query<{ destination_id: string; deletion_user_id: string }>({
       name: 'worker-deleted-users',
       text: DELETED_USERS,
-      values: [batch.map((c) => c.destinationId), batch.map((c) => c.userId)],
+      values: [batch.map((c) => c.destinationId), userIds, floor ?? ALL_PARTITIONS[0]],
     });
     const deleted = new Set(rows.map((r) => `${r.destination_id}\u0000${r.deletion_user_id}`));
     return batch.map((c) => deleted.has(`${c.destinationId}\u0000${c.userId}`));
