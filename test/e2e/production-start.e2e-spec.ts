@@ -4,6 +4,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { ROOT, freePort, waitFor } from '../support/stack';
+import { APP_MAX_OLD_SPACE_MB } from '@fsd/platform';
 
 /**
  * Issue 17: the built apps, started as the Docker image starts them (tools/run-dist.js) with
@@ -36,7 +37,8 @@ function spawnBuilt(app: string, env: Record<string, string>) {
   // Only PATH from the test's environment: nothing of jest's NODE_ENV=test or a developer's secrets leaks in.
   return spawn(process.execPath, [path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // NODE_OPTIONS as the image's ENV sets it.
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--max-old-space-size=${APP_MAX_OLD_SPACE_MB}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { Client, Pool, PoolClient } from 'pg';
 import path from 'path';
+import { appNodeFlags } from '@fsd/platform';
 
 /**
  * Starts the real, compiled apps as child processes for end-to-end tests, each test file against
@@ -83,14 +84,17 @@ const PORT_VAR: Record<AppName, keyof StackEnv> = {
 
 export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000): Promise<RunningApp> {
   const port = Number(env[PORT_VAR[name]]);
-  const child = spawn(process.execPath, [path.join(ROOT, 'tools/run.js'), `apps/${name}/src/main`], {
+  const childEnv = {
+    ...process.env,
+    ...env,
+    NODE_ENV: 'test',
+    DEV_SECRETS_FILE: `/tmp/fsd-test-secrets-${env.QUEUE_PREFIX}.json`,
+  };
+  // With the heap cap every app is shipped with (platform's app-heap).
+  const flags = appNodeFlags(childEnv);
+  const child = spawn(process.execPath, [...flags, path.join(ROOT, 'tools/run.js'), `apps/${name}/src/main`], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'test',
-      DEV_SECRETS_FILE: `/tmp/fsd-test-secrets-${env.QUEUE_PREFIX}.json`,
-    },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
