@@ -73,7 +73,7 @@ export async function deliveryStep(
   await resetFake();
   process.stderr.write(`enqueueing ${events} events...\n`);
   // The drain's poll counts only the partitions this step writes: its Postgres CPU is part of the figure below, and
-  // over every partition of a database in service (BENCH_PARTITION_DAYS=90) it was 0.09 ms per delivery.
+  // over every partition of a database in service (BENCH_PARTITION_DAYS=90) it was 0.08–0.09 ms per delivery.
   const loggedSince = (await pg.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
   await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, events, randomUUID().slice(0, 8));
   const queue = new Queue(deliveryQueueName(seeded.destinationId), {
