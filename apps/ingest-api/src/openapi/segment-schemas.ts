@@ -93,5 +93,7 @@ export const TRACKING_RESPONSES = (batch: boolean): Record<string, unknown> => (
   401: error('Missing or unknown write key'),
   415: error('Content-Type is not application/json'),
   429: error('Source rate limit exceeded (Retry-After)'),
-  503: error('The event log cannot be written; nothing stored (Retry-After)'),
+  503: error(
+    'The event log cannot be written, or ingest holds its limit of request bodies; nothing stored (Retry-After)',
+  ),
 });

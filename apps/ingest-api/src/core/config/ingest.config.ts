@@ -31,6 +31,11 @@ export interface IngestConfig extends CommonConfig {
   seedDevelopmentData: boolean;
   /** A request (headers and body) must arrive completely within this time (slow-loris bound). */
   requestTimeoutMs: number;
+  /**
+   * Bytes of tracking-API request bodies held at once (each charged what it can decode to); a request past it is
+   * answered 503 before its body is read, so a flood of large batches cannot run ingest out of memory.
+   */
+  maxBodyBytesInFlight: number;
   devFullStoryApiKey: string;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For sets `req.ip` (default none: the socket address). */
   trustProxy: TrustProxy;
@@ -64,6 +69,8 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),
+    // At least one largest batch (500 KB), or such a batch could never be taken.
+    maxBodyBytesInFlight: r.int('INGEST_MAX_BODY_BYTES_IN_FLIGHT', 64 * 1024 * 1024, { min: 500 * 1024 }),
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
     trustProxy: trustProxy.ok ? trustProxy.value : false,

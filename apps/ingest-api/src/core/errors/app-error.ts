@@ -49,6 +49,14 @@ export const storageUnavailable = () =>
       'Retry-After': '5',
     },
   );
+/** Ingest holds as many request bodies as INGEST_MAX_BODY_BYTES_IN_FLIGHT allows: this one was not read. */
+export const overloaded = () =>
+  new AppError(
+    503,
+    'overloaded',
+    'Ingest is holding as many request bodies as its memory limit allows; nothing was stored. Retry shortly.',
+    { 'Retry-After': '1' },
+  );
 export const tooManyRequests = (retryAfterSeconds: number, what: string) =>
   new AppError(429, 'rate_limited', `Rate limit exceeded for ${what}`, {
     'Retry-After': String(retryAfterSeconds),

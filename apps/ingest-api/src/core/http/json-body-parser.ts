@@ -8,7 +8,7 @@ export const SINGLE_CALL_LIMIT = 32 * 1024;
 export const BATCH_LIMIT = 500 * 1024;
 export const ADMIN_LIMIT = 1024 * 1024;
 /** Compressed bodies are bounded too, before we spend memory inflating them. */
-const RAW_LIMIT = 2 * 1024 * 1024;
+export const RAW_LIMIT = 2 * 1024 * 1024;
 
 /**
  * The limit of the route the router matched (its pattern, after percent-decoding), never of the raw URL:

@@ -5,6 +5,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { RejectedEventsRepository } from './rejected-events.repository';
 import { SourceKeysRepository } from './source-keys.repository';
 import { SourceRateLimiter } from './source-rate-limiter';
+import { BodyBudget } from './body-budget';
 import { TrackingRoutes } from './tracking.routes';
 import { TrackingService } from './tracking.service';
 import { WriteKeyService } from './write-key.service';
@@ -20,6 +21,7 @@ import { WriteKeyService } from './write-key.service';
     TrackingService,
     TrackingRoutes,
     SourceRateLimiter,
+    BodyBudget,
     SourceKeysRepository,
     RejectedEventsRepository,
   ],

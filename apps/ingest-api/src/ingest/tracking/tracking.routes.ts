@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isCallType, isPlainObject } from '@fsd/segment-spec';
 import { notFound } from '../../core/errors/app-error';
 import { sendError } from '../../core/errors/send-error';
+import { BATCH_LIMIT, SINGLE_CALL_LIMIT } from '../../core/http/json-body-parser';
+import { BodyBudget } from './body-budget';
 import { SourceRateLimiter } from './source-rate-limiter';
 import { TrackingService } from './tracking.service';
 import { AuthenticatedSource, WriteKeyService } from './write-key.service';
@@ -22,14 +24,19 @@ export class TrackingRoutes {
     private readonly tracking: TrackingService,
     private readonly writeKeys: WriteKeyService,
     private readonly rateLimiter: SourceRateLimiter,
+    private readonly bodies: BodyBudget,
   ) {}
 
   /** Call before the app listens, after the hooks that must see these routes (metrics) are added. */
   register(fastify: FastifyInstance): void {
     // Per route, so body-parser errors of these routes are mapped the same way as handler errors.
     const errorHandler = (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => sendError(reply, error);
-    for (const path of BATCH_PATHS) fastify.post(path, { errorHandler }, (req) => this.batch(req));
-    fastify.post(SINGLE_CALL_PATH, { errorHandler }, (req) => this.single(req));
+    // Admitted by the memory their bodies may hold before those are read (BodyBudget).
+    const batchOptions = { errorHandler, onRequest: this.bodies.admit(BATCH_LIMIT) };
+    for (const path of BATCH_PATHS) fastify.post(path, batchOptions, (req) => this.batch(req));
+    fastify.post(SINGLE_CALL_PATH, { errorHandler, onRequest: this.bodies.admit(SINGLE_CALL_LIMIT) }, (req) =>
+      this.single(req),
+    );
   }
 
   private async batch(req: FastifyRequest) {

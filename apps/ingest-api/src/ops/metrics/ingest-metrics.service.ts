@@ -165,6 +165,36 @@ export class IngestMetrics {
     this.events.duplicate.add(sourceId, type, n);
   }
 
+  /** The tracking API's memory limit (BodyBudget): the bytes of request bodies held now, the limit, the refusals. */
+  watchBodyBudget(budget: { readonly bytesHeld: number; readonly limitBytes: number; readonly refused: number }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'fsd_ingest_request_body_bytes_held',
+      help: 'Bytes of tracking-API request bodies held now (each charged what it may hold, from its headers)',
+      registers,
+      collect() {
+        this.set(budget.bytesHeld);
+      },
+    });
+    new Gauge({
+      name: 'fsd_ingest_request_body_bytes_limit',
+      help: 'INGEST_MAX_BODY_BYTES_IN_FLIGHT: past it, tracking requests are answered 503 overloaded',
+      registers,
+      collect() {
+        this.set(budget.limitBytes);
+      },
+    });
+    const refused: Counter = new Counter({
+      name: 'fsd_ingest_requests_overloaded_total',
+      help: 'Tracking requests answered 503 overloaded (their bodies would have passed the limit)',
+      registers,
+      collect: () => {
+        refused.reset();
+        refused.inc(budget.refused);
+      },
+    });
+  }
+
   /** Times every request (unmatched routes under one label). Call before the app starts listening. */
   instrument(fastify: FastifyInstance): void {
     const started = new WeakMap<object, bigint>();
