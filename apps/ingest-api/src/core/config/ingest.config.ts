@@ -70,7 +70,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),
     // At least one largest batch (500 KB), or such a batch could never be taken.
-    maxBodyBytesInFlight: r.int('INGEST_MAX_BODY_BYTES_IN_FLIGHT', 64 * 1024 * 1024, { min: 500 * 1024 }),
+    maxBodyBytesInFlight: r.int('INGEST_MAX_BODY_BYTES_IN_FLIGHT', 32 * 1024 * 1024, { min: 500 * 1024 }),
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
     trustProxy: trustProxy.ok ? trustProxy.value : false,
