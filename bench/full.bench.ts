@@ -130,10 +130,6 @@ async function main(): Promise<void> {
   await prepareDatabase(DB);
   const pg = new PgPool({ connectionString: DB, max: 4, application_name: 'bench' });
   if (PARTITION_DAYS > 0) await addPastPartitions(pg, PARTITION_DAYS);
-  if (process.env.BENCH_FILLFACTOR) {
-    const parts = await pg.query<{ n: string }>(`SELECT c.relname AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'deliveries'::regclass`);
-    for (const r of parts.rows) await pg.query(`ALTER TABLE ${r.n} SET (fillfactor = ${Number(process.env.BENCH_FILLFACTOR)})`);
-  }
   const seeded = await seedBenchSource(pg);
   const fake = await start('fake-fullstory', FAKE_PORT);
   const ingestApp = await start('ingest-api', INGEST_PORT);
