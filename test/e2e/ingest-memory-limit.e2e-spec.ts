@@ -4,11 +4,11 @@ import {
   StackEnv,
   basicAuth,
   dropDatabase,
+  eventsOfSource,
   postJson,
   stackEnv,
   startApp,
   waitFor,
-  withDb,
 } from '../support/stack';
 
 /**
@@ -42,15 +42,6 @@ async function metric(name: string): Promise<number | null> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line === undefined ? null : Number(line.split(' ')[1]);
-}
-
-async function eventCount(): Promise<number> {
-  return withDb(
-    env.DATABASE_URL,
-    async (c) =>
-      (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE source_id = $1', [sourceId])).rows[0]
-        .n,
-  );
 }
 
 beforeAll(async () => {
@@ -111,6 +102,6 @@ it('refuses a batch past the limit while another is held, stores the held one, t
   );
   const again = await postJson(`${base}/v1/batch`, JSON.parse(batchBody('again', 10, 150).toString()), auth);
   expect(again.status).toBe(200);
-  expect(await eventCount()).toBe(50);
+  expect(await eventsOfSource(env.DATABASE_URL, sourceId)).toBe(50);
   expect(await metric('fsd_ingest_requests_overloaded_total')).toBe(1);
 });

@@ -3,7 +3,17 @@ import { generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/ingest/tracking/write-key.service';
 import { SourceKeysRepository } from '../../apps/ingest-api/src/ingest/tracking/source-keys.repository';
 import { AppError } from '../../apps/ingest-api/src/core/errors/app-error';
-import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
+import {
+  RunningApp,
+  StackEnv,
+  basicAuth,
+  dropDatabase,
+  eventsOfSource,
+  postJson,
+  stackEnv,
+  startApp,
+  withDb,
+} from '../support/stack';
 import { TcpProxy } from '../support/tcp-proxy';
 
 /**
@@ -28,15 +38,6 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
-}
-
-async function eventCount(sourceId: string): Promise<number> {
-  return withDb(
-    env.DATABASE_URL,
-    async (c) =>
-      (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE source_id = $1', [sourceId])).rows[0]
-        .n,
-  );
 }
 
 beforeAll(async () => {
@@ -70,7 +71,7 @@ describe('the per-source event rate limit', () => {
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(249);
     const single = await postJson(`${base}/v1/track`, { userId: 'u', event: 'E', messageId: 'c-1' }, auth);
     expect(single.status).toBe(429);
-    expect(await eventCount(created.body.id as string)).toBe(2500);
+    expect(await eventsOfSource(env.DATABASE_URL, created.body.id as string)).toBe(2500);
   });
 });
 

@@ -186,6 +186,16 @@ export async function withDb<T>(databaseUrl: string, fn: (client: PoolClient) =>
   }
 }
 
+/** How many events of the source the event log holds. */
+export async function eventsOfSource(databaseUrl: string, sourceId: string): Promise<number> {
+  return withDb(
+    databaseUrl,
+    async (c) =>
+      (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE source_id = $1', [sourceId])).rows[0]
+        .n,
+  );
+}
+
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | null | false>,
