@@ -54,23 +54,23 @@ describe('BodyBudget', () => {
     let release: () => void = () => undefined;
     let entered: () => void = () => undefined;
 
-    /** Resolves once the budget holds `bytes`, polling each turn of the event loop, or fails after 5 s. */
-    const held = async (bytes: number): Promise<void> => {
-      const deadline = Date.now() + 5000;
-      while (budget.bytesHeld !== bytes) {
-        if (Date.now() > deadline) throw new Error(`the budget holds ${budget.bytesHeld} bytes, not ${bytes}`);
-        await new Promise((r) => setImmediate(r));
-      }
-    };
-    const post = (kb: number, hold = false) =>
+    /** Per request (its `x-tag`): resolves when the server has closed its answer, after the budget got it back. */
+    const closed = new Map<string, () => void>();
+    const answerClosed = (tag: string) => new Promise<void>((r) => closed.set(tag, r));
+    const post = (tag: string, kb: number, hold = false) =>
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(hold ? { 'x-hold': '1' } : {}) },
+        headers: { 'content-type': 'application/json', 'x-tag': tag, ...(hold ? { 'x-hold': '1' } : {}) },
         body: JSON.stringify('x'.repeat(kb * KB - 2)),
       });
 
     beforeAll(async () => {
       app = Fastify();
+      // An app-wide hook runs before the route's, so this listener is added before the budget's and both run in the
+      // same 'close' event: when the promise's continuation runs, the budget has its bytes back.
+      app.addHook('onRequest', async (req, reply) => {
+        reply.raw.once('close', () => closed.get(String(req.headers['x-tag']))?.());
+      });
       app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: RAW_LIMIT }, (_req, raw, done) =>
         done(null, (raw as Buffer).length),
       );
@@ -93,29 +93,35 @@ describe('BodyBudget', () => {
 
     it('answers 503 overloaded with Retry-After, without reading the body, while the bodies held fill the budget', async () => {
       const inHandler = new Promise<void>((r) => (entered = r));
-      const first = post(400, true);
+      const firstClosed = answerClosed('first');
+      const first = post('first', 400, true);
       await inHandler;
       expect(budget.bytesHeld).toBe(400 * KB);
 
-      const refused = await post(200);
+      const refused = await post('refused', 200);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(await refused.json()).toMatchObject({ success: false, code: 'overloaded' });
       expect(handled).toBe(1);
       expect(budget.refused).toBe(1);
 
-      const fits = await post(100);
+      const fitsClosed = answerClosed('fits');
+      const fits = await post('fits', 100);
       expect(fits.status).toBe(200);
       expect(await fits.json()).toEqual({ bytes: 100 * KB });
-      await held(400 * KB);
+      await fitsClosed;
+      expect(budget.bytesHeld).toBe(400 * KB);
 
       release();
       expect((await first).status).toBe(200);
-      await held(0);
-      const again = await post(500);
+      await firstClosed;
+      expect(budget.bytesHeld).toBe(0);
+      const againClosed = answerClosed('again');
+      const again = await post('again', 500);
       expect(again.status).toBe(200);
       expect(handled).toBe(3);
-      await held(0);
+      await againClosed;
+      expect(budget.bytesHeld).toBe(0);
     });
   });
 });
