@@ -26,7 +26,7 @@ let auth: Record<string, string>;
 let sourceId: string;
 
 /** A valid batch of `events` tracks whose JSON is about `kb` KB. */
-function batchBody(prefix: string, events: number, kb: number): Buffer {
+function batchOf(prefix: string, events: number, kb: number): { batch: Record<string, unknown>[] } {
   const pad = 'x'.repeat(Math.floor((kb * 1024) / events) - 120);
   const batch = Array.from({ length: events }, (_, i) => ({
     type: 'track',
@@ -35,7 +35,7 @@ function batchBody(prefix: string, events: number, kb: number): Buffer {
     messageId: `${prefix}-${i}`,
     properties: { pad },
   }));
-  return Buffer.from(JSON.stringify({ batch }));
+  return { batch };
 }
 
 async function metric(name: string): Promise<number | null> {
@@ -66,7 +66,7 @@ afterAll(async () => {
 
 it('refuses a batch past the limit while another is held, stores the held one, then takes batches again', async () => {
   expect(await metric('fsd_ingest_request_body_bytes_limit')).toBe(LIMIT);
-  const held = batchBody('held', 40, 400);
+  const held = Buffer.from(JSON.stringify(batchOf('held', 40, 400)));
   // The first batch's headers and half its body: ingest charges it at its headers and waits for the rest.
   let send: (rest: Buffer) => void = () => undefined;
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -87,7 +87,7 @@ it('refuses a batch past the limit while another is held, stores the held one, t
     (await metric('fsd_ingest_request_body_bytes_held')) === held.length ? true : false,
   );
 
-  const refused = await postJson(`${base}/v1/batch`, JSON.parse(batchBody('refused', 10, 150).toString()), auth);
+  const refused = await postJson(`${base}/v1/batch`, batchOf('refused', 10, 150), auth);
   expect(refused.status).toBe(503);
   expect(refused.headers.get('retry-after')).toBe('1');
   expect(refused.body).toMatchObject({ success: false, code: 'overloaded' });
@@ -100,7 +100,7 @@ it('refuses a batch past the limit while another is held, stores the held one, t
   await waitFor('the held bytes given back', async () =>
     (await metric('fsd_ingest_request_body_bytes_held')) === 0 ? true : false,
   );
-  const again = await postJson(`${base}/v1/batch`, JSON.parse(batchBody('again', 10, 150).toString()), auth);
+  const again = await postJson(`${base}/v1/batch`, batchOf('again', 10, 150), auth);
   expect(again.status).toBe(200);
   expect(await eventsOfSource(env.DATABASE_URL, sourceId)).toBe(50);
   expect(await metric('fsd_ingest_requests_overloaded_total')).toBe(1);
