@@ -18,6 +18,7 @@ import { Retention1764700000000 } from './migrations/1764700000000-Retention';
 import { AdminAuditLogPartitions1764720000000 } from './migrations/1764720000000-AdminAuditLogPartitions';
 import { DeliveryRetryJob1764730000000 } from './migrations/1764730000000-DeliveryRetryJob';
 import { OpenDeliveriesById1764800000000 } from './migrations/1764800000000-OpenDeliveriesById';
+import { DeliveryUpdateLayout1764900000000 } from './migrations/1764900000000-DeliveryUpdateLayout';
 
 export const MIGRATIONS = [
   InitialSchema1764300000000,
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   AdminAuditLogPartitions1764720000000,
   DeliveryRetryJob1764730000000,
   OpenDeliveriesById1764800000000,
+  DeliveryUpdateLayout1764900000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

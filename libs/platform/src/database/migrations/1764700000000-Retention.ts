@@ -281,7 +281,7 @@ const ENSURE_WEEK_PARTITIONS = `
  * Apart from it because a new database needs only today's: the hourly maintenance (and its run at start) keeps
  * a week ahead, and creating 30 more partitions made every fresh database (one per spec) a second slower.
  */
-const ENSURE_AUDIT_PARTITIONS = `
+export const ENSURE_AUDIT_PARTITIONS = `
   CREATE OR REPLACE FUNCTION ensure_audit_partitions(days_ahead integer) RETURNS integer LANGUAGE plpgsql AS $$
   DECLARE
     today date := (now() AT TIME ZONE 'UTC')::date;
