@@ -29,6 +29,8 @@ describe('OpenDeliveriesRepository', () => {
     await delivery('replayed', 'pending', '1 hour');
     await delivery('cancelledReplay', 'pending', '1 hour');
     await delivery('batchReplay', 'pending', '1 hour');
+    await delivery('redriven', 'retrying', '1 hour');
+    await db.rows(`UPDATE deliveries SET retry_job = 'd' || id || '-rd7' WHERE id = $1`, [ids.redriven]);
     const replay = async (mode: string, status: string, deliveryId: string) => {
       const [{ id }] = await db.rows<{ id: string }>(
         `INSERT INTO replays (destination_id, filter, rate_per_second, mode, status) VALUES ($1, '{}', 10, $2, $3)
@@ -51,14 +53,15 @@ describe('OpenDeliveriesRepository', () => {
     // Each with its logged_at, which the job the relay enqueues names.
     const { rows } = await db.pool.query<{ id: string; t: Date }>(
       'SELECT id::text, logged_at AS t FROM deliveries WHERE id = ANY($1::bigint[])',
-      [[ids.pending, ids.retrying, ids.replayed, ids.cancelledReplay]],
+      [[ids.pending, ids.retrying, ids.replayed, ids.cancelledReplay, ids.redriven]],
     );
     const loggedAt = (id: string) => rows.find((r) => r.id === id)!.t.toISOString();
-    const open = (id: string, replay: string | null) => ({
+    const open = (id: string, replay: string | null, retryJob: string | null = null) => ({
       id,
       logged_at: loggedAt(id),
       destination_id: expect.any(String),
       replay_id: replay,
+      retry_job: retryJob,
     });
     expect(await repo.after('0', 60_000, 100)).toEqual({
       deliveries: [
@@ -67,6 +70,8 @@ describe('OpenDeliveriesRepository', () => {
         open(ids.replayed, ids.replay),
         // A cancelled replay no longer serves its deliveries; a batch replay's travel in slice jobs (left out).
         open(ids.cancelledReplay, null),
+        // With the job that holds its retry timer.
+        open(ids.redriven, null, `d${ids.redriven}-rd7`),
       ],
       next: null,
     });
@@ -80,7 +85,8 @@ describe('OpenDeliveriesRepository', () => {
     expect(await page('0')).toEqual({ ids: [ids.pending, ids.retrying], next: ids.retrying });
     expect(await page(ids.retrying)).toEqual({ ids: [ids.replayed, ids.cancelledReplay], next: ids.cancelledReplay });
     // The batch replay's delivery is read (the walk goes on past it) but not returned.
-    expect(await page(ids.cancelledReplay)).toEqual({ ids: [], next: null });
+    expect(await page(ids.cancelledReplay)).toEqual({ ids: [ids.redriven], next: ids.redriven });
+    expect(await page(ids.redriven)).toEqual({ ids: [], next: null });
     // A full page of a batch replay's deliveries alone: nothing to check, and the walk goes on.
     expect(await repo.after(ids.cancelledReplay, 60_000, 1)).toEqual({ deliveries: [], next: ids.batchReplay });
   });

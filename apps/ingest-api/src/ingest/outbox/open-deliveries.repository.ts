@@ -10,6 +10,11 @@ export interface OpenDelivery {
   destination_id: string;
   /** The replay (not cancelled) that last put the delivery back to pending: its job `d<id>-r<replayId>` serves it. */
   replay_id: string | null;
+  /**
+   * The job whose backoff holds the delivery's retry timer (`deliveries.retry_job`), when it is retrying: a redrive
+   * or replay job that failed takes the timer over from `d<id>`, which then ends and leaves Redis.
+   */
+  retry_job: string | null;
 }
 
 /** A page of the outbox relay's walk: the open deliveries to check, and where the next page starts. */
@@ -39,12 +44,12 @@ export class OpenDeliveriesRepository {
       (client) =>
         client.query<Omit<OpenDelivery, 'logged_at'> & { logged_at: Date; mode: string | null }>(
           `WITH page AS (
-           SELECT d.id, d.logged_at, d.destination_id FROM deliveries d
+           SELECT d.id, d.logged_at, d.destination_id, d.retry_job FROM deliveries d
             WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
               AND d.id > $2::bigint
             ORDER BY d.id LIMIT $3
          )
-         SELECT p.id::text, p.logged_at, p.destination_id::text, r.replay_id::text, r.mode FROM page p
+         SELECT p.id::text, p.logged_at, p.destination_id::text, r.replay_id::text, p.retry_job, r.mode FROM page p
            LEFT JOIN LATERAL (
              SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
               WHERE rd.delivery_id = p.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
@@ -62,6 +67,7 @@ export class OpenDeliveriesRepository {
           logged_at: r.logged_at.toISOString(),
           destination_id: r.destination_id,
           replay_id: r.replay_id,
+          retry_job: r.retry_job,
         })),
       next: rows.length < limit ? null : rows[rows.length - 1].id,
     };

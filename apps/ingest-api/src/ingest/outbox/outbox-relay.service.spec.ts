@@ -118,4 +118,27 @@ describe('OutboxRelay', () => {
     expect(await relay.tick(2000, 100)).toBe(450);
     expect((await waiting()).length).toBe(450);
   });
+
+  it('counts a delivery served by the job holding its retry timer, and re-enqueues it once that job is gone', async () => {
+    // A redrive job that failed took the timer over; the delivery's own job d<id> has ended and left Redis.
+    const [{ id }] = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (destination_id, status, updated_at) VALUES ($1, 'retrying', now() - interval '1 hour')
+         RETURNING id::text`,
+        [destinationId],
+      )
+    ).rows;
+    const timer = deliveryJobId(id, '-rd7');
+    await pool.query(`UPDATE deliveries SET retry_job = $2 WHERE id = $1`, [id, timer]);
+    const queue = registry.forDestination(destinationId);
+    await queue.add('delivery', { deliveryId: id }, { jobId: timer, delay: 3_600_000 });
+
+    expect(await relay.tick(2000, 100)).toBe(0);
+    expect(await waiting()).not.toContain(deliveryJobId(id));
+
+    await queue.remove(timer);
+    expect(await relay.tick(2000, 100)).toBe(1);
+    expect((await waiting()).filter((j) => j === deliveryJobId(id))).toEqual([deliveryJobId(id)]);
+    expect((await waiting()).length).toBe(451);
+  });
 });

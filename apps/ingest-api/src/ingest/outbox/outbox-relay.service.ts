@@ -97,6 +97,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * The keys of the jobs that may serve the delivery; any one of them present serves it: its own job `d<id>`, the
+   * job of the replay that put it back to pending, and the job holding its retry timer (a failed redrive or replay
+   * job takes the timer, and `d<id>` then ends and leaves Redis: re-added, it would send before the backoff ends).
+   */
+  private jobKeysOf(r: OpenDelivery): string[] {
+    const key = (jobId: string) => `${this.config.queuePrefix}:${deliveryQueueName(r.destination_id)}:${jobId}`;
+    const jobs = new Set([deliveryJobId(r.id)]);
+    if (r.replay_id) jobs.add(deliveryJobId(r.id, replayJobSuffix(r.replay_id)));
+    if (r.retry_job) jobs.add(r.retry_job);
+    return [...jobs].map(key);
+  }
+
+  /**
    * Whether each delivery's job exists, one pipeline per destination: a queue's keys share one hash slot, and a
    * Redis Cluster refuses a pipeline whose keys live on different nodes.
    */
@@ -105,15 +118,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     rows.forEach((r, i) => byDestination.set(r.destination_id, [...(byDestination.get(r.destination_id) ?? []), i]));
     const present: boolean[] = new Array<boolean>(rows.length).fill(true);
     await Promise.all(
-      [...byDestination].map(async ([destinationId, indexes]) => {
+      [...byDestination.values()].map(async (indexes) => {
         const pipeline = this.queues.connection.pipeline();
-        for (const i of indexes) {
-          const r = rows[i];
-          const key = (suffix = '') =>
-            `${this.config.queuePrefix}:${deliveryQueueName(destinationId)}:${deliveryJobId(r.id, suffix)}`;
-          if (r.replay_id) pipeline.exists(key(), key(replayJobSuffix(r.replay_id)));
-          else pipeline.exists(key());
-        }
+        for (const i of indexes) pipeline.exists(...this.jobKeysOf(rows[i]));
         const exists = (await pipeline.exec()) ?? [];
         indexes.forEach((rowIndex, j) => {
           const [error, n] = exists[j] ?? [new Error('no answer'), 0];
