@@ -62,7 +62,13 @@ describe('admin login throttles that a header cannot reset', () => {
   beforeAll(async () => {
     env = stackEnv('login_throttle');
     // A second instance on the same database and Redis, behind a "proxy" at 127.0.0.1.
-    proxied = { ...env, INGEST_PORT: String(freePort()), TRUST_PROXY: '127.0.0.1' };
+    // Its clients' forwarded addresses are public ones (203.0.113.x), listed as operator networks.
+    proxied = {
+      ...env,
+      INGEST_PORT: String(freePort()),
+      TRUST_PROXY: '127.0.0.1',
+      OPERATOR_NETWORKS: 'private,203.0.113.0/24',
+    };
     apps.push(await startApp('ingest-api', env));
     apps.push(await startApp('ingest-api', proxied));
   });

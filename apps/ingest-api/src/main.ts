@@ -7,6 +7,7 @@ import { AppLogger, ConfigError, assertRedisReachable, installSecurityHeaders, p
 import { AppModule } from './app.module';
 import { clientErrorHandler } from './core/http/client-error-handler';
 import { installJsonBodyParser } from './core/http/json-body-parser';
+import { installOperatorNetworks } from './core/http/operator-networks.hook';
 import { loadIngestConfig } from './core/config/ingest.config';
 import { fastifyTrustProxy } from './core/config/trust-proxy';
 import { QueueDashboard } from './ops/dashboard/queue-dashboard.service';
@@ -41,6 +42,7 @@ async function bootstrap(): Promise<void> {
   });
   installJsonBodyParser(adapter.getInstance());
   installSecurityHeaders(adapter.getInstance());
+  installOperatorNetworks(adapter.getInstance(), config.operatorNetworks);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     logger,
     bodyParser: false,

@@ -1,5 +1,6 @@
 import { CommonConfig, Env, EnvReader, readCommonConfig } from '@fsd/platform';
 import { TrustProxy, parseTrustProxy } from './trust-proxy';
+import { OperatorNetworks, PRIVATE_NETWORKS, parseOperatorNetworks } from './operator-networks';
 
 export interface IngestConfig extends CommonConfig {
   port: number;
@@ -39,6 +40,8 @@ export interface IngestConfig extends CommonConfig {
   devFullStoryApiKey: string;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For sets `req.ip` (default none: the socket address). */
   trustProxy: TrustProxy;
+  /** Who may reach the admin API, the operations page, the dashboard, /metrics and /docs (default: `private`). */
+  operatorNetworks: OperatorNetworks;
   /**
    * Days the admin audit log keeps an entry at least; whole months past it are dropped (a month's partition goes
    * once its last day is that old, so an entry stays up to a month longer).
@@ -53,6 +56,8 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
   const common = readCommonConfig(r);
   const trustProxy = parseTrustProxy(r.optionalString('TRUST_PROXY'));
   if (!trustProxy.ok) r.check('TRUST_PROXY', false, trustProxy.problem);
+  const operatorNetworks = parseOperatorNetworks(r.optionalString('OPERATOR_NETWORKS'));
+  if (!operatorNetworks.ok) r.check('OPERATOR_NETWORKS', false, operatorNetworks.problem);
   const config: IngestConfig = {
     ...common,
     port: r.port('INGEST_PORT', 3000),
@@ -74,6 +79,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     seedDevelopmentData: r.bool('SEED_DEV_DATA', !common.production),
     devFullStoryApiKey: r.string('DEV_FULLSTORY_API_KEY', 'dev-fullstory-key'),
     trustProxy: trustProxy.ok ? trustProxy.value : false,
+    operatorNetworks: operatorNetworks.ok ? operatorNetworks.value : PRIVATE_NETWORKS,
     adminAuditRetentionDays: r.int('ADMIN_AUDIT_RETENTION_DAYS', 365, { min: 30, max: 36_500 }),
   };
   r.check(

@@ -1,4 +1,4 @@
-import { isIP } from 'net';
+import { isAddressOrCidr } from './ip-ranges';
 
 /**
  * What Fastify's `trustProxy` gets: `false` (the default: `req.ip` is the socket's peer, so no header
@@ -29,15 +29,6 @@ export function parseTrustProxy(raw: string | undefined): TrustProxyParse {
     };
   }
   return { ok: true, value: entries };
-}
-
-function isAddressOrCidr(entry: string): boolean {
-  const [address, prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /**

@@ -57,6 +57,9 @@ export const overloaded = () =>
     'Ingest is holding as many request bodies as its memory limit allows; nothing was stored. Retry shortly.',
     { 'Retry-After': '1' },
   );
+/** An operator route (admin API, operations page, dashboard, /metrics, /docs) asked from outside OPERATOR_NETWORKS. */
+export const networkNotAllowed = () =>
+  new AppError(403, 'network_not_allowed', 'This address may not reach the operator routes (OPERATOR_NETWORKS)');
 export const tooManyRequests = (retryAfterSeconds: number, what: string) =>
   new AppError(429, 'rate_limited', `Rate limit exceeded for ${what}`, {
     'Retry-After': String(retryAfterSeconds),
