@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { AddressSet } from '../config/ip-ranges';
 import type { OperatorNetworks } from '../config/operator-networks';
 import { networkNotAllowed } from '../errors/app-error';
-import { RateLimitedLog } from '../errors/rate-limited-log';
 import { sendError } from '../errors/send-error';
+import { rateLimitedWarnings } from '../errors/rate-limited-warnings';
 
 /**
  * The routes for operators rather than for Segment clients: the admin API, the operations page and the queue
@@ -25,12 +25,12 @@ export function isOperatorRoute(route: string | undefined): boolean {
 export function installOperatorNetworks(fastify: FastifyInstance, networks: OperatorNetworks): void {
   if (networks === 'any') return;
   const allowed = new AddressSet(networks);
-  const refusals = new RateLimitedLog(new Logger('OperatorNetworks'));
+  const refusals = rateLimitedWarnings(new Logger('OperatorNetworks'));
   fastify.addHook('onRequest', async (req, reply) => {
     if (!isOperatorRoute(req.routeOptions.url) || allowed.has(req.ip)) return;
     refusals.warn(
       'operator routes',
-      `refused ${req.method} ${req.routeOptions.url} to an address outside OPERATOR_NETWORKS`,
+      `operator routes: refused ${req.method} ${req.routeOptions.url} to an address outside OPERATOR_NETWORKS`,
     );
     return sendError(reply, networkNotAllowed());
   });

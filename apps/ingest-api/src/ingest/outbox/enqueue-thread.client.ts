@@ -9,7 +9,7 @@ import type {
   EnqueueThreadRequest,
 } from './enqueue-thread.protocol';
 import { messageOf } from '../../core/errors/message-of';
-import { RateLimitedLog } from '../../core/errors/rate-limited-log';
+import { rateLimitedWarnings } from '../../core/errors/rate-limited-warnings';
 
 /** The compiled thread entry beside this file; absent when running from TypeScript sources (unit tests). */
 const THREAD_FILE = path.join(__dirname, 'enqueue.thread.js');
@@ -21,7 +21,7 @@ const THREAD_FILE = path.join(__dirname, 'enqueue.thread.js');
  */
 export class EnqueueThread {
   private readonly logger = new Logger(EnqueueThread.name);
-  private readonly warnings = new RateLimitedLog(this.logger);
+  private readonly warnings = rateLimitedWarnings(this.logger);
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Woken when no batch is waiting for its acknowledgement. */
   private readonly idle: (() => void)[] = [];
@@ -80,7 +80,7 @@ export class EnqueueThread {
 
   private onReply(reply: EnqueueThreadReply): void {
     if (reply.kind === 'warning') {
-      this.warnings.warn(reply.source, reply.message);
+      this.warnings.warn(reply.source, `${reply.source}: ${reply.message}`);
       return;
     }
     const p = this.pending.get(reply.seq);

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { overloaded } from '../../core/errors/app-error';
-import { RateLimitedLog } from '../../core/errors/rate-limited-log';
 import { RAW_LIMIT } from '../../core/http/json-body-parser';
 import { IngestMetrics } from '../../ops/metrics/ingest-metrics.service';
+import { rateLimitedWarnings } from '../../core/errors/rate-limited-warnings';
 
 /**
  * What a request's body may hold in memory, in bytes, from its headers alone (before it is read): what arrives
@@ -31,7 +31,7 @@ export function bodyCharge(
 @Injectable()
 export class BodyBudget {
   private readonly logger = new Logger(BodyBudget.name);
-  private readonly refusals = new RateLimitedLog(this.logger);
+  private readonly refusals = rateLimitedWarnings(this.logger);
   private held = 0;
   private refusedCount = 0;
   readonly limitBytes: number;
@@ -73,7 +73,7 @@ export class BodyBudget {
         this.refusedCount++;
         this.refusals.warn(
           'request bodies',
-          `refused a request (503 overloaded): ${this.held} bytes held, the limit is ${this.limitBytes} (INGEST_MAX_BODY_BYTES_IN_FLIGHT)`,
+          `request bodies: refused a request (503 overloaded): ${this.held} bytes held, the limit is ${this.limitBytes} (INGEST_MAX_BODY_BYTES_IN_FLIGHT)`,
         );
         throw overloaded();
       }
