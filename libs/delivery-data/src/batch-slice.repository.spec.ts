@@ -182,4 +182,28 @@ describe('BatchSliceRepository: a slice run again', () => {
     expect(claimed.map((d) => d.id)).toEqual(ids.slice(1));
     expect(await slices.openOf(ids)).toEqual(new Set(ids));
   });
+
+  it('claims from their holder the deliveries it held when the slice started, whatever it recorded', async () => {
+    const ids = await pendingDeliveries(3, 'holder-');
+    await pool.query(
+      `UPDATE deliveries SET claim_token = 'live', claimed_until = now() + interval '1 minute' WHERE id = ANY($1)`,
+      [ids.slice(0, 2)],
+    );
+    expect((await slices.claimSlice(ids, 'slice:h', lease)).map((d) => d.id)).toEqual([ids[2]]);
+    // The live run records the first (delivered, claim released) and still holds the second.
+    await pool.query(
+      `UPDATE deliveries SET status = 'delivered', attempts = 1, claim_token = NULL, claimed_until = NULL WHERE id = $1`,
+      [ids[0]],
+    );
+    // The slice's own claim leaves a settled delivery alone (an earlier run of the slice may have recorded it) ...
+    expect(await slices.claimSlice(ids.slice(0, 2), 'slice:h', lease)).toEqual([]);
+    // ... but the holder's outcome does not settle the replay: claimed from it, loaded as a fresh replay.
+    const fromHolder = await slices.claimFromHolder(ids.slice(0, 2), 'slice:h', lease);
+    expect(fromHolder.map((d) => [d.id, d.status, d.attempts])).toEqual([[ids[0], 'delivered', 1]]);
+    const { rows } = await pool.query<{ id: string; claim_token: string }>(
+      `SELECT id::text, claim_token FROM deliveries WHERE id = ANY($1) ORDER BY id`,
+      [ids],
+    );
+    expect(rows.map((r) => r.claim_token)).toEqual(['slice:h', 'live', 'slice:h']);
+  });
 });

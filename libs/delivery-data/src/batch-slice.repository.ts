@@ -43,8 +43,21 @@ export class BatchSliceRepository {
    * the partition (every delivery, ~0.5 s per slice of 5,000) where probing each key takes a few ms.
    */
   async claimSlice(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
+    return this.claim(deliveryIds, token, leaseMs, false);
+  }
+
+  /**
+   * Claims, once their holder lets go, deliveries another run (a live, retry or per-event replay job) held when the
+   * slice started, whatever that run recorded: it loaded them before the replay's page, so its outcome does not
+   * settle the replay (a per-event replay's job likewise runs its own episode after the run in flight).
+   */
+  async claimFromHolder(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
+    return this.claim(deliveryIds, token, leaseMs, true);
+  }
+
+  private async claim(ids: string[], token: string, leaseMs: number, settledToo: boolean) {
     const { rows } = await inTransaction(this.pool, 'BEGIN; SET LOCAL enable_seqscan = off', (client) =>
-      client.query<LoadedDeliveryRow>(CLAIM_SLICE, [deliveryIds, token, leaseMs]),
+      client.query<LoadedDeliveryRow>(CLAIM_SLICE, [ids, token, leaseMs, settledToo]),
     );
     // A replay re-sends every subscription: nothing counts as already delivered or failed.
     return rows.map((r) => loadedDelivery(r, FRESH_AUDIT));

@@ -26,21 +26,22 @@ const LEASE_END = `now() + $3::int * interval '1 millisecond'`;
  * to claim); the statement runs with sequential scans off (BatchSliceRepository.claimSlice). The event is looked
  * up per delivery (LATERAL … LIMIT 1, by the partition's primary key). The last attempt numbers come from one
  * grouped read of the slice's attempts: a subquery per delivery cost more CPU than the rest of the claim.
- * $1 ids, $2 token, $3 lease (ms).
+ * $1 ids, $2 token, $3 lease (ms), $4 settled too: true for the deliveries another run held when the slice started
+ * (BatchSliceRepository.claimFromHolder), whose outcome, recorded meanwhile, does not settle the replay.
  */
 export const CLAIM_SLICE = `
 WITH target AS (SELECT k.* FROM unnest($1::bigint[]) AS i(id) ${DELIVERY_OF_ID}),
 claimed AS (
   UPDATE deliveries d SET claimed_until = ${LEASE_END}, claim_token = $2
-   WHERE d.id = ANY(ARRAY(SELECT t.id FROM target t WHERE t.status NOT IN (${SETTLED})
+   WHERE d.id = ANY(ARRAY(SELECT t.id FROM target t WHERE ($4 OR t.status NOT IN (${SETTLED}))
                             AND NOT (t.claim_token IS NOT DISTINCT FROM $2 AND t.claimed_until >= ${LEASE_END})))
-     AND d.status NOT IN (${SETTLED})
+     AND ($4 OR d.status NOT IN (${SETTLED}))
      AND (d.claimed_until IS NULL OR d.claimed_until < now() OR (d.claim_token = $2 AND d.claimed_until < ${LEASE_END}))
   RETURNING d.*
 ),
 held AS (
   SELECT t.* FROM target t
-   WHERE t.status NOT IN (${SETTLED}) AND t.claim_token = $2 AND t.claimed_until >= ${LEASE_END}
+   WHERE ($4 OR t.status NOT IN (${SETTLED})) AND t.claim_token = $2 AND t.claimed_until >= ${LEASE_END}
 ),
 slice AS (SELECT * FROM claimed UNION ALL SELECT * FROM held),
 last AS (

@@ -158,8 +158,10 @@ export class BatchReplayProcessor {
   }
 
   /**
-   * Claims the slice's open deliveries; those another run holds are waited for a while, then left to that run
-   * (logged). Deliveries no longer open were recorded (by an earlier run of this slice, or a live job): skipped.
+   * Claims the slice's open deliveries. Those another run holds are claimed once it lets go, whatever it recorded
+   * (it loaded them before the replay's page, so they are still owed a send), waiting for up to BUSY_WAIT_MS;
+   * still held then, they are left to that run (logged). Deliveries no longer open at the start were recorded by
+   * an earlier run of this slice: skipped.
    */
   private async claim(ids: string[], token: string): Promise<LoadedDelivery[]> {
     const lease = this.config.batchReplay.claimLeaseMs;
@@ -167,16 +169,16 @@ export class BatchReplayProcessor {
     const deadline = Date.now() + BUSY_WAIT_MS;
     // A set: a slice is thousands of deliveries, and a scan per id was quadratic (most of the claim's CPU).
     const claimed = new Set(got.map((d) => d.id));
-    let missing = await this.stillOpen(ids.filter((id) => !claimed.has(id)));
-    while (missing.length > 0 && Date.now() < deadline) {
+    let held = await this.stillOpen(ids.filter((id) => !claimed.has(id)));
+    while (held.length > 0 && Date.now() < deadline) {
       await sleep(500);
-      const more = await this.slices.claimSlice(missing, token, lease);
+      const more = await this.slices.claimFromHolder(held, token, lease);
       got.push(...more);
       const have = new Set(more.map((d) => d.id));
-      missing = await this.stillOpen(missing.filter((id) => !have.has(id)));
+      held = held.filter((id) => !have.has(id));
     }
-    if (missing.length > 0)
-      this.logger.warn(`batch replay: ${missing.length} deliveries held by another run were left to it`);
+    if (held.length > 0)
+      this.logger.warn(`batch replay: ${held.length} deliveries held by another run were left to it`);
     return got;
   }
 
