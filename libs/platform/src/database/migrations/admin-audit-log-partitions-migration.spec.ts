@@ -1,9 +1,8 @@
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS, dataSourceOptions } from '../data-source';
+import { MIGRATIONS } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
 import { dropTestDatabase } from '../testing/drop-test-database';
-import { migrateUpTo as migrate } from '../testing/migrate-up-to';
+import { migrateUpTo as migrate, undoLastMigration } from '../testing/migrate-up-to';
 import { AdminAuditLogPartitions1764720000000 } from './1764720000000-AdminAuditLogPartitions';
 
 /** Upgrades: partitioning the admin audit log keeps every row of a database filled by the previous schema. */
@@ -76,13 +75,7 @@ describe('migration 1764720000000-AdminAuditLogPartitions on a filled database',
 
   it('reverts to one append-only table holding every row', async () => {
     const all = await rows(`SELECT * FROM admin_audit_log ORDER BY id`);
-    const ds = new DataSource(dataSourceOptions(url, 2));
-    await ds.initialize();
-    try {
-      await ds.undoLastMigration({ transaction: 'each' });
-    } finally {
-      await ds.destroy();
-    }
+    await undoLastMigration(url);
     expect(await rows(`SELECT * FROM admin_audit_log ORDER BY id`)).toEqual(all);
     expect(await rows(`SELECT relkind::text AS kind FROM pg_class WHERE relname = 'admin_audit_log'`)).toEqual([
       { kind: 'r' },

@@ -1,9 +1,8 @@
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS, dataSourceOptions } from '../data-source';
+import { MIGRATIONS } from '../data-source';
 import { ensureDatabaseExists } from '../bootstrap';
 import { dropTestDatabase } from '../testing/drop-test-database';
-import { migrateUpTo as migrate } from '../testing/migrate-up-to';
+import { migrateUpTo as migrate, undoLastMigration } from '../testing/migrate-up-to';
 import { DELIVERIES_FILLFACTOR, DeliveryUpdateLayout1764900000000 } from './1764900000000-DeliveryUpdateLayout';
 
 const DESTINATION = '00000000-0000-4000-8000-000000000001';
@@ -103,13 +102,7 @@ describe('migration 1764900000000-DeliveryUpdateLayout on a filled database', ()
   });
 
   it('reverts: the old index, the default fillfactor, and new partitions without one', async () => {
-    const ds = new DataSource(dataSourceOptions(url, 2));
-    await ds.initialize();
-    try {
-      await ds.undoLastMigration({ transaction: 'each' });
-    } finally {
-      await ds.destroy();
-    }
+    await undoLastMigration(url);
     expect(await rows(`SELECT * FROM deliveries ORDER BY id`)).toEqual(before);
     expect(await deliveryIndexes()).toEqual([
       { name: 'deliveries_destination_status_idx', predicate: null },

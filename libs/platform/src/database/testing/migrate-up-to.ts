@@ -11,3 +11,14 @@ export async function migrateUpTo(url: string, upTo: number): Promise<void> {
     await ds.destroy();
   }
 }
+
+/** Undoes the last migration applied to `url` (a migration test's down path). */
+export async function undoLastMigration(url: string): Promise<void> {
+  const ds = new DataSource(dataSourceOptions(url, 2));
+  await ds.initialize();
+  try {
+    await ds.undoLastMigration({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
