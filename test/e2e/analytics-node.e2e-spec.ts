@@ -1,7 +1,8 @@
 import { spawn } from 'child_process';
 import path from 'path';
-import { RunningApp, ROOT, dropDatabase, stackEnv, startApp, waitFor, withDb } from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
+import { ROOT, StackEnv, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { useStack } from '../support/use-stack';
 import { BatchGate } from '../support/batch-gate';
 
 const CLIENT = path.join(ROOT, 'test/fixtures/segment-client.js');
@@ -29,23 +30,12 @@ const runClient = (env: Record<string, string>) => startClient(env).exited;
 
 /** Issue 4's real-client test: the official Segment Node client, unchanged, pointed at the ingest API. */
 describe('@segment/analytics-node against the ingest API', () => {
-  const env = stackEnv('analytics_node');
-  const apps: RunningApp[] = [];
+  const stack = useStack('analytics_node');
+  let env: StackEnv;
   let seeded: SeededPair;
   let ingestUrl: string;
-
-  beforeAll(async () => {
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-    ingestUrl = `http://127.0.0.1:${env.INGEST_PORT}`;
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropDatabase(env.DATABASE_URL);
-  });
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest: ingestUrl, seeded } = stack));
 
   it('stores every call with the right fields and delivers track and identify to FullStory', async () => {
     const count = 3000;

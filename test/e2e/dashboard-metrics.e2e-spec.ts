@@ -1,26 +1,19 @@
-import { dropQueues, waitForDeliveries } from '../support/delivery';
-import { seedSourceAndDestination, SeededPair } from '../support/seed';
-import { RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor, withDb } from '../support/stack';
+import { waitForDeliveries } from '../support/delivery';
+import { SeededPair } from '../support/seed';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 /** Prometheus /metrics on ingest-api and delivery-worker, and the OpenAPI document at /docs. */
 describe('metrics and API documentation', () => {
-  const env = stackEnv('dashboard_metrics');
-  const apps: RunningApp[] = [];
-  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  const worker = `http://127.0.0.1:${env.WORKER_PORT}`;
+  const stack = useStack('dashboard_metrics');
+  let env: StackEnv;
+  let ingest: string;
+  let worker: string;
   let seeded: SeededPair;
-
-  beforeAll(async () => {
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => {
+    ({ env, ingest, seeded } = stack);
+    worker = `http://127.0.0.1:${env.WORKER_PORT}`;
   });
 
   const metricsOf = async (base: string): Promise<string> => {

@@ -1,7 +1,8 @@
 import { deliveryQueueName } from '@fsd/platform';
-import { FakeFullStory, attemptsOf, deliveryQueue, dropQueues, waitForDeliveries } from '../support/delivery';
-import { seedSourceAndDestination, SeededPair } from '../support/seed';
-import { RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor } from '../support/stack';
+import { FakeFullStory, attemptsOf, deliveryQueue, waitForDeliveries } from '../support/delivery';
+import { SeededPair } from '../support/seed';
+import { StackEnv, basicAuth, postJson, waitFor } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 /**
  * The bull-board dashboard at /admin/queues on ingest-api: really behind the admin credentials
@@ -9,26 +10,18 @@ import { RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, wait
  * from it recorded in the audit trail as a redrive.
  */
 describe('queue dashboard (/admin/queues)', () => {
-  const env = stackEnv('dashboard_queues');
-  const apps: RunningApp[] = [];
-  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
-  const bearer = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+  const stack = useStack('dashboard_queues');
+  let env: StackEnv;
+  let ingest: string;
+  let fake: FakeFullStory;
+  let bearer: { Authorization: string };
   let seeded: SeededPair;
   let queueName: string;
-
-  beforeAll(async () => {
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => {
+    ({ env, ingest, fake, seeded } = stack);
+    bearer = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
     queueName = deliveryQueueName(seeded.destinationId);
-    apps.push(await startApp('delivery-worker', env));
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
   });
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${ingest}${path}`, { headers });

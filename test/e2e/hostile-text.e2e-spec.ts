@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { storableText } from '@fsd/platform';
 import { FakeFullStory } from '../support/delivery';
-import { RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor, withDb } from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { useStack } from '../support/use-stack';
 import {
   CallType,
   DrawnMessage,
@@ -32,27 +33,15 @@ interface StoredEvent {
  * and never answered with a 5xx; a batch's invalid item is rejected alone, recorded exactly in rejected_events.
  */
 describe('hostile text', () => {
-  const env = stackEnv('hostile_text');
-  const apps: RunningApp[] = [];
+  const stack = useStack('hostile_text');
+  let env: StackEnv;
   let seeded: SeededPair;
   let ingest: string;
   let fake: FakeFullStory;
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, seeded, fake } = stack));
   let sent = 0;
   const acknowledged: { type: CallType; body: Json }[] = [];
-
-  beforeAll(async () => {
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropDatabase(env.DATABASE_URL);
-  });
 
   const post = (path: string, body: unknown) =>
     postJson(`${ingest}${path}`, body, { Authorization: basicAuth(seeded.writeKey) });

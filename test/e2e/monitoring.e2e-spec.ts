@@ -2,20 +2,11 @@ import { execFileSync, spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
-import { FakeFullStory, dropQueues, waitForDeliveries } from '../support/delivery';
+import { FakeFullStory, waitForDeliveries } from '../support/delivery';
 import { exportedNames, metricNames } from '../support/promql-metrics';
-import { seedSourceAndDestination, SeededPair } from '../support/seed';
-import {
-  ROOT,
-  RunningApp,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { ROOT, RunningApp, StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 interface Rule {
   alert: string;
@@ -149,13 +140,19 @@ describe('monitoring: alert rules and dashboard', () => {
   });
 
   describe('against the running apps', () => {
-    const env = stackEnv('monitoring');
-    const apps: RunningApp[] = [];
-    const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    const workerUrl = `http://127.0.0.1:${env.WORKER_PORT}`;
-    const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
+    const stack = useStack('monitoring');
+    let env: StackEnv;
+    let ingest: string;
+    let workerUrl: string;
+    let fake: FakeFullStory;
     let seeded: SeededPair;
     let worker: RunningApp;
+    // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run); apps[2] is the worker.
+    beforeAll(() => {
+      ({ env, ingest, fake, seeded } = stack);
+      workerUrl = `http://127.0.0.1:${env.WORKER_PORT}`;
+      worker = stack.apps[2];
+    });
 
     const scrape = async (base: string): Promise<string> => {
       const res = await fetch(`${base}/metrics`);
@@ -170,20 +167,6 @@ describe('monitoring: alert rules and dashboard', () => {
       }
       return undefined;
     };
-
-    beforeAll(async () => {
-      apps.push(await startApp('fake-fullstory', env));
-      apps.push(await startApp('ingest-api', env));
-      seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-      worker = await startApp('delivery-worker', env);
-      apps.push(worker);
-    });
-
-    afterAll(async () => {
-      for (const app of apps.reverse()) await app.stop();
-      await dropQueues(env);
-      await dropDatabase(env.DATABASE_URL);
-    });
 
     it('exports every metric the alert rules and the dashboard name', async () => {
       const exported = new Set([...exportedNames(await scrape(ingest)), ...exportedNames(await scrape(workerUrl))]);

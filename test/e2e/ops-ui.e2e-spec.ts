@@ -1,9 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { Browser, chromium } from 'playwright-core';
-import { FakeFullStory, attemptsOf, deliveriesOf, dropQueues, waitForDeliveries } from '../support/delivery';
-import { seedSourceAndDestination, SeededPair } from '../support/seed';
-import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor } from '../support/stack';
+import { FakeFullStory, attemptsOf, deliveriesOf, waitForDeliveries } from '../support/delivery';
+import { SeededPair } from '../support/seed';
+import { ROOT, StackEnv, basicAuth, postJson, waitFor } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,19 +14,22 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * per-destination chart, latency and failure reasons, an event's attempt timeline, a redrive dry run.
  */
 describe('operations UI (/admin/ui)', () => {
-  const env = stackEnv('ops_ui');
-  const apps: RunningApp[] = [];
-  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  const fake = new FakeFullStory(`http://127.0.0.1:${env.FAKE_FULLSTORY_PORT}`);
-  let seeded: SeededPair;
   let browser: Browser;
+  // Registered before useStack's (Jest runs afterAll hooks in registration order): the browser closes first.
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const stack = useStack('ops_ui');
+  let env: StackEnv;
+  let ingest: string;
+  let fake: FakeFullStory;
+  let seeded: SeededPair;
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, seeded, fake } = stack));
 
   beforeAll(async () => {
     fs.mkdirSync(OUTPUT, { recursive: true });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    apps.push(await startApp('delivery-worker', env));
     const auth = { Authorization: basicAuth(seeded.writeKey) };
     for (const messageId of ['ops-ui-1', 'ops-ui-2']) {
       const res = await postJson(`${ingest}/v1/track`, { userId: 'ops-user', event: 'Viewed', messageId }, auth);
@@ -48,13 +52,6 @@ describe('operations UI (/admin/ui)', () => {
         '--no-first-run',
       ],
     });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
   });
 
   it('refuses the page and its data without a login', async () => {
