@@ -1,5 +1,6 @@
 /** Steps of npm run bench (bench/full.bench.ts) that measure one stage each: ingest, and the delivery drain. */
 import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
 import { randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
 import { deliveryQueueName } from '@fsd/platform';
@@ -90,6 +91,7 @@ export async function deliveryStep(
   const cpuBefore = worker.cpuSeconds();
   const fakeCpuBefore = opts.fake.cpuSeconds();
   const pgBefore = await backendCpu(pg);
+  const redisBefore = await redisCpuSeconds(redisUrl);
   const xactBefore = await transactions(pg);
   const deliveredSql = `SELECT count(*) AS n FROM deliveries
     WHERE destination_id = $1 AND status = 'delivered' AND logged_at >= $2`;
@@ -115,6 +117,7 @@ export async function deliveryStep(
   const workerCpuMs = perDelivery(worker.cpuSeconds() - cpuBefore);
   const fakeCpuMs = perDelivery(opts.fake.cpuSeconds() - fakeCpuBefore);
   const pgCpuMs = perDelivery(cpuSince(pgBefore, await backendCpu(pg)));
+  const redisCpuMs = perDelivery((await redisCpuSeconds(redisUrl)) - redisBefore);
   process.stderr.write('fake baseline again...\n');
   const after = await fakeBaseline(5);
   await resetFake();
@@ -128,7 +131,7 @@ export async function deliveryStep(
     goal: { text: `≥ ${goalRatio}× the bare client`, met: rate >= goalRatio * baseline },
   });
   figures.push({
-    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms in ${fmt(xactPerDelivery, 2)} transactions, of the fake ${fmt(fakeCpuMs, 2)} ms`,
+    name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms in ${fmt(xactPerDelivery, 2)} transactions, of the fake ${fmt(fakeCpuMs, 2)} ms, of Redis (the whole server) ${fmt(redisCpuMs, 2)} ms`,
     value: workerCpuMs,
     unit: 'ms',
   });
@@ -165,6 +168,19 @@ async function backendCpu(pg: PgPool): Promise<Map<number, number>> {
     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'bench'",
   );
   return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+/** CPU seconds so far of the Redis server (INFO cpu: every client's work, the bench's queues among them). */
+async function redisCpuSeconds(redisUrl: string): Promise<number> {
+  const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** CPU the backends used between two samples (a backend that started meanwhile counts from zero). */
