@@ -238,7 +238,9 @@ async function main(): Promise<void> {
   console.log('| measurement | value | baseline | ratio | goal |');
   console.log('|---|---:|---:|---:|---|');
   for (const f of figures) {
-    const value = f.value === null ? '—' : `${fmt(f.value, f.unit.startsWith('ms') ? 1 : 0)} ${f.unit}`;
+    // Milliseconds under 10 (CPU per delivery) with two decimals, so a change of a tenth is seen.
+    const digits = f.unit.startsWith('ms') ? (f.value !== null && f.value < 10 ? 2 : 1) : 0;
+    const value = f.value === null ? '—' : `${fmt(f.value, digits)} ${f.unit}`;
     const base = f.baseline ? `${fmt(f.baseline.value)} (${f.baseline.name})` : '—';
     const ratio = f.baseline && f.value !== null ? fmt(f.value / f.baseline.value, 2) : '—';
     const goal = f.goal ? `${f.goal.text} ${f.goal.met ? 'met' : 'MISSED'}` : '—';
