@@ -2,20 +2,10 @@ import { randomUUID } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { chromium } from 'playwright-core';
-import {
-  ROOT,
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
-import { SeededPair, addMapping, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, dropQueues, waitForDeliveries } from '../support/delivery';
+import { ROOT, StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair, addMapping } from '../support/seed';
+import { FakeFullStory, waitForDeliveries } from '../support/delivery';
+import { useStack } from '../support/use-stack';
 
 type Stages = Record<string, number>;
 
@@ -50,46 +40,41 @@ const ZERO: Stages = {
  */
 describe('delivery funnel per destination (GET /admin/destinations/:id/overview)', () => {
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let fake: FakeFullStory;
   let seeded: SeededPair;
   const started = new Date();
 
-  beforeAll(async () => {
-    // A retry waits ten minutes: the retrying delivery stays retrying for the whole test.
-    env = stackEnv('delivery_funnel', { BACKOFF_BASE_MS: '600000', BACKOFF_MAX_MS: '600000' });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY, {
-      presets: { trackEvent: false, identifyUser: false },
-      filters: [{ name: 'drop', condition: 'event = "Dropped"', effect: { type: 'drop' } }],
-    });
-    const base = { userId: { '@path': '$.userId' }, properties: { '@path': '$.properties' } };
-    await addMapping(env.DATABASE_URL, seeded.destinationId, {
-      name: 'good',
-      trigger: 'event = "Good"',
-      action: 'trackEventV2',
-      mapping: { ...base, name: { '@path': '$.event' } },
-    });
-    // `name` is required and the path is never there: the mapping cannot build its request.
-    await addMapping(env.DATABASE_URL, seeded.destinationId, {
-      name: 'bad',
-      trigger: 'event = "Bad"',
-      action: 'trackEventV2',
-      mapping: { ...base, name: { '@path': '$.properties.missing' } },
-      position: 1,
-    });
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
+  // A retry waits ten minutes: the retrying delivery stays retrying for the whole test.
+  const stack = useStack(
+    'delivery_funnel',
+    { BACKOFF_BASE_MS: '600000', BACKOFF_MAX_MS: '600000' },
+    {
+      seed: {
+        presets: { trackEvent: false, identifyUser: false },
+        filters: [{ name: 'drop', condition: 'event = "Dropped"', effect: { type: 'drop' } }],
+      },
+      beforeWorker: async ({ env: e, seeded: s }) => {
+        const base = { userId: { '@path': '$.userId' }, properties: { '@path': '$.properties' } };
+        await addMapping(e.DATABASE_URL, s.destinationId, {
+          name: 'good',
+          trigger: 'event = "Good"',
+          action: 'trackEventV2',
+          mapping: { ...base, name: { '@path': '$.event' } },
+        });
+        // `name` is required and the path is never there: the mapping cannot build its request.
+        await addMapping(e.DATABASE_URL, s.destinationId, {
+          name: 'bad',
+          trigger: 'event = "Bad"',
+          action: 'trackEventV2',
+          mapping: { ...base, name: { '@path': '$.properties.missing' } },
+          position: 1,
+        });
+      },
+    },
+  );
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, fake, seeded } = stack));
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${ingest}/admin${path}`, {

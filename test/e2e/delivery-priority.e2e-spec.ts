@@ -1,8 +1,9 @@
 import { randomUUID } from 'crypto';
 import { deliveryJobId } from '@fsd/platform';
-import { RunningApp, StackEnv, basicAuth, dropDatabase, postJson, stackEnv, startApp, waitFor } from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, deliveriesOf, deliveryQueue, dropQueues, waitForDeliveries } from '../support/delivery';
+import { StackEnv, basicAuth, postJson, waitFor } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { FakeFullStory, deliveriesOf, deliveryQueue, waitForDeliveries } from '../support/delivery';
+import { useStack } from '../support/use-stack';
 
 /**
  * Issue 18 item 4: live traffic first. Replay jobs run below live events (BullMQ priorities): a live event
@@ -11,30 +12,18 @@ import { FakeFullStory, deliveriesOf, deliveryQueue, dropQueues, waitForDeliveri
  */
 describe('delivery priority: live events before replays', () => {
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let fake: FakeFullStory;
   let seeded: SeededPair;
   const N = 30;
 
-  beforeAll(async () => {
-    env = stackEnv('delivery_priority');
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY, {
-      presets: { trackEvent: true, identifyUser: false },
-      settings: { concurrency: 1 },
-    });
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
+  const stack = useStack(
+    'delivery_priority',
+    {},
+    { seed: { presets: { trackEvent: true, identifyUser: false }, settings: { concurrency: 1 } } },
+  );
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, fake, seeded } = stack));
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${ingest}/admin${path}`, {

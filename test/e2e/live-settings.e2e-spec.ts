@@ -1,17 +1,8 @@
 import { randomUUID } from 'crypto';
-import { FakeFullStory, deliveriesOf, deliveryQueue, dropQueues, waitForDeliveries } from '../support/delivery';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
+import { FakeFullStory, deliveriesOf, deliveryQueue, waitForDeliveries } from '../support/delivery';
+import { SeededPair } from '../support/seed';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 /** Events per burst; the destination's concurrency (the default, 100) never holds them back. */
 const N = 10;
@@ -30,28 +21,17 @@ const HOLD_MS = 3000;
  */
 describe('live rate limit on a running worker', () => {
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let fake: FakeFullStory;
   let seeded: SeededPair;
 
-  beforeAll(async () => {
-    env = stackEnv('live_settings', { DESTINATION_REFRESH_MS: '60000' });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY, {
-      presets: { trackEvent: true, identifyUser: false },
-    });
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
-  });
+  const stack = useStack(
+    'live_settings',
+    { DESTINATION_REFRESH_MS: '60000' },
+    { seed: { presets: { trackEvent: true, identifyUser: false } } },
+  );
+  // The spec's shorthands for the stack's parts (set once useStack's beforeAll has run).
+  beforeAll(() => ({ env, ingest, fake, seeded } = stack));
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${ingest}/admin${path}`, {

@@ -5,13 +5,13 @@ import {
   FakeFullStory,
   attemptsOf,
   deliveryQueue,
-  dropQueues,
   header,
   redactedAuthorization,
   waitForDeliveries,
 } from '../support/delivery';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { ROOT, RunningApp, basicAuth, dropDatabase, postJson, stackEnv, startApp, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { ROOT, StackEnv, basicAuth, postJson, withDb } from '../support/stack';
+import { useStack } from '../support/use-stack';
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,35 +22,41 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * the worker has handled an event the paused one holds.
  */
 describe('operations UI: pause and resume a destination', () => {
-  const env = stackEnv('ops_ui_pause', { FAKE_FULLSTORY_KEYS: 'key-a:admin,key-other:admin' });
-  const apps: RunningApp[] = [];
-  const ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-  const fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
-  let seeded: SeededPair;
-  let other: string;
   let browser: Browser;
+  // Registered before useStack's (Jest runs afterAll hooks in registration order): the browser closes first.
+  afterAll(async () => {
+    await browser?.close();
+  });
+  let other: string;
+  const stack = useStack(
+    'ops_ui_pause',
+    { FAKE_FULLSTORY_KEYS: 'key-a:admin,key-other:admin' },
+    {
+      seed: { apiKey: 'key-a', presets: { trackEvent: true, identifyUser: false } },
+      beforeWorker: async ({ env: e, ingest: i, seeded: s }) => {
+        const created = await postJson(
+          `${i}/admin/destinations`,
+          {
+            name: 'sentinel destination',
+            sourceIds: [s.sourceId],
+            apiKey: 'key-other',
+            presets: { trackEvent: true, identifyUser: false },
+          },
+          { Authorization: `Bearer ${e.ADMIN_TOKEN}` },
+        );
+        expect(created.status).toBe(201);
+        other = (created.body as { id: string }).id;
+      },
+    },
+  );
+  let env: StackEnv;
+  let ingest: string;
+  let fake: FakeFullStory;
+  let seeded: SeededPair;
 
   beforeAll(async () => {
+    ({ env, ingest, fake, seeded } = stack);
     fs.mkdirSync(OUTPUT, { recursive: true });
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY, {
-      apiKey: 'key-a',
-      presets: { trackEvent: true, identifyUser: false },
-    });
-    const created = await postJson(
-      `${ingest}/admin/destinations`,
-      {
-        name: 'sentinel destination',
-        sourceIds: [seeded.sourceId],
-        apiKey: 'key-other',
-        presets: { trackEvent: true, identifyUser: false },
-      },
-      { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
-    );
-    expect(created.status).toBe(201);
-    other = (created.body as { id: string }).id;
-    apps.push(await startApp('delivery-worker', env));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -63,13 +69,6 @@ describe('operations UI: pause and resume a destination', () => {
         '--no-first-run',
       ],
     });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
   });
 
   const track = async (messageId: string) => {

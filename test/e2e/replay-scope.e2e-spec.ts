@@ -1,17 +1,8 @@
 import { generateWriteKey, hashWriteKey } from '@fsd/platform';
-import {
-  RunningApp,
-  StackEnv,
-  basicAuth,
-  dropDatabase,
-  postJson,
-  stackEnv,
-  startApp,
-  waitFor,
-  withDb,
-} from '../support/stack';
-import { SeededPair, seedSourceAndDestination } from '../support/seed';
-import { FakeFullStory, dropQueues } from '../support/delivery';
+import { StackEnv, basicAuth, postJson, waitFor, withDb } from '../support/stack';
+import { SeededPair } from '../support/seed';
+import { FakeFullStory } from '../support/delivery';
+import { useStack } from '../support/use-stack';
 
 /**
  * Issue 16, item 4: a replay sends a destination only the events of the sources connected to it
@@ -25,7 +16,6 @@ type Json = Record<string, any>;
 
 describe('replays stay inside the sources connected to their destination', () => {
   let env: StackEnv;
-  const apps: RunningApp[] = [];
   let ingest: string;
   let fake: FakeFullStory;
   let a: SeededPair;
@@ -83,17 +73,20 @@ describe('replays stay inside the sources connected to their destination', () =>
 
   const names = async () => (await fake.events()).map((e) => e.name).sort();
 
-  beforeAll(async () => {
-    env = stackEnv('replay_scope');
-    apps.push(await startApp('fake-fullstory', env));
-    apps.push(await startApp('ingest-api', env));
-    a = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
-    b = await addSource('unconnected source', false);
-    c = await addSource('second connected source', true);
-    apps.push(await startApp('delivery-worker', env));
-    ingest = `http://127.0.0.1:${env.INGEST_PORT}`;
-    fake = new FakeFullStory(env.FULLSTORY_BASE_URL);
+  // Sources B and C are in place before the worker starts (it reads the destination's sources as it needs them).
+  useStack(
+    'replay_scope',
+    {},
+    {
+      beforeWorker: async (stack) => {
+        ({ env, ingest, fake, seeded: a } = stack);
+        b = await addSource('unconnected source', false);
+        c = await addSource('second connected source', true);
+      },
+    },
+  );
 
+  beforeAll(async () => {
     await track(a.writeKey, 'From A', 3);
     await track(b.writeKey, 'From B', 4);
     await track(c.writeKey, 'From C', 2);
@@ -105,12 +98,6 @@ describe('replays stay inside the sources connected to their destination', () =>
       }),
     );
     to = new Date(Date.now() + 1000).toISOString();
-  });
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await dropQueues(env);
-    await dropDatabase(env.DATABASE_URL);
   });
 
   it('the dry run counts only the connected sources, and sourceIds narrows within them', async () => {

@@ -8,17 +8,19 @@ export interface SeededPair {
   destinationId: string;
 }
 
+export interface SeedOptions {
+  apiKey?: string;
+  baseUrl?: string | null;
+  presets?: { trackEvent: boolean; identifyUser: boolean };
+  settings?: Record<string, unknown>;
+  filters?: unknown[];
+}
+
 /** Inserts a source and a FullStory destination straight into the (migrated) database. */
 export async function seedSourceAndDestination(
   databaseUrl: string,
   secretsKey: string,
-  opts: {
-    apiKey?: string;
-    baseUrl?: string | null;
-    presets?: { trackEvent: boolean; identifyUser: boolean };
-    settings?: Record<string, unknown>;
-    filters?: unknown[];
-  } = {},
+  opts: SeedOptions = {},
 ): Promise<SeededPair> {
   const writeKey = generateWriteKey();
   return withDb(databaseUrl, async (db) => {
