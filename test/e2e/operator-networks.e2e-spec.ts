@@ -33,7 +33,7 @@ describe('operator routes only from the operator networks', () => {
     await dropDatabase(env.DATABASE_URL);
   });
 
-  it.each([['/admin/destinations'], ['/metrics'], ['/docs-json'], ['/admin/ui']])(
+  it.each([['/admin/destinations'], ['/metrics'], ['/docs-json'], ['/admin/ui'], ['/admin/queues']])(
     'refuses %s to a public address, with 403 network_not_allowed',
     async (path) => {
       const res = await get(path, '203.0.113.7', admin);
