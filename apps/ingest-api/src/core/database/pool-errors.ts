@@ -10,6 +10,6 @@ const log = rateLimitedWarnings(new Logger('Database'));
  * the process (the next query reconnects), and it is logged, one line per 10 s per pool with a count of the rest.
  */
 export function logPoolErrors(pool: Pool, name: string): Pool {
-  pool.on('error', (e) => log.warn(`${name} pool`, `${name} pool: idle connection lost: ${messageOf(e)}`));
+  pool.on('error', (e) => log.warn(`${name} pool`, `idle connection lost: ${messageOf(e)}`));
   return pool;
 }

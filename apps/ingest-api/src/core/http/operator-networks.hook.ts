@@ -30,7 +30,7 @@ export function installOperatorNetworks(fastify: FastifyInstance, networks: Oper
     if (!isOperatorRoute(req.routeOptions.url) || allowed.has(req.ip)) return;
     refusals.warn(
       'operator routes',
-      `operator routes: refused ${req.method} ${req.routeOptions.url} to an address outside OPERATOR_NETWORKS`,
+      `refused ${req.method} ${req.routeOptions.url} to an address outside OPERATOR_NETWORKS`,
     );
     return sendError(reply, networkNotAllowed());
   });

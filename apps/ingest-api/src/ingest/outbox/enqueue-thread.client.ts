@@ -80,7 +80,7 @@ export class EnqueueThread {
 
   private onReply(reply: EnqueueThreadReply): void {
     if (reply.kind === 'warning') {
-      this.warnings.warn(reply.source, `${reply.source}: ${reply.message}`);
+      this.warnings.warn(reply.source, reply.message);
       return;
     }
     const p = this.pending.get(reply.seq);

@@ -73,7 +73,7 @@ export class BodyBudget {
         this.refusedCount++;
         this.refusals.warn(
           'request bodies',
-          `request bodies: refused a request (503 overloaded): ${this.held} bytes held, the limit is ${this.limitBytes} (INGEST_MAX_BODY_BYTES_IN_FLIGHT)`,
+          `refused a request (503 overloaded): ${this.held} bytes held, the limit is ${this.limitBytes} (INGEST_MAX_BODY_BYTES_IN_FLIGHT)`,
         );
         throw overloaded();
       }
