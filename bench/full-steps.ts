@@ -64,9 +64,9 @@ async function destinationControl(destinationId: string, action: 'pause' | 'resu
 
 /**
  * A backlog of `events` enqueued with the destination paused, then drained by a warm worker (`startWorker` starts
- * it, and it delivers WARMUP_EVENTS first). The
- * baseline, a bare keep-alive client posting the same bodies to the same fake, is measured just before and just
- * after the drain (the machine is shared; their mean is the baseline, both are printed).
+ * it, and it delivers WARMUP_EVENTS first). The baseline, a bare keep-alive client posting the same bodies to the
+ * same fake, is measured just before and just after the drain (the machine is shared; their mean is the baseline,
+ * both are printed).
  */
 export async function deliveryStep(
   pg: PgPool,
@@ -126,9 +126,9 @@ export async function deliveryStep(
   await destinationControl(seeded.destinationId, 'resume');
   const drainDeadline = Date.now() + 300_000;
   while ((await deliveredSince()) < WARMUP_EVENTS + events && Date.now() < drainDeadline) await sleep(250);
-  // One scan of each table. The database holds only this phase's deliveries so far, so the attempts need no join
-  // (the scalar subqueries run once); a join or a LATERAL subquery, planned on statistics still from before the
-  // backlog, became a nested loop re-scanning delivery_attempts per delivered row: minutes at 30,000 deliveries.
+  // One scan of each table. The attempts are the drain's by their start (none starts while the destination is paused),
+  // so they need no join (the scalar subqueries run once); a join or a LATERAL subquery, planned on statistics still
+  // from before the backlog, became a nested loop re-scanning delivery_attempts per delivered row: minutes at 30,000.
   const span = (
     await pg.query<{ n: string; seconds: number; attempts: string }>(
       `SELECT count(*) AS n,
