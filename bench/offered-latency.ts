@@ -1,7 +1,8 @@
 /**
  * npm run bench's latency step: a rate of single /v1/track calls offered by a separate load-generator process
  * (bench/load-generator.ts, autocannon with overallRate), and the time from each acknowledgement to the
- * fake FullStory receiving the event. A warm-up at the same rate runs first and is not counted.
+ * fake FullStory receiving the event. A warm-up before and a cool-down after, at the same rate and in the same
+ * process, are not counted.
  */
 import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -34,7 +35,16 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs the load generator in its own node process and returns what it printed. */
-function generate(ingestUrl: string, auth: string, rate: number, seconds: number, runId: string, phases: number) {
+function generate(
+  ingestUrl: string,
+  auth: string,
+  rate: number,
+  seconds: number,
+  runId: string,
+  phases: number,
+  warmupSeconds: number,
+  cooldownSeconds: number,
+) {
   return new Promise<GeneratorOutput>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'tools/run-dist.js'), 'bench/load-generator'], {
       cwd: ROOT,
@@ -44,6 +54,8 @@ function generate(ingestUrl: string, auth: string, rate: number, seconds: number
         LOAD_AUTH: auth,
         LOAD_RATE: String(rate),
         LOAD_SECONDS: String(seconds),
+        LOAD_WARMUP_SECONDS: String(warmupSeconds),
+        LOAD_COOLDOWN_SECONDS: String(cooldownSeconds),
         LOAD_RUN_ID: runId,
         LOAD_PHASES: String(phases),
       },
@@ -61,6 +73,13 @@ function generate(ingestUrl: string, auth: string, rate: number, seconds: number
   });
 }
 
+/**
+ * Of the same load, just before and just after the measured seconds, in the same generator process (load-generator.ts).
+ * The warm-up outlasts the backlog a cold worker builds in its first seconds of bursts (~4 s).
+ */
+const WARMUP_SECONDS = 5;
+const COOLDOWN_SECONDS = 1;
+
 type Received = { body: { properties?: { mid?: string } }; receivedAt: string };
 
 export async function offeredLatency(
@@ -72,10 +91,9 @@ export async function offeredLatency(
   /** Bursts spread over each second (bench/load-generator.ts, LOAD_PHASES): 1 offers each second's load at once. */
   phases: number,
 ): Promise<OfferedLatency> {
-  await generate(ingestUrl, auth, rate, 3, `warm${randomUUID().slice(0, 6)}`, phases);
   await fetch(`${fakeUrl}/__fake/requests`, { method: 'DELETE' });
   const runId = `e2e${randomUUID().slice(0, 6)}`;
-  const run = await generate(ingestUrl, auth, rate, seconds, runId, phases);
+  const run = await generate(ingestUrl, auth, rate, seconds, runId, phases, WARMUP_SECONDS, COOLDOWN_SECONDS);
   const ackAt = new Map(run.acks);
   // Let the last deliveries arrive.
   const deadline = Date.now() + 20000;
