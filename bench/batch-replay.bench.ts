@@ -3,7 +3,8 @@
  * presets) in batch mode through the compiled apps into the fake, beside a per-event replay of
  * BENCH_PER_EVENT_REPLAY_EVENTS (20,000) and the raw Postgres INSERT ceiling of event rows measured in the same run
  * (multi-row INSERTs from a separate load-generator process, which also writes the log). Prints rates, ratios
- * and peak RSS. Target (issue 19): batch replay ≥ 0.2× the INSERT ceiling.
+ * and peak RSS. Target (issue 19): batch replay ≥ 0.2× the INSERT ceiling. BENCH_PARTITION_DAYS=90 gives its
+ * database the daily partitions of that many past days, as one kept under the default retention holds.
  */
 import { fork } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -13,6 +14,7 @@ import { BATCH_REPLAY_QUEUE, SecretBox, apiKeyBinding, deliveryQueueName, prepar
 import {
   BENCH_SECRETS_KEY,
   BenchApp,
+  addPastPartitions,
   ROOT,
   deleteRedisPrefix,
   fmt,
@@ -28,6 +30,7 @@ const DB = process.env.BENCH_BATCH_DATABASE_URL ?? `postgres://postgres@127.0.0.
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BATCH_EVENTS = Number(process.env.BENCH_BATCH_REPLAY_EVENTS ?? 200_000);
 const PER_EVENT_EVENTS = Number(process.env.BENCH_PER_EVENT_REPLAY_EVENTS ?? 20_000);
+const PARTITION_DAYS = Number(process.env.BENCH_PARTITION_DAYS ?? 0);
 const CEILING_SECONDS = 8;
 const TIMEOUT_S = Number(process.env.BENCH_BATCH_TIMEOUT_S ?? 600);
 const PORT = Number(process.env.BENCH_BATCH_PORT ?? 3970);
@@ -270,6 +273,7 @@ export async function benchBatchReplay(): Promise<BatchReplayFigures> {
   await recreateDatabase(DB);
   await prepareDatabase(DB);
   const pg = new Pool({ connectionString: DB, max: 4 });
+  if (PARTITION_DAYS > 0) await addPastPartitions(pg, PARTITION_DAYS);
   const batchPair = await seedPair(pg, 'bench batch');
   const perEventPair = await seedPair(pg, 'bench per-event');
   process.stderr.write('raw INSERT ceiling (load generator process)...\n');

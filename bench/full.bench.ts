@@ -19,6 +19,7 @@ import { prepareDatabase } from '@fsd/platform';
 import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, REPLAY_EVENTS, WORKER_PORT, replayRate } from './full-scenarios';
 import { offeredLatency } from './offered-latency';
 import { Figure, batchReplayStep, deliveryStep, ingestStep } from './full-steps';
+import { addPastPartitions } from './support';
 import {
   BENCH_SECRETS_KEY,
   BenchApp,
@@ -92,24 +93,6 @@ function appEnv(app: string): Record<string, string> {
   };
   if (PROFILE) Object.assign(env, profileEnv(app));
   return env;
-}
-
-/**
- * The partitions of `days` past days, in the (empty) database just made: each delivery table's first partition,
- * which holds everything before the database was made, is made again to end where they begin.
- */
-async function addPastPartitions(pg: PgPool, days: number): Promise<void> {
-  const since = `(now() AT TIME ZONE 'UTC')::date - ${days}`;
-  for (const table of ['deliveries', 'delivery_attempts', 'delivery_state_changes']) {
-    await pg.query(`DROP TABLE ${table}_legacy`);
-    await pg.query(
-      `DO $$ BEGIN EXECUTE format('CREATE TABLE ${table}_legacy PARTITION OF ${table} FOR VALUES FROM (MINVALUE) TO (%L)',
-         (${since})::timestamp AT TIME ZONE 'UTC'); END $$`,
-    );
-  }
-  for (const table of ['events', 'deliveries', 'delivery_attempts', 'delivery_state_changes']) {
-    await pg.query(`SELECT ensure_time_partitions($1, ${since}, (now() AT TIME ZONE 'UTC')::date)`, [table]);
-  }
 }
 
 async function main(): Promise<void> {

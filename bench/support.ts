@@ -233,3 +233,21 @@ export async function waitForQueueWorkers(
     await Promise.all(queues.map((q) => q.close()));
   }
 }
+
+/**
+ * The partitions of `days` past days, in the (empty) database just made: each delivery table's first partition,
+ * which holds everything before the database was made, is made again to end where they begin.
+ */
+export async function addPastPartitions(pg: Pool, days: number): Promise<void> {
+  const since = `(now() AT TIME ZONE 'UTC')::date - ${days}`;
+  for (const table of ['deliveries', 'delivery_attempts', 'delivery_state_changes']) {
+    await pg.query(`DROP TABLE ${table}_legacy`);
+    await pg.query(
+      `DO $$ BEGIN EXECUTE format('CREATE TABLE ${table}_legacy PARTITION OF ${table} FOR VALUES FROM (MINVALUE) TO (%L)',
+         (${since})::timestamp AT TIME ZONE 'UTC'); END $$`,
+    );
+  }
+  for (const table of ['events', 'deliveries', 'delivery_attempts', 'delivery_state_changes']) {
+    await pg.query(`SELECT ensure_time_partitions($1, ${since}, (now() AT TIME ZONE 'UTC')::date)`, [table]);
+  }
+}
