@@ -55,6 +55,7 @@ describe('BatchSliceRepository: a slice run again', () => {
       status: 'delivered',
       reason: null,
       loadedAttempts: d.attempts,
+      loggedAt: d.loggedAt,
       attempts: [
         {
           ...attemptRow({ attemptNumber: d.lastAttemptNumber + 1, trigger: 'replay' }, new Date(), new Date(), {
@@ -205,5 +206,24 @@ describe('BatchSliceRepository: a slice run again', () => {
       [ids],
     );
     expect(rows.map((r) => r.claim_token)).toEqual(['slice:h', 'live', 'slice:h']);
+  });
+
+  it("claims only between its job's logged_at bounds; what they miss is open still and claimed by the holder's claim", async () => {
+    const ids = await pendingDeliveries(3, 'bounded-');
+    const { rows } = await pool.query<{ lo: Date; hi: Date }>(
+      'SELECT min(logged_at) AS lo, max(logged_at) AS hi FROM deliveries WHERE id = ANY($1)',
+      [ids],
+    );
+    // A range of other days: nothing claimed, all three still open (the executor takes them as held) ...
+    expect(
+      await slices.claimSlice(ids, 'slice:b', lease, ['2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z']),
+    ).toEqual([]);
+    expect(await slices.openOf(ids)).toEqual(new Set(ids));
+    // ... and the holder's claim, over every partition, takes them.
+    expect((await slices.claimFromHolder(ids.slice(0, 1), 'slice:b', lease)).map((d) => d.id)).toEqual(ids.slice(0, 1));
+    // The range the page gives (its deliveries' earliest and latest logged_at, to the millisecond): the rest.
+    const range: [string, string] = [rows[0].lo.toISOString(), rows[0].hi.toISOString()];
+    const claimed = await slices.claimSlice(ids.slice(1), 'slice:b', lease, range);
+    expect(claimed.map((d) => d.id)).toEqual(ids.slice(1));
   });
 });

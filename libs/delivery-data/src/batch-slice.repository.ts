@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { inTransaction, storableText } from '@fsd/platform';
 import { sliceRecordParams } from './slice-record-columns';
+import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
+import { DeletionFloor } from './deletion-floor';
 import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_SLICE, DELETED_USERS, OPEN_OF, RECORD_SLICE, RELEASE_SLICE } from './batch-slice.sql';
 import { FRESH_AUDIT, LoadedDeliveryRow, loadedDelivery } from './delivery-row';
@@ -25,6 +27,8 @@ export interface SliceOutcome {
    * the slice recorded it otherwise).
    */
   loadedAttempts: number;
+  /** The delivery's logged_at (its partition key), as this run loaded it. */
+  loggedAt: Date;
 }
 
 const RECORD_GROUP = 500;
@@ -35,15 +39,28 @@ const RECORD_LANES = 2;
  * deliveries under the slice's token, loads them, and records a slice's outcomes in groups.
  */
 export class BatchSliceRepository {
-  constructor(private readonly pool: Pool) {}
+  /** Bounds the deleted-user lookups to the partitions a deletion in progress can be in. */
+  private readonly deletionFloor: DeletionFloor;
+
+  constructor(private readonly pool: Pool) {
+    this.deletionFloor = new DeletionFloor(pool);
+  }
 
   /**
    * Claims what no other run holds and loads it; the rest is left to its holder. Sequential scans are off for
    * the statement: a slice's thousands of keys against a partition without statistics were joined by scanning
    * the partition (every delivery, ~0.5 s per slice of 5,000) where probing each key takes a few ms.
    */
-  async claimSlice(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
-    return this.claim(deliveryIds, token, leaseMs, false);
+  async claimSlice(
+    deliveryIds: string[],
+    token: string,
+    leaseMs: number,
+    loggedAtRange?: readonly [string, string],
+  ): Promise<LoadedDelivery[]> {
+    // A range that misses a delivery only leaves it unclaimed: the executor finds it still open and claims it with
+    // its holder's claim, which looks in every partition. No range (older jobs, the slice recovery's): everywhere.
+    const bounds = claimBounds((loggedAtRange ?? []).map((t) => ({ loggedAt: new Date(t) })));
+    return this.claim(deliveryIds, token, leaseMs, false, bounds);
   }
 
   /**
@@ -52,12 +69,18 @@ export class BatchSliceRepository {
    * settle the replay (a per-event replay's job likewise runs its own episode after the run in flight).
    */
   async claimFromHolder(deliveryIds: string[], token: string, leaseMs: number): Promise<LoadedDelivery[]> {
-    return this.claim(deliveryIds, token, leaseMs, true);
+    return this.claim(deliveryIds, token, leaseMs, true, ALL_PARTITIONS);
   }
 
-  private async claim(ids: string[], token: string, leaseMs: number, settledToo: boolean) {
+  private async claim(
+    ids: string[],
+    token: string,
+    leaseMs: number,
+    settledToo: boolean,
+    bounds: readonly [Date | string, Date | string],
+  ) {
     const { rows } = await inTransaction(this.pool, 'BEGIN; SET LOCAL enable_seqscan = off', (client) =>
-      client.query<LoadedDeliveryRow>(CLAIM_SLICE, [ids, token, leaseMs, settledToo]),
+      client.query<LoadedDeliveryRow>(CLAIM_SLICE, [ids, token, leaseMs, settledToo, ...bounds, attemptsFrom(bounds)]),
     );
     // A replay re-sends every subscription: nothing counts as already delivered or failed.
     return rows.map((r) => loadedDelivery(r, FRESH_AUDIT));
@@ -76,9 +99,12 @@ export class BatchSliceRepository {
 
   async deletedUsers(destinationId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
+    const users = [...new Set(userIds.map(storableText))];
+    const floor = await this.deletionFloor.forUsers(users);
     const { rows } = await this.pool.query<{ u: string }>(DELETED_USERS, [
       destinationId,
-      [...new Set(userIds.map(storableText))],
+      users,
+      floor ?? ALL_PARTITIONS[0],
     ]);
     return new Set(rows.map((r) => r.u));
   }
@@ -90,7 +116,8 @@ export class BatchSliceRepository {
     const lane = async () => {
       for (let i = next; i < outcomes.length; i = next) {
         next += RECORD_GROUP;
-        await this.pool.query(RECORD_SLICE, sliceRecordParams(outcomes.slice(i, i + RECORD_GROUP), token));
+        const group = outcomes.slice(i, i + RECORD_GROUP);
+        await this.pool.query(RECORD_SLICE, [...sliceRecordParams(group, token), ...loggedAtBounds(group)]);
       }
     };
     await Promise.all(Array.from({ length: RECORD_LANES }, lane));

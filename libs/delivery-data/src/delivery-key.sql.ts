@@ -5,6 +5,3 @@
  * ids, and hash-joins a scan of every delivery for a few dozen rows. Joined on the whole key, it probes each.
  */
 export const KEY_OF_ID = `CROSS JOIN LATERAL (SELECT k.id, k.logged_at FROM deliveries k WHERE k.id = i.id LIMIT 1) k`;
-
-/** The whole row of each delivery of `i.id`, by the same one-id probe (for a read that needs more than the key). */
-export const DELIVERY_OF_ID = `CROSS JOIN LATERAL (SELECT k.* FROM deliveries k WHERE k.id = i.id LIMIT 1) k`;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BatchKind } from '@fsd/fullstory-contracts';
 import { type BatchReplayJobData, batchSliceClaimToken } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { BatchSliceRepository, type LoadedDelivery } from '@fsd/delivery-data';
+import { BatchSliceRepository, type LoadedDelivery, type SliceOutcome } from '@fsd/delivery-data';
 import { userToCheck } from '../delivery/plan';
 import { DestinationCache, LoadedDestination } from '../destinations/destination-cache.service';
 import { identitiesToCheck } from '../suppression/identities';
@@ -18,6 +18,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** How long a slice waits for deliveries another run holds (a live job of the same event) before leaving them. */
 const BUSY_WAIT_MS = 30_000;
+
+/** What an outcome's write needs of the delivery as this run claimed it (SliceOutcome's). */
+type LoadedKey = Pick<SliceOutcome, 'loadedAttempts' | 'loggedAt'>;
 
 export interface SliceResult {
   status: 'done' | 'stopped' | 'no destination';
@@ -60,16 +63,21 @@ export class BatchReplayProcessor {
       await this.slices.release(data.deliveryIds, token);
       return { status: 'no destination', recorded: 0, busy: 0 };
     }
-    const { plan, loadedAttempts } = await this.claimAndPlan(data.deliveryIds, token, destination);
-    const unrecorded = new Set(loadedAttempts.keys());
-    const attemptsOf = (id: string) => loadedAttempts.get(id) ?? 0;
+    const { plan, loaded } = await this.claimAndPlan(data, token, destination);
+    const unrecorded = new Set(loaded.keys());
+    // Every outcome is of a delivery this run claimed (the plan is made of them).
+    const asLoaded = (id: string): LoadedKey => {
+      const key = loaded.get(id);
+      if (!key) throw new Error(`batch replay: an outcome of delivery ${id}, which this run did not claim`);
+      return key;
+    };
     try {
       await this.slices.record(
         plan.settled.map((s) => ({
           ...s,
           attempts: s.attempts.map((a) => ({ ...a, batchJobId: null, batchIndex: null })),
           stage: funnelStageOf(s),
-          loadedAttempts: attemptsOf(s.deliveryId),
+          ...asLoaded(s.deliveryId),
         })),
         token,
       );
@@ -115,14 +123,14 @@ export class BatchReplayProcessor {
         (o) => o.attempts.length > 0,
       );
       await this.slices.record(
-        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o), loadedAttempts: attemptsOf(o.deliveryId) })),
+        outcomes.map((o) => ({ ...o, stage: funnelStageOf(o), ...asLoaded(o.deliveryId) })),
         token,
       );
       for (const o of outcomes) unrecorded.delete(o.deliveryId);
       return {
         status: stopped ? 'stopped' : 'done',
-        recorded: loadedAttempts.size,
-        busy: data.deliveryIds.length - loadedAttempts.size,
+        recorded: loaded.size,
+        busy: data.deliveryIds.length - loaded.size,
       };
     } finally {
       await this.slices.release([...unrecorded], token).catch((e: Error) => {
@@ -133,18 +141,22 @@ export class BatchReplayProcessor {
 
   /**
    * Claims and plans the slice. The loaded deliveries (their events) are dropped once planned: only the plan's
-   * requests and each delivery's attempt count are held while the slice's jobs run (memory per slice in flight).
+   * requests and each delivery's attempt count and logged_at are held while the slice's jobs run (memory per slice
+   * in flight).
    */
   private async claimAndPlan(
-    ids: string[],
+    data: BatchReplayJobData,
     token: string,
     destination: LoadedDestination,
-  ): Promise<{ plan: SlicePlan; loadedAttempts: Map<string, number> }> {
-    const deliveries = await this.claim(ids, token);
+  ): Promise<{ plan: SlicePlan; loaded: Map<string, LoadedKey> }> {
+    const deliveries = await this.claim(data.deliveryIds, token, data.loggedAtRange);
     try {
       const blocked = await this.deletedOrSuppressed(deliveries, destination);
       const plan = planSlice(deliveries, destination, blocked, new Date());
-      return { plan, loadedAttempts: new Map(deliveries.map((d) => [d.id, d.attempts])) };
+      return {
+        plan,
+        loaded: new Map(deliveries.map((d) => [d.id, { loadedAttempts: d.attempts, loggedAt: d.loggedAt }])),
+      };
     } catch (e) {
       // Claimed but not planned: the claims go back at once (they would expire), then the slice fails (retried).
       await this.slices
@@ -161,11 +173,12 @@ export class BatchReplayProcessor {
    * Claims the slice's open deliveries. Those another run holds are claimed once it lets go, whatever it recorded
    * (it loaded them before the replay's page, so they are still owed a send), waiting for up to BUSY_WAIT_MS;
    * still held then, they are left to that run (logged). Deliveries no longer open at the start were recorded by
-   * an earlier run of this slice: skipped.
+   * an earlier run of this slice: skipped. The first claim looks only between the job's logged_at bounds; a delivery
+   * they missed is still open, so it is taken as held and claimed by the holder's claim, which looks everywhere.
    */
-  private async claim(ids: string[], token: string): Promise<LoadedDelivery[]> {
+  private async claim(ids: string[], token: string, loggedAtRange?: [string, string]): Promise<LoadedDelivery[]> {
     const lease = this.config.batchReplay.claimLeaseMs;
-    const got = await this.slices.claimSlice(ids, token, lease);
+    const got = await this.slices.claimSlice(ids, token, lease, loggedAtRange);
     const deadline = Date.now() + BUSY_WAIT_MS;
     // A set: a slice is thousands of deliveries, and a scan per id was quadratic (most of the claim's CPU).
     const claimed = new Set(got.map((d) => d.id));

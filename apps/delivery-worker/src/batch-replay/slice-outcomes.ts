@@ -21,7 +21,7 @@ export function sliceOutcomes(
   items: SliceItem[],
   attempts: ItemAttempt[],
   validationFailures: Map<string, AttemptRecord[]>,
-): Omit<SliceOutcome, 'loadedAttempts'>[] {
+): Omit<SliceOutcome, 'loadedAttempts' | 'loggedAt'>[] {
   const rowsOf = new Map<string, BatchAttemptRecord[]>();
   const lastOf = new Map<SliceItem, BatchAttemptRecord>();
   for (const a of attempts) {
@@ -32,7 +32,7 @@ export function sliceOutcomes(
   }
   const byDelivery = new Map<string, SliceItem[]>();
   for (const item of items) byDelivery.set(item.deliveryId, [...(byDelivery.get(item.deliveryId) ?? []), item]);
-  const out: Omit<SliceOutcome, 'loadedAttempts'>[] = [];
+  const out: Omit<SliceOutcome, 'loadedAttempts' | 'loggedAt'>[] = [];
   for (const [deliveryId, its] of byDelivery) {
     const invalid = validationFailures.get(deliveryId) ?? [];
     const rows = [...invalid.map(asBatchRecord), ...(rowsOf.get(deliveryId) ?? [])];

@@ -11,6 +11,12 @@ export interface BatchReplayJobData {
   /** Stable for a page of the walk (from its starting cursor), so a page enqueued twice is one job. */
   slice: string;
   deliveryIds: string[];
+  /**
+   * The earliest and latest logged_at of the slice's deliveries (ISO 8601): bounds the worker's claim to the partitions
+   * they are in. Absent from jobs of older versions and from those the slice recovery adds again (claimed over every
+   * partition then).
+   */
+  loggedAtRange?: [string, string];
 }
 
 /**

@@ -24,10 +24,32 @@ export async function enqueueBatchSlice(
   queues: QueueRegistry,
   replay: { id: string; destination_id: string; cursor: string | null },
   deliveryIds: string[],
+  loggedAts: string[],
 ): Promise<void> {
   const slice = sliceKey(replay.cursor);
   await slices.recordSlice(replay.id, slice, deliveryIds);
-  await addSliceJob(queues, { replayId: replay.id, destinationId: replay.destination_id, slice, deliveryIds }, 0);
+  await addSliceJob(
+    queues,
+    {
+      replayId: replay.id,
+      destinationId: replay.destination_id,
+      slice,
+      deliveryIds,
+      loggedAtRange: timeRange(loggedAts),
+    },
+    0,
+  );
+}
+
+/** The earliest and latest of ISO 8601 times of one form (toISOString's), which sort as text; none: undefined. */
+export function timeRange(times: string[]): [string, string] | undefined {
+  if (times.length === 0) return undefined;
+  let [lo, hi] = [times[0], times[0]];
+  for (const t of times) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
 }
 
 export async function addSliceJob(queues: QueueRegistry, data: BatchReplayJobData, generation: number): Promise<void> {

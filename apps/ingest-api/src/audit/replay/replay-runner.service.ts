@@ -150,7 +150,7 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
             : undefined;
         const page = await this.replays.claimPage(replay, after, size, claim);
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
-          await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds);
+          await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds, page.loggedAts);
         } else if (page.deliveryIds.length > 0) {
           await this.enqueuer.enqueue(
             page.deliveryIds.map((deliveryId, i) => ({
