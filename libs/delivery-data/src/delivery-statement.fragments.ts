@@ -46,11 +46,13 @@ export function replayDeliveriesCtes(
   // one a concurrent outcome left. Looked up per event by (event_id, destination_id): joined, the planner went by
   // the destination's index and read every delivery of the destination (all of a replay's so far) for each page.
   // Locked in the page's order (LIMIT 1 keeps the lock inside the lookup): a deadlock with a concurrent writer
-  // is retried by the runner.
+  // is retried by the runner. An event's delivery is logged at the event's received_at (the upsert's conflict key
+  // holds it): named, each lookup probes that one partition, not every one the retention keeps.
   return `before AS (
        SELECT d.id, d.logged_at, d.event_id, d.status, d.funnel_stage FROM ${page}
         CROSS JOIN LATERAL (SELECT d.id, d.logged_at, d.event_id, d.status, d.funnel_stage FROM deliveries d
                              WHERE d.event_id = ${page}.id AND d.destination_id = ${dest}::uuid
+                               AND d.logged_at = ${page}.received_at
                              LIMIT 1 FOR UPDATE) d
      ),
      upserted AS (
