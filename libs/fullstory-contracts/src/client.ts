@@ -132,10 +132,10 @@ export class FullStoryClient {
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['Content-Type'] = 'application/json';
     }
-    const secrets = secretsOf(headers);
-    const target = describeTarget(req.method, req.url);
+    // Only errors name the target (a parse of the URL) and redact the key: neither is built for a request that succeeds.
+    const target = () => describeTarget(req.method, req.url);
     const refused = this.policy ? requestUrlProblem(req.url, this.policy) : null;
-    if (refused) throw new FullStoryHostRefusedError(`${target} refused: the URL ${refused}`);
+    if (refused) throw new FullStoryHostRefusedError(`${target()} refused: the URL ${refused}`);
 
     const controller = new AbortController();
     let timedOut = false;
@@ -172,11 +172,12 @@ export class FullStoryClient {
       };
     } catch (err: unknown) {
       const code = errorCode(err);
-      if (code === 'EFORBIDDENADDRESS') throw new FullStoryHostRefusedError(`${target} refused: ${errorMessage(err)}`);
+      if (code === 'EFORBIDDENADDRESS')
+        throw new FullStoryHostRefusedError(`${target()} refused: ${errorMessage(err)}`);
       if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
-        throw new FullStoryTimeoutError(`${target} timed out after ${timeoutMs} ms`);
+        throw new FullStoryTimeoutError(`${target()} timed out after ${timeoutMs} ms`);
       }
-      const message = redact(`${target} failed: ${errorMessage(err)}`, secrets);
+      const message = redact(`${target()} failed: ${errorMessage(err)}`, secretsOf(headers));
       throw new FullStoryNetworkError(message, code);
     } finally {
       clearTimeout(timer);
