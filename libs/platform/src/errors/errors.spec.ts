@@ -77,13 +77,16 @@ describe('isRedisUnavailableError', () => {
   });
 
   it('recognises what a real ioredis client raises when Redis cannot be reached', async () => {
-    // A port nothing listens on: one connection try, no retries per command.
+    // A port nothing listens on: one connection try, no retries per command. disconnectTimeout 0 (both clients):
+    // ioredis keeps a timer of that length after disconnecting a client whose connection already failed (2 s by
+    // default), and the Jest worker running this file waited for it before it could exit.
     const gaveUp = new Redis({
       host: '127.0.0.1',
       port: 9,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       lazyConnect: true,
+      disconnectTimeout: 0,
     });
     const offline = new Redis({
       host: '127.0.0.1',
@@ -91,6 +94,7 @@ describe('isRedisUnavailableError', () => {
       enableOfflineQueue: false,
       lazyConnect: true,
       retryStrategy: () => null,
+      disconnectTimeout: 0,
     });
     gaveUp.on('error', () => undefined);
     offline.on('error', () => undefined);
