@@ -19,11 +19,11 @@ import { prepareDatabase } from '@fsd/platform';
 import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, REPLAY_EVENTS, WORKER_PORT, replayRate } from './full-scenarios';
 import { offeredLatency } from './offered-latency';
 import { Figure, batchReplayStep, deliveryStep, ingestStep } from './full-steps';
-import { addPastPartitions } from './support';
 import {
   BENCH_SECRETS_KEY,
   BenchApp,
   ROOT,
+  addPastPartitions,
   deleteRedisPrefix,
   fmt,
   recreateDatabase,
