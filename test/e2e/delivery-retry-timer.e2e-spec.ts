@@ -97,7 +97,9 @@ describe('delivery retry timer: one per delivery', () => {
       // The replay's retry, now due, delivers: a continuation of the replay's episode, not a new replay.
       await fake.clearFaults();
       await (await queue.getJob(replayJob))!.promote();
-      await waitFor('the replay job completed', async () => (await queue.getJob(replayJob))?.isCompleted());
+      // A completed delivery job leaves Redis at once (a failed one would stay in the failed set).
+      await waitFor('the replay job completed', async () => (await queue.getJob(replayJob)) === undefined);
+      expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
       expect(await timers(queue, delivery.id)).toEqual([]);
     } finally {
       await queue.close();
