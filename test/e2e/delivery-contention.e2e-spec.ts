@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { DEFAULT_JOB_OPTIONS, deliveryJobId } from '@fsd/platform';
+import { DEFAULT_JOB_OPTIONS, completedJobRetention, deliveryJobId } from '@fsd/platform';
 import {
   RunningApp,
   StackEnv,
@@ -79,26 +79,22 @@ describe('delivery contention: one run of a delivery at a time', () => {
       await queue.add(
         'deliver',
         { deliveryId: delivery.id, trigger: 'replay', replayId: '1' },
-        { ...DEFAULT_JOB_OPTIONS, jobId: jobIds[1] },
+        { ...DEFAULT_JOB_OPTIONS, ...completedJobRetention('replay'), jobId: jobIds[1] },
       );
       await queue.add(
         'deliver',
         { deliveryId: delivery.id, trigger: 'redrive' },
-        { ...DEFAULT_JOB_OPTIONS, jobId: jobIds[2] },
+        { ...DEFAULT_JOB_OPTIONS, ...completedJobRetention('redrive'), jobId: jobIds[2] },
       );
 
-      // The sentinel: all three jobs have completed, so nothing more is going to be sent. A completed delivery job
-      // leaves Redis at once; a failed one would stay in the failed set, and a waiting or delayed one in its list.
-      await waitFor('the three jobs completed', async () => {
-        const all = await Promise.all(jobIds.map((id) => queue.getJob(id)));
-        return all.every((job) => job === undefined);
+      // The sentinel: all three jobs have completed (none failed), so nothing more is going to be sent. The live
+      // job leaves Redis when it completes; the replay's and the redrive's stay, completed.
+      const states = await waitFor('the three jobs completed', async () => {
+        const all = await Promise.all(jobIds.map(async (id) => (await queue.getJob(id))?.getState() ?? 'removed'));
+        return all.every((s) => s === 'completed' || s === 'removed') ? all : null;
       });
-      expect(await queue.getJobCounts('failed', 'delayed', 'wait', 'active')).toEqual({
-        failed: 0,
-        delayed: 0,
-        wait: 0,
-        active: 0,
-      });
+      expect(states).toEqual(['removed', 'completed', 'completed']);
+      expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
     } finally {
       await queue.close();
     }

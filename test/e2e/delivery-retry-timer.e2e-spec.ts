@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { Queue } from 'bullmq';
-import { DEFAULT_JOB_OPTIONS, deliveryJobId, deliveryJobPriority } from '@fsd/platform';
+import { DEFAULT_JOB_OPTIONS, completedJobRetention, deliveryJobId, deliveryJobPriority } from '@fsd/platform';
 import {
   RunningApp,
   StackEnv,
@@ -86,7 +86,12 @@ describe('delivery retry timer: one per delivery', () => {
       await queue.add(
         'deliver',
         { deliveryId: delivery.id, trigger: 'replay', replayId: '1' },
-        { ...DEFAULT_JOB_OPTIONS, ...deliveryJobPriority('replay'), jobId: replayJob },
+        {
+          ...DEFAULT_JOB_OPTIONS,
+          ...deliveryJobPriority('replay'),
+          ...completedJobRetention('replay'),
+          jobId: replayJob,
+        },
       );
       await waitFor('the replay’s retry delayed', async () => (await queue.getJob(replayJob))?.isDelayed());
       // One timer: the replay job's. The auto job's delayed retry is gone.
@@ -97,9 +102,8 @@ describe('delivery retry timer: one per delivery', () => {
       // The replay's retry, now due, delivers: a continuation of the replay's episode, not a new replay.
       await fake.clearFaults();
       await (await queue.getJob(replayJob))!.promote();
-      // A completed delivery job leaves Redis at once (a failed one would stay in the failed set).
-      await waitFor('the replay job completed', async () => (await queue.getJob(replayJob)) === undefined);
-      expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+      // A replay's completed job stays in Redis (completedJobRetention), so the relay never adds it again.
+      await waitFor('the replay job completed', async () => (await queue.getJob(replayJob))?.isCompleted());
       expect(await timers(queue, delivery.id)).toEqual([]);
     } finally {
       await queue.close();

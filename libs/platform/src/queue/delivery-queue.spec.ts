@@ -1,5 +1,8 @@
 import {
+  BACKGROUND_COMPLETED_RETENTION,
   BACKGROUND_JOB_PRIORITY,
+  DEFAULT_JOB_OPTIONS,
+  completedJobRetention,
   deliveryJobPriority,
   deliveryQueueName,
   destinationIdFromQueue,
@@ -13,6 +16,25 @@ describe('deliveryJobPriority: replay and redrive below live traffic', () => {
     ['a redrive', 'redrive', { priority: BACKGROUND_JOB_PRIORITY }],
   ] as const)('%s', (_name, trigger, expected) => {
     expect(deliveryJobPriority(trigger)).toEqual(expected);
+  });
+});
+
+describe('completedJobRetention: live jobs leave Redis when done, replay and redrive jobs stay an hour', () => {
+  it.each([
+    ['a live event', 'auto', true],
+    ['a job without a trigger (live, as the relay adds it)', undefined, true],
+    [
+      'a replay (the relay must find it, or it would add it again and send again)',
+      'replay',
+      BACKGROUND_COMPLETED_RETENTION,
+    ],
+    ['a redrive', 'redrive', BACKGROUND_COMPLETED_RETENTION],
+  ] as const)('%s', (_name, trigger, expected) => {
+    expect(completedJobRetention(trigger)).toEqual({ removeOnComplete: expected });
+  });
+
+  it('the default options are a live job’s', () => {
+    expect(DEFAULT_JOB_OPTIONS.removeOnComplete).toBe(true);
   });
 });
 

@@ -44,9 +44,10 @@ export const FAILED_JOBS_KEPT_PER_QUEUE = 1000;
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 1000,
   backoff: { type: JOB_BACKOFF_TYPE },
-  // A completed job leaves Redis at once: its outcome is in Postgres, and nothing reads finished delivery jobs. Keeping
-  // the last 10,000 per destination cost Redis a sorted-set add and trim per job (~20% of its CPU per delivery) and
-  // ~10 MB per busy destination. A job id added again later runs, finds its delivery settled and ends.
+  // A live delivery's job leaves Redis once it completes (replay and redrive jobs: completedJobRetention). Its
+  // outcome is in Postgres and nothing reads finished jobs; keeping the last 10,000 per destination cost Redis a
+  // sorted-set add and trim per job (~20% of its CPU per delivery) and ~10 MB per busy destination. Added again
+  // later (the outbox relay), the job finds its delivery settled and ends without sending.
   removeOnComplete: true,
   // Failed jobs stay a day (at most 1,000 per destination) for a look in the dashboard, then leave Redis: a
   // stream of permanent failures must not fill it. Redrive reads failed deliveries from Postgres.
@@ -62,7 +63,23 @@ export const DEFAULT_JOB_OPTIONS = {
  */
 export const BACKGROUND_JOB_PRIORITY = 10;
 
+const isBackground = (trigger: DeliveryJobData['trigger']) => trigger === 'replay' || trigger === 'redrive';
+
 /** The BullMQ priority option of a delivery job, from what carries it. */
 export function deliveryJobPriority(trigger: DeliveryJobData['trigger']): { priority?: number } {
-  return trigger === 'replay' || trigger === 'redrive' ? { priority: BACKGROUND_JOB_PRIORITY } : {};
+  return isBackground(trigger) ? { priority: BACKGROUND_JOB_PRIORITY } : {};
+}
+
+/** How long a replay's or redrive's completed job stays in Redis. */
+export const BACKGROUND_COMPLETED_RETENTION = { age: 3600, count: 10000 } as const;
+
+/**
+ * Whether a completed delivery job stays in Redis (over DEFAULT_JOB_OPTIONS' removal at once). A replay's job
+ * stays an hour: the outbox relay adds a replay's job again when it read the delivery as open and finds no job, and
+ * a replay job that runs again starts a new episode and sends again. Kept, the completed job makes that add a no-op.
+ */
+export function completedJobRetention(trigger: DeliveryJobData['trigger']): {
+  removeOnComplete: true | typeof BACKGROUND_COMPLETED_RETENTION;
+} {
+  return { removeOnComplete: isBackground(trigger) ? BACKGROUND_COMPLETED_RETENTION : true };
 }

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { deliveryJobId } from '@fsd/platform';
+import { BACKGROUND_COMPLETED_RETENTION, BACKGROUND_JOB_PRIORITY, deliveryJobId } from '@fsd/platform';
 import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
@@ -85,5 +85,23 @@ describe('DeliveryEnqueuer', () => {
     enqueuer.enqueueInBackground([{ deliveryId: 'late', destinationId: 'dest-c' }]);
     await enqueuer.onModuleDestroy();
     expect((await queueOf('dest-c').getJobs(['waiting'])).map((j) => j.id)).toEqual([deliveryJobId('late')]);
+  });
+
+  it('gives replay and redrive jobs a priority and an hour in Redis once completed; live jobs neither', async () => {
+    const enqueuer = make(0);
+    await enqueuer.enqueue([{ deliveryId: '7', destinationId: 'dest-d' }]);
+    await enqueuer.enqueue([{ deliveryId: '7', destinationId: 'dest-d', jobIdSuffix: '-r3' }], {
+      trigger: 'replay',
+      replayId: '3',
+    });
+    await enqueuer.enqueue([{ deliveryId: '7', destinationId: 'dest-d', jobIdSuffix: '-rd9' }], { trigger: 'redrive' });
+    const opts = async (id: string) => {
+      const job = await queueOf('dest-d').getJob(id);
+      return { priority: job?.opts.priority ?? 0, removeOnComplete: job?.opts.removeOnComplete };
+    };
+    expect(await opts(deliveryJobId('7'))).toEqual({ priority: 0, removeOnComplete: true });
+    const background = { priority: BACKGROUND_JOB_PRIORITY, removeOnComplete: BACKGROUND_COMPLETED_RETENTION };
+    expect(await opts(deliveryJobId('7', '-r3'))).toEqual(background);
+    expect(await opts(deliveryJobId('7', '-rd9'))).toEqual(background);
   });
 });

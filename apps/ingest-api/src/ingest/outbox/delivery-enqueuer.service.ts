@@ -3,6 +3,7 @@ import {
   DEFAULT_JOB_OPTIONS,
   DeliveryJobData,
   deliveryJobId,
+  completedJobRetention,
   deliveryJobPriority,
   deliveryQueueName,
   redisClientPlan,
@@ -94,16 +95,17 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
 
   /**
    * Adds the jobs on this thread and resolves once they are in Redis (the relay, replays, redrives). Replay and
-   * redrive jobs get a priority, which puts them behind every live job of their queue.
+   * redrive jobs get a priority, which puts them behind every live job of their queue, and stay in Redis an hour
+   * after they complete (completedJobRetention).
    */
   async enqueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): Promise<void> {
     await Promise.all(
       jobsByQueue(refs, data).map(({ name, jobs }) =>
         this.queues.byName(name).addBulk(
-          bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => ({
-            ...j,
-            opts: { ...j.opts, ...deliveryJobPriority((j.data as DeliveryJobData).trigger) },
-          })),
+          bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => {
+            const { trigger } = j.data as DeliveryJobData;
+            return { ...j, opts: { ...j.opts, ...deliveryJobPriority(trigger), ...completedJobRetention(trigger) } };
+          }),
         ),
       ),
     );
