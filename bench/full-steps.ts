@@ -1,13 +1,13 @@
 /** Steps of npm run bench (bench/full.bench.ts) that measure one stage each: ingest, and the delivery drain. */
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
 import { deliveryQueueName } from '@fsd/platform';
 import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
-import { BenchApp, fmt, processCpuSeconds } from './support';
+import { BenchApp, fmt } from './support';
+import { StackCpuPerEvent, backendCpu, cpuSince, redisCpuSeconds } from './cpu-meter';
 
 export interface Figure {
   name: string;
@@ -85,12 +85,12 @@ export async function deliveryStep(
   process.stderr.write('fake baseline...\n');
   const before = await fakeBaseline(5);
   await resetFake();
-  // The drain's poll counts only the partitions this step writes: its Postgres CPU is part of the figure below, and
-  // over every partition of a database in service (BENCH_PARTITION_DAYS=90) it was 0.08–0.09 ms per delivery.
-  const loggedSince = (await pg.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
-  const deliveredSql = `SELECT count(*) AS n FROM deliveries
-    WHERE destination_id = $1 AND status = 'delivered' AND logged_at >= $2`;
-  const deliveredSince = () => count(pg, deliveredSql, [seeded.destinationId, loggedSince]);
+  // The drain's poll reads the delivery funnel's counters (a few rows, moved by the same statement that records an
+  // outcome): counting the delivered rows themselves took ~14 ms of Postgres per poll by the drain's end, ~5% of a
+  // core taken from the stack it measures.
+  const deliveredSql = `SELECT COALESCE(sum(count), 0) AS n FROM delivery_funnel_hourly
+    WHERE destination_id = $1 AND stage = 'delivered'`;
+  const deliveredSoFar = () => count(pg, deliveredSql, [seeded.destinationId]);
   // A worker in service is warm: in its first 10 s, compiling JavaScript took ~20% of a new worker's CPU (perf), in
   // the next 12 s 2%. So the worker delivers WARMUP_EVENTS first; the destination is then paused (nothing sent, jobs
   // held) while the backlog is enqueued, and the drain is measured from its resume. (Four alternating runs with and
@@ -99,7 +99,7 @@ export async function deliveryStep(
   const worker = await opts.startWorker();
   await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, WARMUP_EVENTS, randomUUID().slice(0, 8));
   const warmDeadline = Date.now() + 120_000;
-  while ((await deliveredSince()) < WARMUP_EVENTS && Date.now() < warmDeadline) await sleep(250);
+  while ((await deliveredSoFar()) < WARMUP_EVENTS && Date.now() < warmDeadline) await sleep(250);
   await destinationControl(seeded.destinationId, 'pause');
   process.stderr.write(`enqueueing ${events} events (destination paused)...\n`);
   const measuredSince = (await pg.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;
@@ -125,7 +125,7 @@ export async function deliveryStep(
   const xactBefore = await transactions(pg);
   await destinationControl(seeded.destinationId, 'resume');
   const drainDeadline = Date.now() + 300_000;
-  while ((await deliveredSince()) < WARMUP_EVENTS + events && Date.now() < drainDeadline) await sleep(250);
+  while ((await deliveredSoFar()) < WARMUP_EVENTS + events && Date.now() < drainDeadline) await sleep(250);
   // One scan of each table. The attempts are the drain's by their start (none starts while the destination is paused),
   // so they need no join (the scalar subqueries run once); a join or a LATERAL subquery, planned on statistics still
   // from before the backlog, became a nested loop re-scanning delivery_attempts per delivered row: minutes at 30,000.
@@ -191,34 +191,6 @@ export async function batchReplayStep(figures: Figure[], rss: Record<string, num
   return batchReplay;
 }
 
-/** CPU seconds so far of each Postgres backend serving the apps (not the bench's own pool) on the bench's database. */
-async function backendCpu(pg: PgPool): Promise<Map<number, number>> {
-  const { rows } = await pg.query<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'bench'",
-  );
-  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
-}
-
-/** CPU seconds so far of the Redis server (INFO cpu: every client's work, the bench's queues among them). */
-async function redisCpuSeconds(redisUrl: string): Promise<number> {
-  const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const info = await redis.info('cpu');
-    const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
-    return field('used_cpu_user') + field('used_cpu_sys');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** CPU the backends used between two samples (a backend that started meanwhile counts from zero). */
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
-  return total;
-}
-
 /** Transactions committed in the bench's database so far (the statistics lag by up to a second). */
 async function transactions(pg: PgPool): Promise<number> {
   await sleep(1100);
@@ -226,4 +198,19 @@ async function transactions(pg: PgPool): Promise<number> {
     'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
   );
   return Number(rows[0].n);
+}
+
+/**
+ * The latency step's CPU per event, part by part: at a steady rate the stack's groups are small (claims, checks and
+ * audit writes of a tick), so an event costs more than in the drain. The total against two cores is how busy the
+ * machine was.
+ */
+export function latencyCpuFigure(cpu: StackCpuPerEvent & { generator: number }, rate: number): Figure {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const busy = (total * rate) / 1000 / 2;
+  return {
+    name: `the same run, CPU per event: ingest ${fmt(cpu.ingest, 2)} ms, worker ${fmt(cpu.worker, 2)}, Postgres ${fmt(cpu.postgres, 2)}, Redis ${fmt(cpu.redis, 2)}, the fake ${fmt(cpu.fake, 2)}, the load generator ${fmt(cpu.generator, 2)}; at this rate, ${fmt(busy * 100)}% of two cores`,
+    value: total,
+    unit: 'ms',
+  };
 }

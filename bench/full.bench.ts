@@ -18,7 +18,8 @@ import { Pool as PgPool } from 'pg';
 import { prepareDatabase } from '@fsd/platform';
 import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, REPLAY_EVENTS, WORKER_PORT, replayRate } from './full-scenarios';
 import { offeredLatency } from './offered-latency';
-import { Figure, batchReplayStep, deliveryStep, ingestStep } from './full-steps';
+import { Figure, batchReplayStep, deliveryStep, ingestStep, latencyCpuFigure } from './full-steps';
+import { startStackCpu } from './cpu-meter';
 import {
   BENCH_SECRETS_KEY,
   BenchApp,
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
         LATENCY_RATE,
         LATENCY_SECONDS,
         phases,
+        () => startStackCpu(pg, { ingest: ingestApp, worker, fake }, REDIS_URL),
       );
       const notes = [
         e2e.missing > 0 ? `${e2e.missing} acknowledged events not seen at the fake within 20 s` : '',
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
         value: e2e.ingestP50,
         unit: `ms / ${fmt(e2e.ingestP99, 1)} ms`,
       });
+      if (e2e.cpuPerEvent) figures.push(latencyCpuFigure(e2e.cpuPerEvent, LATENCY_RATE));
     }
   }
 

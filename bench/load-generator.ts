@@ -2,7 +2,8 @@
  * The load generator of npm run bench's latency step, run in its own process (bench/offered-latency.ts starts
  * it): autocannon offers single /v1/track calls at an overall rate, each carrying a unique message id in its
  * properties (`mid`), and records when each was acknowledged. Prints one JSON object on stdout:
- * { acks: [[mid, ackedAtMs], ...], requests, non2xx, ackLatencyP50, ackLatencyP99 }.
+ * { acks: [[mid, ackedAtMs], ...], requests, sent, cpuSeconds, non2xx, ackLatencyP50, ackLatencyP99 }: `sent` counts the
+ * warm-up's and cool-down's requests too, `cpuSeconds` is this process's CPU over all of them.
  *
  * autocannon's overallRate is a budget per connection and second: each connection sends its share as soon as its
  * second begins, and every connection's second begins together, so one instance offers the whole second's
@@ -100,6 +101,11 @@ function instance(instanceRate: number, connections: number, tally: Tally): Prom
   });
 }
 
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 async function main(): Promise<void> {
   const countFrom = Date.now() + warmupSeconds * 1000;
   const tally: Tally = {
@@ -125,6 +131,8 @@ async function main(): Promise<void> {
     JSON.stringify({
       acks: tally.acks,
       requests: tally.requests,
+      sent: tally.n,
+      cpuSeconds: cpuSeconds(),
       non2xx: tally.non2xx,
       ackLatencyP50: percentile(answers, 50),
       ackLatencyP99: percentile(answers, 99),

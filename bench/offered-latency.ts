@@ -8,6 +8,7 @@ import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import path from 'path';
 import { ROOT } from './support';
+import type { StackCpuMeter, StackCpuPerEvent } from './cpu-meter';
 
 export interface OfferedLatency {
   /** Events acknowledged per second over the measured run. */
@@ -19,11 +20,16 @@ export interface OfferedLatency {
   ingestP99: number;
   missing: number;
   non2xx: number;
+  /** CPU per event (ms) of each part of the stack and of the load generator, over all the generator's requests. */
+  cpuPerEvent?: StackCpuPerEvent & { generator: number };
 }
 
 interface GeneratorOutput {
   acks: [string, number][];
   requests: number;
+  /** Every request of the run, the warm-up's and cool-down's too. */
+  sent: number;
+  cpuSeconds: number;
   non2xx: number;
   ackLatencyP50: number;
   ackLatencyP99: number;
@@ -90,10 +96,14 @@ export async function offeredLatency(
   seconds: number,
   /** Bursts spread over each second (bench/load-generator.ts, LOAD_PHASES): 1 offers each second's load at once. */
   phases: number,
+  /** Samples the stack's CPU from the generator's start to its end (before the polls of the fake below). */
+  startCpu?: () => Promise<StackCpuMeter>,
 ): Promise<OfferedLatency> {
   await fetch(`${fakeUrl}/__fake/requests`, { method: 'DELETE' });
   const runId = `e2e${randomUUID().slice(0, 6)}`;
+  const cpu = await startCpu?.();
   const run = await generate(ingestUrl, auth, rate, seconds, runId, phases, WARMUP_SECONDS, COOLDOWN_SECONDS);
+  const stackCpu = await cpu?.perEvent(run.sent);
   const ackAt = new Map(run.acks);
   // Let the last deliveries arrive.
   const deadline = Date.now() + 20000;
@@ -121,5 +131,6 @@ export async function offeredLatency(
     ingestP99: run.ackLatencyP99,
     missing: ackAt.size - first.size,
     non2xx: run.non2xx,
+    cpuPerEvent: stackCpu && { ...stackCpu, generator: (run.cpuSeconds * 1000) / Math.max(1, run.sent) },
   };
 }
