@@ -22,7 +22,13 @@ export interface RecordItem {
 }
 
 const MAX_GROUP = 500;
-const MAX_IN_FLIGHT = 2;
+/**
+ * One write at a time: the outcomes that arrive meanwhile form the next group. A write is a large statement (~1 ms
+ * of planning alone), and an outcome is written after its request was sent, so a wait here delays no event's
+ * arrival at FullStory, only the end of its job. Against two in flight: Postgres CPU per delivery −10–25% in the
+ * drain and at a steady 500 events/s (bench, two alternating pairs).
+ */
+const MAX_IN_FLIGHT = 1;
 
 function groupJson(group: RecordItem[], storable: boolean): string {
   return JSON.stringify(
