@@ -11,6 +11,8 @@
  * BENCH_PARTITION_DAYS=90 gives the delivery and latency steps' database the daily partitions of that many past days
  * in the event log and the delivery tables, as a database kept under the default AUDIT_RETENTION_DAYS (90) holds
  * (a fresh one has today's and 7 ahead): statements that touch every partition cost more there.
+ * Diagnostics: BENCH_LATENCY_DUMP=<file> appends each latency event's acknowledgement time and latency (CSV);
+ * BENCH_GC_LOG_DIR=<dir> writes each app's garbage collections (--trace-gc) there, to line the two up.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import path from 'path';

@@ -5,6 +5,7 @@
  * process, are not counted.
  */
 import { spawn } from 'child_process';
+import { appendFileSync } from 'fs';
 import { randomUUID } from 'crypto';
 import path from 'path';
 import { ROOT } from './support';
@@ -122,6 +123,13 @@ export async function offeredLatency(
     first.set(mid, Math.min(first.get(mid) ?? at, at));
   }
   const fromAck = [...first].map(([mid, at]) => Math.max(0, at - ackAt.get(mid)!));
+  // BENCH_LATENCY_DUMP=<file>: each event's acknowledgement time and latency (CSV, appended), to look for a pattern
+  // in time (a periodic task, a collection) behind the tail.
+  if (process.env.BENCH_LATENCY_DUMP)
+    appendFileSync(
+      process.env.BENCH_LATENCY_DUMP,
+      [...first].map(([mid, at]) => `${phases},${ackAt.get(mid)},${at - ackAt.get(mid)!}\n`).join(''),
+    );
   fromAck.sort((a, b) => a - b);
   return {
     rate: ackAt.size / seconds,

@@ -4,9 +4,7 @@ import { Queue } from 'bullmq';
 import { SecretBox, apiKeyBinding, appNodeFlags, generateWriteKey, hashWriteKey, prepareDatabase } from '@fsd/platform';
 import path from 'path';
 import { Client, Pool } from 'pg';
-import { readFileSync } from 'fs';
-
-import { existsSync } from 'fs';
+import { createWriteStream, existsSync, readFileSync } from 'fs';
 
 /** The repository root, whether this runs from bench/ or from dist/bench/. */
 export const ROOT = existsSync(path.resolve(__dirname, '../package.json'))
@@ -30,12 +28,16 @@ export async function startBenchApp(app: string, env: Record<string, string>, po
     : [];
   const childEnv = { ...process.env, ...env, NODE_ENV: 'test' };
   // Started as shipped: with the Docker image's heap cap (platform's app-heap), unless NODE_OPTIONS names one.
-  const flags = [...profile, ...appNodeFlags(childEnv)];
+  // BENCH_GC_LOG_DIR=/tmp/x writes each app's garbage collections (--trace-gc, its stdout) to a file there.
+  const gcLogDir = process.env.BENCH_GC_LOG_DIR;
+  const flags = [...profile, ...appNodeFlags(childEnv), ...(gcLogDir ? ['--trace-gc'] : [])];
   const child = spawn(process.execPath, [...flags, path.join(ROOT, 'tools/run-dist.js'), `apps/${app}/src/main`], {
     cwd: ROOT,
     env: childEnv,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', gcLogDir ? 'pipe' : 'ignore', 'pipe'],
   });
+  // Named by the app and its start (epoch ms): the trace's times count from the start.
+  if (gcLogDir) child.stdout?.pipe(createWriteStream(path.join(gcLogDir, `${app}-${Date.now()}.log`)));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
