@@ -201,15 +201,16 @@ async function transactions(pg: PgPool): Promise<number> {
 }
 
 /**
- * The latency step's CPU per event, part by part: at a steady rate the stack's groups are small (claims, checks and
- * audit writes of a tick), so an event costs more than in the drain. The total against two cores is how busy the
- * machine was.
+ * The latency step's CPU per event, part by part, from the generator's start to its end: at a steady rate the
+ * stack's groups are small (claims, checks and audit writes of a tick), so an event costs more than in the drain.
+ * The total at the offered rate against two cores estimates how busy the machine was; over 100% means the stack
+ * fell behind (it was still working off the earlier run, or the generator took longer than its seconds).
  */
 export function latencyCpuFigure(cpu: StackCpuPerEvent & { generator: number }, rate: number): Figure {
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
   const busy = (total * rate) / 1000 / 2;
   return {
-    name: `the same run, CPU per event: ingest ${fmt(cpu.ingest, 2)} ms, worker ${fmt(cpu.worker, 2)}, Postgres ${fmt(cpu.postgres, 2)}, Redis ${fmt(cpu.redis, 2)}, the fake ${fmt(cpu.fake, 2)}, the load generator ${fmt(cpu.generator, 2)}; at this rate, ${fmt(busy * 100)}% of two cores`,
+    name: `the same run, CPU per event: ingest ${fmt(cpu.ingest, 2)} ms, worker ${fmt(cpu.worker, 2)}, Postgres ${fmt(cpu.postgres, 2)}, Redis ${fmt(cpu.redis, 2)}, the fake ${fmt(cpu.fake, 2)}, the load generator ${fmt(cpu.generator, 2)}; at this rate ~${fmt(busy * 100)}% of two cores`,
     value: total,
     unit: 'ms',
   };
