@@ -45,9 +45,9 @@ export const DEFAULT_JOB_OPTIONS = {
   attempts: 1000,
   backoff: { type: JOB_BACKOFF_TYPE },
   // A live delivery's job leaves Redis once it completes (replay and redrive jobs: completedJobRetention). Its
-  // outcome is in Postgres and nothing reads finished jobs; keeping the last 10,000 per destination cost Redis a
-  // sorted-set add and trim per job (~20% of its CPU per delivery) and ~10 MB per busy destination. Added again
-  // later (the outbox relay), the job finds its delivery settled and ends without sending.
+  // outcome is in Postgres, and only the queue dashboard's Completed tab showed finished jobs; keeping the last
+  // 10,000 per destination cost Redis a sorted-set add and trim per job (~20% of its CPU per delivery) and ~10 MB per
+  // busy destination. Added again later (the outbox relay), the job finds its delivery settled and ends unsent.
   removeOnComplete: true,
   // Failed jobs stay a day (at most 1,000 per destination) for a look in the dashboard, then leave Redis: a
   // stream of permanent failures must not fill it. Redrive reads failed deliveries from Postgres.
