@@ -2,7 +2,7 @@
 import { randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
 import { Pool as HttpPool } from 'undici';
-import { event } from './support';
+import { event, percentile } from './support';
 
 export const INGEST_PORT = Number(process.env.BENCH_FULL_INGEST_PORT ?? 3960);
 export const WORKER_PORT = INGEST_PORT + 1;
@@ -14,11 +14,6 @@ const STEADY_SECONDS = 10;
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /** Bare keep-alive HTTP client posting the worker's request bodies to the fake: the delivery ceiling. */
 export async function fakeBaseline(seconds: number): Promise<number> {

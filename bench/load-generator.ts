@@ -21,7 +21,7 @@
  * finds its own at the fake), LOAD_PHASES (default 1).
  */
 import autocannon from 'autocannon';
-import { event } from './support';
+import { event, percentile } from './support';
 
 const url = required('LOAD_URL');
 const auth = required('LOAD_AUTH');
@@ -43,11 +43,6 @@ interface Context {
   sentAt?: number;
   /** Sent in the measured seconds: counted. */
   counted?: boolean;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** What all instances share: the message counter and, of the counted requests, their acknowledgements and answers. */

@@ -8,7 +8,7 @@ import { spawn } from 'child_process';
 import { appendFileSync } from 'fs';
 import { randomUUID } from 'crypto';
 import path from 'path';
-import { ROOT } from './support';
+import { ROOT, percentile } from './support';
 import type { StackCpuMeter, StackCpuPerEvent } from './cpu-meter';
 
 export interface OfferedLatency {
@@ -34,11 +34,6 @@ interface GeneratorOutput {
   non2xx: number;
   ackLatencyP50: number;
   ackLatencyP99: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Runs the load generator in its own node process and returns what it printed. */
