@@ -10,6 +10,7 @@ import { batchIdempotencyKey } from '../batch/batch-keys';
 import { FullStoryClient } from '../client';
 import { BatchJobState, CONSUMER, PROVIDER, STATES, destinationHeaders, freshPactDir } from './contract';
 import { IDEMPOTENCY_KEY_PATTERN, referenceRequests } from './reference-cases';
+import { executeSettled } from './settled-execution';
 
 const { like, regex, fromProviderState, eachLike } = MatchersV3;
 
@@ -59,7 +60,7 @@ describe('FullStory consumer contract: batch import jobs (delivery-worker → fa
         body,
       })
       .willRespondWith({ status: 200, body: { job: jobMetadata } });
-    await p.executeTest(async (server) => {
+    await executeSettled(p, async (server) => {
       const { job } = await batch.createJob(account(server), kind, body, key);
       expect(job.id).toEqual(expect.any(String));
     });
@@ -72,7 +73,7 @@ describe('FullStory consumer contract: batch import jobs (delivery-worker → fa
       .uponReceiving('the status of a finished users batch job')
       .withRequest({ method: 'GET', path: jobPath('users'), headers: destinationHeaders() })
       .willRespondWith({ status: 200, body: { job: { ...jobMetadata, status: 'FAILED' }, imports: 1, errors: 1 } });
-    await p.executeTest(async (server) => {
+    await executeSettled(p, async (server) => {
       const s = await batch.waitForJob(account(server), 'users', EXAMPLE_JOB);
       expect(s).toMatchObject({ job: { status: 'FAILED' }, imports: 1, errors: 1 });
     });
@@ -91,7 +92,7 @@ describe('FullStory consumer contract: batch import jobs (delivery-worker → fa
           total_records: '1',
         },
       });
-    await p.executeTest(async (server) => {
+    await executeSettled(p, async (server) => {
       const errors = await batch.all<{ code: string; user: unknown }>(account(server), 'users', EXAMPLE_JOB, 'errors');
       expect(errors).toEqual([expect.objectContaining({ code: 'invalid_argument', user: badUser() })]);
     });
@@ -110,7 +111,7 @@ describe('FullStory consumer contract: batch import jobs (delivery-worker → fa
           total_records: '1',
         },
       });
-    await p.executeTest(async (server) => {
+    await executeSettled(p, async (server) => {
       const imports = await batch.all<{ name: string }>(account(server), 'events', EXAMPLE_JOB, 'imports');
       expect(imports).toHaveLength(1);
     });
@@ -123,7 +124,7 @@ describe('FullStory consumer contract: batch import jobs (delivery-worker → fa
       .uponReceiving('the imports of an events batch job still processing')
       .withRequest({ method: 'GET', path: jobPath('events', '/imports'), headers: destinationHeaders() })
       .willRespondWith({ status: 202, body: { job: { ...jobMetadata, status: 'PROCESSING' } } });
-    await p.executeTest(async (server) => {
+    await executeSettled(p, async (server) => {
       expect(await batch.page(account(server), 'events', EXAMPLE_JOB, 'imports')).toBeNull();
     });
   });

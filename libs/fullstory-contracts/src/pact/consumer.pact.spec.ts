@@ -8,6 +8,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { classifyResponse } from '../classify';
 import { FullStoryClient } from '../client';
 import { interaction, sendVia, v2Error } from './consumer-support';
+import { executeSettled } from './settled-execution';
 import { BAD_KEY, STANDARD_KEY, STATES } from './contract';
 import { referenceRequests, stableIdempotencyKey } from './reference-cases';
 
@@ -34,7 +35,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
         body: { email: like('admin@example.com'), orgId: like('o-ABC-na1'), role: 'ADMIN' },
       },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
       expect(classifyResponse(res)).toEqual({ outcome: 'success' });
@@ -50,7 +51,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 401, body: v2Error('unauthorized') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(401);
       expect(res.statusText).toBe('Unauthorized');
@@ -68,7 +69,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       idempotencyKey: key,
       response: { status: 200, body: {} },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({});
@@ -86,7 +87,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       idempotencyKey: key,
       response: { status: 401, body: v2Error('unauthorized') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(401);
       expect(classifyResponse(res)).toEqual({
@@ -107,7 +108,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       idempotencyKey: key,
       response: { status: 200, body: { id: like('1000000000001') } },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(200);
       expect(typeof (JSON.parse(res.body) as { id: unknown }).id).toBe('string');
@@ -123,7 +124,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 200, body: {} },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
       expect(classifyResponse(res)).toEqual({ outcome: 'success' });
@@ -138,7 +139,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 200, body: {} },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
       expect(classifyResponse(res)).toEqual({ outcome: 'success' });
@@ -153,7 +154,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 404, body: v2Error('resource_not_found') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(404);
       expect(classifyResponse(res, { url: request.prepared.url })).toEqual({
@@ -172,7 +173,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 200, body: {} },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(200);
       expect(classifyResponse(res)).toEqual({ outcome: 'success' });
@@ -187,7 +188,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       request,
       response: { status: 403, body: v2Error('forbidden') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request);
       expect(res.status).toBe(403);
       expect(classifyResponse(res)).toEqual({
@@ -212,7 +213,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
         body: v2Error('too_many_requests'),
       },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(429);
       expect(classifyResponse(res)).toEqual({
@@ -234,7 +235,7 @@ describe('FullStory consumer contract (delivery-worker → fake-fullstory)', () 
       idempotencyKey: key,
       response: { status: 500, body: v2Error('server_error') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(500);
       expect(classifyResponse(res)).toMatchObject({ outcome: 'retry', errorClass: 'http_5xx' });

@@ -7,6 +7,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { classifyResponse } from '../classify';
 import { FullStoryClient } from '../client';
 import { interaction, sendVia, v2Error } from './consumer-support';
+import { executeSettled } from './settled-execution';
 import { IdempotentRequest, STATES } from './contract';
 import { PactRequest, referenceRequests, stableIdempotencyKey } from './reference-cases';
 
@@ -37,7 +38,7 @@ describe('FullStory consumer contract: Idempotency-Key (delivery-worker → fake
       idempotencyKey: key,
       response: { status: 200, headers: { 'Idempotent-Replayed': 'true' }, body: { id: like('1000000000001') } },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(200);
       expect(res.headers['idempotent-replayed']).toBe('true');
@@ -57,7 +58,7 @@ describe('FullStory consumer contract: Idempotency-Key (delivery-worker → fake
       idempotencyKey: key,
       response: { status: 409, body: v2Error('conflict') },
     });
-    await pact.executeTest(async (server) => {
+    await executeSettled(pact, async (server) => {
       const res = await sendVia(client, server, request, key);
       expect(res.status).toBe(409);
       // Permanent here; the worker's retry policy retries a 409 it sent with an Idempotency-Key.
