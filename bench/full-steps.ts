@@ -2,7 +2,8 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
-import { deliveryQueueName } from '@fsd/platform';
+import Redis from 'ioredis';
+import { deliveryGroupIndexKey, deliveryQueueName } from '@fsd/platform';
 import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
@@ -108,13 +109,21 @@ export async function deliveryStep(
     connection: { host: new URL(redisUrl).hostname, port: Number(new URL(redisUrl).port || 6379) },
     prefix,
   });
+  // Deliveries queued: in group jobs (each named in the queue's group index) or, with DELIVERY_GROUP_MAX=1, in a job
+  // each.
+  const groupIndex = deliveryGroupIndexKey(prefix, seeded.destinationId);
+  const redis = new Redis(redisUrl);
   const queued = async () => {
     const counts = await queue.getJobCounts('waiting', 'paused');
-    return (counts.waiting ?? 0) + (counts.paused ?? 0);
+    const jobs = (counts.waiting ?? 0) + (counts.paused ?? 0);
+    return Math.max(jobs, await redis.hlen(groupIndex));
   };
   const enqueueDeadline = Date.now() + 30000;
   while ((await queued()) < events && Date.now() < enqueueDeadline) await sleep(200);
   const waiting = await queued();
+  const counts = await queue.getJobCounts('waiting', 'paused');
+  const jobsQueued = (counts.waiting ?? 0) + (counts.paused ?? 0);
+  redis.disconnect();
   await queue.close();
 
   process.stderr.write('delivering...\n');
@@ -153,7 +162,7 @@ export async function deliveryStep(
   const xactPerDelivery = ((await transactions(pg)) - xactBefore) / Math.max(1, delivered);
   const baseline = (before + after) / 2;
   figures.push({
-    name: `delivery: ${fmt(delivered)} of ${fmt(events)} delivered with audit by a warm worker (${fmt(Number(span.attempts))} attempt rows, ${fmt(waiting)} jobs queued; baseline ${fmt(before)} before, ${fmt(after)} after the drain)`,
+    name: `delivery: ${fmt(delivered)} of ${fmt(events)} delivered with audit by a warm worker (${fmt(Number(span.attempts))} attempt rows, ${fmt(waiting)} queued in ${fmt(jobsQueued)} jobs; baseline ${fmt(before)} before, ${fmt(after)} after the drain)`,
     value: rate,
     unit: 'deliveries/s',
     baseline: { name: 'bare keep-alive client → fake, mean', value: baseline },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { deliveryJobId } from '@fsd/platform';
+import { deliveryGroupJobId, deliveryJobId } from '@fsd/platform';
 import { StackEnv, basicAuth, postJson, waitFor } from '../support/stack';
 import { SeededPair } from '../support/seed';
 import { FakeFullStory, deliveriesOf, deliveryQueue, waitForDeliveries } from '../support/delivery';
@@ -56,7 +56,8 @@ describe('delivery priority: live events before replays', () => {
       if (rows.length !== index + 1) return null;
       const queue = deliveryQueue(env, seeded.destinationId);
       try {
-        return (await queue.getJob(deliveryJobId(rows[index].id))) ? rows[index] : null;
+        // A live delivery travels in a group job (g<id> for the first of its batch).
+        return (await queue.getJob(deliveryGroupJobId(rows[index].id))) ? rows[index] : null;
       } finally {
         await queue.close();
       }
@@ -107,7 +108,10 @@ describe('delivery priority: live events before replays', () => {
     });
     const queue = deliveryQueue(env, seeded.destinationId);
     try {
-      expect(await (await queue.getJob(deliveryJobId(failed.id)))?.getState()).toBe('failed');
+      // Its group job handed it over to its own job, which ends in the failed set.
+      await waitFor('the failed delivery’s job in the failed set', async () =>
+        (await (await queue.getJob(deliveryJobId(failed.id)))?.getState()) === 'failed' ? true : null,
+      );
     } finally {
       await queue.close();
     }

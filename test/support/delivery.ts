@@ -2,9 +2,11 @@ import { Queue } from 'bullmq';
 import { createHash } from 'crypto';
 import {
   DEFAULT_JOB_OPTIONS,
+  DeliveryJobData,
   createRedisClient,
   deliveryJobId,
   deliveryQueueName,
+  isDeliveryGroupJob,
   parseRedisNodes,
 } from '@fsd/platform';
 import { StackEnv, waitFor, withDb } from './stack';
@@ -233,4 +235,18 @@ export function redactedAuthorization(sent: string): string {
   const credential = rest.length === 0 ? scheme : rest.join(' ');
   const digest = `<redacted sha256:${createHash('sha256').update(credential, 'utf8').digest('hex')}>`;
   return rest.length === 0 ? digest : `${scheme} ${digest}`;
+}
+
+/**
+ * The deliveries the queue's jobs in these states carry: a live group job's members (libs/platform delivery-group.ts),
+ * one for every other job.
+ */
+export async function deliveriesInJobs(
+  queue: Queue,
+  states: ('wait' | 'paused' | 'prioritized' | 'active' | 'delayed')[],
+): Promise<string[]> {
+  const jobs = await queue.getJobs(states);
+  return jobs.flatMap((j) =>
+    isDeliveryGroupJob(j.data) ? j.data.group.map((m) => m.deliveryId) : [(j.data as DeliveryJobData).deliveryId],
+  );
 }

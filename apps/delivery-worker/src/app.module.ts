@@ -6,6 +6,7 @@ import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { deliveryRepositoryProvider } from './data/delivery-repository.provider';
 import { pgPoolProvider } from './data/pg-pool.provider';
 import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryGroupRunner } from './delivery/delivery-group.runner';
 import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
 import { DestinationChanges } from './data/destination-changes.service';
@@ -41,6 +42,7 @@ export class AppModule {
         DestinationChanges,
         SuppressionService,
         DeliveryProcessor,
+        DeliveryGroupRunner,
         WorkerManager,
         ...batchReplayProviders(config),
       ],

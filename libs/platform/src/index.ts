@@ -11,6 +11,7 @@ export * from './database/time-partitions';
 export * from './redis/redis-check';
 export * from './redis/redis-connection';
 export * from './queue/delivery-queue';
+export * from './queue/delivery-group';
 export * from './errors/message-of';
 export * from './errors/transient-error';
 export * from './errors/rate-limited-log';

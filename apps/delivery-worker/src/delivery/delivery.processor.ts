@@ -28,6 +28,12 @@ export interface ProcessOutcome {
 
 const NOOP: ProcessOutcome = { status: 'noop' };
 
+/** What the processor reads of a job: a BullMQ job, or a group job's member run as its own job would be. */
+export type DeliveryRunJob = Pick<Job<DeliveryJobData>, 'id' | 'data' | 'attemptsMade'> & {
+  /** A group job's member (delivery-group.runner.ts): it runs a delivery never attempted, and nothing else. */
+  groupMember?: boolean;
+};
+
 /** Removes another job's retry timer of the delivery, made obsolete by the outcome this run recorded. */
 export type DropTimer = (jobId: string) => Promise<void>;
 
@@ -50,7 +56,7 @@ export class DeliveryProcessor {
     private readonly suppression: SuppressionService,
   ) {}
 
-  async process(job: Job<DeliveryJobData>, dropTimer?: DropTimer): Promise<ProcessOutcome> {
+  async process(job: DeliveryRunJob, dropTimer?: DropTimer): Promise<ProcessOutcome> {
     const token = randomUUID();
     const claim = await this.deliveries.claim(job.data.deliveryId, token, job.data.loggedAt);
     if (claim.kind === 'missing') return NOOP;
@@ -64,9 +70,12 @@ export class DeliveryProcessor {
     }
   }
 
-  private async run(job: Job<DeliveryJobData>, run: ClaimedRun): Promise<ProcessOutcome> {
+  private async run(job: DeliveryRunJob, run: ClaimedRun): Promise<ProcessOutcome> {
     const { delivery } = run;
     const now = new Date();
+    // Once attempted, a delivery is its own job's (retry, replay, redrive): a group job run again after a crash
+    // leaves it to that job rather than retrying it before its backoff ends.
+    if (job.groupMember && delivery.lastAttemptNumber > 0) return NOOP;
     const role = timerRole({ id: run.jobId, attemptsMade: job.attemptsMade }, delivery);
     // Another job took this delivery's retry timer over (a replay or redrive that ran meanwhile): it retries.
     if (role === 'superseded') return NOOP;

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DestinationDispatchers } from '@fsd/fullstory-contracts';
 import {
+  DeliveryGroupJobData,
   DeliveryJobData,
   RedisClient,
   createRedisConnection,
   deliveryQueueName,
+  isDeliveryGroupJob,
   logErrors,
   messageOf,
 } from '@fsd/platform';
@@ -13,12 +15,22 @@ import { WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.con
 import { DestinationRepository, type DestinationQueueRow } from '../data/destination.repository';
 import { DestinationCache } from '../destinations/destination-cache.service';
 import { DestinationChanges } from '../data/destination-changes.service';
-import { DeliveryProcessor } from './delivery.processor';
+import { DeliveryProcessor, ProcessOutcome } from './delivery.processor';
+import { DeliveryGroupRunner } from './delivery-group.runner';
+import { DeliveryPermits } from './delivery-permits';
+import { failedByItsGroup } from './group-hand-off';
 import { AppliedQueueState, DesiredQueueState, limiterMax, queueStateChanges } from './live-settings';
 import { jobBackoffMs, throttleAfter } from './retry-policy';
 
+type AnyDeliveryJobData = DeliveryJobData | DeliveryGroupJobData;
+
 interface ManagedWorker {
-  worker: Worker<DeliveryJobData>;
+  destinationId: string;
+  worker: Worker<AnyDeliveryJobData>;
+  /** Deliveries in flight, at most the worker's (throttled) concurrency, whether single or group jobs carry them. */
+  permits: DeliveryPermits;
+  /** Until when FullStory asked this destination to wait (epoch ms): group members not started yet wait as long. */
+  pausedUntil: number;
   /** The same queue, for what acts on it for every worker (pause, resume, promote). */
   queue: Queue;
   applied: AppliedQueueState;
@@ -45,6 +57,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly destinationRows: DestinationRepository,
     private readonly processor: DeliveryProcessor,
+    private readonly groups: DeliveryGroupRunner,
     private readonly destinations: DestinationCache,
     private readonly changes: DestinationChanges,
     private readonly dispatchers: DestinationDispatchers,
@@ -104,7 +117,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private start(destinationId: string, desired: DesiredQueueState): ManagedWorker {
-    const worker: Worker<DeliveryJobData> = new Worker<DeliveryJobData>(
+    const worker: Worker<AnyDeliveryJobData> = new Worker<AnyDeliveryJobData>(
       deliveryQueueName(destinationId),
       (job, token) => this.handle(job, token, managed),
       {
@@ -126,7 +139,10 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     });
     logErrors(queue, `queue ${destinationId}`);
     const managed: ManagedWorker = {
+      destinationId,
       worker,
+      permits: new DeliveryPermits(() => worker.concurrency),
+      pausedUntil: 0,
       queue,
       applied: {
         maxConcurrency: desired.concurrency,
@@ -149,22 +165,58 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     await this.dispatchers.drop(destinationId);
   }
 
-  private async handle(job: Job<DeliveryJobData>, token: string | undefined, managed: ManagedWorker): Promise<string> {
-    const outcome = await this.processor.process(job, (obsolete) => this.dropTimer(managed.queue, obsolete));
+  private async handle(
+    job: Job<AnyDeliveryJobData>,
+    token: string | undefined,
+    managed: ManagedWorker,
+  ): Promise<string> {
+    const dropTimer = (obsolete: string) => this.dropTimer(managed.queue, obsolete);
+    if (isDeliveryGroupJob(job.data)) {
+      return this.groups.run(job.data, {
+        destinationId: managed.destinationId,
+        queuePrefix: this.config.queuePrefix,
+        queue: managed.queue,
+        permits: managed.permits,
+        rateLimited: managed.applied.rateLimitPerSecond > 0,
+        dropTimer,
+        afterOutcome: async (outcome) => {
+          const pauseMs = this.throttle(managed, outcome);
+          if (pauseMs !== null) await managed.worker.rateLimit(pauseMs);
+        },
+        pausedUntil: () => managed.pausedUntil,
+      });
+    }
+    const single = job as Job<DeliveryJobData>;
+    const failedReason = failedByItsGroup(single);
+    if (failedReason !== null) throw new UnrecoverableError(failedReason);
+    await managed.permits.acquire(1);
+    let outcome: ProcessOutcome;
+    try {
+      outcome = await this.processor.process(single, dropTimer);
+    } finally {
+      managed.permits.release(1);
+    }
     if (outcome.deferForMs !== undefined) {
       // Another job holds this delivery: come back later, without failing or using an attempt.
       await job.moveToDelayed(Date.now() + outcome.deferForMs, token);
       throw new DelayedError();
     }
-    const w = managed.worker;
-    const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.applied.maxConcurrency);
-    if (concurrency !== w.concurrency) w.concurrency = concurrency;
+    const pauseMs = this.throttle(managed, outcome);
     if (pauseMs !== null) {
       // Pause this destination's queue for Retry-After and put the job back without using an attempt.
-      await w.rateLimit(pauseMs);
+      await managed.worker.rateLimit(pauseMs);
       throw Worker.RateLimitError();
     }
     return outcome.status;
+  }
+
+  /** AIMD on the destination's concurrency after an outcome; the pause FullStory asked for, if any. */
+  private throttle(managed: ManagedWorker, outcome: ProcessOutcome): number | null {
+    const w = managed.worker;
+    const { concurrency, pauseMs } = throttleAfter(outcome, w.concurrency, managed.applied.maxConcurrency);
+    if (concurrency !== w.concurrency) w.concurrency = concurrency;
+    if (pauseMs !== null) managed.pausedUntil = Date.now() + pauseMs;
+    return pauseMs;
   }
 
   /**

@@ -5,6 +5,9 @@
  */
 export const DELIVERY_QUEUE_PREFIX = 'delivery-';
 
+/** The BullMQ job name of every delivery job (single or group). */
+export const DELIVERY_JOB_NAME = 'deliver';
+
 export interface DeliveryJobData {
   deliveryId: string;
   /**
@@ -14,6 +17,12 @@ export interface DeliveryJobData {
   loggedAt?: string;
   trigger?: 'auto' | 'replay' | 'redrive';
   replayId?: string;
+  /**
+   * Set on the job a group job hands a permanently failed delivery to (libs/platform delivery-group.ts): its first
+   * run ends failed with this reason, unsent, so the failed set holds every failed live delivery for a look and a
+   * redrive, as when each had its own job. The outcome is already recorded; the reason is its failedReason.
+   */
+  failedReason?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CommonConfig, Env, EnvReader, readCommonConfig } from '@fsd/platform';
+import { CommonConfig, DELIVERY_GROUP_MAX, Env, EnvReader, readCommonConfig } from '@fsd/platform';
 import { TrustProxy, parseTrustProxy } from './trust-proxy';
 import { OperatorNetworks, PRIVATE_NETWORKS, parseOperatorNetworks } from './operator-networks';
 
@@ -26,6 +26,8 @@ export interface IngestConfig extends CommonConfig {
   enqueueLingerMs: number;
   /** Post-commit jobs are added to BullMQ from a worker thread, off the thread that answers requests. */
   enqueueThread: boolean;
+  /** Live deliveries per group job (libs/platform delivery-group.ts); 1: one job per delivery. */
+  deliveryGroupMax: number;
   outboxRelayIntervalMs: number;
   /** Pending deliveries younger than this are left to the normal post-commit enqueue. */
   outboxRelayGraceMs: number;
@@ -71,6 +73,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
     enqueueThread: r.bool('ENQUEUE_THREAD', true),
+    deliveryGroupMax: r.int('DELIVERY_GROUP_MAX', DELIVERY_GROUP_MAX, { min: 1, max: 500 }),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),
     outboxRelayGraceMs: r.int('OUTBOX_RELAY_GRACE_MS', 10000, { min: 0 }),
     requestTimeoutMs: r.int('INGEST_REQUEST_TIMEOUT_MS', 15_000, { min: 100 }),

@@ -1,5 +1,12 @@
 import { Queue } from 'bullmq';
-import { BACKGROUND_COMPLETED_RETENTION, BACKGROUND_JOB_PRIORITY, deliveryJobId } from '@fsd/platform';
+import {
+  BACKGROUND_COMPLETED_RETENTION,
+  BACKGROUND_JOB_PRIORITY,
+  DELIVERY_GROUP_MAX,
+  deliveryGroupIndexKey,
+  deliveryGroupJobId,
+  deliveryJobId,
+} from '@fsd/platform';
 import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
@@ -27,7 +34,8 @@ describe('DeliveryEnqueuer', () => {
   const prefix = `fsdtest_enqueuer_${process.pid}_${Date.now()}`;
   let registry: QueueRegistry;
 
-  const make = (enqueueLingerMs: number) => new DeliveryEnqueuer(registry, { enqueueLingerMs } as IngestConfig);
+  const make = (enqueueLingerMs: number, deliveryGroupMax = DELIVERY_GROUP_MAX) =>
+    new DeliveryEnqueuer(registry, { enqueueLingerMs, deliveryGroupMax, queuePrefix: prefix } as IngestConfig);
   const queueOf = (destinationId: string): Queue => registry.forDestination(destinationId);
 
   beforeAll(async () => {
@@ -41,9 +49,18 @@ describe('DeliveryEnqueuer', () => {
     await registry.onModuleDestroy();
   });
 
+  /** Polls (with a deadline) until the queue has `n` waiting jobs. */
+  const untilWaiting = async (queue: Queue, n: number) => {
+    const deadline = Date.now() + 10_000;
+    while ((await queue.getJobCountByTypes('waiting')) < n && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
   it('enqueues what is committed within the linger window together, once the window ends', async () => {
     const queue = queueOf('dest-a');
-    const addBulk = jest.spyOn(queue, 'addBulk');
+    // The group index is written first, synchronously in the flush; the jobs follow once it is in Redis.
+    const indexWrites = jest.spyOn(registry.connection, 'hset');
     const enqueuer = make(200);
     // The linger timer runs on simulated time.
     simulateTimeoutsOnly();
@@ -53,38 +70,64 @@ describe('DeliveryEnqueuer', () => {
       ]);
       enqueuer.enqueueInBackground([{ deliveryId: '2', destinationId: 'dest-a' }]);
       jest.advanceTimersByTime(199);
-      expect(addBulk).not.toHaveBeenCalled();
+      expect(indexWrites).not.toHaveBeenCalled();
       jest.advanceTimersByTime(1);
     } finally {
       jest.useRealTimers();
     }
-    expect(addBulk).toHaveBeenCalledTimes(1);
+    expect(indexWrites).toHaveBeenCalledTimes(1);
+    indexWrites.mockRestore();
+    await untilWaiting(queue, 1);
+    // One group job for both, named by the group index; the delivery's logged_at travels in it when known.
+    const jobs = await queue.getJobs(['waiting']);
+    expect(jobs.map((j) => [j.id, j.data])).toEqual([
+      [
+        deliveryGroupJobId('1'),
+        { group: [{ deliveryId: '1', loggedAt: '2026-11-30T10:00:00.123Z' }, { deliveryId: '2' }] },
+      ],
+    ]);
+    expect(await registry.connection.hgetall(deliveryGroupIndexKey(prefix, 'dest-a'))).toEqual({ 1: 'g1', 2: 'g1' });
+  });
+
+  it('enqueues one job per delivery with groups of one (DELIVERY_GROUP_MAX=1)', async () => {
+    const queue = queueOf('dest-e');
+    const addBulk = jest.spyOn(queue, 'addBulk');
+    const enqueuer = make(0, 1);
+    enqueuer.enqueueInBackground([
+      { deliveryId: '1', destinationId: 'dest-e', loggedAt: '2026-11-30T10:00:00.123Z' },
+      { deliveryId: '2', destinationId: 'dest-e' },
+    ]);
+    const deadline = Date.now() + 10_000;
+    while (addBulk.mock.calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await addBulk.mock.results[0].value;
     const jobs = await queue.getJobs(['waiting']);
     expect(jobs.map((j) => j.id).sort()).toEqual([deliveryJobId('1'), deliveryJobId('2')].sort());
-    // The delivery's logged_at travels in its job when known.
     expect(jobs.map((j) => j.data).sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual([
       { deliveryId: '1', trigger: 'auto', loggedAt: '2026-11-30T10:00:00.123Z' },
       { deliveryId: '2', trigger: 'auto' },
     ]);
+    expect(await registry.connection.exists(deliveryGroupIndexKey(prefix, 'dest-e'))).toBe(0);
   });
 
   it('does not wait for the window once a thousand deliveries are buffered', async () => {
     const enqueuer = make(60_000);
-    const addBulk = jest.spyOn(queueOf('dest-b'), 'addBulk');
+    const indexWrites = jest.spyOn(registry.connection, 'hset');
     const refs = Array.from({ length: 1000 }, (_, i) => ({ deliveryId: `big-${i}`, destinationId: 'dest-b' }));
     enqueuer.enqueueInBackground(refs);
     // Sent at once, not a minute later.
-    expect(addBulk).toHaveBeenCalledTimes(1);
-    await addBulk.mock.results[0].value;
-    expect(await queueOf('dest-b').getJobCountByTypes('waiting')).toBe(1000);
+    expect(indexWrites).toHaveBeenCalledTimes(1);
+    indexWrites.mockRestore();
+    await untilWaiting(queueOf('dest-b'), 1000 / DELIVERY_GROUP_MAX);
+    // In group jobs of DELIVERY_GROUP_MAX, every delivery named in the index.
+    expect(await queueOf('dest-b').getJobCountByTypes('waiting')).toBe(1000 / DELIVERY_GROUP_MAX);
+    expect(await registry.connection.hlen(deliveryGroupIndexKey(prefix, 'dest-b'))).toBe(1000);
   });
 
   it('enqueues what is still buffered when the app shuts down', async () => {
     const enqueuer = make(60_000);
     enqueuer.enqueueInBackground([{ deliveryId: 'late', destinationId: 'dest-c' }]);
     await enqueuer.onModuleDestroy();
-    expect((await queueOf('dest-c').getJobs(['waiting'])).map((j) => j.id)).toEqual([deliveryJobId('late')]);
+    expect((await queueOf('dest-c').getJobs(['waiting'])).map((j) => j.id)).toEqual([deliveryGroupJobId('late')]);
   });
 
   it('gives replay and redrive jobs a priority and an hour in Redis once completed; live jobs neither', async () => {

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   DEFAULT_JOB_OPTIONS,
+  DELIVERY_JOB_NAME,
   DeliveryJobData,
-  deliveryJobId,
   completedJobRetention,
   deliveryJobPriority,
-  deliveryQueueName,
   redisClientPlan,
   redisConnectionOptions,
 } from '@fsd/platform';
@@ -13,22 +12,14 @@ import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { EnqueueThread } from './enqueue-thread.client';
 import { EnqueueThreadQueueJobs, bulkJobs } from './enqueue-thread.protocol';
+import { DeliveryRef, jobsByQueue, postCommitJobs } from './post-commit-jobs';
 
-const JOB_NAME = 'deliver';
+export type { DeliveryRef } from './post-commit-jobs';
+
+const JOB_NAME = DELIVERY_JOB_NAME;
 
 /** A buffer this full is enqueued at once rather than at the end of the linger window. */
 const FLUSH_AT_REFS = 1000;
-
-export interface DeliveryRef {
-  deliveryId: string;
-  destinationId: string;
-  /** The delivery's logged_at (ISO 8601), when known: put in the job, it spares the worker's claim a search. */
-  loggedAt?: string;
-  /** Appended to the job id (`d<deliveryId><suffix>`): a replay or redrive job beside the delivery's own. */
-  jobIdSuffix?: string;
-  /** Job data for this delivery only (trigger, replayId), over the call's `data`. */
-  data?: Partial<DeliveryJobData>;
-}
 
 /**
  * Enqueues delivery jobs after the commit. Failure here loses nothing: the deliveries are already
@@ -89,8 +80,19 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
     this.scheduled = false;
     const batch = this.buffer;
     this.buffer = [];
-    if (this.thread?.alive) return this.thread.add(jobsByQueue(batch));
-    return this.enqueue(batch);
+    const queues = postCommitJobs(batch, this.config.deliveryGroupMax, this.config.queuePrefix);
+    if (this.thread?.alive) return this.thread.add(queues);
+    return this.addHere(queues);
+  }
+
+  /** What the enqueue thread does, on this thread: each queue's group index entries, then its jobs. */
+  private async addHere(queues: EnqueueThreadQueueJobs[]): Promise<void> {
+    await Promise.all(
+      queues.map(async ({ name, jobs, index }) => {
+        if (index) await this.queues.connection.hset(index.key, ...index.fields);
+        await this.queues.byName(name).addBulk(bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS));
+      }),
+    );
   }
 
   /**
@@ -110,18 +112,4 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
       ),
     );
   }
-}
-
-/** Each destination queue's jobs, as [jobId, data], in the order given. */
-function jobsByQueue(refs: DeliveryRef[], data: Partial<DeliveryJobData> = {}): EnqueueThreadQueueJobs[] {
-  const byQueue = new Map<string, EnqueueThreadQueueJobs>();
-  for (const r of refs) {
-    const name = deliveryQueueName(r.destinationId);
-    let entry = byQueue.get(name);
-    if (!entry) byQueue.set(name, (entry = { name, jobs: [] }));
-    const jobData: DeliveryJobData = { deliveryId: r.deliveryId, trigger: 'auto', ...data, ...r.data };
-    if (r.loggedAt !== undefined) jobData.loggedAt = r.loggedAt;
-    entry.jobs.push([deliveryJobId(r.deliveryId, r.jobIdSuffix), jobData]);
-  }
-  return [...byQueue.values()];
 }

@@ -9,10 +9,12 @@ export interface EnqueueThreadData {
   jobOptions: object;
 }
 
-/** One queue's jobs, each as [jobId, data]. */
+/** One queue's jobs, each as [jobId, data], and the group index entries to write before them. */
 export interface EnqueueThreadQueueJobs {
   name: string;
   jobs: [string, object][];
+  /** HSET key field value…: which group job serves each delivery (libs/platform delivery-group.ts). */
+  index?: { key: string; fields: string[] };
 }
 
 /** The addBulk entries of [jobId, data] pairs: the one job shape, whichever thread adds them. */

@@ -44,9 +44,11 @@ function queue(name: string): Queue {
 async function add(request: Extract<EnqueueThreadRequest, { kind: 'add' }>): Promise<EnqueueThreadReply> {
   try {
     await Promise.all(
-      request.queues.map(({ name, jobs }) =>
-        queue(name).addBulk(bulkJobs(jobs, settings.jobName, settings.jobOptions)),
-      ),
+      request.queues.map(async ({ name, jobs, index }) => {
+        // The index first: an open delivery always has its job or an entry naming it (the outbox relay reads both).
+        if (index) await connection.hset(index.key, ...index.fields);
+        await queue(name).addBulk(bulkJobs(jobs, settings.jobName, settings.jobOptions));
+      }),
     );
     return { kind: 'added', seq: request.seq };
   } catch (e) {

@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { deliveryJobId, prepareDatabase } from '@fsd/platform';
+import { deliveryGroupIndexKey, deliveryGroupJobId, deliveryJobId, prepareDatabase } from '@fsd/platform';
 import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
@@ -140,5 +140,38 @@ describe('OutboxRelay', () => {
     expect(await relay.tick(2000, 100)).toBe(1);
     expect((await waiting()).filter((j) => j === deliveryJobId(id))).toEqual([deliveryJobId(id)]);
     expect((await waiting()).length).toBe(451);
+  });
+
+  it('counts deliveries a waiting group job serves (the group index names it), and enqueues them alone once it is gone', async () => {
+    const ids = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO deliveries (destination_id, status, updated_at)
+         SELECT $1, 'pending', now() - interval '1 hour' FROM generate_series(1, 3) RETURNING id::text`,
+        [destinationId],
+      )
+    ).rows
+      .map((r) => r.id)
+      .sort((a, b) => Number(a) - Number(b));
+    // Ingest's post-commit enqueue, on this thread: groups of two, each with its index entries.
+    const grouped = new DeliveryEnqueuer(registry, { ...config, deliveryGroupMax: 2 });
+    grouped.enqueueInBackground(ids.map((deliveryId) => ({ deliveryId, destinationId })));
+    const queue = registry.forDestination(destinationId);
+    const [first, second] = [deliveryGroupJobId(ids[0]), deliveryGroupJobId(ids[2])];
+    const deadline = Date.now() + 10_000;
+    while (!(await queue.getJob(second)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await queue.getJob(first))?.data).toEqual({ group: [{ deliveryId: ids[0] }, { deliveryId: ids[1] }] });
+    expect((await queue.getJob(second))?.data).toEqual({ group: [{ deliveryId: ids[2] }] });
+    const indexKey = deliveryGroupIndexKey(prefix, destinationId);
+    expect(await registry.connection.hgetall(indexKey)).toEqual({ [ids[0]]: first, [ids[1]]: first, [ids[2]]: second });
+
+    expect(await relay.tick(2000, 100)).toBe(0);
+
+    // The first group job is gone (Redis lost it) while its deliveries are open: each gets its own job again.
+    await queue.remove(first);
+    expect(await relay.tick(2000, 100)).toBe(2);
+    const ownJobs = (await waiting()).filter((j) => ids.map((id) => deliveryJobId(id)).includes(j));
+    expect(ownJobs).toEqual([deliveryJobId(ids[0]), deliveryJobId(ids[1])].sort());
+    expect(await registry.connection.hgetall(indexKey)).toEqual({ [ids[2]]: second });
+    expect(await relay.tick(2000, 100)).toBe(0);
   });
 });

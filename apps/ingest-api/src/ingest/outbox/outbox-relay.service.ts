@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { deliveryJobId, deliveryQueueName } from '@fsd/platform';
+import { deliveryGroupIndexKey, deliveryJobId, deliveryQueueName } from '@fsd/platform';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { replayJobSuffix } from '../../audit/replay/replay-jobs';
@@ -76,7 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.cursor = page.next ?? '0';
     const rows = page.deliveries;
     if (rows.length === 0) return { seen: limit, relayed: 0 };
-    const present = await this.jobsPresent(rows);
+    const { present, staleGroupEntries } = await this.jobsPresent(rows);
     const missing = rows.filter((_, i) => !present[i]);
     if (missing.length > 0) {
       await this.enqueuer.enqueue(
@@ -93,7 +93,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         ),
       );
     }
+    // Only once each delivery has its own job: until then the entry is what tells the next pass to look.
+    await this.dropGroupEntries(staleGroupEntries);
     return { seen: limit, relayed: missing.length };
+  }
+
+  private async dropGroupEntries(entries: StaleGroupEntry[]): Promise<void> {
+    const byKey = new Map<string, string[]>();
+    for (const { indexKey, id } of entries) byKey.set(indexKey, [...(byKey.get(indexKey) ?? []), id]);
+    await Promise.all([...byKey].map(([indexKey, ids]) => this.queues.connection.hdel(indexKey, ...ids)));
   }
 
   /**
@@ -102,33 +110,66 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * job takes the timer, and `d<id>` then ends and leaves Redis: re-added, it would send before the backoff ends).
    */
   private jobKeysOf(r: OpenDelivery): string[] {
-    const key = (jobId: string) => `${this.config.queuePrefix}:${deliveryQueueName(r.destination_id)}:${jobId}`;
     const jobs = new Set([deliveryJobId(r.id)]);
     if (r.replay_id) jobs.add(deliveryJobId(r.id, replayJobSuffix(r.replay_id)));
     if (r.retry_job) jobs.add(r.retry_job);
-    return [...jobs].map(key);
+    return [...jobs].map((jobId) => this.jobKey(r.destination_id, jobId));
+  }
+
+  private jobKey(destinationId: string, jobId: string): string {
+    return `${this.config.queuePrefix}:${deliveryQueueName(destinationId)}:${jobId}`;
   }
 
   /**
    * Whether each delivery's job exists, one pipeline per destination: a queue's keys share one hash slot, and a
-   * Redis Cluster refuses a pipeline whose keys live on different nodes.
+   * Redis Cluster refuses a pipeline whose keys live on different nodes. A delivery without a job of its own may be
+   * served by a live group job (libs/platform delivery-group.ts): the queue's group index names it, and a second
+   * pipeline asks whether that job exists. An entry whose job is gone is stale: the delivery is enqueued alone and the
+   * entry removed.
    */
-  private async jobsPresent(rows: OpenDelivery[]) {
+  private async jobsPresent(
+    rows: OpenDelivery[],
+  ): Promise<{ present: boolean[]; staleGroupEntries: StaleGroupEntry[] }> {
     const byDestination = new Map<string, number[]>();
     rows.forEach((r, i) => byDestination.set(r.destination_id, [...(byDestination.get(r.destination_id) ?? []), i]));
     const present: boolean[] = new Array<boolean>(rows.length).fill(true);
+    const staleGroupEntries: StaleGroupEntry[] = [];
     await Promise.all(
-      [...byDestination.values()].map(async (indexes) => {
+      [...byDestination].map(async ([destinationId, indexes]) => {
+        const indexKey = deliveryGroupIndexKey(this.config.queuePrefix, destinationId);
         const pipeline = this.queues.connection.pipeline();
-        for (const i of indexes) pipeline.exists(...this.jobKeysOf(rows[i]));
-        const exists = (await pipeline.exec()) ?? [];
+        for (const i of indexes) pipeline.exists(...this.jobKeysOf(rows[i])).hget(indexKey, rows[i].id);
+        const answers = (await pipeline.exec()) ?? [];
+        const grouped: { rowIndex: number; groupJob: string }[] = [];
         indexes.forEach((rowIndex, j) => {
-          const [error, n] = exists[j] ?? [new Error('no answer'), 0];
-          if (error) throw error;
+          const n = answerOf(answers[2 * j]);
+          const groupJob = answerOf(answers[2 * j + 1]);
           present[rowIndex] = n !== 0;
+          if (n === 0 && typeof groupJob === 'string') grouped.push({ rowIndex, groupJob });
+        });
+        if (grouped.length === 0) return;
+        const check = this.queues.connection.pipeline();
+        for (const g of grouped) check.exists(this.jobKey(destinationId, g.groupJob));
+        const exists = (await check.exec()) ?? [];
+        grouped.forEach((g, j) => {
+          present[g.rowIndex] = answerOf(exists[j]) !== 0;
+          if (!present[g.rowIndex]) staleGroupEntries.push({ indexKey, id: rows[g.rowIndex].id });
         });
       }),
     );
-    return present;
+    return { present, staleGroupEntries };
   }
+}
+
+/** A group index entry whose group job is gone: removed once the delivery has its own job. */
+interface StaleGroupEntry {
+  indexKey: string;
+  id: string;
+}
+
+/** A pipeline answer's value; its error, if any, fails the pass (retried at the next interval). */
+function answerOf(answer: [Error | null, unknown] | undefined): unknown {
+  const [error, value] = answer ?? [new Error('no answer'), null];
+  if (error) throw error;
+  return value;
 }
