@@ -56,6 +56,25 @@ describe('delivery group jobs', () => {
 
   const indexSize = (destinationId: string) => redis.hlen(deliveryGroupIndexKey(env.QUEUE_PREFIX, destinationId));
 
+  it('shows a paused destination’s backlog in deliveries, not only in jobs, on /metrics', async () => {
+    const seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
+    const pause = await fetch(`${ingest}/admin/destinations/${seeded.destinationId}/pause`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    });
+    expect(pause.status).toBe(200);
+    await batch(seeded, 7);
+    await waitFor('the batch in the group index', async () => (await indexSize(seeded.destinationId)) === 7);
+    const destination = `destination="${seeded.destinationId}"`;
+    // /metrics answers are reused for METRICS_CACHE_MS: polled until a fresh one shows the batch.
+    const grouped = await waitFor('the grouped deliveries on /metrics', async () => {
+      const text = await (await fetch(`${ingest}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`fsd_queue_grouped_deliveries{${destination}}`));
+      return line?.endsWith(' 7') ? line : null;
+    });
+    expect(grouped).toBe(`fsd_queue_grouped_deliveries{${destination}} 7`);
+  });
+
   it('delivers a batch’s events from one group job, handing a retried member over to its own job', async () => {
     const seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY);
     await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 503, times: 1 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isCallType } from '@fsd/segment-spec';
 import { deliveryQueueName } from '@fsd/platform';
+import { registerGroupedDeliveriesGauge } from './grouped-deliveries-gauge';
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { registerMaintenanceGauges } from './maintenance-gauges';
@@ -96,6 +97,7 @@ export class IngestMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
     registerMaintenanceGauges(this.registry, { reads, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
     registerRetentionGauges(this.registry, () => retention.stats());
+    if (config) registerGroupedDeliveriesGauge(this.registry, { reads, queues, queuePrefix: config.queuePrefix });
     const depths: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
       help: 'Jobs in each destination queue by state, read from Redis at scrape time',
