@@ -123,4 +123,19 @@ describe('delivery group jobs', () => {
     }
     await waitFor('the group index emptied', async () => (await indexSize(seeded.destinationId)) === 0);
   });
+
+  it('sends nothing more of a group while FullStory’s Retry-After lasts: the members not started wait in their own jobs', async () => {
+    // One request at a time, so the first member's 429 comes before any other member starts.
+    const seeded = await seedSourceAndDestination(env.DATABASE_URL, env.SECRETS_KEY, { settings: { concurrency: 1 } });
+    await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 429, retryAfter: 2, times: 1 });
+    await batch(seeded, 4);
+
+    await waitForDeliveries(env, seeded.destinationId, 4, ['delivered'], 30_000);
+    const requests = await fake.requests({ path: '/v2/events' });
+    expect(requests.map((r) => r.status)).toEqual([429, 200, 200, 200, 200]);
+    // Every later request waited out the Retry-After of the first.
+    const first = Date.parse(requests[0].receivedAt);
+    for (const r of requests.slice(1)) expect(Date.parse(r.receivedAt) - first).toBeGreaterThanOrEqual(2000);
+    await waitFor('the group index emptied', async () => (await indexSize(seeded.destinationId)) === 0);
+  });
 });

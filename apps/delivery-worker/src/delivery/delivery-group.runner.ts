@@ -29,6 +29,8 @@ export interface GroupJobContext {
   afterOutcome: (outcome: ProcessOutcome) => Promise<void>;
   /** Until when FullStory asked this destination to wait (epoch ms; 0 or past: no pause). */
   pausedUntil: () => number;
+  /** The worker is shutting down: members not started yet go to their own jobs, for another worker or the next start. */
+  closing: () => boolean;
 }
 
 /**
@@ -61,11 +63,13 @@ export class DeliveryGroupRunner {
     for (let i = 0; i < members.length;) {
       const chunk = members.slice(i, i + ctx.permits.capacity);
       await ctx.permits.acquire(chunk.length);
+      // FullStory asked this destination to wait, or the worker is stopping: the members not started yet go to
+      // their own jobs (delayed as long as the pause).
       const pauseLeft = ctx.pausedUntil() - Date.now();
-      if (pauseLeft > 0) {
-        // FullStory asked this destination to wait: the members not started yet go to their own jobs, as long.
+      if (pauseLeft > 0 || ctx.closing()) {
         ctx.permits.release(chunk.length);
-        for (const member of members.slice(i)) runs.push(Promise.resolve([member, { delayMs: pauseLeft }]));
+        const handOff = { delayMs: Math.max(0, pauseLeft) };
+        for (const member of members.slice(i)) runs.push(Promise.resolve([member, handOff]));
         break;
       }
       i += chunk.length;

@@ -184,6 +184,7 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
           if (pauseMs !== null) await managed.worker.rateLimit(pauseMs);
         },
         pausedUntil: () => managed.pausedUntil,
+        closing: () => this.closing,
       });
     }
     const single = job as Job<DeliveryJobData>;
