@@ -9,6 +9,7 @@ import { DeliveryMetrics } from '../metrics/delivery-metrics.service';
 import type { Episode, OutgoingRequest, Outcome, SendResult } from './decision.types';
 import { RetryableDeliveryError } from './delivery-errors';
 import { claimWaitMs } from './claim-wait';
+import { leftToItsOwnJob } from './group-hand-off';
 import { decideOutcome } from './outcome';
 import { startEpisode } from './episode';
 import { planDelivery, userToCheck } from './plan';
@@ -73,9 +74,7 @@ export class DeliveryProcessor {
   private async run(job: DeliveryRunJob, run: ClaimedRun): Promise<ProcessOutcome> {
     const { delivery } = run;
     const now = new Date();
-    // Once attempted, a delivery is its own job's (retry, replay, redrive): a group job run again after a crash
-    // leaves it to that job rather than retrying it before its backoff ends.
-    if (job.groupMember && delivery.lastAttemptNumber > 0) return NOOP;
+    if (leftToItsOwnJob(job, delivery)) return NOOP;
     const role = timerRole({ id: run.jobId, attemptsMade: job.attemptsMade }, delivery);
     // Another job took this delivery's retry timer over (a replay or redrive that ran meanwhile): it retries.
     if (role === 'superseded') return NOOP;

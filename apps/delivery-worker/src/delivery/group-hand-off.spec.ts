@@ -1,6 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { RetryableDeliveryError } from './delivery-errors';
-import { HandOff, MemberResult, UNFORESEEN_RETRY_MS, failedByItsGroup, handOffOf } from './group-hand-off';
+import {
+  HandOff,
+  MemberResult,
+  UNFORESEEN_RETRY_MS,
+  failedByItsGroup,
+  handOffOf,
+  leftToItsOwnJob,
+} from './group-hand-off';
 
 describe('handOffOf', () => {
   const cases: [string, MemberResult, HandOff | null][] = [
@@ -29,5 +36,16 @@ describe('failedByItsGroup', () => {
     ['a replay job', 0, { trigger: 'replay' }, null],
   ])('%s → %s', (_name, attemptsMade, data, expected) =>
     expect(failedByItsGroup({ attemptsMade, data })).toBe(expected),
+  );
+});
+
+describe('leftToItsOwnJob', () => {
+  it.each([
+    ['a group member, delivery never attempted', true, 0, false],
+    ['a group member, delivery attempted (retrying, or put back by a replay)', true, 2, true],
+    ['its own job, delivery attempted', false, 2, false],
+    ['its own job, delivery never attempted', undefined, 0, false],
+  ])('%s → %s', (_name, groupMember, lastAttemptNumber, expected) =>
+    expect(leftToItsOwnJob(groupMember === undefined ? {} : { groupMember }, { lastAttemptNumber })).toBe(expected),
   );
 });

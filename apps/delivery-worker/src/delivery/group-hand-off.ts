@@ -41,3 +41,12 @@ export function failedByItsGroup(job: {
   const { trigger, failedReason } = job.data;
   return job.attemptsMade === 0 && trigger === 'auto' && failedReason !== undefined ? failedReason : null;
 }
+
+/**
+ * Whether a group job's member leaves the delivery alone: a member runs only a delivery never attempted. Once
+ * attempted, the delivery is its own job's (a retry, a replay, a redrive), so a group job run again after a crash
+ * does not retry it before its backoff ends.
+ */
+export function leftToItsOwnJob(job: { groupMember?: boolean }, delivery: { lastAttemptNumber: number }): boolean {
+  return job.groupMember === true && delivery.lastAttemptNumber > 0;
+}
