@@ -42,6 +42,8 @@ interface ManagedWorker {
  * the table's trigger, or the periodic refresh as the fallback) applies its concurrency, rate limit, pause and
  * enabled on this worker at once, and a new destination gets its worker before its first event. Concurrency is
  * halved while FullStory answers 429 and grows back by one per success (AIMD, retry-policy's throttleAfter).
+ * A group job goes to DeliveryGroupRunner, any other job to the processor; both take the destination's permits, so
+ * its concurrency bounds the deliveries in flight whichever jobs carry them.
  */
 @Injectable()
 export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutdown {
