@@ -24,6 +24,7 @@ export * from './logging/nest-logger';
 export * from './cache/cached-value';
 export * from './batching/group-commit';
 export * from './async/with-timeout';
+export * from './async/until';
 export * from './http/security-headers';
 export * from './http/redact-headers';
 export * from './crypto/rotate-secrets';

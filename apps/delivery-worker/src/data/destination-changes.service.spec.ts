@@ -1,19 +1,9 @@
 import { Client, Pool } from 'pg';
-import { prepareDatabase } from '@fsd/platform';
+import { prepareDatabase, until } from '@fsd/platform';
 import type { WorkerConfig } from '../config/worker.config';
 import { DestinationChanges } from './destination-changes.service';
 
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/fsd_test_changes_${process.pid}_${Date.now()}`;
-
-async function until<T>(what: string, fn: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const v = fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Against a migrated database of its own (the trigger comes with the migrations), dropped afterwards. */
 describe('DestinationChanges', () => {

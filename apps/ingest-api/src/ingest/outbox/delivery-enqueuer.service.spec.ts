@@ -6,6 +6,7 @@ import {
   deliveryGroupIndexKey,
   deliveryGroupJobId,
   deliveryJobId,
+  until,
 } from '@fsd/platform';
 import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
@@ -49,13 +50,8 @@ describe('DeliveryEnqueuer', () => {
     await registry.onModuleDestroy();
   });
 
-  /** Polls (with a deadline) until the queue has `n` waiting jobs. */
-  const untilWaiting = async (queue: Queue, n: number) => {
-    const deadline = Date.now() + 10_000;
-    while ((await queue.getJobCountByTypes('waiting')) < n && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const untilWaiting = (queue: Queue, n: number) =>
+    until(`${n} waiting jobs`, async () => (await queue.getJobCountByTypes('waiting')) >= n);
 
   it('enqueues what is committed within the linger window together, once the window ends', async () => {
     const queue = queueOf('dest-a');
@@ -97,8 +93,7 @@ describe('DeliveryEnqueuer', () => {
       { deliveryId: '1', destinationId: 'dest-e', loggedAt: '2026-11-30T10:00:00.123Z' },
       { deliveryId: '2', destinationId: 'dest-e' },
     ]);
-    const deadline = Date.now() + 10_000;
-    while (addBulk.mock.calls.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await until('the addBulk', () => addBulk.mock.calls.length > 0);
     await addBulk.mock.results[0].value;
     const jobs = await queue.getJobs(['waiting']);
     expect(jobs.map((j) => j.id).sort()).toEqual([deliveryJobId('1'), deliveryJobId('2')].sort());

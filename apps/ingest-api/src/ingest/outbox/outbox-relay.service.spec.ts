@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { deliveryGroupIndexKey, deliveryGroupJobId, deliveryJobId, prepareDatabase } from '@fsd/platform';
+import { deliveryGroupIndexKey, deliveryGroupJobId, deliveryJobId, prepareDatabase, until } from '@fsd/platform';
 import { IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { DeliveryEnqueuer } from './delivery-enqueuer.service';
@@ -157,8 +157,7 @@ describe('OutboxRelay', () => {
     grouped.enqueueInBackground(ids.map((deliveryId) => ({ deliveryId, destinationId })));
     const queue = registry.forDestination(destinationId);
     const [first, second] = [deliveryGroupJobId(ids[0]), deliveryGroupJobId(ids[2])];
-    const deadline = Date.now() + 10_000;
-    while (!(await queue.getJob(second)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until('the second group job', () => queue.getJob(second));
     expect((await queue.getJob(first))?.data).toEqual({ group: [{ deliveryId: ids[0] }, { deliveryId: ids[1] }] });
     expect((await queue.getJob(second))?.data).toEqual({ group: [{ deliveryId: ids[2] }] });
     const indexKey = deliveryGroupIndexKey(prefix, destinationId);
