@@ -116,13 +116,15 @@ export async function deliveryStep(
   const queued = async () => {
     const counts = await queue.getJobCounts('waiting', 'paused');
     const jobs = (counts.waiting ?? 0) + (counts.paused ?? 0);
-    return Math.max(jobs, await redis.hlen(groupIndex));
+    return { jobs, deliveries: Math.max(jobs, await redis.hlen(groupIndex)) };
   };
   const enqueueDeadline = Date.now() + 30000;
-  while ((await queued()) < events && Date.now() < enqueueDeadline) await sleep(200);
-  const waiting = await queued();
-  const counts = await queue.getJobCounts('waiting', 'paused');
-  const jobsQueued = (counts.waiting ?? 0) + (counts.paused ?? 0);
+  let held = await queued();
+  while (held.deliveries < events && Date.now() < enqueueDeadline) {
+    await sleep(200);
+    held = await queued();
+  }
+  const { deliveries: waiting, jobs: jobsQueued } = held;
   redis.disconnect();
   await queue.close();
 
