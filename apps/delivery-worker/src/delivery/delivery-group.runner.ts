@@ -11,7 +11,7 @@ import {
   messageOf,
 } from '@fsd/platform';
 import { DeliveryProcessor, DropTimer, ProcessOutcome } from './delivery.processor';
-import { DeliveryPermits } from './delivery-permits';
+import { DeliveryPermit, DeliveryPermits } from './delivery-permits';
 import { HandOff, MemberResult, handOffOf } from './group-hand-off';
 import { RetryableDeliveryError } from './delivery-errors';
 
@@ -74,14 +74,19 @@ export class DeliveryGroupRunner {
       }
       i += chunk.length;
       for (const member of chunk) {
-        const run = this.runMember(member, ctx).finally(() => ctx.permits.release(1));
+        const permit = ctx.permits.hold();
+        const run = this.runMember(member, ctx, permit).finally(permit.release);
         runs.push(run.then((handOff) => [member, handOff]));
       }
     }
     return (await Promise.all(runs)).filter((r): r is [DeliveryGroupMember, HandOff] => r[1] !== null);
   }
 
-  private async runMember(member: DeliveryGroupMember, ctx: GroupJobContext): Promise<HandOff | null> {
+  private async runMember(
+    member: DeliveryGroupMember,
+    ctx: GroupJobContext,
+    permit: DeliveryPermit,
+  ): Promise<HandOff | null> {
     const job = {
       id: deliveryJobId(member.deliveryId),
       attemptsMade: 0,
@@ -90,7 +95,7 @@ export class DeliveryGroupRunner {
     };
     let result: MemberResult;
     try {
-      const outcome = await this.processor.process(job, ctx.dropTimer);
+      const outcome = await this.processor.process(job, ctx.dropTimer, permit.requestsDone);
       await ctx.afterOutcome(outcome);
       result = { ok: true, outcome };
     } catch (error) {

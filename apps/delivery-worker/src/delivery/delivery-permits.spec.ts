@@ -1,4 +1,4 @@
-import { DeliveryPermits } from './delivery-permits';
+import { DeliveryPermits, RUNS_PER_REQUEST_PERMIT } from './delivery-permits';
 
 /** Resolves with the order in which the acquires were granted. */
 function track(permits: DeliveryPermits, sizes: number[]): { granted: number[]; done: Promise<void>[] } {
@@ -43,6 +43,44 @@ describe('DeliveryPermits', () => {
     await settle();
     expect(granted).toEqual([0]);
     expect(permits.inFlight).toBe(5);
+  });
+
+  it("takes a run's request permit back once its requests are answered, and its run once it ends (each once)", async () => {
+    const permits = new DeliveryPermits(() => 2);
+    await permits.acquire(2);
+    const [first, second] = [permits.hold(), permits.hold()];
+    const { granted } = track(permits, [1]);
+    await settle();
+    expect(granted).toEqual([]);
+    first.requestsDone();
+    first.requestsDone();
+    await settle();
+    expect(granted).toEqual([0]);
+    expect([permits.inFlight, permits.awaitingRecord]).toEqual([2, 1]);
+    first.release();
+    first.release();
+    second.release();
+    expect([permits.inFlight, permits.awaitingRecord]).toEqual([1, 0]);
+  });
+
+  it('bounds the runs waiting for their record to RUNS_PER_REQUEST_PERMIT times the limit', async () => {
+    const permits = new DeliveryPermits(() => 1);
+    const runs = [];
+    for (let i = 0; i < RUNS_PER_REQUEST_PERMIT; i++) {
+      await permits.acquire(1);
+      const run = permits.hold();
+      run.requestsDone();
+      runs.push(run);
+    }
+    expect([permits.inFlight, permits.awaitingRecord]).toEqual([0, RUNS_PER_REQUEST_PERMIT]);
+    const { granted } = track(permits, [1]);
+    await settle();
+    // No request is in flight, but the runs are at their bound: the next waits for a record.
+    expect(granted).toEqual([]);
+    runs[0].release();
+    await settle();
+    expect(granted).toEqual([0]);
+    expect([permits.inFlight, permits.awaitingRecord]).toEqual([1, RUNS_PER_REQUEST_PERMIT - 1]);
   });
 
   it('never reports a capacity below one', () => {

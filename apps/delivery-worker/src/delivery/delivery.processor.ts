@@ -57,12 +57,24 @@ export class DeliveryProcessor {
     private readonly suppression: SuppressionService,
   ) {}
 
-  async process(job: DeliveryRunJob, dropTimer?: DropTimer): Promise<ProcessOutcome> {
+  /**
+   * `requestsSent` is called once this run's requests to FullStory have all been answered (or have failed), before
+   * the outcome is recorded: the caller's concurrency bounds requests in flight, not records waiting for their
+   * statement. Not called when FullStory answered 429: the caller applies that pause before another run may send.
+   */
+  async process(job: DeliveryRunJob, dropTimer?: DropTimer, requestsSent?: () => void): Promise<ProcessOutcome> {
     const token = randomUUID();
     const claim = await this.deliveries.claim(job.data.deliveryId, token, job.data.loggedAt);
     if (claim.kind === 'missing') return NOOP;
     if (claim.kind === 'busy') return { status: 'deferred', deferForMs: claimWaitMs(claim.claimedUntil, new Date()) };
-    const run: ClaimedRun = { delivery: claim.delivery, token, recorded: false, jobId: job.id ?? '', dropTimer };
+    const run: ClaimedRun = {
+      delivery: claim.delivery,
+      token,
+      recorded: false,
+      jobId: job.id ?? '',
+      dropTimer,
+      requestsSent,
+    };
     try {
       return await this.run(job, run);
     } finally {
@@ -106,6 +118,8 @@ export class DeliveryProcessor {
       now: new Date(),
     });
     this.metrics.attempts(destination.id, outcome.attempts);
+    // After a 429 the caller pauses the destination first (ProcessOutcome.rateLimitedForMs), then lets others send.
+    if (!outcome.retry?.rateLimited) run.requestsSent?.();
     return this.conclude(run, episode, outcome);
   }
 
@@ -168,4 +182,5 @@ interface ClaimedRun {
   recorded: boolean;
   jobId: string;
   dropTimer?: DropTimer;
+  requestsSent?: () => void;
 }

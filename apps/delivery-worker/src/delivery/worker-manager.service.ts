@@ -193,11 +193,12 @@ export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutd
     const failedReason = failedByItsGroup(single);
     if (failedReason !== null) throw new UnrecoverableError(failedReason);
     await managed.permits.acquire(1);
+    const permit = managed.permits.hold();
     let outcome: ProcessOutcome;
     try {
-      outcome = await this.processor.process(single, dropTimer);
+      outcome = await this.processor.process(single, dropTimer, permit.requestsDone);
     } finally {
-      managed.permits.release(1);
+      permit.release();
     }
     if (outcome.deferForMs !== undefined) {
       // Another job holds this delivery: come back later, without failing or using an attempt.
