@@ -4,7 +4,16 @@ import { randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
 import Redis from 'ioredis';
 import { deliveryGroupIndexKey, deliveryQueueName } from '@fsd/platform';
-import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, count, fakeBaseline, postBatches, sleep } from './full-scenarios';
+import {
+  ADMIN_TOKEN,
+  FAKE_PORT,
+  INGEST_PORT,
+  deliveredCount,
+  fakeBaseline,
+  postBatches,
+  sleep,
+  warmUp,
+} from './full-scenarios';
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
 import { BenchApp, fmt } from './support';
@@ -86,21 +95,13 @@ export async function deliveryStep(
   process.stderr.write('fake baseline...\n');
   const before = await fakeBaseline(5);
   await resetFake();
-  // The drain's poll reads the delivery funnel's counters (a few rows, moved by the same statement that records an
-  // outcome): counting the delivered rows themselves took ~14 ms of Postgres per poll by the drain's end, ~5% of a
-  // core taken from the stack it measures.
-  const deliveredSql = `SELECT COALESCE(sum(count), 0) AS n FROM delivery_funnel_hourly
-    WHERE destination_id = $1 AND stage = 'delivered'`;
-  const deliveredSoFar = () => count(pg, deliveredSql, [seeded.destinationId]);
-  // A worker in service is warm: in its first 10 s, compiling JavaScript took ~20% of a new worker's CPU (perf), in
-  // the next 12 s 2%. So the worker delivers WARMUP_EVENTS first; the destination is then paused (nothing sent, jobs
-  // held) while the backlog is enqueued, and the drain is measured from its resume. (Four alternating runs with and
+  const deliveredSoFar = () => deliveredCount(pg, seeded.destinationId);
+  // A worker in service is warm (warmUp): the worker delivers WARMUP_EVENTS first; the destination is then paused
+  // (nothing sent, jobs held) while the backlog is enqueued, and the drain is measured from its resume. (Four alternating runs with and
   // without the warm-up showed no difference on a noisy machine: the compiling is a few % of the whole drain.)
   process.stderr.write(`warming the worker up with ${WARMUP_EVENTS} events...\n`);
   const worker = await opts.startWorker();
-  await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, WARMUP_EVENTS, randomUUID().slice(0, 8));
-  const warmDeadline = Date.now() + 120_000;
-  while ((await deliveredSoFar()) < WARMUP_EVENTS && Date.now() < warmDeadline) await sleep(250);
+  await warmUp(pg, seeded, WARMUP_EVENTS);
   await destinationControl(seeded.destinationId, 'pause');
   process.stderr.write(`enqueueing ${events} events (destination paused)...\n`);
   const measuredSince = (await pg.query<{ t: Date }>('SELECT now() AS t')).rows[0].t;

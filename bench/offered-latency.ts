@@ -82,7 +82,7 @@ function generate(
 const WARMUP_SECONDS = 5;
 const COOLDOWN_SECONDS = 1;
 
-type Received = { body: { properties?: { mid?: string } }; receivedAt: string };
+type Received = { body: { properties?: { mid?: string } }; receivedAt: string; headers: { authorization?: string } };
 
 export async function offeredLatency(
   ingestUrl: string,
@@ -94,6 +94,8 @@ export async function offeredLatency(
   phases: number,
   /** Samples the stack's CPU from the generator's start to its end (before the polls of the fake below). */
   startCpu?: () => Promise<StackCpuMeter>,
+  /** Counts only the requests sent with this Authorization header, as the fake captures it (one destination's). */
+  authorization?: string,
 ): Promise<OfferedLatency> {
   await fetch(`${fakeUrl}/__fake/requests`, { method: 'DELETE' });
   const runId = `e2e${randomUUID().slice(0, 6)}`;
@@ -106,7 +108,11 @@ export async function offeredLatency(
   let received: Received[] = [];
   while (Date.now() < deadline) {
     const all = (await (await fetch(`${fakeUrl}/__fake/requests?path=/v2/events&method=POST`)).json()) as Received[];
-    received = all.filter((r) => ackAt.has(r.body?.properties?.mid ?? ''));
+    received = all.filter(
+      (r) =>
+        ackAt.has(r.body?.properties?.mid ?? '') &&
+        (authorization === undefined || r.headers?.authorization === authorization),
+    );
     if (received.length >= ackAt.size) break;
     await new Promise((r) => setTimeout(r, 250));
   }
