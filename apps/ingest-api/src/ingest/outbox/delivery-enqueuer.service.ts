@@ -11,12 +11,10 @@ import {
 import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { EnqueueThread } from './enqueue-thread.client';
-import { EnqueueThreadQueueJobs, bulkJobs } from './enqueue-thread.protocol';
+import { EnqueueThreadQueueJobs, addQueueJobs, bulkJobs } from './enqueue-thread.protocol';
 import { DeliveryRef, jobsByQueue, postCommitJobs } from './post-commit-jobs';
 
 export type { DeliveryRef } from './post-commit-jobs';
-
-const JOB_NAME = DELIVERY_JOB_NAME;
 
 /** A buffer this full is enqueued at once rather than at the end of the linger window. */
 const FLUSH_AT_REFS = 1000;
@@ -42,7 +40,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
       this.thread = EnqueueThread.start({
         redis: redisClientPlan(config, redisConnectionOptions('ingest-api-enqueue')),
         prefix: config.queuePrefix,
-        jobName: JOB_NAME,
+        jobName: DELIVERY_JOB_NAME,
         jobOptions: DEFAULT_JOB_OPTIONS,
       });
     }
@@ -85,13 +83,18 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
     return this.addHere(queues);
   }
 
-  /** What the enqueue thread does, on this thread: each queue's group index entries, then its jobs. */
+  /** What the enqueue thread does, on this thread. */
   private async addHere(queues: EnqueueThreadQueueJobs[]): Promise<void> {
     await Promise.all(
-      queues.map(async ({ name, jobs, index }) => {
-        if (index) await this.queues.connection.hset(index.key, ...index.fields);
-        await this.queues.byName(name).addBulk(bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS));
-      }),
+      queues.map((entry) =>
+        addQueueJobs(
+          entry,
+          this.queues.connection,
+          this.queues.byName(entry.name),
+          DELIVERY_JOB_NAME,
+          DEFAULT_JOB_OPTIONS,
+        ),
+      ),
     );
   }
 
@@ -104,7 +107,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
     await Promise.all(
       jobsByQueue(refs, data).map(({ name, jobs }) =>
         this.queues.byName(name).addBulk(
-          bulkJobs(jobs, JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => {
+          bulkJobs(jobs, DELIVERY_JOB_NAME, DEFAULT_JOB_OPTIONS).map((j) => {
             const { trigger } = j.data as DeliveryJobData;
             return { ...j, opts: { ...j.opts, ...deliveryJobPriority(trigger), ...completedJobRetention(trigger) } };
           }),

@@ -1,4 +1,5 @@
-import type { RedisOptions } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
 /** What the enqueue thread is started with (structured-cloned: plain data only). */
 export interface EnqueueThreadData {
@@ -24,6 +25,21 @@ export function bulkJobs(
   jobOptions: object,
 ): { name: string; data: object; opts: object }[] {
   return jobs.map(([jobId, data]) => ({ name: jobName, data, opts: { ...jobOptions, jobId } }));
+}
+
+/**
+ * Adds one queue's jobs, whichever thread adds them: its group index entries first, so an open delivery always has
+ * its job or an entry naming it (the outbox relay reads both), then the jobs.
+ */
+export async function addQueueJobs(
+  { jobs, index }: EnqueueThreadQueueJobs,
+  connection: Redis | Cluster,
+  queue: Queue,
+  jobName: string,
+  jobOptions: object,
+): Promise<void> {
+  if (index) await connection.hset(index.key, ...index.fields);
+  await queue.addBulk(bulkJobs(jobs, jobName, jobOptions));
 }
 
 export type EnqueueThreadRequest = { kind: 'add'; seq: number; queues: EnqueueThreadQueueJobs[] } | { kind: 'close' };

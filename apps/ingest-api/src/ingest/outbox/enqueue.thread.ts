@@ -10,7 +10,7 @@
 import { Queue } from 'bullmq';
 import Redis, { Cluster } from 'ioredis';
 import { parentPort, workerData } from 'worker_threads';
-import { EnqueueThreadData, EnqueueThreadReply, EnqueueThreadRequest, bulkJobs } from './enqueue-thread.protocol';
+import { EnqueueThreadData, EnqueueThreadReply, EnqueueThreadRequest, addQueueJobs } from './enqueue-thread.protocol';
 import { messageOf } from '../../core/errors/message-of';
 
 const settings = workerData as EnqueueThreadData;
@@ -44,11 +44,9 @@ function queue(name: string): Queue {
 async function add(request: Extract<EnqueueThreadRequest, { kind: 'add' }>): Promise<EnqueueThreadReply> {
   try {
     await Promise.all(
-      request.queues.map(async ({ name, jobs, index }) => {
-        // The index first: an open delivery always has its job or an entry naming it (the outbox relay reads both).
-        if (index) await connection.hset(index.key, ...index.fields);
-        await queue(name).addBulk(bulkJobs(jobs, settings.jobName, settings.jobOptions));
-      }),
+      request.queues.map((entry) =>
+        addQueueJobs(entry, connection, queue(entry.name), settings.jobName, settings.jobOptions),
+      ),
     );
     return { kind: 'added', seq: request.seq };
   } catch (e) {
