@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { deliveryGroupIndexKey, messageOf, withTimeout } from '@fsd/platform';
+import { deliveryGroupIndexKey } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
-import { MetricsReads } from './metrics-reads.repository';
+import { collectOrWarn, forEachDestination } from './scrape-reads';
 
-const SCRAPE_TIMEOUT_MS = 2000;
 const logger = new Logger('GroupedDeliveriesGauge');
 
 /**
@@ -14,29 +13,22 @@ const logger = new Logger('GroupedDeliveriesGauge');
  */
 export function registerGroupedDeliveriesGauge(
   registry: Registry,
-  deps: { reads: MetricsReads; queues: QueueRegistry; queuePrefix: string },
+  deps: { destinationIds: () => Promise<string[]>; queues: QueueRegistry; queuePrefix: string },
 ): void {
   const gauge: Gauge<'destination'> = new Gauge({
     name: 'fsd_queue_grouped_deliveries',
     help: 'Live deliveries waiting or running in group jobs, per destination, read from Redis at scrape time',
     labelNames: ['destination'],
     registers: [registry],
-    collect: async () => {
+    collect: () => {
       gauge.reset();
-      try {
-        const ids = await withTimeout(deps.reads.destinationIds(), SCRAPE_TIMEOUT_MS);
-        await Promise.all(
-          ids.map(async (id) => {
-            const n = await withTimeout(
-              deps.queues.connection.hlen(deliveryGroupIndexKey(deps.queuePrefix, id)),
-              SCRAPE_TIMEOUT_MS,
-            );
-            gauge.set({ destination: id }, n);
-          }),
-        );
-      } catch (e) {
-        logger.warn(`grouped deliveries not collected: ${messageOf(e)}`);
-      }
+      return collectOrWarn(logger, 'grouped deliveries', () =>
+        forEachDestination(
+          deps.destinationIds,
+          (id) => deps.queues.connection.hlen(deliveryGroupIndexKey(deps.queuePrefix, id)),
+          (id, n) => gauge.set({ destination: id }, n),
+        ),
+      );
     },
   });
 }

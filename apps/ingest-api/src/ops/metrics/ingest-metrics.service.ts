@@ -10,25 +10,14 @@ import { registerMaintenanceGauges } from './maintenance-gauges';
 import { registerRetentionGauges } from './retention-gauges';
 import { RetentionRepository } from '../../ingest/retention/retention.repository';
 import { MetricsReads, ReplayProgressRow } from './metrics-reads.repository';
-import { messageOf } from '../../core/errors/message-of';
+import { collectOrWarn, forEachDestination, scrapeRead, sharedWhileInFlight } from './scrape-reads';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
-const SCRAPE_TIMEOUT_MS = 2000;
 const FINISHED = ['completed', 'failed', 'cancelled'];
 
 /** A call type label bounded to the known types, so a client cannot blow up the label set. */
 function typeLabel(type: unknown): string {
   return isCallType(type) ? type : 'invalid';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -69,7 +58,9 @@ class EventTally {
 @Injectable()
 export class IngestMetrics {
   private readonly logger = new Logger(IngestMetrics.name);
-  private replayQuery?: Promise<ReplayProgressRow[]>;
+  /** One read per scrape, shared by the gauges that collect at once. */
+  private readonly replaySnapshot = sharedWhileInFlight(() => this.readReplays());
+  private readonly destinationIds = sharedWhileInFlight(() => this.reads.destinationIds());
   readonly registry = new Registry();
   private readonly events = {
     received: this.counter('fsd_ingest_events_received_total', 'Messages received, by source and call type'),
@@ -95,9 +86,16 @@ export class IngestMetrics {
     @Optional() @Inject(INGEST_CONFIG) config?: IngestConfig,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'fsd_ingest_' });
-    registerMaintenanceGauges(this.registry, { reads, queues, dedupWindowDays: config?.dedupWindowDays ?? 30 });
+    const { destinationIds } = this;
+    registerMaintenanceGauges(this.registry, {
+      reads,
+      destinationIds,
+      queues,
+      dedupWindowDays: config?.dedupWindowDays ?? 30,
+    });
     registerRetentionGauges(this.registry, () => retention.stats());
-    if (config) registerGroupedDeliveriesGauge(this.registry, { reads, queues, queuePrefix: config.queuePrefix });
+    if (config)
+      registerGroupedDeliveriesGauge(this.registry, { destinationIds, queues, queuePrefix: config.queuePrefix });
     const depths: Gauge<'destination' | 'state'> = new Gauge({
       name: 'fsd_queue_jobs',
       help: 'Jobs in each destination queue by state, read from Redis at scrape time',
@@ -221,48 +219,31 @@ export class IngestMetrics {
     return new EventTally(name, help, this.registry);
   }
 
-  private async collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {
+  private collectQueueDepths(gauge: Gauge<'destination' | 'state'>): Promise<void> {
     gauge.reset();
-    try {
-      // Archived destinations receive nothing: their series leave /metrics.
-      const ids = await withTimeout(this.reads.destinationIds(), SCRAPE_TIMEOUT_MS);
-      await Promise.all(
-        ids.map(async (id) => {
-          const counts = await withTimeout(
-            this.queues.byName(deliveryQueueName(id)).getJobCounts(...QUEUE_STATES),
-            SCRAPE_TIMEOUT_MS,
-          );
+    return collectOrWarn(this.logger, 'queue depths', () =>
+      forEachDestination(
+        this.destinationIds,
+        (id) => this.queues.byName(deliveryQueueName(id)).getJobCounts(...QUEUE_STATES),
+        (id, counts) => {
           for (const state of QUEUE_STATES) gauge.set({ destination: id, state }, counts[state] ?? 0);
-        }),
-      );
-    } catch (e) {
-      this.logger.warn(`queue depths not collected: ${messageOf(e)}`);
-    }
+        },
+      ),
+    );
   }
 
-  private async collectPaused(gauge: Gauge<'destination'>): Promise<void> {
+  private collectPaused(gauge: Gauge<'destination'>): Promise<void> {
     gauge.reset();
-    try {
-      const rows = await withTimeout(this.reads.pausedFlags(), SCRAPE_TIMEOUT_MS);
-      for (const r of rows) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
-    } catch (e) {
-      this.logger.warn(`paused destinations not collected: ${messageOf(e)}`);
-    }
-  }
-
-  private replaySnapshot(): Promise<ReplayProgressRow[]> {
-    this.replayQuery ??= this.readReplays().finally(() => {
-      this.replayQuery = undefined;
+    return collectOrWarn(this.logger, 'paused destinations', async () => {
+      for (const r of await scrapeRead(this.reads.pausedFlags())) gauge.set({ destination: r.id }, r.paused ? 1 : 0);
     });
-    return this.replayQuery;
   }
 
   private async readReplays(): Promise<ReplayProgressRow[]> {
-    try {
-      return await withTimeout(this.reads.replays(), SCRAPE_TIMEOUT_MS);
-    } catch (e) {
-      this.logger.warn(`replay progress not collected: ${messageOf(e)}`);
-      return [];
-    }
+    let rows: ReplayProgressRow[] = [];
+    await collectOrWarn(this.logger, 'replay progress', async () => {
+      rows = await scrapeRead(this.reads.replays());
+    });
+    return rows;
   }
 }

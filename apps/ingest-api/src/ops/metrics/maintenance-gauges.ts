@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { deliveryQueueName, withTimeout } from '@fsd/platform';
+import { deliveryQueueName } from '@fsd/platform';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
-import { messageOf } from '../../core/errors/message-of';
 import type { MetricsReads } from './metrics-reads.repository';
+import { collectOrWarn, forEachDestination, scrapeRead } from './scrape-reads';
 
-const TIMEOUT_MS = 2000;
 const logger = new Logger('IngestMetrics');
-
-const timeout = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, TIMEOUT_MS);
+const collect = (what: string, fn: () => Promise<void>) => collectOrWarn(logger, what, fn);
 
 /**
  * Gauges read from Postgres and Redis at scrape time for the alerts on maintenance and backlog
@@ -17,15 +15,14 @@ const timeout = <T>(promise: Promise<T>): Promise<T> => withTimeout(promise, TIM
  */
 export function registerMaintenanceGauges(
   registry: Registry,
-  deps: { reads: MetricsReads; queues: QueueRegistry; dedupWindowDays: number },
+  deps: {
+    reads: MetricsReads;
+    /** The destination ids, shared by the per-destination gauges of one scrape. */
+    destinationIds: () => Promise<string[]>;
+    queues: QueueRegistry;
+    dedupWindowDays: number;
+  },
 ): void {
-  const collect = async (what: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (e) {
-      logger.warn(`${what} not collected: ${messageOf(e)}`);
-    }
-  };
   const partitions: Gauge = new Gauge({
     name: 'fsd_event_log_partitions_ahead_days',
     help: 'Days ahead (UTC) the event log has daily partitions for; the hourly maintenance keeps it at 7',
@@ -33,7 +30,7 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('partitions ahead', async () => {
         partitions.reset();
-        const days = await timeout(deps.reads.partitionsAheadDays());
+        const days = await scrapeRead(deps.reads.partitionsAheadDays());
         if (days !== null) partitions.set(days);
       }),
   });
@@ -44,7 +41,7 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('dedup age', async () => {
         dedupAge.reset();
-        dedupAge.set(await timeout(deps.reads.dedupOldestAgeSeconds()));
+        dedupAge.set(await scrapeRead(deps.reads.dedupOldestAgeSeconds()));
       }),
   });
   new Gauge({
@@ -60,13 +57,11 @@ export function registerMaintenanceGauges(
     collect: () =>
       collect('backlog age', async () => {
         backlog.reset();
-        const ids = await timeout(deps.reads.destinationIds());
         const now = Date.now();
-        await Promise.all(
-          ids.map(async (id) => {
-            const [oldest] = await timeout(deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0));
-            backlog.set({ destination: id }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
-          }),
+        await forEachDestination(
+          deps.destinationIds,
+          (id) => deps.queues.byName(deliveryQueueName(id)).getWaiting(0, 0),
+          (id, [oldest]) => backlog.set({ destination: id }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0),
         );
       }),
   });
