@@ -27,7 +27,7 @@ type AnyDeliveryJobData = DeliveryJobData | DeliveryGroupJobData;
 interface ManagedWorker {
   destinationId: string;
   worker: Worker<AnyDeliveryJobData>;
-  /** Deliveries in flight, at most the worker's (throttled) concurrency, whether single or group jobs carry them. */
+  /** Requests in flight, at most the worker's (throttled) concurrency, whether single or group jobs carry them. */
   permits: DeliveryPermits;
   /** Until when FullStory asked this destination to wait (epoch ms): group members not started yet wait as long. */
   pausedUntil: number;
@@ -43,7 +43,7 @@ interface ManagedWorker {
  * enabled on this worker at once, and a new destination gets its worker before its first event. Concurrency is
  * halved while FullStory answers 429 and grows back by one per success (AIMD, retry-policy's throttleAfter).
  * A group job goes to DeliveryGroupRunner, any other job to the processor; both take the destination's permits, so
- * its concurrency bounds the deliveries in flight whichever jobs carry them.
+ * its concurrency bounds the requests in flight whichever jobs carry them.
  */
 @Injectable()
 export class WorkerManager implements OnApplicationBootstrap, OnApplicationShutdown {
