@@ -7,9 +7,9 @@ import { DELIVERY_BASE_COLUMNS, lastAttemptSql } from './delivery-row';
  */
 
 /** `since`: SQL of a time no attempt of the delivery started before (its partitions before it are not looked in). */
-const since = (alias: string, from: string | null) => (from === null ? '' : ` AND ${alias}.started_at >= ${from}`);
+const since = (alias: string, from: string) => ` AND ${alias}.started_at >= ${from}`;
 
-const episodeFailures = (from: string | null) => `FROM delivery_attempts a
+const episodeFailures = (from: string) => `FROM delivery_attempts a
   WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL${since('a', from)}
     AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
                                        WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')${since('e', from)}), 0)`;
@@ -23,8 +23,8 @@ const episodeFailures = (from: string | null) => `FROM delivery_attempts a
 const unlessNeverAttempted = (empty: string, lookup: string) =>
   `CASE WHEN d.attempts = 0 THEN ${empty} ELSE ${lookup} END`;
 
-/** The delivery `d` with its audit summary; `attemptsFrom` as `since` takes it (null: every audit partition). */
-const columns = (attemptsFrom: string | null) => `${DELIVERY_BASE_COLUMNS},
+/** The delivery `d` with its audit summary; `attemptsFrom` as `since` takes it. */
+const columns = (attemptsFrom: string) => `${DELIVERY_BASE_COLUMNS},
   ${unlessNeverAttempted('0', lastAttemptSql(since('a', attemptsFrom)))} AS last_attempt,
   ${unlessNeverAttempted(
     "'{}'::text[]",
@@ -39,15 +39,17 @@ const EVENT_JOIN = 'LEFT JOIN events e ON e.id = d.event_id AND e.received_at = 
 /**
  * Claims and loads in one statement: each delivery (one token per delivery; a second job of the same delivery
  * in the same batch loses) is claimed only when no unexpired claim exists. $1 ids, $2 tokens, $3 lease (ms),
- * $4 and $5 bounds of their logged_at (claimBounds; -infinity and infinity when not known), $6 a time no attempt
- * of theirs started before (attemptsFrom): constants to the planner, so the statement plans and probes only the
- * partitions between them. An event delivery's logged_at is its event's received_at (migration Retention), so
- * the same bounds hold for the event.
+ * $4 and $5 bounds of their logged_at (claimBounds; -infinity and infinity when not known): constants to the
+ * planner, so the statement plans and probes only the partitions between them. An event delivery's logged_at is
+ * its event's received_at (migration Retention), so the same bounds hold for the event.
+ *
+ * It returns no audit summary: the live worker's runs are nearly all first runs (attempts = 0), whose summary is
+ * empty, and the summary's four lookups over the audit partitions were most of this statement's planning (it is
+ * planned at every run, for the bounds). The repository loads the rows that have attempts again (LOAD_CLAIMED).
  *
  * `stale`: the claim waited for a concurrent outcome write of the same delivery (which released the previous
- * claim). The UPDATE then sees that write, but the statement's other reads (the audit summary) see the database
- * as it was when the statement began: those rows must be loaded again (LOAD_CLAIMED) before planning. Every
- * audit row is written together with an update of its delivery row, so an unchanged row means a current summary.
+ * claim). The UPDATE then sees that write, but the statement's other reads (the event) see the database as it was
+ * when the statement began: those rows are loaded again (LOAD_CLAIMED) too.
  */
 export const CLAIM_AND_LOAD = `
 WITH input AS (
@@ -65,17 +67,22 @@ claimed AS (
      AND (d.claimed_until IS NULL OR d.claimed_until < now())
   RETURNING d.*
 )
-SELECT ${columns('$6')}, d.claim_token,
+SELECT ${DELIVERY_BASE_COLUMNS}, 0 AS last_attempt, NULL::text[] AS delivered, NULL::text[] AS failed,
+       NULL::text AS failed_reason, d.claim_token,
        (s.updated_at, s.attempts, s.status) IS DISTINCT FROM (d.updated_at, d.attempts, d.status) AS stale
   FROM claimed d
   JOIN deliveries s ON s.id = d.id AND s.logged_at = d.logged_at AND s.logged_at BETWEEN $4 AND $5
   ${EVENT_JOIN} AND e.received_at BETWEEN $4 AND $5`;
 
-/** Loads deliveries this worker already holds the claim of (a fresh snapshot). $1 ids, $2 their tokens. */
+/**
+ * Loads deliveries this worker already holds the claim of (a fresh snapshot), with their audit summary. $1 ids,
+ * $2 their tokens, $3 a time no attempt of theirs started before (attemptsFrom; -infinity: every partition), a
+ * constant to the planner.
+ */
 export const LOAD_CLAIMED = `
 WITH input AS (SELECT i.id, i.token FROM unnest($1::bigint[], $2::text[]) AS i(id, token)),
 target AS (SELECT k.id, k.logged_at, i.token FROM input i ${KEY_OF_ID})
-SELECT ${columns(null)}, d.claim_token, false AS stale
+SELECT ${columns('$3')}, d.claim_token, false AS stale
   FROM target i
   JOIN deliveries d ON d.id = i.id AND d.logged_at = i.logged_at AND d.claim_token = i.token
   ${EVENT_JOIN}`;

@@ -100,8 +100,9 @@ describe('DeliveryRepository', () => {
       store.claim(deletion, tokens[2]),
       store.claim('999999999', randomUUID()),
     ]);
-    // One statement claims and loads all; a second asks only why the missing one was not claimed.
-    expect(query).toHaveBeenCalledTimes(2);
+    // One statement claims and loads all; a second loads the audit summary of the one attempted before (history);
+    // a third asks only why the missing one was not claimed.
+    expect(query).toHaveBeenCalledTimes(3);
     expect(loaded(a)).toMatchObject({
       id: fresh,
       kind: 'event',

@@ -128,20 +128,23 @@ export class DeliveryRepository {
       // Named: prepared once per connection. Its plans stay custom ones (the bounds prune partitions in those).
       name: 'worker-claim-deliveries',
       text: CLAIM_AND_LOAD,
-      values: [batch.map((b) => b.id), batch.map((b) => b.token), this.leaseMs, ...bounds, attemptsFrom(bounds)],
+      values: [batch.map((b) => b.id), batch.map((b) => b.token), this.leaseMs, ...bounds],
     });
-    const stale = rows.filter((r) => r.stale);
-    const fresh = stale.length === 0 ? [] : await this.loadClaimed(stale);
+    // The claim returns no audit summary (see CLAIM_AND_LOAD): a delivery attempted before, or one whose row a
+    // concurrent write changed, is loaded again with it.
+    const reload = rows.filter((r) => r.stale || r.attempts > 0);
+    const reloaded = reload.length === 0 ? [] : await this.loadClaimed(reload, attemptsFrom(bounds));
     const won = new Map<string, LoadRow>();
-    for (const r of [...rows.filter((r) => !r.stale), ...fresh]) won.set(claimKey(r.id, r.claim_token), r);
+    for (const r of rows) if (!r.stale && r.attempts === 0) won.set(claimKey(r.id, r.claim_token), r);
+    for (const r of reloaded) won.set(claimKey(r.id, r.claim_token), r);
     return won;
   }
 
-  private async loadClaimed(claimed: LoadRow[]): Promise<LoadRow[]> {
+  private async loadClaimed(claimed: LoadRow[], since: Date | string): Promise<LoadRow[]> {
     const { rows } = await this.pool.query<LoadRow>({
       name: 'worker-load-claimed',
       text: LOAD_CLAIMED,
-      values: [claimed.map((r) => r.id), claimed.map((r) => r.claim_token)],
+      values: [claimed.map((r) => r.id), claimed.map((r) => r.claim_token), since],
     });
     return rows;
   }
