@@ -1,8 +1,9 @@
 /**
- * Loaded into an app with NODE_OPTIONS=--require (node refuses --cpu-prof there): profiles the whole
- * process through the inspector and writes a .cpuprofile into BENCH_CPU_PROFILE_DIR when it exits.
+ * Loaded into an app with NODE_OPTIONS=--require (node refuses --cpu-prof there): profiles each of the process's
+ * threads through the inspector and writes a .cpuprofile per thread into BENCH_CPU_PROFILE_DIR when it exits.
  */
 import { Session } from 'inspector';
+import { threadId } from 'worker_threads';
 import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 
@@ -21,7 +22,8 @@ if (dir) {
     session.post('Profiler.stop', (err, result) => {
       if (err) return;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      // Per thread: the hook runs in worker threads too (ingest's enqueue thread), which share the pid.
+      writeFileSync(path.join(dir, `${process.pid}-${threadId}.cpuprofile`), JSON.stringify(result.profile));
     });
   };
   process.on('exit', write);
