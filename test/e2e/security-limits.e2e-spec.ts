@@ -121,6 +121,61 @@ describe('write keys', () => {
     }
   });
 
+  it('requests that find a key uncached or expired share one lookup of it', async () => {
+    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
+    try {
+      const keys = new WriteKeyService(new SourceKeysRepository(pool));
+      let clock = 1_000_000;
+      keys.now = () => clock;
+      const created = await admin('POST', '/admin/sources', { name: 'shared lookup' });
+      const key = created.body.writeKey as string;
+      const unknownKey = generateWriteKey();
+      const query = jest.spyOn(pool, 'query');
+      const first = await Promise.all(Array.from({ length: 50 }, () => keys.authenticate(key)));
+      expect(first.map((s) => s.id)).toEqual(first.map(() => created.body.id));
+      const refused = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          keys.authenticate(unknownKey).then(
+            () => null,
+            (e: AppError) => e.code,
+          ),
+        ),
+      );
+      expect(refused).toEqual(refused.map(() => 'unauthorized'));
+      expect(query).toHaveBeenCalledTimes(2);
+
+      // Expired: one lookup again, whatever the number of requests waiting for it.
+      clock += 10_001;
+      const again = await Promise.all(Array.from({ length: 50 }, () => keys.authenticate(key)));
+      expect(again.map((s) => s.id)).toEqual(again.map(() => created.body.id));
+      expect(query).toHaveBeenCalledTimes(3);
+      query.mockRestore();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a lookup that began before a change of the sources does not fill the cache after it', async () => {
+    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
+    try {
+      const keys = new WriteKeyService(new SourceKeysRepository(pool));
+      const created = await admin('POST', '/admin/sources', { name: 'changed meanwhile' });
+      const key = created.body.writeKey as string;
+      const query = jest.spyOn(pool, 'query');
+      // The sources change (invalidate) while the lookup is in flight: its answer may predate the change.
+      const before = keys.authenticate(key);
+      keys.invalidate();
+      expect((await before).id).toBe(created.body.id);
+      // So the next request looks again, and that lookup's answer is kept.
+      expect((await keys.authenticate(key)).id).toBe(created.body.id);
+      expect((await keys.authenticate(key)).id).toBe(created.body.id);
+      expect(query).toHaveBeenCalledTimes(2);
+      query.mockRestore();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('a key of the wrong shape is refused before any query', async () => {
     // Nothing listens on this pool's port: any query would answer 503, not 401.
     const pool = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 500 });
