@@ -25,6 +25,7 @@ export * from './cache/cached-value';
 export * from './batching/group-commit';
 export * from './async/with-timeout';
 export * from './async/until';
+export * from './async/shared-in-flight';
 export * from './http/security-headers';
 export * from './http/redact-headers';
 export * from './crypto/rotate-secrets';

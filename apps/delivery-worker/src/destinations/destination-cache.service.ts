@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { effectiveBaseUrl, type CompiledDestination } from '@fsd/mapping';
-import { SecretBox, apiKeyBinding } from '@fsd/platform';
+import { SecretBox, SharedInFlight, apiKeyBinding } from '@fsd/platform';
 import { DeliverySettings, WORKER_CONFIG, WorkerConfig, mergeSettings } from '../config/worker.config';
 import { DestinationRepository } from '../data/destination.repository';
 import { compileRow } from './destination-config';
@@ -25,7 +25,7 @@ export interface LoadedDestination {
 @Injectable()
 export class DestinationCache {
   private readonly cache = new Map<string, LoadedDestination>();
-  private readonly revalidations = new Map<string, Promise<LoadedDestination | null>>();
+  private readonly revalidations = new SharedInFlight<string, LoadedDestination | null>();
   /** Bumped by every invalidation, so a read that was in flight then does not cache what it found. */
   private generation = 0;
   private readonly box: SecretBox;
@@ -40,7 +40,7 @@ export class DestinationCache {
   /** Forgets a destination that changed, so the next job loads it again (see DestinationChanges). */
   invalidate(destinationId: string): void {
     this.cache.delete(destinationId);
-    this.revalidations.delete(destinationId);
+    this.revalidations.forget(destinationId);
     this.generation++;
   }
 
@@ -49,17 +49,7 @@ export class DestinationCache {
     if (cached && Date.now() - cached.loadedAt < this.config.destinationRefreshMs) return Promise.resolve(cached);
     // One revalidation per destination at a time: every job that finds the entry expired meanwhile shares it
     // (at 200 jobs in flight each ran its own version query, ~70 a second instead of one per refresh).
-    let pending = this.revalidations.get(destinationId);
-    if (!pending) {
-      pending = this.revalidate(destinationId, cached);
-      this.revalidations.set(destinationId, pending);
-      const settled = pending;
-      const forget = () => {
-        if (this.revalidations.get(destinationId) === settled) this.revalidations.delete(destinationId);
-      };
-      settled.then(forget, forget);
-    }
-    return pending;
+    return this.revalidations.run(destinationId, () => this.revalidate(destinationId, cached));
   }
 
   private async revalidate(

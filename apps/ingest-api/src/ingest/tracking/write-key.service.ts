@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { WRITE_KEY_SHAPE, hashWriteKey } from '@fsd/platform';
+import { SharedInFlight, WRITE_KEY_SHAPE, hashWriteKey } from '@fsd/platform';
 import { unauthorized } from '../../core/errors/app-error';
 import { SourceKeyMatch, SourceKeysRepository } from './source-keys.repository';
 
@@ -34,7 +34,7 @@ export class WriteKeyService {
   private readonly known = new LRUCache<string, Entry<AuthenticatedSource>>({ max: WRITE_KEY_CACHE_SIZE });
   private readonly unknown = new LRUCache<string, Entry<true>>({ max: WRITE_KEY_CACHE_SIZE });
   /** Lookups in flight, by hash (an entry lives as long as its query: bounded by the requests in flight). */
-  private readonly lookups = new Map<string, Promise<SourceKeyMatch | null>>();
+  private readonly lookups = new SharedInFlight<string, SourceKeyMatch | null>();
   /** Moved by invalidate(): a lookup that began before a change does not fill the cache after it. */
   private generation = 0;
   /** The cache's clock (tests move it). */
@@ -83,25 +83,13 @@ export class WriteKeyService {
 
   /** The key's source, from the lookup in flight for it or a new one, which fills the cache when it ends. */
   private lookup(hash: string): Promise<SourceKeyMatch | null> {
-    const inFlight = this.lookups.get(hash);
-    if (inFlight) return inFlight;
-    const generation = this.generation;
-    const lookup = this.sources.findByWriteKeyHash(hash).then(
-      (found) => {
-        if (this.generation === generation) {
-          this.lookups.delete(hash);
-          this.remember(hash, found);
-        }
-        return found;
-      },
-      (error: unknown) => {
-        // Not cached: the next request asks again.
-        if (this.generation === generation) this.lookups.delete(hash);
-        throw error;
-      },
-    );
-    this.lookups.set(hash, lookup);
-    return lookup;
+    return this.lookups.run(hash, async () => {
+      const generation = this.generation;
+      // A failure is not cached: the next request asks again.
+      const found = await this.sources.findByWriteKeyHash(hash);
+      if (this.generation === generation) this.remember(hash, found);
+      return found;
+    });
   }
 
   private remember(hash: string, found: SourceKeyMatch | null): void {
