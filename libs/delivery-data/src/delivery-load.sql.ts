@@ -16,9 +16,8 @@ const episodeFailures = (from: string) => `FROM delivery_attempts a
 
 /**
  * A delivery never attempted has no audit rows: every writer of delivery_attempts adds the rows it writes to
- * `deliveries.attempts` in the same statement. Its summary is not looked up then (the first run of every live
- * event and of most replayed ones): each lookup probes every audit partition, and the five of them were most of
- * the claim's cost.
+ * `deliveries.attempts` in the same statement. Its summary is not looked up then (LOAD_CLAIMED also loads stale
+ * rows, which may never have been attempted): each lookup probes the audit partitions since `attemptsFrom`.
  */
 const unlessNeverAttempted = (empty: string, lookup: string) =>
   `CASE WHEN d.attempts = 0 THEN ${empty} ELSE ${lookup} END`;
