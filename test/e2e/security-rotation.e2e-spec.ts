@@ -18,7 +18,7 @@ const NEW_KEY = `new-secrets-key-${randomBytes(8).toString('hex')}`;
 const API_KEY = 'test-api-key';
 
 let env: StackEnv;
-let fake: RunningApp;
+let fake: RunningApp | undefined;
 let ingest: RunningApp | undefined;
 let created: string;
 const legacy = randomUUID();
@@ -96,7 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ingest?.stop();
-  await fake.stop();
+  await fake?.stop();
   await dropDatabase(env.DATABASE_URL);
 });
 

@@ -25,8 +25,12 @@ export interface RunningApp {
 // first 3,000 of them, so specs running at once never pick the same port.
 const JEST_WORKER = Number(process.env.JEST_WORKER_ID ?? 1);
 let nextPort = 10000 + ((JEST_WORKER - 1) % 4) * 5000 + Math.floor(Math.random() * 3000);
+// Ports the Fetch standard's "bad port" list refuses (Node's fetch included) in the range above: an app listening
+// on one would never answer a test's fetch (CI once drew 10080 for a fake and waited out its start-up timeout).
+const FETCH_BLOCKED_PORTS = new Set([10080]);
 export function freePort(): number {
-  nextPort += 1;
+  do nextPort += 1;
+  while (FETCH_BLOCKED_PORTS.has(nextPort));
   return nextPort;
 }
 
