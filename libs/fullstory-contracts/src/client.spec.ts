@@ -108,6 +108,23 @@ describe('FullStoryClient', () => {
     await expect(p).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('rejects with FullStoryTimeoutError when the body trickles in past the whole-request timeout', async () => {
+    // Each chunk comes well within undici's per-phase timeouts: only the whole-request deadline can end this.
+    let chunksWritten = 0;
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const drip = setInterval(() => {
+        chunksWritten += 1;
+        res.write(' ');
+      }, 20);
+      res.on('close', () => clearInterval(drip));
+    };
+    const p = client.send({ method: 'GET', url: `${base}/me`, headers }, { timeoutMs: 300 });
+    await expect(p).rejects.toBeInstanceOf(FullStoryTimeoutError);
+    await expect(p).rejects.toMatchObject({ code: 'timeout', message: expect.stringContaining('300 ms') });
+    expect(chunksWritten).toBeGreaterThan(0);
+  });
+
   it('rejects with FullStoryNetworkError when the connection drops, without leaking the key', async () => {
     handler = (req) => req.socket.destroy();
     const err: unknown = await client

@@ -2,6 +2,7 @@ import { Agent, Dispatcher } from 'undici';
 import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
 import { readCapped } from './read-capped';
+import { RequestAbort } from './request-abort';
 import { requestTarget } from './request-target';
 import { statusText } from './status-text';
 
@@ -137,11 +138,12 @@ export class FullStoryClient {
     const refused = this.policy ? requestUrlProblem(req.url, this.policy) : null;
     if (refused) throw new FullStoryHostRefusedError(`${target()} refused: the URL ${refused}`);
 
-    const controller = new AbortController();
+    // The whole request's deadline (undici's own timeouts are per phase: a body trickling in stays under them).
+    const abort = new RequestAbort();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort.abort(new Error(`no complete answer within ${timeoutMs} ms`));
     }, timeoutMs);
     const started = performance.now();
     try {
@@ -151,7 +153,7 @@ export class FullStoryClient {
         method: req.method,
         headers,
         body,
-        signal: controller.signal,
+        signal: abort,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
