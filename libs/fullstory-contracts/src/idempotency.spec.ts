@@ -30,4 +30,19 @@ describe('idempotencyKeyFor', () => {
     expect(idempotencyKeyFor(v2, 'm', 'd', 's')).toBe(idempotencyKeyFor(v2, 'm', 'd', 's'));
     expect(idempotencyKeyFor(v2, 'm', 'd', 's')).toMatch(/^[0-9a-f]{64}$/);
   });
+  // A retry after an upgrade must carry the key its first attempt carried: the derivation never changes.
+  it.each([
+    ['msg-1', 'dest-1', 'sub-1', 'a6c7ce58f7828c6835884751b665d96c79983cbff5a72bae30aaa1a9cd70751c'],
+    ['x\ud800', 'd', 's', 'b28fd5869534d57872b7b362225bbf341891a76c2a4a42ed950f37546df9ec03'],
+  ])('derives the pinned key for (%j, %j, %j)', (messageId, destinationId, subscriptionId, key) => {
+    expect(idempotencyKeyFor(v2, messageId, destinationId, subscriptionId)).toBe(key);
+  });
+  it('takes no key for version 1 or for reads', () => {
+    expect(
+      idempotencyKeyFor({ method: 'POST', url: 'https://api.fullstory.com/users/v1/individual/u' }, 'm', 'd', 's'),
+    ).toBeUndefined();
+    expect(
+      idempotencyKeyFor({ method: 'GET', url: 'https://api.fullstory.com/v2/users/u' }, 'm', 'd', 's'),
+    ).toBeUndefined();
+  });
 });
