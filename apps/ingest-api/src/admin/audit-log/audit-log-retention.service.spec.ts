@@ -21,8 +21,11 @@ describe('AuditLogRetention', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('audit_log_retention');
-    // The migration made this month and three ahead; these tests' clock is another, so make theirs.
+    // The migration made the real clock's month and three ahead; these tests run on a clock of their own, so they
+    // start from no month at all and make theirs (kept, the real months made the list depend on today's date).
     repo = new AuditLogRetentionRepository(db.dataSource);
+    for (const month of await repo.partitions()) await repo.dropMonth(month.name);
+    expect(await months()).toEqual([]);
     await repo.ensureMonths(new Date('2025-09-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z'));
     for (const at of [
       '2025-09-30T23:59:59Z',
@@ -50,6 +53,8 @@ describe('AuditLogRetention', () => {
       '2026-11-28T10:00:00.000Z',
     ]);
     const names = await months();
+    // November 2025 through the run's month and three ahead (February 2027): 16 months, none missing.
+    expect(names).toHaveLength(16);
     expect(names[0]).toBe('admin_audit_log_p202511');
     expect(names.slice(-4)).toEqual([
       'admin_audit_log_p202611',
