@@ -2,6 +2,7 @@ import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-
 import type { IngestConfig } from '../../core/config/ingest.config';
 import { AuditLogRepository } from './audit-log.repository';
 import { AuditLogRetention } from './audit-log-retention.service';
+import { monthsToEnsure } from './audit-log-retention.policy';
 import { AuditLogRetentionRepository } from './audit-log-retention.repository';
 
 /** Against a migrated database of its own, on explicit dates (no waiting): months dropped whole, rows never edited. */
@@ -76,6 +77,9 @@ describe('AuditLogRetention', () => {
     );
     await expect(db.rows(`UPDATE admin_audit_log SET action = 'x'`)).rejects.toThrow(/append-only \(UPDATE refused\)/);
     await expect(db.rows(`TRUNCATE admin_audit_log_p202606`)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
+    // An entry lands at the database's now: its month, as the app's start makes it (the months above are the tests').
+    const { first, last } = monthsToEnsure(new Date());
+    await repo.ensureMonths(first, last);
     await new AuditLogRepository(db.dataSource).append({
       tokenId: 't',
       tokenName: 'n',
