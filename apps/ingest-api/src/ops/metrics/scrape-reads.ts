@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { withTimeout } from '@fsd/platform';
+import { SharedInFlight, withTimeout } from '@fsd/platform';
 import { messageOf } from '../../core/errors/message-of';
 
 /** Every read at scrape time is bounded: a slow Postgres or Redis leaves its gauges empty, /metrics still answers. */
@@ -23,11 +23,8 @@ export async function collectOrWarn(logger: Logger, what: string, collect: () =>
  * in flight get its answer, and the next scrape reads again.
  */
 export function sharedWhileInFlight<T>(read: () => Promise<T>): () => Promise<T> {
-  let inFlight: Promise<T> | undefined;
-  return () =>
-    (inFlight ??= read().finally(() => {
-      inFlight = undefined;
-    }));
+  const reads = new SharedInFlight<'scrape', T>();
+  return () => reads.run('scrape', read);
 }
 
 /** For each destination (archived ones receive nothing, so their series leave /metrics): `read`, then `set`. */
