@@ -132,10 +132,11 @@ export class DeliveryRepository {
     });
     // The claim returns no audit summary (see CLAIM_AND_LOAD): a delivery attempted before, or one whose row a
     // concurrent write changed, is loaded again with it.
-    const reload = rows.filter((r) => r.stale || r.attempts > 0);
+    const needsReload = (r: LoadRow) => r.stale || r.attempts > 0;
+    const reload = rows.filter(needsReload);
     const reloaded = reload.length === 0 ? [] : await this.loadClaimed(reload, attemptsFrom(bounds));
     const won = new Map<string, LoadRow>();
-    for (const r of rows) if (!r.stale && r.attempts === 0) won.set(claimKey(r.id, r.claim_token), r);
+    for (const r of rows) if (!needsReload(r)) won.set(claimKey(r.id, r.claim_token), r);
     for (const r of reloaded) won.set(claimKey(r.id, r.claim_token), r);
     return won;
   }
