@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolConfig } from 'pg';
 import { generateWriteKey, hashWriteKey } from '@fsd/platform';
 import { WRITE_KEY_CACHE_SIZE, WriteKeyService } from '../../apps/ingest-api/src/ingest/tracking/write-key.service';
 import { SourceKeysRepository } from '../../apps/ingest-api/src/ingest/tracking/source-keys.repository';
@@ -86,10 +86,32 @@ describe('body limits', () => {
 });
 
 describe('write keys', () => {
-  it('a flood of unknown keys does not evict a known one', async () => {
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
+  /** A WriteKeyService of its own (its cache starts empty) over a pool of its own, ended after `use`. */
+  async function withWriteKeys(
+    use: (keys: WriteKeyService, pool: Pool) => Promise<void>,
+    poolConfig: PoolConfig = { connectionString: env.DATABASE_URL, max: 8 },
+  ): Promise<void> {
+    const pool = new Pool(poolConfig);
     try {
-      const keys = new WriteKeyService(new SourceKeysRepository(pool));
+      await use(new WriteKeyService(new SourceKeysRepository(pool)), pool);
+    } finally {
+      await pool.end();
+    }
+  }
+
+  /** Each key's refusal code (null: accepted), the requests all in flight at once. */
+  const refusals = (keys: WriteKeyService, writeKeys: string[]) =>
+    Promise.all(
+      writeKeys.map((k) =>
+        keys.authenticate(k).then(
+          () => null,
+          (e: AppError) => e.code,
+        ),
+      ),
+    );
+
+  it('a flood of unknown keys does not evict a known one', async () => {
+    await withWriteKeys(async (keys) => {
       let clock = 1_000_000;
       keys.now = () => clock;
       const created = await admin('POST', '/admin/sources', { name: 'known' });
@@ -98,14 +120,7 @@ describe('write keys', () => {
 
       const flood = Array.from({ length: WRITE_KEY_CACHE_SIZE + 500 }, () => generateWriteKey());
       for (let i = 0; i < flood.length; i += 50) {
-        const refused = await Promise.all(
-          flood.slice(i, i + 50).map((k) =>
-            keys.authenticate(k).then(
-              () => null,
-              (e: AppError) => e.code,
-            ),
-          ),
-        );
+        const refused = await refusals(keys, flood.slice(i, i + 50));
         expect(refused).toEqual(refused.map(() => 'unauthorized'));
       }
 
@@ -116,15 +131,11 @@ describe('write keys', () => {
       expect((await keys.authenticate(known)).id).toBe(created.body.id);
       clock += 10_001;
       await expect(keys.authenticate(known)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('requests that find a key uncached or expired share one lookup of it', async () => {
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
-    try {
-      const keys = new WriteKeyService(new SourceKeysRepository(pool));
+    await withWriteKeys(async (keys, pool) => {
       let clock = 1_000_000;
       keys.now = () => clock;
       const created = await admin('POST', '/admin/sources', { name: 'shared lookup' });
@@ -133,13 +144,9 @@ describe('write keys', () => {
       const query = jest.spyOn(pool, 'query');
       const first = await Promise.all(Array.from({ length: 50 }, () => keys.authenticate(key)));
       expect(first.map((s) => s.id)).toEqual(first.map(() => created.body.id));
-      const refused = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          keys.authenticate(unknownKey).then(
-            () => null,
-            (e: AppError) => e.code,
-          ),
-        ),
+      const refused = await refusals(
+        keys,
+        Array.from({ length: 50 }, () => unknownKey),
       );
       expect(refused).toEqual(refused.map(() => 'unauthorized'));
       expect(query).toHaveBeenCalledTimes(2);
@@ -150,15 +157,11 @@ describe('write keys', () => {
       expect(again.map((s) => s.id)).toEqual(again.map(() => created.body.id));
       expect(query).toHaveBeenCalledTimes(3);
       query.mockRestore();
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('a lookup that began before a change of the sources does not fill the cache after it', async () => {
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 8 });
-    try {
-      const keys = new WriteKeyService(new SourceKeysRepository(pool));
+    await withWriteKeys(async (keys, pool) => {
       const created = await admin('POST', '/admin/sources', { name: 'changed meanwhile' });
       const key = created.body.writeKey as string;
       const query = jest.spyOn(pool, 'query');
@@ -171,23 +174,20 @@ describe('write keys', () => {
       expect((await keys.authenticate(key)).id).toBe(created.body.id);
       expect(query).toHaveBeenCalledTimes(2);
       query.mockRestore();
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('a key of the wrong shape is refused before any query', async () => {
     // Nothing listens on this pool's port: any query would answer 503, not 401.
-    const pool = new Pool({ connectionString: 'postgres://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 500 });
-    try {
-      const keys = new WriteKeyService(new SourceKeysRepository(pool));
-      for (const key of ['nope', 'wk_short', `wk_${'a'.repeat(65)}`, 'wk_with space and more chars']) {
-        await expect(keys.authenticate(key)).rejects.toMatchObject({ status: 401, message: 'Unknown write key' });
-      }
-      await expect(keys.authenticate(generateWriteKey())).rejects.toMatchObject({ status: 503 });
-    } finally {
-      await pool.end();
-    }
+    await withWriteKeys(
+      async (keys) => {
+        for (const key of ['nope', 'wk_short', `wk_${'a'.repeat(65)}`, 'wk_with space and more chars']) {
+          await expect(keys.authenticate(key)).rejects.toMatchObject({ status: 401, message: 'Unknown write key' });
+        }
+        await expect(keys.authenticate(generateWriteKey())).rejects.toMatchObject({ status: 503 });
+      },
+      { connectionString: 'postgres://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 500 },
+    );
   });
 });
 
