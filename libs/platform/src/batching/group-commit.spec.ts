@@ -29,6 +29,30 @@ describe('GroupCommit', () => {
     expect(batch.busy).toBe(false);
   });
 
+  it('starts a second group while one is in flight only once overlapFromWeight is queued', async () => {
+    const { groups, releases, flush } = recorder<number>();
+    const batch = new GroupCommit(flush, { maxInFlight: 2, overlapFromWeight: 5, weightOf: (n) => n });
+    const all = [1, 2, 2].map((n) => batch.submit(n));
+    // 4 queued behind the first: below 5, they wait for it.
+    expect(groups).toEqual([[1]]);
+    all.push(batch.submit(1));
+    // 5 queued: a second group starts beside the first.
+    expect(groups).toEqual([[1], [2, 2, 1]]);
+    all.push(batch.submit(3));
+    // Two in flight (maxInFlight): 3 waits, whatever its weight.
+    expect(groups).toHaveLength(2);
+    releases[0]();
+    await settle();
+    // One still in flight and 3 queued: below 5, it waits.
+    expect(groups).toHaveLength(2);
+    releases[1]();
+    await settle();
+    // None in flight: what is queued goes at once, below the threshold or not.
+    expect(groups).toEqual([[1], [2, 2, 1], [3]]);
+    releases[2]();
+    expect(await Promise.all(all)).toEqual(['done 1', 'done 2', 'done 2', 'done 1', 'done 3']);
+  });
+
   it("'tick' collects the submissions of one tick into one group, without an in-flight limit", async () => {
     const { groups, releases, flush } = recorder<string>();
     const batch = new GroupCommit(flush, { collect: 'tick' });

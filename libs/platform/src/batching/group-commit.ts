@@ -6,6 +6,12 @@
 export interface GroupCommitOptions<T> {
   /** Groups being flushed at once; the next group forms from what arrives meanwhile. Default: no limit. */
   maxInFlight?: number;
+  /**
+   * While a group is in flight, another starts only once the queued weight reaches this (default: at once, up to
+   * maxInFlight). A flush with a fixed cost per group is cheaper per item in fewer, larger groups; a second group
+   * in flight pays off only when enough is waiting to keep both busy.
+   */
+  overlapFromWeight?: number;
   /** The most an item group may hold, counted by `weightOf` (default 1 an item); a heavier item goes alone. */
   maxGroupWeight?: number;
   weightOf?: (item: T) => number;
@@ -63,6 +69,7 @@ export class GroupCommit<T, R> {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      if (this.inFlight > 0 && !this.queuedWeightReaches(this.options.overlapFromWeight ?? 0)) return;
       const group = this.nextGroup();
       if (group.length === 0) return;
       this.inFlight++;
@@ -72,6 +79,16 @@ export class GroupCommit<T, R> {
         this.pump();
       });
     }
+  }
+
+  private queuedWeightReaches(threshold: number): boolean {
+    const { weightOf } = this.options;
+    let weight = 0;
+    for (const p of this.queue) {
+      weight += weightOf ? weightOf(p.item) : 1;
+      if (weight >= threshold) return true;
+    }
+    return weight >= threshold;
   }
 
   /** Takes the next group off the queue, in order, skipping items whose key is being flushed. */

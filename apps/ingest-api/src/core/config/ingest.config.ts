@@ -22,6 +22,8 @@ export interface IngestConfig extends CommonConfig {
   groupCommitMaxEvents: number;
   /** Group-commit transactions in flight at once; fewer means larger groups and fewer fsyncs. */
   groupCommitConcurrency: number;
+  /** Events waiting that let a second group-commit statement start while one is in flight. */
+  groupCommitOverlapEvents: number;
   /** Deliveries committed within this window are enqueued together: one BullMQ addBulk instead of many. */
   enqueueLingerMs: number;
   /** Post-commit jobs are added to BullMQ from a worker thread, off the thread that answers requests. */
@@ -71,6 +73,7 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     auditRetentionDays: r.int('AUDIT_RETENTION_DAYS', 90, { min: 1, max: 3650 }),
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
+    groupCommitOverlapEvents: r.int('GROUP_COMMIT_OVERLAP_EVENTS', 50, { min: 0, max: 20000 }),
     enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
     enqueueThread: r.bool('ENQUEUE_THREAD', true),
     deliveryGroupMax: r.int('DELIVERY_GROUP_MAX', DELIVERY_GROUP_MAX, { min: 1, max: 500 }),

@@ -19,7 +19,8 @@ describe('event log dedup across partitions', () => {
   let sourceId: string;
   let writers: EventLogWriter[];
   let otherPool: Pool;
-  const config = { groupCommitConcurrency: 4, groupCommitMaxEvents: 500 } as IngestConfig;
+  // No overlap threshold: the writes of one test must be in flight at once.
+  const config = { groupCommitConcurrency: 4, groupCommitMaxEvents: 500, groupCommitOverlapEvents: 0 } as IngestConfig;
   const row = (messageId: string, receivedAt: string): EventRow => ({
     sourceId,
     messageId,
