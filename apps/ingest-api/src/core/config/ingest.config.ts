@@ -26,6 +26,8 @@ export interface IngestConfig extends CommonConfig {
   groupCommitOverlapEvents: number;
   /** Deliveries committed within this window are enqueued together: one BullMQ addBulk instead of many. */
   enqueueLingerMs: number;
+  /** Deliveries per second from which committed deliveries wait the linger window (below: the next tick). */
+  enqueueLingerFromPerSecond: number;
   /** Post-commit jobs are added to BullMQ from a worker thread, off the thread that answers requests. */
   enqueueThread: boolean;
   /** Live deliveries per group job (libs/platform delivery-group.ts); 1: one job per delivery. */
@@ -74,7 +76,8 @@ export function loadIngestConfig(env: Env = process.env): IngestConfig {
     groupCommitMaxEvents: r.int('GROUP_COMMIT_MAX_EVENTS', 2000, { min: 1, max: 20000 }),
     groupCommitConcurrency: r.int('GROUP_COMMIT_CONCURRENCY', 2, { min: 1, max: 64 }),
     groupCommitOverlapEvents: r.int('GROUP_COMMIT_OVERLAP_EVENTS', 50, { min: 0, max: 20000 }),
-    enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 10, { min: 0, max: 1000 }),
+    enqueueLingerMs: r.int('ENQUEUE_LINGER_MS', 25, { min: 0, max: 1000 }),
+    enqueueLingerFromPerSecond: r.int('ENQUEUE_LINGER_FROM_PER_SECOND', 200, { min: 0, max: 1_000_000 }),
     enqueueThread: r.bool('ENQUEUE_THREAD', true),
     deliveryGroupMax: r.int('DELIVERY_GROUP_MAX', DELIVERY_GROUP_MAX, { min: 1, max: 500 }),
     outboxRelayIntervalMs: r.int('OUTBOX_RELAY_INTERVAL_MS', 5000, { min: 100 }),

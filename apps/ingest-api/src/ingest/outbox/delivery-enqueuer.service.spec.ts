@@ -30,13 +30,21 @@ const simulateTimeoutsOnly = () =>
     ],
   });
 
+const nextTick = () => new Promise((r) => setImmediate(r));
+
 /** Against the real Redis, under a prefix of its own that it removes afterwards. */
 describe('DeliveryEnqueuer', () => {
   const prefix = `fsdtest_enqueuer_${process.pid}_${Date.now()}`;
   let registry: QueueRegistry;
 
-  const make = (enqueueLingerMs: number, deliveryGroupMax = DELIVERY_GROUP_MAX) =>
-    new DeliveryEnqueuer(registry, { enqueueLingerMs, deliveryGroupMax, queuePrefix: prefix } as IngestConfig);
+  /** The window opens at any rate unless the test gives a threshold. */
+  const make = (enqueueLingerMs: number, deliveryGroupMax = DELIVERY_GROUP_MAX, enqueueLingerFromPerSecond = 0) =>
+    new DeliveryEnqueuer(registry, {
+      enqueueLingerMs,
+      enqueueLingerFromPerSecond,
+      deliveryGroupMax,
+      queuePrefix: prefix,
+    } as IngestConfig);
   const queueOf = (destinationId: string): Queue => registry.forDestination(destinationId);
 
   beforeAll(async () => {
@@ -83,6 +91,41 @@ describe('DeliveryEnqueuer', () => {
       ],
     ]);
     expect(await registry.connection.hgetall(deliveryGroupIndexKey(prefix, 'dest-a'))).toEqual({ 1: 'g1', 2: 'g1' });
+  });
+
+  it('opens the linger window only once deliveries arrive at ENQUEUE_LINGER_FROM_PER_SECOND', async () => {
+    const queue = queueOf('dest-f');
+    const hset = jest.spyOn(registry.connection, 'hset');
+    // The group index's writes, one a flush (BullMQ writes its queue's meta with HSET too).
+    const flushes = () => hset.mock.calls.filter(([key]) => key === deliveryGroupIndexKey(prefix, 'dest-f')).length;
+    const enqueuer = make(60_000, DELIVERY_GROUP_MAX, 3);
+    // Date simulated too, from early in a second: both commits fall in the same second.
+    jest.useFakeTimers({
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate'],
+      now: Math.ceil(Date.now() / 1000) * 1000 + 100,
+    });
+    try {
+      // 2 a second so far: below 3, enqueued at the next tick, not a minute later.
+      enqueuer.enqueueInBackground([
+        { deliveryId: 'f1', destinationId: 'dest-f' },
+        { deliveryId: 'f2', destinationId: 'dest-f' },
+      ]);
+      await nextTick();
+      expect(flushes()).toBe(1);
+      // 3 a second now: this one waits for the window.
+      enqueuer.enqueueInBackground([{ deliveryId: 'f3', destinationId: 'dest-f' }]);
+      await nextTick();
+      expect(flushes()).toBe(1);
+      jest.advanceTimersByTime(60_000);
+      expect(flushes()).toBe(2);
+    } finally {
+      jest.useRealTimers();
+      hset.mockRestore();
+    }
+    await untilWaiting(queue, 2);
+    expect((await queue.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual(
+      [deliveryGroupJobId('f1'), deliveryGroupJobId('f3')].sort(),
+    );
   });
 
   it('enqueues one job per delivery with groups of one (DELIVERY_GROUP_MAX=1)', async () => {

@@ -12,6 +12,7 @@ import { INGEST_CONFIG, IngestConfig } from '../../core/config/ingest.config';
 import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { EnqueueThread } from './enqueue-thread.client';
 import { EnqueueThreadQueueJobs, addQueueJobs, bulkJobs } from './enqueue-thread.protocol';
+import { ArrivalRate, lingerWindowMs } from './linger-window';
 import { DeliveryRef, jobsByQueue, postCommitJobs } from './post-commit-jobs';
 
 export type { DeliveryRef } from './post-commit-jobs';
@@ -29,6 +30,7 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   private buffer: DeliveryRef[] = [];
   private timer?: NodeJS.Timeout;
   private scheduled = false;
+  private readonly arrivals = new ArrivalRate();
   /** Where post-commit jobs are added when ENQUEUE_THREAD is on (and the compiled thread exists). */
   private readonly thread?: EnqueueThread;
 
@@ -49,16 +51,22 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
   /**
    * Never throws, never blocks the caller on a Redis outage. Refs committed within the linger
    * window are coalesced into one addBulk per destination: each addBulk has a fixed cost (a Redis
-   * pipeline, a socket write) that would otherwise be paid per group commit.
+   * pipeline, a socket write) that would otherwise be paid per group commit, and the worker takes each
+   * group job, claims and records its deliveries together. The window opens only while deliveries arrive at
+   * ENQUEUE_LINGER_FROM_PER_SECOND or faster (lingerWindowMs).
    */
   enqueueInBackground(refs: DeliveryRef[]): void {
     if (refs.length === 0) return;
     if (!this.queues.redisReady) return; // the relay will pick them up once Redis is back
+    const now = Date.now();
+    this.arrivals.add(refs.length, now);
     for (const r of refs) this.buffer.push(r);
     if (this.buffer.length >= FLUSH_AT_REFS) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
-    if (this.config.enqueueLingerMs > 0) this.timer = setTimeout(() => this.flush(), this.config.enqueueLingerMs);
+    const { enqueueLingerMs, enqueueLingerFromPerSecond } = this.config;
+    const linger = lingerWindowMs(this.arrivals.perSecond(now), enqueueLingerMs, enqueueLingerFromPerSecond);
+    if (linger > 0) this.timer = setTimeout(() => this.flush(), linger);
     else setImmediate(() => this.flush());
   }
 
