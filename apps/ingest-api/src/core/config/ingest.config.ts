@@ -26,7 +26,7 @@ export interface IngestConfig extends CommonConfig {
   groupCommitOverlapEvents: number;
   /** Deliveries committed within this window are enqueued together: one BullMQ addBulk instead of many. */
   enqueueLingerMs: number;
-  /** Deliveries per second from which committed deliveries wait the linger window (below: the next tick). */
+  /** One destination's deliveries per second from which deliveries wait the linger window (below: the next tick). */
   enqueueLingerFromPerSecond: number;
   /** Post-commit jobs are added to BullMQ from a worker thread, off the thread that answers requests. */
   enqueueThread: boolean;

@@ -52,15 +52,17 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
    * Never throws, never blocks the caller on a Redis outage. Refs committed within the linger
    * window are coalesced into one addBulk per destination: each addBulk has a fixed cost (a Redis
    * pipeline, a socket write) that would otherwise be paid per group commit, and the worker takes each
-   * group job, claims and records its deliveries together. The window opens only while deliveries arrive at
-   * ENQUEUE_LINGER_FROM_PER_SECOND or faster (lingerWindowMs).
+   * group job, claims and records its deliveries together. The window opens only while one destination's deliveries
+   * arrive at ENQUEUE_LINGER_FROM_PER_SECOND or faster (lingerWindowMs).
    */
   enqueueInBackground(refs: DeliveryRef[]): void {
     if (refs.length === 0) return;
     if (!this.queues.redisReady) return; // the relay will pick them up once Redis is back
     const now = Date.now();
-    this.arrivals.add(refs.length, now);
-    for (const r of refs) this.buffer.push(r);
+    for (const r of refs) {
+      this.buffer.push(r);
+      this.arrivals.add(r.destinationId, 1, now);
+    }
     if (this.buffer.length >= FLUSH_AT_REFS) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;

@@ -17,22 +17,32 @@ describe('lingerWindowMs', () => {
 describe('ArrivalRate', () => {
   const at = (second: number, ms = 0) => second * 1000 + ms;
 
-  it.each<[string, [number, number][], number, number]>([
+  it.each<[string, [string, number, number][], number, number]>([
     ['nothing yet', [], at(10), 0],
     [
       'the current second so far',
       [
-        [3, at(10, 100)],
-        [4, at(10, 900)],
+        ['a', 3, at(10, 100)],
+        ['a', 4, at(10, 900)],
       ],
       at(10, 950),
       7,
     ],
     [
+      'the busiest destination, not the total',
+      [
+        ['a', 3, at(10, 100)],
+        ['b', 5, at(10, 200)],
+        ['c', 4, at(10, 300)],
+      ],
+      at(10, 400),
+      5,
+    ],
+    [
       'the last whole second, while the current one has less',
       [
-        [50, at(10, 500)],
-        [2, at(11, 10)],
+        ['a', 50, at(10, 500)],
+        ['a', 2, at(11, 10)],
       ],
       at(11, 20),
       50,
@@ -40,25 +50,25 @@ describe('ArrivalRate', () => {
     [
       'the current second, once it has more',
       [
-        [5, at(10, 500)],
-        [9, at(11, 10)],
+        ['a', 5, at(10, 500)],
+        ['b', 9, at(11, 10)],
       ],
       at(11, 20),
       9,
     ],
-    ['nothing for a whole second: 0', [[50, at(10, 500)]], at(12, 1), 0],
+    ['nothing for a whole second: 0', [['a', 50, at(10, 500)]], at(12, 1), 0],
     [
       'a gap longer than a second forgets the older count',
       [
-        [50, at(10, 500)],
-        [1, at(13, 0)],
+        ['a', 50, at(10, 500)],
+        ['a', 1, at(13, 0)],
       ],
       at(14, 0),
       1,
     ],
   ])('%s', (_name, adds, now, expected) => {
     const rate = new ArrivalRate();
-    for (const [n, t] of adds) rate.add(n, t);
+    for (const [destinationId, n, t] of adds) rate.add(destinationId, n, t);
     expect(rate.perSecond(now)).toBe(expected);
   });
 });
