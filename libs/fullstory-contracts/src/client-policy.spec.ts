@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { FullStoryClient } from './client';
 import { classifyError } from './classify';
 import { FullStoryHostRefusedError } from './errors';
-import { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './read-capped';
+import { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './response-collector';
 
 /** The client's own guards against a key leaving for the wrong host, and against huge answers. */
 describe('FullStoryClient with an outbound policy', () => {

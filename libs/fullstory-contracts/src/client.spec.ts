@@ -125,6 +125,57 @@ describe('FullStoryClient', () => {
     expect(chunksWritten).toBeGreaterThan(0);
   });
 
+  it('lower-cases header names and joins a repeated header with ", "', async () => {
+    handler = (_req, res) => {
+      res.setHeader('X-Multi', ['a', 'b']);
+      res.setHeader('X-Request-ID', 'r-1');
+      res.writeHead(200);
+      res.end('{"ok":true}');
+    };
+    const res = await client.send({ method: 'GET', url: `${base}/me`, headers });
+    expect(res.headers['x-multi']).toBe('a, b');
+    expect(res.headers['x-request-id']).toBe('r-1');
+    expect(res.body).toBe('{"ok":true}');
+    expect(res.truncated).toBeUndefined();
+  });
+
+  it('counts the deadline from dispatch: a request queued behind a busy connection ends at it, never sent', async () => {
+    const oneConnection = new FullStoryClient({ timeoutMs: 2000, connectionsPerOrigin: 1 });
+    let answerFirst: () => void = () => undefined;
+    handler = (req, res) => {
+      const answer = () => {
+        res.writeHead(200);
+        res.end(req.url);
+      };
+      if (req.url === '/held') answerFirst = answer;
+      else answer();
+    };
+    try {
+      const settled: string[] = [];
+      const held = oneConnection.send({ method: 'GET', url: `${base}/held`, headers }).then((r) => {
+        settled.push('held');
+        return r;
+      });
+      const queued = oneConnection
+        .send({ method: 'GET', url: `${base}/queued`, headers }, { timeoutMs: 100 })
+        .catch((e: unknown) => {
+          settled.push('queued');
+          return e;
+        });
+      // The queued request gave up while the only connection was still busy.
+      expect(await queued).toBeInstanceOf(FullStoryTimeoutError);
+      expect(settled).toEqual(['queued']);
+      expect(seen.map((s) => s.url)).toEqual(['/held']);
+      answerFirst();
+      expect((await held).body).toBe('/held');
+      // A later request on the same connection is the sentinel: the timed-out one was never sent before it.
+      expect((await oneConnection.send({ method: 'GET', url: `${base}/after`, headers })).body).toBe('/after');
+      expect(seen.map((s) => s.url)).toEqual(['/held', '/after']);
+    } finally {
+      await oneConnection.close();
+    }
+  });
+
   it('rejects with FullStoryNetworkError when the connection drops, without leaking the key', async () => {
     handler = (req) => req.socket.destroy();
     const err: unknown = await client

@@ -1,8 +1,7 @@
 import { Agent, Dispatcher } from 'undici';
 import { FullStoryHostRefusedError, FullStoryNetworkError, FullStoryTimeoutError } from './errors';
 import { OutboundPolicy, guardedLookup, requestUrlProblem } from './outbound-policy';
-import { readCapped } from './read-capped';
-import { RequestAbort } from './request-abort';
+import { ResponseCollector } from './response-collector';
 import { requestTarget } from './request-target';
 import { statusText } from './status-text';
 
@@ -138,39 +137,36 @@ export class FullStoryClient {
     const refused = this.policy ? requestUrlProblem(req.url, this.policy) : null;
     if (refused) throw new FullStoryHostRefusedError(`${target()} refused: the URL ${refused}`);
 
-    // The whole request's deadline (undici's own timeouts are per phase: a body trickling in stays under them).
-    const abort = new RequestAbort();
+    // The whole request's deadline, counted from dispatch (undici's own timeouts are per phase: a body trickling in
+    // stays under them).
+    const response = new ResponseCollector();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      abort.abort(new Error(`no complete answer within ${timeoutMs} ms`));
+      response.abort(new Error(`no complete answer within ${timeoutMs} ms`));
     }, timeoutMs);
     const started = performance.now();
     try {
       // Origin and path apart: the path goes out as built (dot segments encoded), never re-parsed as a URL.
-      const res = await (options.dispatcher ?? this.agent).request({
-        ...requestTarget(req.url),
-        method: req.method,
-        headers,
-        body,
-        signal: abort,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const { text, truncated } = await readCapped(res.body);
-      const latencyMs = performance.now() - started;
-      const outHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value === undefined) continue;
-        outHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      (options.dispatcher ?? this.agent).dispatch(
+        {
+          ...requestTarget(req.url),
+          method: req.method,
+          headers,
+          body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        response,
+      );
+      const { status, headers: outHeaders, text, truncated } = await response.done;
       return {
-        status: res.statusCode,
-        statusText: statusText(res.statusCode),
+        status,
+        statusText: statusText(status),
         headers: outHeaders,
         body: text,
         ...(truncated ? { truncated } : {}),
-        latencyMs,
+        latencyMs: performance.now() - started,
       };
     } catch (err: unknown) {
       const code = errorCode(err);

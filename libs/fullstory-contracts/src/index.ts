@@ -5,7 +5,7 @@ export * from './classify';
 export * from './client';
 export * from './idempotency';
 export * from './outbound-policy';
-export { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './read-capped';
+export { MAX_RESPONSE_BYTES, TRUNCATED_MARKER } from './response-collector';
 export * from './destination-dispatchers';
 export * as pactContract from './pact/contract';
 export * from './batch';
