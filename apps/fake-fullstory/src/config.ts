@@ -34,6 +34,8 @@ export interface FakeConfig extends RuntimeSettings {
   maxCaptured: number;
   /** Events kept in the store; older ones are dropped. */
   maxEvents: number;
+  /** Idempotency keys remembered; past this the oldest is forgotten before its TTL. */
+  maxIdempotencyKeys: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
   /** Host names, besides loopback ones, that the control API answers (lower-case, no port). */
@@ -52,6 +54,7 @@ export const DEFAULT_CONFIG: FakeConfig = {
   log: false,
   maxCaptured: 100_000,
   maxEvents: 100_000,
+  maxIdempotencyKeys: 100_000,
   // Far above any one request of the destination (an event is at most 32 KB); large batch imports need more.
   bodyLimit: 1024 * 1024,
   controlHosts: [],
@@ -196,6 +199,14 @@ export function loadConfig(env: Env): FakeConfig {
     log: boolVar(env, 'FAKE_FULLSTORY_LOG', false, problems),
     maxCaptured: intVar(env, 'FAKE_FULLSTORY_MAX_CAPTURED', DEFAULT_CONFIG.maxCaptured, 0, 100_000_000, problems),
     maxEvents: intVar(env, 'FAKE_FULLSTORY_MAX_EVENTS', DEFAULT_CONFIG.maxEvents, 0, 100_000_000, problems),
+    maxIdempotencyKeys: intVar(
+      env,
+      'FAKE_FULLSTORY_MAX_IDEMPOTENCY_KEYS',
+      DEFAULT_CONFIG.maxIdempotencyKeys,
+      1,
+      100_000_000,
+      problems,
+    ),
     bodyLimit: intVar(env, 'FAKE_FULLSTORY_BODY_LIMIT', DEFAULT_CONFIG.bodyLimit, 1024, 1024 * 1024 * 1024, problems),
     controlHosts: listVar(env, 'FAKE_FULLSTORY_CONTROL_HOSTS'),
     rateLimit,

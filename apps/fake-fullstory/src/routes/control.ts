@@ -194,6 +194,7 @@ export function registerControlRoutes(app: FastifyInstance, state: FakeState): v
       users: state.users.list().length,
       events: state.events.all().length,
       idempotencyRecords: state.idempotency.size,
+      evictedIdempotencyKeys: state.idempotency.evicted,
       jobsInProgress: state.jobs.inProgress,
       faults: state.faults.size,
     }),

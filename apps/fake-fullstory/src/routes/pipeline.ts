@@ -2,7 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError, invalidArgument, standardError } from '../errors';
 import { Fault } from '../faults/faults';
 import { dropConnection, InvalidJson, sendJson, splitUrl } from '../http';
-import { canonicalJson } from '../store/idempotency';
+import { canonicalJson, requestFingerprint } from '../store/idempotency';
 import { roleAtLeast } from '../store/keys';
 import { FakeState } from '../store/state';
 import { settleJobs } from './batch';
@@ -64,7 +64,9 @@ async function handle(
   const idemHeader = def.idempotent ? request.headers['idempotency-key'] : undefined;
   const idemKey = typeof idemHeader === 'string' && idemHeader !== '' ? idemHeader : undefined;
   if (idemKey !== undefined) {
-    const fingerprint = `${def.method} ${splitUrl(request.url).path} ${body instanceof InvalidJson ? body.raw : canonicalJson(body)}`;
+    const fingerprint = requestFingerprint(
+      `${def.method} ${splitUrl(request.url).path} ${body instanceof InvalidJson ? body.raw : canonicalJson(body)}`,
+    );
     const decision = state.idempotency.begin(`${key.orgId}\n${idemKey}`, fingerprint, state.settings.idempotencyTtlMs);
     if (decision.kind === 'replay') {
       return sendJson(reply, decision.result.status, decision.result.body, { 'idempotent-replayed': 'true' });

@@ -42,7 +42,7 @@ export class FakeState {
     this.keys = new KeyRegistry(config.keys);
     this.users = new UserStore(now);
     this.events = new EventStore(config.maxEvents);
-    this.idempotency = new IdempotencyStore(now);
+    this.idempotency = new IdempotencyStore(now, config.maxIdempotencyKeys);
     this.requests = new CapturedRequests(config.maxCaptured);
     this.rateLimiter = new RateLimiter(now);
   }
