@@ -203,7 +203,7 @@ export function loadConfig(env: Env): FakeConfig {
       env,
       'FAKE_FULLSTORY_MAX_IDEMPOTENCY_KEYS',
       DEFAULT_CONFIG.maxIdempotencyKeys,
-      1,
+      2,
       100_000_000,
       problems,
     ),

@@ -43,13 +43,23 @@ describe('IdempotencyStore', () => {
     expect(store.begin('c', 'fp', TTL)).toEqual({ kind: 'replay', result: OK });
   });
 
-  it('drops expired records as new keys come, without counting them as evicted', () => {
-    const { clock, store } = storeAt(10);
+  it('holds at most its capacity over many keys, the newest half at least', () => {
+    const { store } = storeAt(100);
+    for (let i = 0; i < 1000; i++) record(store, `k${i}`);
+    expect(store.size).toBe(100);
+    expect(store.evicted).toBe(900);
+    expect(store.begin('k949', 'fp', TTL)).toEqual({ kind: 'replay', result: OK });
+    expect(store.begin('k900', 'fp', TTL)).toEqual({ kind: 'replay', result: OK });
+    expect(store.begin('k899', 'fp', TTL)).toEqual({ kind: 'proceed' });
+  });
+
+  it('does not count expired records as evicted when their generation is dropped', () => {
+    const { clock, store } = storeAt(4);
     record(store, 'a');
     record(store, 'b');
     clock.now = TTL + 1;
-    record(store, 'c');
-    expect(store.size).toBe(1);
+    for (const key of ['c', 'd', 'e']) record(store, key);
+    expect(store.size).toBe(3);
     expect(store.evicted).toBe(0);
   });
 

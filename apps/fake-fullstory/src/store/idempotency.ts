@@ -42,39 +42,44 @@ export function requestFingerprint(text: string): string {
  * `Idempotency-Key` records: the first non-retryable result is stored and replayed; 429/5xx are not stored;
  * a different request with a stored key is a mismatch; a key whose first request is still running is in flight.
  *
- * Bounded: at most `capacity` keys. Expired records are dropped oldest first as new keys come; past the capacity
- * the oldest key is forgotten (counted in `evicted`), so a long or hostile run cannot grow the fake without limit.
- * The Map's order is the keys' order of (re)recording: a key recorded again moves to the end.
+ * Bounded: at most `capacity` keys, kept in two generations of half of it each. When the newer one is full, the
+ * older is dropped whole (its unexpired keys counted in `evicted`) and the newer takes its place, so the most
+ * recent half of the capacity is always remembered. Two Maps rather than one trimmed from its oldest end: a Map
+ * keeps deleted slots until it rehashes, and finding the oldest live key past them cost ~55 µs per request at
+ * 100,000 keys.
  */
 export class IdempotencyStore {
-  private readonly records = new Map<string, IdempotencyRecord>();
+  private current = new Map<string, IdempotencyRecord>();
+  private previous = new Map<string, IdempotencyRecord>();
+  private readonly generationSize: number;
   private evictedCount = 0;
 
   constructor(
     private readonly now: () => number,
-    private readonly capacity: number,
-  ) {}
+    capacity: number,
+  ) {
+    this.generationSize = Math.max(1, Math.floor(capacity / 2));
+  }
 
   begin(key: string, fingerprint: string, ttlMs: number): IdempotencyDecision {
     const now = this.now();
-    const existing = this.records.get(key);
+    const existing = this.get(key);
     if (existing !== undefined && existing.expiresMs > now) {
       if (existing.fingerprint !== fingerprint) return { kind: existing.inFlight ? 'in_flight' : 'mismatch' };
       if (existing.inFlight) return { kind: 'in_flight' };
       if (existing.result !== undefined) return { kind: 'replay', result: existing.result };
     }
-    this.records.delete(key);
-    this.dropExpired(now);
-    this.makeRoom();
-    this.records.set(key, { fingerprint, inFlight: true, expiresMs: now + ttlMs });
+    this.delete(key);
+    if (this.current.size >= this.generationSize) this.turn(now);
+    this.current.set(key, { fingerprint, inFlight: true, expiresMs: now + ttlMs });
     return { kind: 'proceed' };
   }
 
   finish(key: string, result: StoredResult): void {
-    const record = this.records.get(key);
+    const record = this.get(key);
     if (record === undefined) return;
     if (result.status === 429 || result.status >= 500) {
-      this.records.delete(key);
+      this.delete(key);
       return;
     }
     record.inFlight = false;
@@ -83,36 +88,36 @@ export class IdempotencyStore {
 
   /** Forgets a key whose request ended without a storable result. */
   abandon(key: string): void {
-    const record = this.records.get(key);
-    if (record?.inFlight) this.records.delete(key);
+    if (this.get(key)?.inFlight) this.delete(key);
   }
 
+  /** Records held, expired ones included until their generation is dropped. */
   get size(): number {
-    return this.records.size;
+    return this.current.size + this.previous.size;
   }
 
-  /** Keys forgotten before their time because the store was full. */
+  /** Unexpired keys forgotten because the store was full. */
   get evicted(): number {
     return this.evictedCount;
   }
 
-  /** From the oldest, while expired (a TTL changed at run time can leave a later expiry ahead of an earlier one). */
-  private dropExpired(now: number): void {
-    for (const [key, record] of this.records) {
-      if (record.expiresMs > now) return;
-      this.records.delete(key);
-    }
-  }
-
-  private makeRoom(): void {
-    for (const key of this.records.keys()) {
-      if (this.records.size < this.capacity) return;
-      this.records.delete(key);
-      this.evictedCount++;
-    }
-  }
-
   clear(): void {
-    this.records.clear();
+    this.current.clear();
+    this.previous.clear();
+  }
+
+  private get(key: string): IdempotencyRecord | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  private delete(key: string): void {
+    this.current.delete(key);
+    this.previous.delete(key);
+  }
+
+  private turn(now: number): void {
+    for (const record of this.previous.values()) if (record.expiresMs > now) this.evictedCount++;
+    this.previous = this.current;
+    this.current = new Map();
   }
 }
