@@ -156,6 +156,10 @@ describe('FullStoryClient', () => {
         settled.push('held');
         return r;
       });
+      // The only connection is busy before the second request is dispatched.
+      const deadline = Date.now() + 5000;
+      while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(seen.map((s) => s.url)).toEqual(['/held']);
       const queued = oneConnection
         .send({ method: 'GET', url: `${base}/queued`, headers }, { timeoutMs: 100 })
         .catch((e: unknown) => {
