@@ -141,13 +141,15 @@ describe('FullStoryClient', () => {
 
   it('counts the deadline from dispatch: a request queued behind a busy connection ends at it, never sent', async () => {
     const oneConnection = new FullStoryClient({ timeoutMs: 2000, connectionsPerOrigin: 1 });
-    let answerFirst: () => void = () => undefined;
+    // Resolves, with the function that answers it, once the server holds the first request.
+    let holding: (answer: () => void) => void = () => undefined;
+    const heldArrived = new Promise<() => void>((resolve) => (holding = resolve));
     handler = (req, res) => {
       const answer = () => {
         res.writeHead(200);
         res.end(req.url);
       };
-      if (req.url === '/held') answerFirst = answer;
+      if (req.url === '/held') holding(answer);
       else answer();
     };
     try {
@@ -157,8 +159,7 @@ describe('FullStoryClient', () => {
         return r;
       });
       // The only connection is busy before the second request is dispatched.
-      const deadline = Date.now() + 5000;
-      while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const answerFirst = await heldArrived;
       expect(seen.map((s) => s.url)).toEqual(['/held']);
       const queued = oneConnection
         .send({ method: 'GET', url: `${base}/queued`, headers }, { timeoutMs: 100 })
