@@ -81,11 +81,14 @@ export class GroupCommit<T, R> {
     }
   }
 
+  private weight(item: T): number {
+    return this.options.weightOf ? this.options.weightOf(item) : 1;
+  }
+
   private queuedWeightReaches(threshold: number): boolean {
-    const { weightOf } = this.options;
     let weight = 0;
     for (const p of this.queue) {
-      weight += weightOf ? weightOf(p.item) : 1;
+      weight += this.weight(p.item);
       if (weight >= threshold) return true;
     }
     return weight >= threshold;
@@ -93,13 +96,13 @@ export class GroupCommit<T, R> {
 
   /** Takes the next group off the queue, in order, skipping items whose key is being flushed. */
   private nextGroup(): Pending<T, R>[] {
-    const { keyOf, weightOf } = this.options;
+    const { keyOf } = this.options;
     const group: Pending<T, R>[] = [];
     const rest: Pending<T, R>[] = [];
     let weight = 0;
     let full = false;
     for (const p of this.queue) {
-      const w = weightOf ? weightOf(p.item) : 1;
+      const w = this.weight(p.item);
       const key = keyOf?.(p.item);
       if (
         full ||
