@@ -1,5 +1,6 @@
 import { DELIVERY_BASE_COLUMNS } from './delivery-row';
 import { KEY_OF_ID } from './delivery-key.sql';
+import { DELETION_LOGGED_BEFORE } from './delivery-load.sql';
 import { countedStageSql, funnelCountsCte, stageOfStatusSql } from './delivery-funnel';
 
 /** A batch replay slice's statements on deliveries and their audit (BatchSliceRepository's). */
@@ -78,7 +79,8 @@ export const RELEASE_SLICE = `UPDATE deliveries d SET claimed_until = NULL, clai
  * over the 98 daily partitions of the default retention, this statement took 220 ms per slice to plan.
  */
 export const DELETED_USERS = `SELECT DISTINCT deletion_user_id AS u FROM deliveries
-  WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = ANY($2::text[]) AND logged_at >= $3`;
+  WHERE kind = 'deletion' AND destination_id = $1 AND deletion_user_id = ANY($2::text[]) AND logged_at >= $3
+    AND logged_at < ${DELETION_LOGGED_BEFORE}`;
 
 /**
  * Records a group of deliveries' outcomes in one statement: their audit rows (with the batch job and item index),

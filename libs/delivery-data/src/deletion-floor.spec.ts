@@ -112,6 +112,30 @@ describe('DeletionFloor and the deleted-user check it bounds', () => {
     expect(bounded).toContain('deliveries_p');
   });
 
+  // No deletion is logged after the check starts: the partitions made ahead (empty) are not probed either.
+  it('leaves out the partitions made more than a day ahead, whatever the floor', async () => {
+    await pool.query('SELECT ensure_audit_partitions(4)');
+    const { rows } = await pool.query<{ tomorrow: string; later: string }>(
+      `SELECT to_char(now() AT TIME ZONE 'UTC' + interval '1 day', '"deliveries_p"YYYYMMDD') AS tomorrow,
+              to_char(now() AT TIME ZONE 'UTC' + interval '3 days', '"deliveries_p"YYYYMMDD') AS later`,
+    );
+    const made = await pool.query(`SELECT 1 FROM pg_class WHERE relname = ANY($1::text[])`, [
+      [rows[0].tomorrow, rows[0].later],
+    ]);
+    expect(made.rowCount).toBe(2);
+    const plan = (
+      await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS off) ${DELETED_USERS}`, [
+        [destinationId],
+        ['u-1'],
+        '-infinity',
+      ])
+    ).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toContain('deliveries_legacy');
+    expect(plan).not.toContain(rows[0].later);
+  });
+
   it.each([
     ['a deletion in progress logged ten days ago', 'u-old', true],
     ['a deletion made after the floor was computed', 'u-late', true],

@@ -93,6 +93,14 @@ export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHE
 export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2`;
 
 /**
+ * A bound no deletion delivery's logged_at passes: each is logged at its transaction's start (`logged_at DEFAULT
+ * now()`), so one the check can see was logged before the check's own start; the day covers any skew. With it the
+ * check leaves out the empty partitions made ahead (seven by the maintenance), which it otherwise probed once per
+ * user. In npm run bench's drain and latency steps (pg_stat_statements) it took 0.18 ms a call against 0.50–0.95 ms.
+ */
+export const DELETION_LOGGED_BEFORE = `now() + interval '1 day'`;
+
+/**
  * Which of the (destination, user) pairs were deleted through /admin/deletions. $1 destination ids, $2 user ids,
  * $3 a time no deletion delivery that can match was logged before (DeletionFloor; -infinity: every partition), a
  * constant to the planner.
@@ -101,4 +109,4 @@ export const DELETED_USERS = `
 SELECT DISTINCT d.destination_id::text, d.deletion_user_id
   FROM unnest($1::uuid[], $2::text[]) AS i(destination_id, user_id)
   JOIN deliveries d ON d.kind = 'deletion' AND d.destination_id = i.destination_id AND d.deletion_user_id = i.user_id
-   AND d.logged_at >= $3`;
+   AND d.logged_at >= $3 AND d.logged_at < ${DELETION_LOGGED_BEFORE}`;
