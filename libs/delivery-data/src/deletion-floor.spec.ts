@@ -133,6 +133,7 @@ describe('DeletionFloor and the deleted-user check it bounds', () => {
       .map((r) => r['QUERY PLAN'])
       .join('\n');
     expect(plan).toContain('deliveries_legacy');
+    expect(plan).toContain(rows[0].tomorrow);
     expect(plan).not.toContain(rows[0].later);
   });
 
