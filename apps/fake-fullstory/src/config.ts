@@ -34,7 +34,7 @@ export interface FakeConfig extends RuntimeSettings {
   maxCaptured: number;
   /** Events kept in the store; older ones are dropped. */
   maxEvents: number;
-  /** Idempotency keys remembered; past this the oldest is forgotten before its TTL. */
+  /** Idempotency keys remembered; past this the older half is forgotten before its TTL (IdempotencyStore). */
   maxIdempotencyKeys: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
