@@ -293,7 +293,17 @@ describe('operations UI: configuration pages', () => {
     expect(await page.locator('#limit-notice').isVisible()).toBe(true);
     await page.fill('#m-name', 'One too many');
     await page.locator('#mapping-errors', { hasText: 'at most 50 mappings; 51 were given' }).waitFor();
-    await page.click('#save-mapping');
+    // Wait for the save's own answer, so a failure says whether the request was sent and what came back.
+    const [saved] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === 'POST' && r.url().endsWith(`/destinations/${state.destinationId}/mappings`),
+      ),
+      page.click('#save-mapping'),
+    ]);
+    expect({ status: saved.status(), page: page.url() }).toEqual({
+      status: 400,
+      page: expect.stringMatching(/\/mappings$/),
+    });
     await page.locator('#save-result.err', { hasText: 'at most 50' }).waitFor();
     await shot('mappings-limit');
 
