@@ -9,10 +9,23 @@ import { DELIVERY_BASE_COLUMNS, lastAttemptSql } from './delivery-row';
 /** `since`: SQL of a time no attempt of the delivery started before (its partitions before it are not looked in). */
 const since = (alias: string, from: string) => ` AND ${alias}.started_at >= ${from}`;
 
+/** The number of the delivery's last attempt with one of `triggers` (0 if none): where what they reset starts. */
+const lastStartedBy = (triggers: string, from: string) =>
+  `COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
+              WHERE e.delivery_id = d.id AND e.trigger IN (${triggers})${since('e', from)}), 0)`;
+
 const episodeFailures = (from: string) => `FROM delivery_attempts a
   WHERE a.delivery_id = d.id AND a.decision = 'failed_permanently' AND a.subscription_id IS NOT NULL${since('a', from)}
-    AND a.attempt_number >= COALESCE((SELECT max(e.attempt_number) FROM delivery_attempts e
-                                       WHERE e.delivery_id = d.id AND e.trigger IN ('replay', 'redrive')${since('e', from)}), 0)`;
+    AND a.attempt_number >= ${lastStartedBy(`'replay', 'redrive'`, from)}`;
+
+/**
+ * Subscriptions delivered since the last replay began (a replay sends everything again, so what was delivered
+ * before it no longer counts: a retry within the replay re-sends what the replay has not delivered yet; a redrive
+ * does not reset it, and sends only what was never delivered).
+ */
+const deliveredSinceReplay = (from: string) => `ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
+  WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL${since('a', from)}
+    AND a.attempt_number >= ${lastStartedBy(`'replay'`, from)})`;
 
 /**
  * A delivery never attempted has no audit rows: every writer of delivery_attempts adds the rows it writes to
@@ -25,11 +38,7 @@ const unlessNeverAttempted = (empty: string, lookup: string) =>
 /** The delivery `d` with its audit summary; `attemptsFrom` as `since` takes it. */
 const columns = (attemptsFrom: string) => `${DELIVERY_BASE_COLUMNS},
   ${unlessNeverAttempted('0', lastAttemptSql(since('a', attemptsFrom)))} AS last_attempt,
-  ${unlessNeverAttempted(
-    "'{}'::text[]",
-    `ARRAY(SELECT DISTINCT a.subscription_id FROM delivery_attempts a
-            WHERE a.delivery_id = d.id AND a.decision = 'delivered' AND a.subscription_id IS NOT NULL${since('a', attemptsFrom)})`,
-  )} AS delivered,
+  ${unlessNeverAttempted("'{}'::text[]", deliveredSinceReplay(attemptsFrom))} AS delivered,
   ${unlessNeverAttempted("'{}'::text[]", `ARRAY(SELECT DISTINCT a.subscription_id ${episodeFailures(attemptsFrom)})`)} AS failed,
   ${unlessNeverAttempted('NULL', `(SELECT a.error_message ${episodeFailures(attemptsFrom)} ORDER BY a.id LIMIT 1)`)} AS failed_reason`;
 

@@ -132,6 +132,29 @@ describe('DeliveryRepository', () => {
     await Promise.all([fresh, history, deletion].map((id, i) => store.release(id, tokens[i])));
   });
 
+  it('counts as delivered only what was delivered since the last replay began: its retry re-sends the rest', async () => {
+    const replayed = await insertDelivery(
+      `INSERT INTO deliveries (destination_id, kind, deletion_user_id, status) VALUES ($1, 'deletion', 'u-8', 'retrying')`,
+      [destinationId],
+    );
+    // Run 1 (auto): A and B delivered. Run 2 (a replay): A delivered again, B to be retried.
+    const rows: [number, 'auto' | 'replay', string, 'delivered' | 'retry_scheduled'][] = [
+      [1, 'auto', 'A', 'delivered'],
+      [1, 'auto', 'B', 'delivered'],
+      [2, 'replay', 'A', 'delivered'],
+      [2, 'replay', 'B', 'retry_scheduled'],
+    ];
+    for (const [attemptNumber, trigger, subscriptionId, decision] of rows) {
+      const attempt = attemptRow({ attemptNumber, trigger }, new Date(), new Date(), { subscriptionId, decision });
+      await store.record(await keyOf(replayed), [attempt], 'retrying', null);
+    }
+    expect(loaded(await load(replayed))).toMatchObject({
+      lastAttemptNumber: 2,
+      deliveredSubscriptions: new Set(['A']),
+      failedSubscriptions: new Set(),
+    });
+  });
+
   it('claims by the logged_at a job names in one statement, and by id alone when that time is wrong', async () => {
     const { loggedAt } = await keyOf(fresh);
     const query = jest.spyOn(pool, 'query');
