@@ -30,7 +30,7 @@ export function fanOutDeliveriesCte(events: string): string {
 /**
  * `before`, `upserted`, `changed`, `replay_funnel`: each event of `page` (a CTE of (id, received_at)) gets its
  * delivery to the destination fetched or created and moved to 'pending' (the funnel's `received`), with the
- * state change of a status that moved. `upserted` returns (id, event_id). `dest` and `replayId` are the caller's
+ * state change of a status that moved. `upserted` returns (id, event_id, logged_at, attempts). `dest` and `replayId` are the caller's
  * parameter placeholders.
  */
 export function replayDeliveriesCtes(
@@ -66,7 +66,7 @@ export function replayDeliveriesCtes(
            claimed_until = CASE WHEN ${free} THEN EXCLUDED.claimed_until ELSE deliveries.claimed_until END`
            : ''
        }
-       RETURNING id, event_id, logged_at
+       RETURNING id, event_id, logged_at, attempts
      ),
      ${funnelCountsCte(
        'replay_funnel',

@@ -5,14 +5,14 @@ import {
   DELIVERY_JOB_NAME,
   DeliveryGroupJobData,
   DeliveryGroupMember,
-  DeliveryJobData,
+  completedJobRetention,
   deliveryGroupIndexKey,
-  deliveryJobId,
+  deliveryJobPriority,
   messageOf,
 } from '@fsd/platform';
 import { DeliveryProcessor, DropTimer, ProcessOutcome } from './delivery.processor';
 import { DeliveryPermit, DeliveryPermits } from './delivery-permits';
-import { HandOff, MemberResult, handOffOf } from './group-hand-off';
+import { HandOff, MemberResult, handOffJobData, handOffOf, memberJob } from './group-hand-off';
 import { RetryableDeliveryError } from './delivery-errors';
 
 /** What a group job needs of its destination's worker. */
@@ -33,11 +33,14 @@ export interface GroupJobContext {
   closing: () => boolean;
 }
 
+/** A member to hand over to its own job, and whether its run recorded an outcome (group-hand-off.ts). */
+type MemberHandOff = [DeliveryGroupMember, HandOff, boolean];
+
 /**
- * Runs a group job (libs/platform delivery-group.ts): each member as its own job `d<id>` would run, in chunks that
- * fit the destination's concurrency (a chunk starts in one tick, so its statements are shared). Members that do not
- * settle are handed over to their own job (group-hand-off.ts); the group index entries go last, once every member is
- * settled or has a job of its own.
+ * Runs a group job (libs/platform delivery-group.ts): each member as its own job would run (`d<id>`, or a replay's
+ * `d<id>-r<replayId>`), in chunks that fit the destination's concurrency (a chunk starts in one tick, so its
+ * statements are shared). Members that do not settle are handed over to their own job (group-hand-off.ts); the group
+ * index entries go last, once every member is settled or has a job of its own.
  */
 @Injectable()
 export class DeliveryGroupRunner {
@@ -46,10 +49,10 @@ export class DeliveryGroupRunner {
   constructor(private readonly processor: DeliveryProcessor) {}
 
   async run(data: DeliveryGroupJobData, ctx: GroupJobContext): Promise<string> {
-    const handOffs: [DeliveryGroupMember, HandOff][] = ctx.rateLimited
-      ? data.group.map((m) => [m, { delayMs: 0 }])
-      : await this.runMembers(data.group, ctx);
-    await this.handOver(handOffs, ctx.queue);
+    const handOffs: MemberHandOff[] = ctx.rateLimited
+      ? data.group.map((m) => [m, { delayMs: 0 }, false])
+      : await this.runMembers(data, ctx);
+    await this.handOver(handOffs, data, ctx.queue);
     const client = await ctx.queue.client;
     await client.hdel(
       deliveryGroupIndexKey(ctx.queuePrefix, ctx.destinationId),
@@ -58,8 +61,9 @@ export class DeliveryGroupRunner {
     return `${data.group.length} in the group, ${handOffs.length} handed over to their own jobs`;
   }
 
-  private async runMembers(members: DeliveryGroupMember[], ctx: GroupJobContext) {
-    const runs: Promise<[DeliveryGroupMember, HandOff | null]>[] = [];
+  private async runMembers(data: DeliveryGroupJobData, ctx: GroupJobContext): Promise<MemberHandOff[]> {
+    const members = data.group;
+    const runs: Promise<[DeliveryGroupMember, HandOff | null, boolean]>[] = [];
     for (let i = 0; i < members.length;) {
       const chunk = members.slice(i, i + ctx.permits.capacity);
       await ctx.permits.acquire(chunk.length);
@@ -69,33 +73,32 @@ export class DeliveryGroupRunner {
       if (pauseLeft > 0 || ctx.closing()) {
         ctx.permits.release(chunk.length);
         const handOff = { delayMs: Math.max(0, pauseLeft) };
-        for (const member of members.slice(i)) runs.push(Promise.resolve([member, handOff]));
+        for (const member of members.slice(i)) runs.push(Promise.resolve([member, handOff, false]));
         break;
       }
       i += chunk.length;
       for (const member of chunk) {
         const permit = ctx.permits.hold();
-        const run = this.runMember(member, ctx, permit).finally(permit.release);
-        runs.push(run.then((handOff) => [member, handOff]));
+        const run = this.runMember(member, data, ctx, permit).finally(permit.release);
+        runs.push(run.then(([handOff, recorded]) => [member, handOff, recorded]));
       }
     }
-    return (await Promise.all(runs)).filter((r): r is [DeliveryGroupMember, HandOff] => r[1] !== null);
+    return (await Promise.all(runs)).filter((r): r is MemberHandOff => r[1] !== null);
   }
 
   private async runMember(
     member: DeliveryGroupMember,
+    data: DeliveryGroupJobData,
     ctx: GroupJobContext,
     permit: DeliveryPermit,
-  ): Promise<HandOff | null> {
-    const job = {
-      id: deliveryJobId(member.deliveryId),
-      attemptsMade: 0,
-      data: memberJobData(member),
-      groupMember: true,
-    };
+  ): Promise<[HandOff | null, boolean]> {
+    const job = { ...memberJob(member, data), groupMember: true };
+    let recorded = false;
     let result: MemberResult;
     try {
-      const outcome = await this.processor.process(job, ctx.dropTimer, permit.requestsDone);
+      const outcome = await this.processor.process(job, ctx.dropTimer, permit.requestsDone, () => {
+        recorded = true;
+      });
       await ctx.afterOutcome(outcome);
       result = { ok: true, outcome };
     } catch (error) {
@@ -104,31 +107,31 @@ export class DeliveryGroupRunner {
       }
       result = { ok: false, error };
     }
-    return handOffOf(result);
+    return [handOffOf(result), recorded];
   }
 
-  /** The members' own jobs, as one job per delivery has them (a no-op for a member whose job exists). */
-  private async handOver(handOffs: [DeliveryGroupMember, HandOff][], queue: Queue): Promise<void> {
+  /**
+   * The members' own jobs, as one job per delivery has them (a no-op for a member whose job exists); a replay's run
+   * below live traffic and stay an hour once complete, as the replay's jobs per delivery do.
+   */
+  private async handOver(handOffs: MemberHandOff[], group: DeliveryGroupJobData, queue: Queue): Promise<void> {
     if (handOffs.length === 0) return;
+    const background =
+      group.replayId === undefined ? {} : { ...deliveryJobPriority('replay'), ...completedJobRetention('replay') };
     await queue.addBulk(
-      handOffs.map(([member, handOff]) => ({
-        name: DELIVERY_JOB_NAME,
-        data:
-          'failedReason' in handOff
-            ? { ...memberJobData(member), failedReason: handOff.failedReason }
-            : memberJobData(member),
-        opts: {
-          ...DEFAULT_JOB_OPTIONS,
-          jobId: deliveryJobId(member.deliveryId),
-          ...('delayMs' in handOff && handOff.delayMs > 0 ? { delay: handOff.delayMs } : {}),
-        },
-      })),
+      handOffs.map(([member, handOff, recorded]) => {
+        const { jobId, data } = handOffJobData(member, group, handOff, recorded);
+        return {
+          name: DELIVERY_JOB_NAME,
+          data,
+          opts: {
+            ...DEFAULT_JOB_OPTIONS,
+            ...background,
+            jobId,
+            ...('delayMs' in handOff && handOff.delayMs > 0 ? { delay: handOff.delayMs } : {}),
+          },
+        };
+      }),
     );
   }
-}
-
-function memberJobData(member: DeliveryGroupMember): DeliveryJobData {
-  return member.loggedAt === undefined
-    ? { deliveryId: member.deliveryId, trigger: 'auto' }
-    : { deliveryId: member.deliveryId, loggedAt: member.loggedAt, trigger: 'auto' };
 }

@@ -31,7 +31,7 @@ const NOOP: ProcessOutcome = { status: 'noop' };
 
 /** What the processor reads of a job: a BullMQ job, or a group job's member run as its own job would be. */
 export type DeliveryRunJob = Pick<Job<DeliveryJobData>, 'id' | 'data' | 'attemptsMade'> & {
-  /** A group job's member (delivery-group.runner.ts): it runs a delivery never attempted, and nothing else. */
+  /** A group job's member (delivery-group.runner.ts): it runs a delivery not attempted since its group was made. */
   groupMember?: boolean;
 };
 
@@ -61,8 +61,14 @@ export class DeliveryProcessor {
    * `requestsSent` is called once this run's requests to FullStory have all been answered (or have failed), before
    * the outcome is recorded: the caller's concurrency bounds requests in flight, not records waiting for their
    * statement. Not called when FullStory answered 429: the caller applies that pause before another run may send.
+   * `recorded` is called once the run's outcome is recorded (a group job's hand-off depends on it).
    */
-  async process(job: DeliveryRunJob, dropTimer?: DropTimer, requestsSent?: () => void): Promise<ProcessOutcome> {
+  async process(
+    job: DeliveryRunJob,
+    dropTimer?: DropTimer,
+    requestsSent?: () => void,
+    recorded?: () => void,
+  ): Promise<ProcessOutcome> {
     const token = randomUUID();
     const claim = await this.deliveries.claim(job.data.deliveryId, token, job.data.loggedAt);
     if (claim.kind === 'missing') return NOOP;
@@ -74,6 +80,7 @@ export class DeliveryProcessor {
       jobId: job.id ?? '',
       dropTimer,
       requestsSent,
+      onRecorded: recorded,
     };
     try {
       return await this.run(job, run);
@@ -152,6 +159,7 @@ export class DeliveryProcessor {
       retryJob: status === 'retrying' ? run.jobId : null,
     });
     run.recorded = true;
+    run.onRecorded?.();
     // One timer per delivery: the one this outcome set (if retrying), none other.
     const obsolete = obsoleteTimer(run.jobId, delivery);
     if (obsolete !== null && run.dropTimer) await run.dropTimer(obsolete);
@@ -183,4 +191,5 @@ interface ClaimedRun {
   jobId: string;
   dropTimer?: DropTimer;
   requestsSent?: () => void;
+  onRecorded?: () => void;
 }

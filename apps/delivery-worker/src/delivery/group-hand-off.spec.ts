@@ -5,8 +5,10 @@ import {
   MemberResult,
   UNFORESEEN_RETRY_MS,
   failedByItsGroup,
+  handOffJobData,
   handOffOf,
   leftToItsOwnJob,
+  memberJob,
 } from './group-hand-off';
 
 describe('handOffOf', () => {
@@ -40,12 +42,107 @@ describe('failedByItsGroup', () => {
 });
 
 describe('leftToItsOwnJob', () => {
+  const delivery = (attempts: number) => ({ lastAttemptNumber: attempts, attempts });
   it.each([
-    ['a group member, delivery never attempted', true, 0, false],
-    ['a group member, delivery attempted (retrying, or put back by a replay)', true, 2, true],
-    ['its own job, delivery attempted', false, 2, false],
-    ['its own job, delivery never attempted', undefined, 0, false],
-  ])('%s → %s', (_name, groupMember, lastAttemptNumber, expected) =>
-    expect(leftToItsOwnJob(groupMember === undefined ? {} : { groupMember }, { lastAttemptNumber })).toBe(expected),
+    ['a live group member, delivery never attempted', { groupMember: true, attemptsMade: 0, data: {} }, 0, false],
+    [
+      'a live group member, delivery attempted (retrying, or put back by a replay)',
+      { groupMember: true, attemptsMade: 0, data: {} },
+      2,
+      true,
+    ],
+    ['its own live job, delivery attempted', { groupMember: false, attemptsMade: 0, data: {} }, 2, false],
+    ['its own live job, delivery never attempted', { attemptsMade: 0, data: {} }, 0, false],
+    [
+      'a replay group member, no attempt since the replay took it',
+      { groupMember: true, attemptsMade: 0, data: { attemptsBefore: 3 } },
+      3,
+      false,
+    ],
+    [
+      'a replay group member, sent since (its group run again after a crash)',
+      { groupMember: true, attemptsMade: 0, data: { attemptsBefore: 3 } },
+      4,
+      true,
+    ],
+    [
+      'a replay group member, delivery never attempted',
+      { groupMember: true, attemptsMade: 0, data: { attemptsBefore: 0 } },
+      0,
+      false,
+    ],
+    [
+      'a replay’s own job on its first run, sent since (by its group)',
+      { attemptsMade: 0, data: { attemptsBefore: 1 } },
+      2,
+      true,
+    ],
+    ['a replay’s own job on its first run, not sent since', { attemptsMade: 0, data: { attemptsBefore: 1 } }, 1, false],
+    ['a replay’s own job retried by BullMQ', { attemptsMade: 1, data: { attemptsBefore: 1 } }, 2, false],
+  ])('%s → %s', (_name, job, attempts, expected) => expect(leftToItsOwnJob(job, delivery(attempts))).toBe(expected));
+});
+
+describe('memberJob', () => {
+  it('runs a live member as its job d<id> with trigger auto', () => {
+    expect(memberJob({ deliveryId: '7', loggedAt: '2026-12-01T00:00:00.000Z' }, {})).toEqual({
+      id: 'd7',
+      attemptsMade: 0,
+      data: { deliveryId: '7', loggedAt: '2026-12-01T00:00:00.000Z', trigger: 'auto' },
+    });
+  });
+
+  it('runs a replay member as its job d<id>-r<replay>, with the attempt count the replay took it at', () => {
+    expect(memberJob({ deliveryId: '7', attemptsBefore: 2 }, { replayId: '5' })).toEqual({
+      id: 'd7-r5',
+      attemptsMade: 0,
+      data: { deliveryId: '7', trigger: 'replay', replayId: '5', attemptsBefore: 2 },
+    });
+  });
+});
+
+describe('handOffJobData', () => {
+  const member = { deliveryId: '7', loggedAt: '2026-12-01T00:00:00.000Z', attemptsBefore: 2 };
+  const loggedAt = member.loggedAt;
+  it.each<[string, { replayId?: string }, HandOff, boolean, { jobId: string; data: object }]>([
+    [
+      'a live member retrying',
+      {},
+      { delayMs: 1000 },
+      true,
+      { jobId: 'd7', data: { deliveryId: '7', loggedAt, trigger: 'auto' } },
+    ],
+    [
+      'a live member failed',
+      {},
+      { failedReason: 'HTTP 400' },
+      true,
+      { jobId: 'd7', data: { deliveryId: '7', loggedAt, trigger: 'auto', failedReason: 'HTTP 400' } },
+    ],
+    [
+      'a replay member retrying: its episode goes on under the timer its outcome named',
+      { replayId: '5' },
+      { delayMs: 1000 },
+      true,
+      { jobId: 'd7-r5', data: { deliveryId: '7', loggedAt, trigger: 'auto' } },
+    ],
+    [
+      'a replay member failed: ends failed at once, as a live one',
+      { replayId: '5' },
+      { failedReason: 'HTTP 400' },
+      true,
+      { jobId: 'd7-r5', data: { deliveryId: '7', loggedAt, trigger: 'auto', failedReason: 'HTTP 400' } },
+    ],
+    [
+      'a replay member held by another job: still the replay’s, to send later',
+      { replayId: '5' },
+      { delayMs: 750 },
+      false,
+      {
+        jobId: 'd7-r5',
+        data: { deliveryId: '7', loggedAt, trigger: 'replay', replayId: '5', attemptsBefore: 2 },
+      },
+    ],
+  ])('%s', (_name, group, handOff, recorded, expected) =>
+    expect(handOffJobData(member, group, handOff, recorded)).toEqual(expected),
   );
 });

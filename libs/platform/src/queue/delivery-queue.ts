@@ -23,6 +23,12 @@ export interface DeliveryJobData {
    * redrive, as when each had its own job. The outcome is already recorded; the reason is its failedReason.
    */
   failedReason?: string;
+  /**
+   * A replay's job made for a delivery that then had this many attempts (its `attempts` counter): on its first run,
+   * a delivery with more was sent since (by the same replay's group job before a crash, or by another job), and the
+   * job leaves it alone. Without it (jobs of other kinds, or from before it was added) the job runs as its trigger says.
+   */
+  attemptsBefore?: number;
 }
 
 /**
@@ -37,6 +43,11 @@ export function deliveryQueueName(destinationId: string): string {
 export function destinationIdFromQueue(queueName: string): string | undefined {
   const match = /^delivery-\{([^{}]+)\}$/.exec(queueName);
   return match ? match[1] : undefined;
+}
+
+/** Job identity of a replay's jobs: `d<deliveryId>-r<replayId>` (and its group jobs' `g<deliveryId>-r<replayId>`). */
+export function replayJobSuffix(replayId: string): string {
+  return `-r${replayId}`;
 }
 
 /** Derived from the business key (the delivery = event × destination), so enqueuing twice is a no-op. */

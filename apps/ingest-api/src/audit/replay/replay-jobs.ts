@@ -1,7 +1,5 @@
-/** Job identity of replay jobs: `d<deliveryId>-r<replayId>`, beside the delivery's own `d<deliveryId>`. */
-export function replayJobSuffix(replayId: string): string {
-  return `-r${replayId}`;
-}
+/** Job identity of replay jobs (in libs/platform: the worker names a replay group's members by it too). */
+export { replayJobSuffix } from '@fsd/platform';
 
 /** A redrive job added when the delivery's failed job is no longer in BullMQ: `d<deliveryId>-rd<timestamp>`. */
 export function redriveJobSuffix(at: number): string {

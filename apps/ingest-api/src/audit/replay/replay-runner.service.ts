@@ -4,6 +4,7 @@ import { hostname } from 'os';
 import {
   BATCH_SLICE_PAGE_CLAIM_MS,
   batchSliceClaimToken,
+  deliveryGroupJobId,
   deliveryJobId,
   isDatabaseUnreachableError,
   isRedisUnavailableError,
@@ -152,14 +153,14 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (page.deliveryIds.length > 0 && replay.mode === 'batch') {
           await enqueueBatchSlice(this.slices, this.queues, replay, page.deliveryIds, page.loggedAts);
         } else if (page.deliveryIds.length > 0) {
-          await this.enqueuer.enqueue(
+          await this.enqueuer.enqueueReplay(
             page.deliveryIds.map((deliveryId, i) => ({
               deliveryId,
               loggedAt: page.loggedAts[i],
               destinationId: replay.destination_id,
-              jobIdSuffix: replayJobSuffix(id),
+              attemptsBefore: page.attempts[i],
             })),
-            { trigger: 'replay', replayId: id },
+            id,
           );
         }
         const done = page.deliveryIds.length < size;
@@ -188,8 +189,9 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * After a cancel: removes the replay's jobs that have not run yet (best effort; a job already
-   * running finishes). Their deliveries are then resolved by the outbox relay like any open delivery.
+   * After a cancel: removes the replay's jobs that have not run yet, its group jobs `g<id>-r<replay>` and jobs
+   * per delivery `d<id>-r<replay>` (best effort; a job already running finishes). Their deliveries are then resolved
+   * by the outbox relay like any open delivery (a removed group job's index entries are stale: the relay drops them).
    */
   async purgeQueued(replay: { id: string; destinationId: string }): Promise<number> {
     const queue = this.queues.forDestination(replay.destinationId);
@@ -198,8 +200,13 @@ export class ReplayRunner implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       const ids = await this.reads.deliveryIdsAfter(replay.id, after, 500);
       if (ids.length === 0) return removed;
+      const suffix = replayJobSuffix(replay.id);
       const results = await Promise.all(
-        ids.map((id) => queue.remove(deliveryJobId(id, replayJobSuffix(replay.id))).catch(() => 0)),
+        ids.flatMap((id) =>
+          [deliveryJobId(id, suffix), deliveryGroupJobId(id, suffix)].map((jobId) =>
+            queue.remove(jobId).catch(() => 0),
+          ),
+        ),
       );
       removed += results.filter((n) => n === 1).length;
       after = ids[ids.length - 1];

@@ -13,6 +13,8 @@ export interface PageResult {
   deliveryIds: string[];
   /** Each delivery's logged_at (ISO 8601), in the order of deliveryIds. */
   loggedAts: string[];
+  /** Each delivery's attempt count as the page took it (a replay job's attemptsBefore), in the same order. */
+  attempts: number[];
   last?: LogPosition;
 }
 
@@ -151,6 +153,7 @@ export class ReplaysRepository {
     const { rows } = await this.pool.query<{
       delivery_id: string;
       logged_at: Date;
+      attempts: number;
       event_id: string;
       cursor_at: string;
     }>(
@@ -176,7 +179,7 @@ export class ReplaysRepository {
          UPDATE replays SET enqueued = enqueued + (SELECT count(*) FROM remembered), updated_at = now()
           WHERE id = ${rid}::bigint
        )
-       SELECT u.id::text AS delivery_id, u.logged_at, page.id::text AS event_id, page.cursor_at
+       SELECT u.id::text AS delivery_id, u.logged_at, u.attempts, page.id::text AS event_id, page.cursor_at
          FROM upserted u JOIN page ON page.id = u.event_id
         ORDER BY page.received_at, page.id`,
       p.values,
@@ -185,6 +188,7 @@ export class ReplaysRepository {
     return {
       deliveryIds: rows.map((r) => r.delivery_id),
       loggedAts: rows.map((r) => r.logged_at.toISOString()),
+      attempts: rows.map((r) => r.attempts),
       last: lastRow ? { receivedAt: lastRow.cursor_at, id: lastRow.event_id } : undefined,
     };
   }

@@ -13,7 +13,7 @@ import { QueueRegistry } from '../../core/queue/queue-registry.service';
 import { EnqueueThread } from './enqueue-thread.client';
 import { EnqueueThreadQueueJobs, addQueueJobs, bulkJobs } from './enqueue-thread.protocol';
 import { ArrivalRate, lingerWindowMs } from './linger-window';
-import { DeliveryRef, jobsByQueue, postCommitJobs } from './post-commit-jobs';
+import { DeliveryRef, jobsByQueue, postCommitJobs, replayJobs } from './post-commit-jobs';
 
 export type { DeliveryRef } from './post-commit-jobs';
 
@@ -104,6 +104,21 @@ export class DeliveryEnqueuer implements OnModuleDestroy {
           DELIVERY_JOB_NAME,
           DEFAULT_JOB_OPTIONS,
         ),
+      ),
+    );
+  }
+
+  /**
+   * A per-event replay's page, in Redis when this resolves: group jobs (DELIVERY_GROUP_MAX, as live traffic has), so
+   * a replayed delivery pays BullMQ's per-job scripts once per group, not once per delivery; below every live job of
+   * their queue and kept an hour after they complete, as the replay's jobs per delivery are.
+   */
+  async enqueueReplay(refs: DeliveryRef[], replayId: string): Promise<void> {
+    const options = { ...DEFAULT_JOB_OPTIONS, ...deliveryJobPriority('replay'), ...completedJobRetention('replay') };
+    const { deliveryGroupMax, queuePrefix } = this.config;
+    await Promise.all(
+      replayJobs(refs, replayId, deliveryGroupMax, queuePrefix).map((entry) =>
+        addQueueJobs(entry, this.queues.connection, this.queues.byName(entry.name), DELIVERY_JOB_NAME, options),
       ),
     );
   }

@@ -31,6 +31,8 @@ describe('OpenDeliveriesRepository', () => {
     await delivery('batchReplay', 'pending', '1 hour');
     await delivery('redriven', 'retrying', '1 hour');
     await db.rows(`UPDATE deliveries SET retry_job = 'd' || id || '-rd7' WHERE id = $1`, [ids.redriven]);
+    // Sent twice before the replay put it back to pending.
+    await db.rows(`UPDATE deliveries SET attempts = 2 WHERE id = $1`, [ids.replayed]);
     const replay = async (mode: string, status: string, deliveryId: string) => {
       const [{ id }] = await db.rows<{ id: string }>(
         `INSERT INTO replays (destination_id, filter, rate_per_second, mode, status) VALUES ($1, '{}', 10, $2, $3)
@@ -49,7 +51,7 @@ describe('OpenDeliveriesRepository', () => {
     await db.drop();
   });
 
-  it('reads the open deliveries past the grace period, with the replay whose job serves them, by id', async () => {
+  it('reads the open deliveries past the grace period, with the replay whose job serves them and their attempt counts, by id', async () => {
     // Each with its logged_at, which the job the relay enqueues names.
     const { rows } = await db.pool.query<{ id: string; t: Date }>(
       'SELECT id::text, logged_at AS t FROM deliveries WHERE id = ANY($1::bigint[])',
@@ -62,6 +64,7 @@ describe('OpenDeliveriesRepository', () => {
       destination_id: expect.any(String),
       replay_id: replay,
       retry_job: retryJob,
+      attempts: id === ids.replayed ? 2 : 0,
     });
     expect(await repo.after('0', 60_000, 100)).toEqual({
       deliveries: [

@@ -15,6 +15,8 @@ export interface OpenDelivery {
    * or replay job that failed takes the timer over from `d<id>`, which then ends and leaves Redis.
    */
   retry_job: string | null;
+  /** Its attempt count as read (a replay's job made for it leaves it alone if it has more by then). */
+  attempts: number;
 }
 
 /** A page of the outbox relay's walk: the open deliveries to check, and where the next page starts. */
@@ -49,12 +51,13 @@ export class OpenDeliveriesRepository {
         client.query<Omit<OpenDelivery, 'logged_at'> & { logged_at: Date; mode: string | null }>({
           name: 'outbox-relay-page',
           text: `WITH page AS (
-           SELECT d.id, d.logged_at, d.destination_id, d.retry_job FROM deliveries d
+           SELECT d.id, d.logged_at, d.destination_id, d.retry_job, d.attempts FROM deliveries d
             WHERE d.status IN ('pending', 'retrying') AND d.updated_at < now() - make_interval(secs => $1::float / 1000)
               AND d.id > $2::bigint
             ORDER BY d.id LIMIT $3
          )
-         SELECT p.id::text, p.logged_at, p.destination_id::text, r.replay_id::text, p.retry_job, r.mode FROM page p
+         SELECT p.id::text, p.logged_at, p.destination_id::text, r.replay_id::text, p.retry_job, p.attempts, r.mode
+           FROM page p
            LEFT JOIN LATERAL (
              SELECT rd.replay_id, rp.mode FROM replay_deliveries rd JOIN replays rp ON rp.id = rd.replay_id
               WHERE rd.delivery_id = p.id AND rp.status <> 'cancelled' ORDER BY rd.replay_id DESC LIMIT 1
@@ -73,6 +76,7 @@ export class OpenDeliveriesRepository {
           destination_id: r.destination_id,
           replay_id: r.replay_id,
           retry_job: r.retry_job,
+          attempts: r.attempts,
         })),
       next: rows.length < limit ? null : rows[rows.length - 1].id,
     };

@@ -71,7 +71,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Checks the next `limit` open deliveries after the cursor and enqueues those whose job is missing. */
   private async relayChunk(limit: number): Promise<{ seen: number; relayed: number }> {
     // A delivery put back to pending by a replay (not cancelled) is served by the replay's job
-    // `d<id>-r<replayId>`: it counts as present, and it is what gets re-enqueued when missing.
+    // `d<id>-r<replayId>` or its group job (in the group index): either counts as present, and the job per delivery
+    // is what gets re-enqueued when missing.
     const page = await this.openDeliveries.after(this.cursor, this.config.outboxRelayGraceMs, limit);
     this.cursor = page.next ?? '0';
     const rows = page.deliveries;
@@ -87,6 +88,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
                 loggedAt: r.logged_at,
                 destinationId: r.destination_id,
                 jobIdSuffix: replayJobSuffix(r.replay_id),
+                // Sent since this read (by the replay's group job, say): the job leaves it alone.
+                attemptsBefore: r.attempts,
                 data: { trigger: 'replay' as const, replayId: r.replay_id },
               }
             : { deliveryId: r.id, loggedAt: r.logged_at, destinationId: r.destination_id },
