@@ -118,16 +118,22 @@ async function admin(method: string, p: string, body?: unknown): Promise<{ statu
 /** Replays a log of REPLAY_EVENTS events through POST /admin/replays; null when replay is not available. */
 export async function replayRate(
   pg: PgPool,
-  seeded: { sourceId: string; destinationId: string },
+  seeded: { sourceId: string; destinationId: string; auth: string },
 ): Promise<{ rate: number; completed: boolean; delivered: number; seconds: number } | null> {
   const probe = await admin('GET', '/admin/replays');
   if (probe.status !== 200) return null;
-  const tpl = (
-    await pg.query<{ payload: string; raw: string; message_id: string }>(
+  const template = () =>
+    pg.query<{ payload: string; raw: string; message_id: string }>(
       'SELECT payload::text AS payload, raw::text AS raw, message_id FROM events WHERE source_id = $1 LIMIT 1',
       [seeded.sourceId],
-    )
-  ).rows[0];
+    );
+  let tpl = (await template()).rows[0];
+  // Run alone (BENCH_STEPS=replay), the log holds no event yet to copy: one batch through ingest makes one.
+  if (tpl === undefined) {
+    await postBatches(`http://127.0.0.1:${INGEST_PORT}`, seeded.auth, 100, randomUUID().slice(0, 8));
+    tpl = (await template()).rows[0];
+    if (tpl === undefined) throw new Error('replay step: ingest logged no event to copy the replayed events from');
+  }
   const CHUNK = 20_000;
   for (let start = 0; start < REPLAY_EVENTS; start += CHUNK) {
     await pg.query(

@@ -16,10 +16,12 @@ export interface RedriveSelector {
 /** The failed deliveries the selector picks (`d`), with the events joined only when a condition needs them. */
 function selection(destinationId: string, f: RedriveSelector, p: SqlParams) {
   const where = [`d.destination_id = ${p.add(destinationId)}::uuid`, `d.status = 'failed'`];
-  // Never a delivery of an erased (suppressed) user's event.
+  // Never a delivery of an erased (suppressed) user's event. Checked per delivery (OFFSET 0 keeps it a subplan): as
+  // an anti-join its estimate fell to one row when the events carry few distinct user ids, and each page then read
+  // and sorted every failed delivery after the cursor (replay.store.ts, NOT_SUPPRESSED).
   where.push(
     `NOT EXISTS (SELECT 1 FROM events se JOIN suppressed_identities si ON si.identity_hash IN (se.user_id, se.anonymous_id)
-                  WHERE se.id = d.event_id AND se.received_at = d.event_received_at)`,
+                  WHERE se.id = d.event_id AND se.received_at = d.event_received_at OFFSET 0)`,
   );
   if (f.from !== undefined) where.push(`d.event_received_at >= ${p.add(f.from)}::timestamptz`);
   if (f.to !== undefined) where.push(`d.event_received_at < ${p.add(f.to)}::timestamptz`);
