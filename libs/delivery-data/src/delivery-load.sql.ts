@@ -98,8 +98,13 @@ SELECT ${columns('$3')}, d.claim_token, false AS stale
 /** Why a delivery was not claimed: its current claim, or no row. $1 ids. */
 export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHERE id = ANY($1::bigint[])`;
 
-/** Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token. */
-export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $2`;
+/**
+ * Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token, $3 and $4 bounds of
+ * its logged_at (loggedAtBounds): the update probes the delivery's partition alone (by id alone it probed every one
+ * the retention keeps: 9 ms a call at 97 daily partitions against 1.4 ms at 8).
+ */
+export const RELEASE_CLAIM = `UPDATE deliveries SET claimed_until = NULL, claim_token = NULL
+  WHERE id = $1 AND logged_at BETWEEN $3 AND $4 AND claim_token = $2`;
 
 /**
  * A bound no deletion delivery's logged_at passes: each is logged at its transaction's start (`logged_at DEFAULT

@@ -87,7 +87,7 @@ describe('DeliveryRepository', () => {
   const load = async (id: string) => {
     const token = randomUUID();
     const r = await store.claim(id, token);
-    if (r.kind === 'claimed') await store.release(id, token);
+    if (r.kind === 'claimed') await store.release(r.delivery, token);
     return r;
   };
 
@@ -129,7 +129,7 @@ describe('DeliveryRepository', () => {
     });
     expect(loaded(c)).toMatchObject({ kind: 'deletion', deletionUserId: 'u-9', event: null, eventReceivedAt: null });
     query.mockRestore();
-    await Promise.all([fresh, history, deletion].map((id, i) => store.release(id, tokens[i])));
+    await Promise.all([fresh, history, deletion].map(async (id, i) => store.release(await keyOf(id), tokens[i])));
   });
 
   it('counts as delivered only what was delivered since the last replay began: its retry re-sends the rest', async () => {
@@ -161,21 +161,21 @@ describe('DeliveryRepository', () => {
     const right = randomUUID();
     expect(loaded(await store.claim(fresh, right, loggedAt.toISOString())).id).toBe(fresh);
     expect(query).toHaveBeenCalledTimes(1);
-    await store.release(fresh, right);
+    await store.release(await keyOf(fresh), right);
     // A day off (a job changed in Redis): the bounded claim misses, the one over every partition claims.
     query.mockClear();
     const wrong = randomUUID();
     const dayBefore = new Date(loggedAt.getTime() - 86_400_000).toISOString();
     expect(loaded(await store.claim(fresh, wrong, dayBefore)).id).toBe(fresh);
     expect(query).toHaveBeenCalledTimes(2);
-    await store.release(fresh, wrong);
+    await store.release(await keyOf(fresh), wrong);
     // Not a time at all: every partition at once.
     query.mockClear();
     const garbled = randomUUID();
     expect(loaded(await store.claim(fresh, garbled, 'not-a-time')).id).toBe(fresh);
     expect(query).toHaveBeenCalledTimes(1);
     query.mockRestore();
-    await store.release(fresh, garbled);
+    await store.release(await keyOf(fresh), garbled);
     // Bounded, the audit summary is the same as over every partition.
     const bounded = randomUUID();
     expect(loaded(await store.claim(history, bounded, (await keyOf(history)).loggedAt.toISOString()))).toMatchObject({
@@ -184,7 +184,7 @@ describe('DeliveryRepository', () => {
       failedSubscriptions: new Set(['C', 'D']),
       failedReason: 'HTTP 422 Unprocessable Entity',
     });
-    await store.release(history, bounded);
+    await store.release(await keyOf(history), bounded);
   });
 
   it('gives a delivery to one claim at a time: the others learn until when it is held', async () => {
@@ -211,9 +211,9 @@ describe('DeliveryRepository', () => {
 
     // A release by a token that does not hold the claim changes nothing; the holder's release frees it.
     const holder = [first, second, third][results.findIndex((r) => r.kind === 'claimed')];
-    await store.release(fresh, randomUUID());
+    await store.release(await keyOf(fresh), randomUUID());
     expect((await other.claim(fresh, randomUUID())).kind).toBe('busy');
-    await store.release(fresh, holder);
+    await store.release(await keyOf(fresh), holder);
     expect((await load(fresh)).kind).toBe('claimed');
   });
 
@@ -223,7 +223,7 @@ describe('DeliveryRepository', () => {
     await pool.query(`UPDATE deliveries SET claimed_until = now() - interval '1 second' WHERE id = $1`, [deletion]);
     const next = randomUUID();
     expect(loaded(await store.claim(deletion, next)).id).toBe(deletion);
-    await store.release(deletion, next);
+    await store.release(await keyOf(deletion), next);
   });
 
   it('a claim that waited for an outcome being written loads the audit rows of that outcome', async () => {
@@ -252,7 +252,7 @@ describe('DeliveryRepository', () => {
       const delivery = loaded(await claiming);
       expect(delivery.lastAttemptNumber).toBe(4);
       expect(delivery.deliveredSubscriptions).toEqual(new Set(['A', 'E']));
-      await store.release(history, next);
+      await store.release(await keyOf(history), next);
     } finally {
       writer.release();
     }

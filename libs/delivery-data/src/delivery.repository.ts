@@ -5,7 +5,7 @@ import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLA
 import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
 import { DeletionFloor } from './deletion-floor';
-import { ALL_PARTITIONS, attemptsFrom, claimBounds } from './logged-at-bounds';
+import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
 
@@ -98,8 +98,8 @@ export class DeliveryRepository {
   }
 
   /** Gives the claim back without an outcome (a run that ended without recording one). */
-  async release(deliveryId: string, token: string): Promise<void> {
-    await this.pool.query(RELEASE_CLAIM, [deliveryId, token]);
+  async release(delivery: DeliveryKey, token: string): Promise<void> {
+    await this.pool.query(RELEASE_CLAIM, [delivery.id, token, ...loggedAtBounds([delivery])]);
   }
 
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {

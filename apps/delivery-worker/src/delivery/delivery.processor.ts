@@ -86,7 +86,7 @@ export class DeliveryProcessor {
       return await this.run(job, run);
     } finally {
       // A run that ended without recording an outcome (nothing to do, or an error) gives its claim back.
-      if (!run.recorded) await this.release(run.delivery.id, token);
+      if (!run.recorded) await this.release(run.delivery, token);
     }
   }
 
@@ -173,12 +173,12 @@ export class DeliveryProcessor {
     throw new UnrecoverableError(reason ?? 'failed permanently');
   }
 
-  private async release(deliveryId: string, token: string): Promise<void> {
+  private async release(delivery: LoadedDelivery, token: string): Promise<void> {
     try {
-      await this.deliveries.release(deliveryId, token);
+      await this.deliveries.release(delivery, token);
     } catch (e) {
       // Not fatal: the claim's lease expires and the delivery is taken again then.
-      this.logger.warn(`could not release the claim on delivery ${deliveryId}: ${messageOf(e)}`);
+      this.logger.warn(`could not release the claim on delivery ${delivery.id}: ${messageOf(e)}`);
     }
   }
 }
