@@ -1,4 +1,4 @@
-import type { Pool, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 
 /** A node of EXPLAIN (FORMAT JSON)'s plan, as far as the specs read it. */
 export interface PlanNode {
@@ -9,27 +9,50 @@ export interface PlanNode {
 }
 
 /**
- * A pool for a repository under test whose statements matching `traced` run under EXPLAIN ANALYZE in a transaction
- * rolled back (their plans pushed to `plans`, an empty result returned); every other statement runs as it is.
+ * A pool for a repository under test whose statements matching `traced` run under EXPLAIN ANALYZE (their plans
+ * pushed to `plans`, `tracedRows` returned in their place): on the pool, in a transaction rolled back; on a client it hands out
+ * (a repository's own transaction), within that transaction. Every other statement runs as it is.
  */
-export function explainingPool(pool: Pool, traced: (sql: string) => boolean, plans: PlanNode[]): Pool {
+export function explainingPool(
+  pool: Pool,
+  traced: (sql: string) => boolean,
+  plans: PlanNode[],
+  tracedRows: unknown[] = [],
+): Pool {
+  const explain = async (client: Pick<PoolClient, 'query'>, sql: string, values: unknown[]) => {
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+      values,
+    );
+    plans.push(rows[0]['QUERY PLAN'][0].Plan);
+    return { rows: tracedRows, rowCount: tracedRows.length, command: 'SELECT', oid: 0, fields: [] } as QueryResult;
+  };
   const query = async (sql: string, values: unknown[]): Promise<QueryResult> => {
     if (!traced(sql)) return pool.query(sql, values);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
-        values,
-      );
-      plans.push(rows[0]['QUERY PLAN'][0].Plan);
+      const result = await explain(client, sql, values);
       await client.query('ROLLBACK');
-      return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+      return result;
     } finally {
       client.release();
     }
   };
-  return { query } as unknown as Pool;
+  const connect = async (): Promise<PoolClient> => {
+    const client = await pool.connect();
+    const clientQuery = (sql: string, values?: unknown[]) =>
+      traced(sql) ? explain(client, sql, values ?? []) : client.query(sql, values);
+    return Object.assign(Object.create(client) as PoolClient, { query: clientQuery, release: () => client.release() });
+  };
+  return { query, connect } as unknown as Pool;
+}
+
+/** The tables (partitions) the plan reads whose names start with `table`. */
+export function relationsRead(node: PlanNode, table: string): string[] {
+  const name = node['Relation Name'];
+  const own = name !== undefined && (name === table || name.startsWith(`${table}_`)) ? [name] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => relationsRead(child, table))];
 }
 
 /** Rows the plan's scans of `table` (and its partitions, named after it) returned, over all their loops. */

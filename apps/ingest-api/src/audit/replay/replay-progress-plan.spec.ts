@@ -1,0 +1,80 @@
+import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
+import { fixtureRows } from '../../core/database/testing/fixture-rows';
+import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
+import { ReplayReadsRepository } from './replay-reads.repository';
+
+const DAY_MS = 86_400_000;
+
+/** Midnight UTC `days` from today. */
+function dayFromToday(days: number): Date {
+  const today = new Date();
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) + days * DAY_MS);
+}
+
+/**
+ * A replay's progress counts its deliveries in the partitions of its window alone (an event's delivery is logged at
+ * the event's received_at, which the window bounds): joined by id alone, the count read every partition.
+ */
+describe("a replay's progress count", () => {
+  let db: FreshDatabase;
+  let replay: string;
+  let windowPartition: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase('replay_progress_plan');
+    await db.rows(`SELECT ensure_audit_partitions(7)`);
+    const rows = fixtureRows(db.pool);
+    const source = await rows.source('web');
+    const destination = await rows.destination('fs', { sourceIds: [source] });
+    const from = dayFromToday(4);
+    const to = new Date(from.getTime() + DAY_MS);
+    windowPartition = `deliveries_p${from.toISOString().slice(0, 10).replace(/-/g, '')}`;
+    replay = (
+      await db.rows<{ id: string }>(
+        `INSERT INTO replays (destination_id, filter, rate_per_second, mode)
+         VALUES ($1, jsonb_build_object('from', $2::text, 'to', $3::text, 'status', 'any'), 10, 'per-event')
+         RETURNING id::text`,
+        [destination, from.toISOString(), to.toISOString()],
+      )
+    )[0].id;
+    // The replay's 300 deliveries, in its window; 3,000 others two days later, in another partition.
+    await db.pool.query(
+      `WITH d AS (
+         INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)
+         SELECT g, $2::timestamptz + interval '1 hour', $2::timestamptz + interval '1 hour', $1::uuid,
+                (ARRAY['delivered', 'failed', 'pending'])[g % 3 + 1]
+           FROM generate_series(1, 300) AS g
+         RETURNING id)
+       INSERT INTO replay_deliveries (replay_id, delivery_id) SELECT $3::bigint, id FROM d`,
+      [destination, from.toISOString(), replay],
+    );
+    await db.pool.query(
+      `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)
+       SELECT g, $2::timestamptz, $2::timestamptz, $1::uuid, 'delivered' FROM generate_series(1001, 4000) AS g`,
+      [destination, dayFromToday(6).toISOString()],
+    );
+    await db.pool.query('ANALYZE deliveries');
+  });
+
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('counts every delivery of the replay by status', async () => {
+    expect(await new ReplayReadsRepository(db.pool).progressOf(replay)).toEqual({
+      delivered: 100,
+      failed: 100,
+      skipped: 0,
+      inFlight: 100,
+    });
+  });
+
+  it("reads only the partition of the replay's window", async () => {
+    const plans: PlanNode[] = [];
+    const traced = (sql: string) => sql.includes('FROM replay_deliveries rd JOIN deliveries d');
+    const zeros = { delivered: '0', failed: '0', skipped: '0', in_flight: '0' };
+    await new ReplayReadsRepository(explainingPool(db.pool, traced, plans, [zeros])).progressOf(replay);
+    expect(plans).toHaveLength(1);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([windowPartition]);
+  });
+});
