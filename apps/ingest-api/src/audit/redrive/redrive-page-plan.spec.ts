@@ -21,18 +21,13 @@ describe('a redrive page over one user failed deliveries', () => {
     const rows = fixtureRows(db.pool);
     const source = await rows.source('server');
     destination = await rows.destination('fs', { sourceIds: [source] });
+    await rows.oneUserEvents(source, FAILED);
     const { rows: inserted } = await db.pool.query<{ first: string }>(
-      `WITH e AS (
-         INSERT INTO events (received_at, source_id, message_id, type, event_name, user_id, "timestamp", payload, raw)
-         SELECT now() - interval '1 hour' + g * interval '100 microseconds', $1::uuid, 'm' || g, 'track', 'Order Placed',
-                'the-one-user', now(), '{}', '{}'
-           FROM generate_series(1, $2::int) AS g
-         RETURNING id, received_at),
-       d AS (
+      `WITH d AS (
          INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)
-         SELECT e.id, e.received_at, e.received_at, $3::uuid, 'failed' FROM e ORDER BY e.id RETURNING id)
+         SELECT e.id, e.received_at, e.received_at, $1::uuid, 'failed' FROM events e ORDER BY e.id RETURNING id)
        SELECT min(id)::text AS first FROM d`,
-      [source, FAILED, destination],
+      [destination],
     );
     firstId = BigInt(inserted[0].first);
     await db.pool.query('ANALYZE events');

@@ -22,13 +22,7 @@ describe('a replay page over a log of one user', () => {
     const rows = fixtureRows(db.pool);
     const source = await rows.source('server');
     destination = await rows.destination('fs', { sourceIds: [source] });
-    await db.pool.query(
-      `INSERT INTO events (received_at, source_id, message_id, type, event_name, user_id, "timestamp", payload, raw)
-       SELECT now() - interval '1 hour' + g * interval '100 microseconds', $1::uuid, 'm' || g, 'track', 'Order Placed',
-              'the-one-user', now(), '{}', '{}'
-         FROM generate_series(1, $2::int) AS g`,
-      [source, EVENTS],
-    );
+    await rows.oneUserEvents(source, EVENTS);
     await db.pool.query('ANALYZE events');
   });
 

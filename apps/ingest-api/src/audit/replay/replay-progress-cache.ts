@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { ReplayProgress, ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayProgress, ReplayReadsRepository, ReplayWindow } from './replay-reads.repository';
 import { progressMaxAgeMs } from './progress-max-age';
 
 export interface CountedProgress {
@@ -29,18 +29,18 @@ export class ReplayProgressCache {
 
   constructor(private readonly reads: ReplayReadsRepository) {}
 
-  async get(replayId: string): Promise<CountedProgress> {
-    const entry = this.entries.get(replayId) ?? { maxAgeMs: 0 };
-    this.entries.set(replayId, entry);
+  async get(replay: ReplayWindow): Promise<CountedProgress> {
+    const entry = this.entries.get(replay.id) ?? { maxAgeMs: 0 };
+    this.entries.set(replay.id, entry);
     if (entry.counted && Date.now() - entry.counted.countedAt.getTime() <= entry.maxAgeMs) return entry.counted;
-    entry.counting ??= this.count(replayId, entry);
+    entry.counting ??= this.count(replay, entry);
     return entry.counting;
   }
 
-  private async count(replayId: string, entry: Entry): Promise<CountedProgress> {
+  private async count(replay: ReplayWindow, entry: Entry): Promise<CountedProgress> {
     const started = Date.now();
     try {
-      const progress = await this.reads.progressOf(replayId);
+      const progress = await this.reads.progressOf(replay);
       entry.counted = { progress, countedAt: new Date(started) };
       entry.maxAgeMs = progressMaxAgeMs(Date.now() - started);
       return entry.counted;

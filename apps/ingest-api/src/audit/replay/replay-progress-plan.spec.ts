@@ -1,7 +1,7 @@
 import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
-import { ReplayReadsRepository } from './replay-reads.repository';
+import { ReplayReadsRepository, ReplayWindow } from './replay-reads.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -17,7 +17,7 @@ function dayFromToday(days: number): Date {
  */
 describe("a replay's progress count", () => {
   let db: FreshDatabase;
-  let replay: string;
+  let replay: ReplayWindow;
   let windowPartition: string;
 
   beforeAll(async () => {
@@ -29,14 +29,15 @@ describe("a replay's progress count", () => {
     const from = dayFromToday(4);
     const to = new Date(from.getTime() + DAY_MS);
     windowPartition = `deliveries_p${from.toISOString().slice(0, 10).replace(/-/g, '')}`;
-    replay = (
+    const filter = { from: from.toISOString(), to: to.toISOString(), status: 'any' as const };
+    const id = (
       await db.rows<{ id: string }>(
-        `INSERT INTO replays (destination_id, filter, rate_per_second, mode)
-         VALUES ($1, jsonb_build_object('from', $2::text, 'to', $3::text, 'status', 'any'), 10, 'per-event')
+        `INSERT INTO replays (destination_id, filter, rate_per_second, mode) VALUES ($1, $2, 10, 'per-event')
          RETURNING id::text`,
-        [destination, from.toISOString(), to.toISOString()],
+        [destination, JSON.stringify(filter)],
       )
     )[0].id;
+    replay = { id, filter };
     // The replay's 300 deliveries, in its window; 3,000 others two days later, in another partition.
     await db.pool.query(
       `WITH d AS (
@@ -46,7 +47,7 @@ describe("a replay's progress count", () => {
            FROM generate_series(1, 300) AS g
          RETURNING id)
        INSERT INTO replay_deliveries (replay_id, delivery_id) SELECT $3::bigint, id FROM d`,
-      [destination, from.toISOString(), replay],
+      [destination, from.toISOString(), replay.id],
     );
     await db.pool.query(
       `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)

@@ -75,7 +75,12 @@ describe('ReplayReadsRepository', () => {
   });
 
   it("reads the replay's progress, its batch jobs' progress and its deliveries by id", async () => {
-    expect(await reads.progressOf(replay)).toEqual({ delivered: 1, failed: 1, skipped: 0, inFlight: 1 });
+    expect(await reads.progressOf({ id: replay, filter })).toEqual({
+      delivered: 1,
+      failed: 1,
+      skipped: 0,
+      inFlight: 1,
+    });
     expect(await reads.batchProgressOf(replay)).toEqual({ jobs: 2, jobsRunning: 1, imported: 2, itemErrors: 1 });
     expect(await reads.deliveryIdsAfter(replay, '0', 2)).toEqual(deliveries.slice(0, 2));
     expect(await reads.deliveryIdsAfter(replay, deliveries[1], 2)).toEqual(deliveries.slice(2));
@@ -83,14 +88,14 @@ describe('ReplayReadsRepository', () => {
 
   it('the progress cache: reads at once share one count, and a later read counts the changed statuses', async () => {
     const cache = new ReplayProgressCache(reads);
-    const [a, b] = await Promise.all([cache.get(replay), cache.get(replay)]);
+    const [a, b] = await Promise.all([cache.get({ id: replay, filter }), cache.get({ id: replay, filter })]);
     expect(a).toBe(b);
     expect(a.progress).toEqual({ delivered: 1, failed: 1, skipped: 0, inFlight: 1 });
     await db.rows(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [deliveries[2]]);
     // A count of three deliveries is reused for a few ms at most: the next reads see the change.
     const deadline = Date.now() + 10_000;
-    let now = await cache.get(replay);
-    while (now.progress.delivered !== 2 && Date.now() < deadline) now = await cache.get(replay);
+    let now = await cache.get({ id: replay, filter });
+    while (now.progress.delivered !== 2 && Date.now() < deadline) now = await cache.get({ id: replay, filter });
     expect(now.progress).toEqual({ delivered: 2, failed: 1, skipped: 0, inFlight: 0 });
     expect(now.countedAt.getTime()).toBeGreaterThanOrEqual(a.countedAt.getTime());
     await db.rows(`UPDATE deliveries SET status = 'pending' WHERE id = $1`, [deliveries[2]]);

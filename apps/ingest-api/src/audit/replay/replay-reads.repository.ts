@@ -15,6 +15,12 @@ export interface ReplayProgress {
   inFlight: number;
 }
 
+/** What a progress count needs of a replay: its id and the window its filter bounds (fixed when it is created). */
+export interface ReplayWindow {
+  id: string;
+  filter: Pick<StoredReplayFilter, 'from' | 'to'>;
+}
+
 export interface BatchProgress {
   jobs: number;
   jobsRunning: number;
@@ -77,27 +83,20 @@ export class ReplayReadsRepository {
    * only the partitions of that window are read (joined by id alone, the count read every delivery the retention
    * keeps, whatever the replay's size).
    */
-  async progressOf(replayId: string): Promise<ReplayProgress> {
+  async progressOf(replay: ReplayWindow): Promise<ReplayProgress> {
     const { rows } = await inTransaction(
       this.pool,
       'BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0',
-      async (client) => {
-        const window = (
-          await client.query<{ from: string | null; to: string | null }>(
-            `SELECT filter->>'from' AS from, filter->>'to' AS to FROM replays WHERE id = $1::bigint`,
-            [replayId],
-          )
-        ).rows[0];
-        return client.query<{ delivered: string; failed: string; skipped: string; in_flight: string }>(
+      (client) =>
+        client.query<{ delivered: string; failed: string; skipped: string; in_flight: string }>(
           `SELECT count(*) FILTER (WHERE d.status = 'delivered')::text AS delivered,
                 count(*) FILTER (WHERE d.status = 'failed')::text AS failed,
                 count(*) FILTER (WHERE d.status = 'skipped')::text AS skipped,
                 count(*) FILTER (WHERE d.status IN ('pending', 'retrying'))::text AS in_flight
            FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
           WHERE rd.replay_id = $1::bigint AND d.logged_at >= $2::timestamptz AND d.logged_at < $3::timestamptz`,
-          [replayId, window?.from ?? '-infinity', window?.to ?? 'infinity'],
-        );
-      },
+          [replay.id, replay.filter.from, replay.filter.to],
+        ),
     );
     const r = rows[0];
     return {

@@ -104,7 +104,7 @@ export class ReplaysService {
    */
   async get(id: string) {
     const row = await this.load(id);
-    const { progress, countedAt } = await this.progress.get(id);
+    const { progress, countedAt } = await this.progress.get(row);
     const batch = row.mode === 'batch' ? { batch: await this.reads.batchProgressOf(id) } : {};
     return { ...replayView(row), ...progress, progressCountedAt: countedAt.toISOString(), ...batch };
   }
@@ -150,7 +150,7 @@ export class ReplaysService {
   }
 
   private async batchStillSending(r: ReplayRow): Promise<boolean> {
-    return r.mode === 'batch' && r.status === 'completed' && (await this.reads.progressOf(r.id)).inFlight > 0;
+    return r.mode === 'batch' && r.status === 'completed' && (await this.reads.progressOf(r)).inFlight > 0;
   }
 
   private async load(id: string): Promise<ReplayRow> {

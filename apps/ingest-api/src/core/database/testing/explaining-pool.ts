@@ -48,17 +48,19 @@ export function explainingPool(
   return { query, connect } as unknown as Pool;
 }
 
-/** The tables (partitions) the plan reads whose names start with `table`. */
-export function relationsRead(node: PlanNode, table: string): string[] {
+/** The plan's scans of `table` or of its partitions (named after it). */
+function scansOf(node: PlanNode, table: string): PlanNode[] {
   const name = node['Relation Name'];
-  const own = name !== undefined && (name === table || name.startsWith(`${table}_`)) ? [name] : [];
-  return [...own, ...(node.Plans ?? []).flatMap((child) => relationsRead(child, table))];
+  const own = name !== undefined && (name === table || name.startsWith(`${table}_`)) ? [node] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => scansOf(child, table))];
 }
 
-/** Rows the plan's scans of `table` (and its partitions, named after it) returned, over all their loops. */
+/** The names of the tables (partitions) of `table` the plan reads. */
+export function relationsRead(node: PlanNode, table: string): string[] {
+  return scansOf(node, table).map((scan) => scan['Relation Name'] as string);
+}
+
+/** Rows the plan's scans of `table` (and its partitions) returned, over all their loops. */
 export function rowsRead(node: PlanNode, table: string): number {
-  const name = node['Relation Name'];
-  const own =
-    name === table || name?.startsWith(`${table}_`) ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
+  return scansOf(node, table).reduce((sum, scan) => sum + (scan['Actual Rows'] ?? 0) * (scan['Actual Loops'] ?? 1), 0);
 }

@@ -39,6 +39,16 @@ export function fixtureRows(pool: Pool) {
           JSON.stringify({ messageId }),
         ],
       ),
+    /** `count` track events of one user, 100 µs apart from an hour ago (a log for the plan specs). */
+    oneUserEvents: async (sourceId: string, count: number): Promise<void> => {
+      await pool.query(
+        `INSERT INTO events (received_at, source_id, message_id, type, event_name, user_id, "timestamp", payload, raw)
+         SELECT now() - interval '1 hour' + g * interval '100 microseconds', $1::uuid, 'm' || g, 'track',
+                'Order Placed', 'the-one-user', now(), '{}', '{}'
+           FROM generate_series(1, $2::int) AS g`,
+        [sourceId, count],
+      );
+    },
     delivery: (eventId: string | null, receivedAt: string | null, destinationId: string, status: string) =>
       id(
         `INSERT INTO deliveries (event_id, event_received_at, logged_at, destination_id, status)
