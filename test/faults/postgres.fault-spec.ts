@@ -118,6 +118,9 @@ describe('faults: Postgres crashes and stops', () => {
       return faults[0].applied === 3;
     });
     const inFlight = await inFlightAtFake();
+    // From the stop signal on, Postgres takes no new session and ends the open ones ("fast" shutdown): an attempt
+    // answered after it can only be written once Postgres is back, however long the shutdown's checkpoint takes.
+    const stoppingAt = Date.now();
     await pg!.stop();
     const stoppedAt = Date.now();
     await expectRefusing(load, stoppedAt);
@@ -145,12 +148,15 @@ describe('faults: Postgres crashes and stops', () => {
           await db.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
               WHERE d.destination_id = $1 AND a.finished_at > to_timestamp($2 / 1000.0) AND a.finished_at < to_timestamp($3 / 1000.0)`,
-            [seeded.destinationId, stoppedAt, restartAt],
+            [seeded.destinationId, stoppingAt, restartAt],
           )
         ).rows[0].n,
     );
     expect(waited).toBeGreaterThan(0);
-    console.log(`Postgres down 30 s: ${JSON.stringify({ ...r, inFlight, waited, refused, during: during.length })}`);
+    const stopMs = stoppedAt - stoppingAt;
+    console.log(
+      `Postgres down 30 s: ${JSON.stringify({ ...r, inFlight, waited, refused, stopMs, during: during.length })}`,
+    );
   });
 
   it('leaks no secret: logs, job payloads, audit rows, API answers', async () => {
