@@ -2,6 +2,7 @@ import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
 import { ReplayReadsRepository, ReplayWindow } from './replay-reads.repository';
+import { ReplaysRepository } from './replays.repository';
 
 const DAY_MS = 86_400_000;
 
@@ -13,7 +14,8 @@ function dayFromToday(days: number): Date {
 
 /**
  * A replay's progress counts its deliveries in the partitions of its window alone (an event's delivery is logged at
- * the event's received_at, which the window bounds): joined by id alone, the count read every partition.
+ * the event's received_at, which the window bounds): joined by id alone, the count read every partition. So do the
+ * counts stored on the replays, refreshed every 15 s.
  */
 describe("a replay's progress count", () => {
   let db: FreshDatabase;
@@ -77,5 +79,17 @@ describe("a replay's progress count", () => {
     await new ReplayReadsRepository(explainingPool(db.pool, traced, plans, [zeros])).progressOf(replay);
     expect(plans).toHaveLength(1);
     expect(relationsRead(plans[0], 'deliveries')).toEqual([windowPartition]);
+  });
+
+  it("refreshes the stored counts from the partition of the replay's window alone", async () => {
+    const plans: PlanNode[] = [];
+    const traced = (sql: string) => sql.includes('UPDATE replays r SET delivered');
+    await new ReplaysRepository(explainingPool(db.pool, traced, plans)).refreshStoredProgress();
+    expect(plans).toHaveLength(1);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([windowPartition]);
+    expect(await new ReplaysRepository(db.pool).refreshStoredProgress()).toBe(1);
+    expect(await db.rows(`SELECT delivered::int, failed::int FROM replays WHERE id = $1::bigint`, [replay.id])).toEqual(
+      [{ delivered: 100, failed: 100 }],
+    );
   });
 });

@@ -196,18 +196,23 @@ export class ReplaysRepository {
   /**
    * Brings the delivered / failed counts stored on replays (what the list shows) to their deliveries' states, for
    * replays whose deliveries may still change: running or paused, or finished within the last day (retries of
-   * their deliveries still settle). Returns how many rows changed.
+   * their deliveries still settle). Returns how many rows changed. Each replay's count reads the partitions of its
+   * window alone (as progressOf's: an event's delivery is logged at the event's received_at, which the window
+   * bounds); joined by id alone, every refresh read every delivery the retention keeps.
    */
   async refreshStoredProgress(): Promise<number> {
     const { rowCount } = await this.pool.query(
       `UPDATE replays r SET delivered = p.delivered, failed = p.failed
-         FROM (SELECT rd.replay_id,
-                      count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
-                      count(*) FILTER (WHERE d.status = 'failed') AS failed
-                 FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
-                WHERE rd.replay_id IN (SELECT id FROM replays
-                                        WHERE status IN ('running', 'paused') OR finished_at > now() - interval '1 day')
-                GROUP BY rd.replay_id) p
+         FROM (SELECT live.id AS replay_id, c.delivered, c.failed
+                 FROM replays live
+                CROSS JOIN LATERAL (
+                  SELECT count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
+                         count(*) FILTER (WHERE d.status = 'failed') AS failed
+                    FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
+                   WHERE rd.replay_id = live.id
+                     AND d.logged_at >= (live.filter->>'from')::timestamptz
+                     AND d.logged_at < (live.filter->>'to')::timestamptz) c
+                WHERE live.status IN ('running', 'paused') OR live.finished_at > now() - interval '1 day') p
         WHERE r.id = p.replay_id AND (r.delivered, r.failed) IS DISTINCT FROM (p.delivered, p.failed)`,
     );
     return rowCount ?? 0;

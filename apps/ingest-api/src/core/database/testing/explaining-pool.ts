@@ -55,9 +55,14 @@ function scansOf(node: PlanNode, table: string): PlanNode[] {
   return [...own, ...(node.Plans ?? []).flatMap((child) => scansOf(child, table))];
 }
 
-/** The names of the tables (partitions) of `table` the plan reads. */
+/**
+ * The names of the tables (partitions) of `table` the plan reads: a scan the executor pruned while running (bounds
+ * from an outer row) is in the plan but never executed (no loops), and is not read.
+ */
 export function relationsRead(node: PlanNode, table: string): string[] {
-  return scansOf(node, table).map((scan) => scan['Relation Name'] as string);
+  return scansOf(node, table)
+    .filter((scan) => (scan['Actual Loops'] ?? 1) > 0)
+    .map((scan) => scan['Relation Name'] as string);
 }
 
 /** Rows the plan's scans of `table` (and its partitions) returned, over all their loops. */
