@@ -95,8 +95,12 @@ SELECT ${columns('$3')}, d.claim_token, false AS stale
   JOIN deliveries d ON d.id = i.id AND d.logged_at = i.logged_at AND d.claim_token = i.token
   ${EVENT_JOIN}`;
 
-/** Why a delivery was not claimed: its current claim, or no row. $1 ids. */
-export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries WHERE id = ANY($1::bigint[])`;
+/**
+ * Why a delivery was not claimed: its current claim, or no row. $1 ids, $2 and $3 bounds of their logged_at
+ * (claimBounds; by id alone, every partition the retention keeps is probed).
+ */
+export const CLAIM_HOLDERS = `SELECT id::text, claimed_until FROM deliveries
+  WHERE id = ANY($1::bigint[]) AND logged_at BETWEEN $2 AND $3`;
 
 /**
  * Gives a claim back without an outcome (nothing to do, or the run broke off). $1 id, $2 token, $3 and $4 bounds of

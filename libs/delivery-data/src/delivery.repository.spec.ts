@@ -217,6 +217,48 @@ describe('DeliveryRepository', () => {
     expect((await load(fresh)).kind).toBe('claimed');
   });
 
+  it('learns who holds a delivery between the bounds its job names, and over every partition when that time is wrong', async () => {
+    const holder = randomUUID();
+    const { loggedAt } = await keyOf(fresh);
+    loaded(await store.claim(fresh, holder));
+    const query = jest.spyOn(pool, 'query');
+    const holderLookups = () =>
+      query.mock.calls
+        .filter(([sql]) => typeof sql === 'string' && sql.includes('SELECT id::text, claimed_until'))
+        .map(([, values]) => (values as unknown[]).slice(1).map((v) => (v instanceof Date ? 'bounded' : v)));
+    const dayBefore = new Date(loggedAt.getTime() - 86_400_000).toISOString();
+    const cases: [string, string, string, ClaimResult['kind'], unknown[][]][] = [
+      ['named right', fresh, loggedAt.toISOString(), 'busy', [['bounded', 'bounded']]],
+      [
+        'named a day off',
+        fresh,
+        dayBefore,
+        'busy',
+        [
+          ['bounded', 'bounded'],
+          ['-infinity', 'infinity'],
+        ],
+      ],
+      [
+        'not a delivery',
+        '987654321',
+        loggedAt.toISOString(),
+        'missing',
+        [
+          ['bounded', 'bounded'],
+          ['-infinity', 'infinity'],
+        ],
+      ],
+    ];
+    for (const [, id, named, kind, lookups] of cases) {
+      query.mockClear();
+      expect((await store.claim(id, randomUUID(), named)).kind).toBe(kind);
+      expect(holderLookups()).toEqual(lookups);
+    }
+    query.mockRestore();
+    await store.release(await keyOf(fresh), holder);
+  });
+
   it('takes over a claim whose lease has expired', async () => {
     const token = randomUUID();
     loaded(await store.claim(deletion, token));
@@ -292,6 +334,35 @@ describe('DeliveryRepository', () => {
       episodeRuns: 1,
       deliveredSubscriptions: new Set(['preset:trackEvent']),
     });
+  });
+
+  it('records an outcome once when the answer to its committed statement is lost: the retry finds its attempt row', async () => {
+    const key = await keyOf(history);
+    const startedAt = new Date(Date.now() - 1000);
+    const attempt = attemptRow({ attemptNumber: 7, trigger: 'retry' }, startedAt, new Date(), {
+      subscriptionId: 'preset:trackEvent',
+      decision: 'delivered',
+    });
+    // The first write commits, then its connection drops before the answer: the repository cannot know it went in.
+    const statements: string[] = [];
+    let dropped = false;
+    const losing = {
+      query: async (sql: string, values: unknown[]) => {
+        statements.push(sql);
+        const result = await pool.query(sql, values);
+        if (dropped) return result;
+        dropped = true;
+        throw new Error('Connection terminated unexpectedly');
+      },
+    } as unknown as Pool;
+    await new DeliveryRepository(losing, 30_000).record(key, [attempt], 'delivered', 'delivered');
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).toContain('SELECT 1 FROM delivery_attempts');
+    const rows = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1 AND attempt_number = 7`,
+      [history],
+    );
+    expect(rows.rows[0].n).toBe(1);
   });
 
   it.each([

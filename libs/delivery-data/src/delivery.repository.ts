@@ -110,7 +110,7 @@ export class DeliveryRepository {
     if (unclaimed.length > 0 && bounds !== ALL_PARTITIONS) {
       for (const [key, row] of await this.claimRows(unclaimed, ALL_PARTITIONS)) won.set(key, row);
     }
-    const lost = batch.filter((b) => !won.has(claimKey(b.id, b.token))).map((b) => b.id);
+    const lost = batch.filter((b) => !won.has(claimKey(b.id, b.token)));
     const holders = lost.length === 0 ? new Map<string, Date | null>() : await this.holders(lost);
     return batch.map((b): ClaimResult => {
       const row = won.get(claimKey(b.id, b.token));
@@ -150,10 +150,26 @@ export class DeliveryRepository {
     return rows;
   }
 
-  private async holders(ids: string[]): Promise<Map<string, Date | null>> {
-    const { rows } = await this.pool.query<{ id: string; claimed_until: Date | null }>(CLAIM_HOLDERS, [
-      [...new Set(ids)],
-    ]);
+  /**
+   * The current claims of deliveries a claim did not win (busy, or missing): looked up between the bounds their jobs
+   * name first, then over every partition for those not found there (missing, or named with a wrong logged_at).
+   */
+  private async holders(lost: PendingClaim[]): Promise<Map<string, Date | null>> {
+    const ids = [...new Set(lost.map((b) => b.id))];
+    const bounds = claimBounds(lost);
+    const holders = await this.claimHolders(ids, bounds);
+    const notFound = ids.filter((id) => !holders.has(id));
+    if (notFound.length > 0 && bounds !== ALL_PARTITIONS) {
+      for (const [id, until] of await this.claimHolders(notFound, ALL_PARTITIONS)) holders.set(id, until);
+    }
+    return holders;
+  }
+
+  private async claimHolders(
+    ids: string[],
+    bounds: readonly [Date | string, Date | string],
+  ): Promise<Map<string, Date | null>> {
+    const { rows } = await this.pool.query<{ id: string; claimed_until: Date | null }>(CLAIM_HOLDERS, [ids, ...bounds]);
     return new Map(rows.map((r) => [r.id, r.claimed_until]));
   }
 
@@ -184,7 +200,7 @@ export class DeliveryRepository {
     const deadline = Date.now() + RECORD_RETRY_MS;
     for (let retry = 0; ; retry++) {
       try {
-        if (retry > 0 && attempts.length > 0 && (await this.recorded(delivery.id, attempts[0].attemptNumber))) return;
+        if (retry > 0 && attempts.length > 0 && (await this.recorded(delivery.id, attempts[0]))) return;
         return await this.batcher.write({
           deliveryId: delivery.id,
           loggedAt: delivery.loggedAt,
@@ -204,10 +220,11 @@ export class DeliveryRepository {
     }
   }
 
-  private async recorded(deliveryId: string, attemptNumber: number): Promise<boolean> {
+  /** Whether the attempt's row is in: looked up in its started_at's partition (by id alone, every partition). */
+  private async recorded(deliveryId: string, attempt: AttemptRecord): Promise<boolean> {
     const { rows } = await this.pool.query(
-      'SELECT 1 FROM delivery_attempts WHERE delivery_id = $1 AND attempt_number = $2 LIMIT 1',
-      [deliveryId, attemptNumber],
+      'SELECT 1 FROM delivery_attempts WHERE delivery_id = $1 AND attempt_number = $2 AND started_at = $3 LIMIT 1',
+      [deliveryId, attempt.attemptNumber, attempt.startedAt],
     );
     return rows.length > 0;
   }
