@@ -1,6 +1,8 @@
 import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
+import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
 import { AuditReads } from './audit-reads.repository';
+import { EventRow } from './audit.views';
 
 /** Against a migrated database of its own. */
 describe('AuditReads', () => {
@@ -88,8 +90,14 @@ describe('AuditReads', () => {
     expect(await reads.event('999999')).toBeNull();
   });
 
+  /** The events' rows as a page reads them, in the order of `ids`. */
+  async function pageOf(ids: string[]): Promise<EventRow[]> {
+    const all = await reads.newestFirst({}, undefined, 10);
+    return ids.map((id) => all.find((r) => r.id === id)!);
+  }
+
   it('reads the deliveries, attempts and state changes of a page, in order', async () => {
-    const ds = await reads.deliveriesOf([e[3], e[0], e[2]]);
+    const ds = await reads.deliveriesOf(await pageOf([e[3], e[0], e[2]]));
     expect(ds.map((d) => [d.id, d.event_id, d.destination_id, d.status, d.kind, d.attempts])).toEqual([
       [deliveries[0], e[0], destination, 'delivered', 'event', 0],
       [deliveries[2], e[3], destination, 'pending', 'event', 0],
@@ -109,5 +117,15 @@ describe('AuditReads', () => {
     expect(await reads.deliveriesOf([])).toEqual([]);
     expect(await reads.attemptsOf([])).toEqual([]);
     expect(await reads.stateChangesOf([])).toEqual([]);
+  });
+
+  it("looks a page's deliveries up in its events' partitions alone", async () => {
+    await db.rows(`SELECT ensure_audit_partitions(7)`);
+    const plans: PlanNode[] = [];
+    const traced = (sql: string) => sql.includes('FROM deliveries d');
+    await new AuditReads(explainingPool(db.pool, traced, plans)).deliveriesOf(await pageOf([e[3], e[0]]));
+    expect(plans).toHaveLength(1);
+    // March's events are older than the partitions made daily: the one partition from MINVALUE holds them.
+    expect(relationsRead(plans[0], 'deliveries')).toEqual(['deliveries_legacy']);
   });
 });

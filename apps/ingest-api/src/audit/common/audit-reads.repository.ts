@@ -14,6 +14,9 @@ import { EventFilter, eventConditions, whereClause } from './event-filter';
 import type { LogPosition } from './keyset-cursor';
 import { SqlParams } from './sql-params';
 
+/** An event as its deliveries are found by: its id and its received_at in full (cursor_at, microseconds kept). */
+export type EventKey = Pick<EventRow, 'id' | 'cursor_at'>;
+
 /**
  * The audit trail's reads (read pool: they never take the tracking hot path's connections): events keyset-paged on
  * (received_at, id) in either direction, one event whole, and the deliveries, attempts and state changes of a page.
@@ -66,12 +69,17 @@ export class AuditReads {
     return rows[0] ?? null;
   }
 
-  /** The deliveries of these events, in id order (by the (event_id, …) unique index). */
-  async deliveriesOf(eventIds: string[]): Promise<DeliveryRow[]> {
-    if (eventIds.length === 0) return [];
+  /**
+   * The deliveries of these events, in id order (by the (event_id, …, logged_at) unique index). An event's
+   * delivery is logged at the event's received_at, so only those partitions are probed: by event id alone, every
+   * partition the retention keeps was, for each event of a page.
+   */
+  async deliveriesOf(events: EventKey[]): Promise<DeliveryRow[]> {
+    if (events.length === 0) return [];
     const { rows } = await this.pool.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.event_id = ANY($1::bigint[]) ORDER BY d.id`,
-      [eventIds],
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+        WHERE d.event_id = ANY($1::bigint[]) AND d.logged_at = ANY($2::timestamptz[]) ORDER BY d.id`,
+      [events.map((e) => e.id), [...new Set(events.map((e) => e.cursor_at))]],
     );
     return rows;
   }

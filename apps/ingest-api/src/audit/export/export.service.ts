@@ -108,7 +108,7 @@ export class ExportService {
     for (;;) {
       const events = await this.reads.oldestFirst(filter, after, EXPORT_PAGE, plan.format === 'ndjson');
       if (events.length === 0) return;
-      const deliveries = await this.reads.deliveriesOf(events.map((e) => e.id));
+      const deliveries = await this.reads.deliveriesOf(events);
       const attempts = await this.reads.attemptsOf(deliveries.map((d) => d.id));
       const byEvent = group(deliveries, (d) => d.event_id ?? '');
       const byDelivery = group(attempts, (a) => a.delivery_id);

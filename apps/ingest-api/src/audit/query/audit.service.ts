@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, notFound } from '../../core/errors/app-error';
 import { EventsQueryDto } from './audit-query.dto';
-import { AuditReads } from '../common/audit-reads.repository';
+import { AuditReads, EventKey } from '../common/audit-reads.repository';
 import {
   DeliveryRow,
   attemptView,
@@ -54,7 +54,7 @@ export class AuditService {
     const rows = await this.reads.newestFirst(filter, before, limit + 1);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    const deliveries = await this.deliveriesOf(page.map((r) => r.id));
+    const deliveries = await this.deliveriesOf(page);
     const last = page[page.length - 1];
     return {
       events: page.map((e) => ({
@@ -69,7 +69,7 @@ export class AuditService {
     if (!/^\d{1,18}$/.test(id)) throw notFound(`No event ${id}`);
     const e = await this.reads.event(id);
     if (!e) throw notFound(`No event ${id}`);
-    const deliveries = (await this.deliveriesOf([e.id])).get(e.id) ?? [];
+    const deliveries = (await this.deliveriesOf([e])).get(e.id) ?? [];
     const ids = deliveries.map((d) => d.id);
     const [attempts, changes] = await Promise.all([this.reads.attemptsOf(ids), this.reads.stateChangesOf(ids)]);
     return {
@@ -88,9 +88,9 @@ export class AuditService {
   }
 
   /** Deliveries of the given events, grouped by event id (one query, by the (event_id, ...) unique index). */
-  async deliveriesOf(eventIds: string[]): Promise<Map<string, DeliveryRow[]>> {
+  async deliveriesOf(events: EventKey[]): Promise<Map<string, DeliveryRow[]>> {
     const out = new Map<string, DeliveryRow[]>();
-    for (const d of await this.reads.deliveriesOf(eventIds)) {
+    for (const d of await this.reads.deliveriesOf(events)) {
       const key = d.event_id ?? '';
       const list = out.get(key) ?? [];
       list.push(d);
