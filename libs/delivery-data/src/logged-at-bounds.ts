@@ -36,5 +36,10 @@ const CLOCK_SKEW_MARGIN_MS = 86_400_000;
 
 /** A time no attempt of deliveries logged within `bounds` started before (the audit partitions to look in). */
 export function attemptsFrom(bounds: readonly [Date | string, Date | string]): Date | string {
-  return bounds[0] instanceof Date ? new Date(bounds[0].getTime() - CLOCK_SKEW_MARGIN_MS) : '-infinity';
+  return bounds[0] instanceof Date ? attemptsStartedFrom(bounds[0]) : '-infinity';
+}
+
+/** A time no attempt of deliveries logged at or after `loggedAt` started before. */
+export function attemptsStartedFrom(loggedAt: Date): Date {
+  return new Date(loggedAt.getTime() - CLOCK_SKEW_MARGIN_MS);
 }

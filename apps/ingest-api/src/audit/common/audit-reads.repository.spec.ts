@@ -102,30 +102,58 @@ describe('AuditReads', () => {
       [deliveries[0], e[0], destination, 'delivered', 'event', 0],
       [deliveries[2], e[3], destination, 'pending', 'event', 0],
     ]);
-    const attempts = await reads.attemptsOf([deliveries[1], deliveries[0]]);
+    const page = await pageOf([e[1], e[0]]);
+    const attempts = await reads.attemptsOf([deliveries[1], deliveries[0]], page);
     expect(attempts.map((a) => [a.delivery_id, a.attempt_number, a.trigger, a.decision])).toEqual([
       [deliveries[0], 1, 'live', 'delivered'],
       [deliveries[1], 2, 'live', 'retry'],
       [deliveries[1], 1, 'live', 'retry'],
     ]);
-    const changes = await reads.stateChangesOf([deliveries[1], deliveries[0]]);
+    const changes = await reads.stateChangesOf([deliveries[1], deliveries[0]], page);
     expect(changes.map((s) => [s.delivery_id, s.from_status, s.to_status, s.reason])).toEqual([
       [deliveries[0], 'pending', 'delivered', 'sent'],
       [deliveries[1], null, 'pending', 'created'],
       [deliveries[1], 'pending', 'failed', 'gave up'],
     ]);
     expect(await reads.deliveriesOf([])).toEqual([]);
-    expect(await reads.attemptsOf([])).toEqual([]);
-    expect(await reads.stateChangesOf([])).toEqual([]);
+    expect(await reads.attemptsOf([], page)).toEqual([]);
+    expect(await reads.stateChangesOf([], page)).toEqual([]);
   });
 
-  it("looks a page's deliveries up in its events' partitions alone", async () => {
+  it("looks a page's deliveries, attempts and state changes up in its events' partitions", async () => {
     await db.rows(`SELECT ensure_audit_partitions(7)`);
+    // An event four days ahead (a daily partition of its own), its delivery, one attempt and one state change.
+    const day = (k: number) => {
+      const t = new Date(Date.now() + k * 86_400_000);
+      return t.toISOString().slice(0, 10).replace(/-/g, '');
+    };
+    const at = `${new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10)}T12:00:00.123456Z`;
+    const rows = fixtureRows(db.pool);
+    const ahead = await rows.event(source, at, 'm-ahead');
+    const delivery = await rows.delivery(ahead, at, destination, 'delivered');
+    await db.rows(
+      `INSERT INTO delivery_attempts (delivery_id, attempt_number, trigger, started_at, finished_at, decision)
+       VALUES ($1, 1, 'live', $2, $2, 'delivered')`,
+      [delivery, at],
+    );
+    await rows.stateChange(delivery, 'pending', 'delivered', 'sent');
+    const page = (await reads.newestFirst({}, undefined, 1)).filter((r) => r.id === ahead);
+    expect(page).toHaveLength(1);
+
     const plans: PlanNode[] = [];
-    const traced = (sql: string) => sql.includes('FROM deliveries d');
-    await new AuditReads(explainingPool(db.pool, traced, plans)).deliveriesOf(await pageOf([e[3], e[0]]));
-    expect(plans).toHaveLength(1);
-    // March's events are older than the partitions made daily: the one partition from MINVALUE holds them.
-    expect(relationsRead(plans[0], 'deliveries')).toEqual(['deliveries_legacy']);
+    const traced = (sql: string) => /FROM (deliveries d|delivery_attempts a|delivery_state_changes s)\b/.test(sql);
+    const explaining = new AuditReads(explainingPool(db.pool, traced, plans));
+    await explaining.deliveriesOf(page);
+    await explaining.attemptsOf([delivery], page);
+    await explaining.stateChangesOf([delivery], page);
+    expect(plans).toHaveLength(3);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([`deliveries_p${day(4)}`]);
+    // Attempts start after their delivery is logged, less a day for the clocks' skew: none before the day before.
+    expect(relationsRead(plans[1], 'delivery_attempts')).toEqual(
+      [3, 4, 5, 6, 7].map((k) => `delivery_attempts_p${day(k)}`),
+    );
+    expect(relationsRead(plans[2], 'delivery_state_changes')).toEqual([`delivery_state_changes_p${day(4)}`]);
+    expect((await reads.attemptsOf([delivery], page)).map((a) => a.decision)).toEqual(['delivered']);
+    expect((await reads.stateChangesOf([delivery], page)).map((c) => c.to_status)).toEqual(['delivered']);
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { attemptsStartedFrom } from '@fsd/delivery-data';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 import {
   ATTEMPT_COLUMNS,
@@ -79,30 +80,51 @@ export class AuditReads {
     const { rows } = await this.pool.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
         WHERE d.event_id = ANY($1::bigint[]) AND d.logged_at = ANY($2::timestamptz[]) ORDER BY d.id`,
-      [events.map((e) => e.id), [...new Set(events.map((e) => e.cursor_at))]],
+      [events.map((e) => e.id), receivedTimes(events)],
     );
     return rows;
   }
 
-  /** The attempts of these deliveries, by delivery then attempt id. */
-  async attemptsOf(deliveryIds: string[]): Promise<AttemptRow[]> {
+  /**
+   * The attempts of these deliveries of the page's events, by delivery then attempt id. None started before its
+   * delivery was logged (its event received, less the clocks' skew), so the partitions before the page's earliest
+   * event are not probed (by delivery id alone, every partition the retention keeps was).
+   */
+  async attemptsOf(deliveryIds: string[], page: EventKey[]): Promise<AttemptRow[]> {
     if (deliveryIds.length === 0) return [];
     const { rows } = await this.pool.query<AttemptRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a WHERE a.delivery_id = ANY($1::bigint[])
+      `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a
+        WHERE a.delivery_id = ANY($1::bigint[]) AND a.started_at >= $2::timestamptz
         ORDER BY a.delivery_id, a.id`,
-      [deliveryIds],
+      [deliveryIds, attemptsFromPage(page)],
     );
     return rows;
   }
 
-  /** The status changes of these deliveries, by delivery then change id. */
-  async stateChangesOf(deliveryIds: string[]): Promise<StateChangeRow[]> {
+  /**
+   * The status changes of these deliveries of the page's events, by delivery then change id: looked up in their
+   * deliveries' partitions (a change is filed under its delivery's logged_at, its event's received_at).
+   */
+  async stateChangesOf(deliveryIds: string[], page: EventKey[]): Promise<StateChangeRow[]> {
     if (deliveryIds.length === 0) return [];
     const { rows } = await this.pool.query<StateChangeRow>(
       `SELECT s.id::text AS id, s.delivery_id::text AS delivery_id, s.from_status, s.to_status, s.reason, s.at
-         FROM delivery_state_changes s WHERE s.delivery_id = ANY($1::bigint[]) ORDER BY s.delivery_id, s.id`,
-      [deliveryIds],
+         FROM delivery_state_changes s
+        WHERE s.delivery_id = ANY($1::bigint[]) AND s.delivery_logged_at = ANY($2::timestamptz[])
+        ORDER BY s.delivery_id, s.id`,
+      [deliveryIds, receivedTimes(page)],
     );
     return rows;
   }
+}
+
+/** The page's distinct received_at, in full (microseconds kept). */
+function receivedTimes(page: EventKey[]): string[] {
+  return [...new Set(page.map((e) => e.cursor_at))];
+}
+
+/** No attempt of the page's deliveries started before this (every partition when a time does not parse). */
+function attemptsFromPage(page: EventKey[]): Date | string {
+  const earliest = Math.min(...page.map((e) => new Date(e.cursor_at).getTime()));
+  return Number.isFinite(earliest) ? attemptsStartedFrom(new Date(earliest)) : '-infinity';
 }

@@ -109,7 +109,10 @@ export class ExportService {
       const events = await this.reads.oldestFirst(filter, after, EXPORT_PAGE, plan.format === 'ndjson');
       if (events.length === 0) return;
       const deliveries = await this.reads.deliveriesOf(events);
-      const attempts = await this.reads.attemptsOf(deliveries.map((d) => d.id));
+      const attempts = await this.reads.attemptsOf(
+        deliveries.map((d) => d.id),
+        events,
+      );
       const byEvent = group(deliveries, (d) => d.event_id ?? '');
       const byDelivery = group(attempts, (a) => a.delivery_id);
       let chunk = '';

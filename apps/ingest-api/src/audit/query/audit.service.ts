@@ -71,7 +71,10 @@ export class AuditService {
     if (!e) throw notFound(`No event ${id}`);
     const deliveries = (await this.deliveriesOf([e])).get(e.id) ?? [];
     const ids = deliveries.map((d) => d.id);
-    const [attempts, changes] = await Promise.all([this.reads.attemptsOf(ids), this.reads.stateChangesOf(ids)]);
+    const [attempts, changes] = await Promise.all([
+      this.reads.attemptsOf(ids, [e]),
+      this.reads.stateChangesOf(ids, [e]),
+    ]);
     return {
       event: { ...eventView(e), raw: e.raw, payload: e.payload },
       deliveries: deliveries.map((d) => {

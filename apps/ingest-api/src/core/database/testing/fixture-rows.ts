@@ -64,8 +64,8 @@ export function fixtureRows(pool: Pool) {
       ),
     stateChange: (deliveryId: string, from: string | null, to: string, reason: string) =>
       id(
-        `INSERT INTO delivery_state_changes (delivery_id, from_status, to_status, reason) VALUES ($1, $2, $3, $4)
-         RETURNING id::text`,
+        `INSERT INTO delivery_state_changes (delivery_id, delivery_logged_at, from_status, to_status, reason)
+         SELECT $1, d.logged_at, $2, $3, $4 FROM deliveries d WHERE d.id = $1::bigint RETURNING id::text`,
         [deliveryId, from, to, reason],
       ),
   };
