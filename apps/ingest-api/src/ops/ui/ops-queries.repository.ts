@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { attemptsStartedFrom } from '@fsd/delivery-data';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { RejectedEventsFilter, listRejectedEvents } from '../../audit/rejected/rejected-events-reads.repository';
 import { AttemptRecord, StateChangeRecord, TimelineRow, timelineRows } from './timeline-rows';
@@ -117,35 +118,41 @@ export async function searchEvents(pool: Pool, q: string): Promise<EventHit[]> {
   return rows;
 }
 
-/** An event's history: its receipt, then every delivery state change and attempt, in time order. */
+/**
+ * An event's history: its receipt, then every delivery state change and attempt, in time order. Looked up in the
+ * partitions they can be in: its deliveries and their state changes are filed under the event's received_at (in
+ * full, as text: a Date keeps milliseconds), its attempts started after it (less the clocks' skew); by ids alone,
+ * every partition the retention keeps was probed.
+ */
 export async function eventTimeline(
   pool: Pool,
   eventId: string,
 ): Promise<{ event: EventHit; rows: TimelineRow[] } | null> {
-  const found = await pool.query<EventHit>(
+  const found = await pool.query<EventHit & { loggedAt: string }>(
     `SELECT id::text, received_at AS "receivedAt", message_id AS "messageId", type, event_name AS "eventName",
-            user_id AS "userId", anonymous_id AS "anonymousId", source_id::text AS "sourceId"
+            user_id AS "userId", anonymous_id AS "anonymousId", source_id::text AS "sourceId",
+            received_at::text AS "loggedAt"
        FROM events WHERE id = $1`,
     [eventId],
   );
-  const event = found.rows[0];
-  if (!event) return null;
+  if (!found.rows[0]) return null;
+  const { loggedAt, ...event } = found.rows[0];
   const [states, attempts] = await Promise.all([
     pool.query<StateChangeRecord>(
       `SELECT c.at, c.delivery_id::text AS delivery, t.name AS destination, c.from_status, c.to_status, c.reason
          FROM deliveries d JOIN destinations t ON t.id = d.destination_id
-         JOIN delivery_state_changes c ON c.delivery_id = d.id
-        WHERE d.event_id = $1 AND d.event_received_at = $2`,
-      [event.id, event.receivedAt],
+         JOIN delivery_state_changes c ON c.delivery_id = d.id AND c.delivery_logged_at = d.logged_at
+        WHERE d.event_id = $1 AND d.logged_at = $2::timestamptz`,
+      [event.id, loggedAt],
     ),
     pool.query<AttemptRecord>(
       `SELECT a.started_at AS at, a.delivery_id::text AS delivery, t.name AS destination, a.attempt_number,
               a.trigger, a.action, a.subscription_id, a.request_method, a.request_url, a.response_status,
               a.latency_ms, a.decision, a.error_class, a.error_message, a.retry_at, a.skip_reason
          FROM deliveries d JOIN destinations t ON t.id = d.destination_id
-         JOIN delivery_attempts a ON a.delivery_id = d.id
-        WHERE d.event_id = $1 AND d.event_received_at = $2`,
-      [event.id, event.receivedAt],
+         JOIN delivery_attempts a ON a.delivery_id = d.id AND a.started_at >= $3::timestamptz
+        WHERE d.event_id = $1 AND d.logged_at = $2::timestamptz`,
+      [event.id, loggedAt, attemptsStartedFrom(new Date(loggedAt))],
     ),
   ]);
   const rows = timelineRows(event, states.rows, attempts.rows);
