@@ -6,7 +6,7 @@ import { EVENT_COLUMNS, EventRow } from '../common/audit.views';
 import { whereClause } from '../common/event-filter';
 import { SqlParams } from '../common/sql-params';
 import { StoredReplayFilter } from './replay.dto';
-import { replayConditions } from './replay.store';
+import { replayConditions, replayDeliveriesInWindow } from './replay.store';
 
 export interface ReplayProgress {
   delivered: number;
@@ -78,10 +78,8 @@ export class ReplayReadsRepository {
   /**
    * Where the replay's deliveries stand now, from their statuses: a count over all of them (see
    * ReplayProgressCache). In one backend: Postgres' parallel plan built the whole hash of the replay's deliveries
-   * in every worker, three times the CPU for the same count, taken from the replay it measures. Bounded by the
-   * replay's window: an event's delivery is logged at the event's received_at, which the replay's filter bounds, so
-   * only the partitions of that window are read (joined by id alone, the count read every delivery the retention
-   * keeps, whatever the replay's size).
+   * in every worker, three times the CPU for the same count, taken from the replay it measures. Read in the
+   * partitions of the replay's window alone (replayDeliveriesInWindow).
    */
   async progressOf(replay: ReplayWindow): Promise<ReplayProgress> {
     const { rows } = await inTransaction(
@@ -93,8 +91,7 @@ export class ReplayReadsRepository {
                 count(*) FILTER (WHERE d.status = 'failed')::text AS failed,
                 count(*) FILTER (WHERE d.status = 'skipped')::text AS skipped,
                 count(*) FILTER (WHERE d.status IN ('pending', 'retrying'))::text AS in_flight
-           FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
-          WHERE rd.replay_id = $1::bigint AND d.logged_at >= $2::timestamptz AND d.logged_at < $3::timestamptz`,
+           FROM ${replayDeliveriesInWindow('$1::bigint', '$2', '$3')}`,
           [replay.id, replay.filter.from, replay.filter.to],
         ),
     );

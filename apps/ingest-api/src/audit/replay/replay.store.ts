@@ -60,3 +60,13 @@ export function replayConditions(destinationId: string, f: StoredReplayFilter, p
  * replay cost grew with the square of its length (200,000 events of one user: 250 µs of Postgres per event in pages).
  */
 export const NOT_SUPPRESSED = `NOT EXISTS (SELECT 1 FROM suppressed_identities si WHERE si.identity_hash IN (e.user_id, e.anonymous_id) OFFSET 0)`;
+
+/**
+ * The FROM and WHERE of a replay's deliveries (`d`), read in the partitions of its window alone: an event's delivery
+ * is logged at the event's received_at, which the replay's filter bounds (joined by id alone, every delivery the
+ * retention keeps was read, whatever the replay's size). SQL expressions of the replay's id and its window's ends.
+ */
+export function replayDeliveriesInWindow(replayId: string, from: string, to: string): string {
+  return `replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
+   WHERE rd.replay_id = ${replayId} AND d.logged_at >= ${from}::timestamptz AND d.logged_at < ${to}::timestamptz`;
+}

@@ -7,7 +7,7 @@ import { LogPosition } from '../common/keyset-cursor';
 import { SqlParams } from '../common/sql-params';
 import { StoredReplayFilter } from './replay.dto';
 import { ReplayMode } from './replay-mode';
-import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, replayConditions } from './replay.store';
+import { REPLAY_COLUMNS, ReplayRow, ReplayStatus, replayConditions, replayDeliveriesInWindow } from './replay.store';
 
 export interface PageResult {
   deliveryIds: string[];
@@ -197,8 +197,7 @@ export class ReplaysRepository {
    * Brings the delivered / failed counts stored on replays (what the list shows) to their deliveries' states, for
    * replays whose deliveries may still change: running or paused, or finished within the last day (retries of
    * their deliveries still settle). Returns how many rows changed. Each replay's count reads the partitions of its
-   * window alone (as progressOf's: an event's delivery is logged at the event's received_at, which the window
-   * bounds); joined by id alone, every refresh read every delivery the retention keeps.
+   * window alone (replayDeliveriesInWindow), pruned by the executor per replay.
    */
   async refreshStoredProgress(): Promise<number> {
     const { rowCount } = await this.pool.query(
@@ -208,10 +207,7 @@ export class ReplaysRepository {
                 CROSS JOIN LATERAL (
                   SELECT count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
                          count(*) FILTER (WHERE d.status = 'failed') AS failed
-                    FROM replay_deliveries rd JOIN deliveries d ON d.id = rd.delivery_id
-                   WHERE rd.replay_id = live.id
-                     AND d.logged_at >= (live.filter->>'from')::timestamptz
-                     AND d.logged_at < (live.filter->>'to')::timestamptz) c
+                    FROM ${replayDeliveriesInWindow('live.id', "(live.filter->>'from')", "(live.filter->>'to')")}) c
                 WHERE live.status IN ('running', 'paused') OR live.finished_at > now() - interval '1 day') p
         WHERE r.id = p.replay_id AND (r.delivered, r.failed) IS DISTINCT FROM (p.delivered, p.failed)`,
     );
