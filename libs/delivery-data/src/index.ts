@@ -2,7 +2,7 @@
 export * from './delivery.types';
 export * from './delivery.repository';
 export { attemptRow } from './attempt-row';
-export { attemptsStartedFrom } from './logged-at-bounds';
+export { attemptsFromLoggedTimes } from './logged-at-bounds';
 export { RecordBatcher } from './record-batcher';
 export type { RecordItem } from './record-batcher';
 export * from './sql-executor';

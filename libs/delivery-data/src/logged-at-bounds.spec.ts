@@ -1,4 +1,4 @@
-import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
+import { ALL_PARTITIONS, attemptsFrom, attemptsFromLoggedTimes, claimBounds, loggedAtBounds } from './logged-at-bounds';
 
 const at = (iso: string) => new Date(iso);
 
@@ -32,5 +32,17 @@ describe('logged_at bounds', () => {
       at('2026-11-29T10:00:00.000Z'),
     );
     expect(attemptsFrom(ALL_PARTITIONS)).toBe('-infinity');
+  });
+
+  it.each([
+    [
+      'Postgres text, microseconds',
+      ['2026-11-30 11:00:00.123456+00', '2026-11-30 10:00:00.5+00'],
+      at('2026-11-29T10:00:00.500Z'),
+    ],
+    ['another offset', ['2026-11-30 12:00:00+02'], at('2026-11-29T10:00:00.000Z')],
+    ['one time that does not parse', ['2026-11-30 10:00:00+00', 'not a time'], '-infinity'],
+  ])('attemptsFromLoggedTimes: a day before the earliest, %s', (_name, times, expected) => {
+    expect(attemptsFromLoggedTimes(times)).toEqual(expected);
   });
 });

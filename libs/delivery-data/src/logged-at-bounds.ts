@@ -39,7 +39,16 @@ export function attemptsFrom(bounds: readonly [Date | string, Date | string]): D
   return bounds[0] instanceof Date ? attemptsStartedFrom(bounds[0]) : '-infinity';
 }
 
+/**
+ * A time no attempt of deliveries logged at these times (timestamptz as Postgres writes it, microseconds and all)
+ * started before; every partition when one does not parse.
+ */
+export function attemptsFromLoggedTimes(loggedAt: string[]): Date | string {
+  const earliest = Math.min(...loggedAt.map((t) => new Date(t).getTime()));
+  return Number.isFinite(earliest) ? attemptsStartedFrom(new Date(earliest)) : '-infinity';
+}
+
 /** A time no attempt of deliveries logged at or after `loggedAt` started before. */
-export function attemptsStartedFrom(loggedAt: Date): Date {
+function attemptsStartedFrom(loggedAt: Date): Date {
   return new Date(loggedAt.getTime() - CLOCK_SKEW_MARGIN_MS);
 }

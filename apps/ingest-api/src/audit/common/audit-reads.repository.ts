@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { attemptsStartedFrom } from '@fsd/delivery-data';
+import { attemptsFromLoggedTimes } from '@fsd/delivery-data';
 import { READ_POOL } from '../../core/database/read-pool.provider';
 import {
   ATTEMPT_COLUMNS,
@@ -96,7 +96,7 @@ export class AuditReads {
       `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts a
         WHERE a.delivery_id = ANY($1::bigint[]) AND a.started_at >= $2::timestamptz
         ORDER BY a.delivery_id, a.id`,
-      [deliveryIds, attemptsFromPage(page)],
+      [deliveryIds, attemptsFromLoggedTimes(receivedTimes(page))],
     );
     return rows;
   }
@@ -121,10 +121,4 @@ export class AuditReads {
 /** The page's distinct received_at, in full (microseconds kept). */
 function receivedTimes(page: EventKey[]): string[] {
   return [...new Set(page.map((e) => e.cursor_at))];
-}
-
-/** No attempt of the page's deliveries started before this (every partition when a time does not parse). */
-function attemptsFromPage(page: EventKey[]): Date | string {
-  const earliest = Math.min(...page.map((e) => new Date(e.cursor_at).getTime()));
-  return Number.isFinite(earliest) ? attemptsStartedFrom(new Date(earliest)) : '-infinity';
 }

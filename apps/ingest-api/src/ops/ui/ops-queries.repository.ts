@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { attemptsStartedFrom } from '@fsd/delivery-data';
+import { attemptsFromLoggedTimes } from '@fsd/delivery-data';
 import { PG_POOL } from '../../core/database/pg-pool.provider';
 import { RejectedEventsFilter, listRejectedEvents } from '../../audit/rejected/rejected-events-reads.repository';
 import { AttemptRecord, StateChangeRecord, TimelineRow, timelineRows } from './timeline-rows';
@@ -152,7 +152,7 @@ export async function eventTimeline(
          FROM deliveries d JOIN destinations t ON t.id = d.destination_id
          JOIN delivery_attempts a ON a.delivery_id = d.id AND a.started_at >= $3::timestamptz
         WHERE d.event_id = $1 AND d.logged_at = $2::timestamptz`,
-      [event.id, loggedAt, attemptsStartedFrom(new Date(loggedAt))],
+      [event.id, loggedAt, attemptsFromLoggedTimes([loggedAt])],
     ),
   ]);
   const rows = timelineRows(event, states.rows, attempts.rows);
