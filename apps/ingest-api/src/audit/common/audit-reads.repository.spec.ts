@@ -1,6 +1,7 @@
 import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
+import { dailyPartition, noonWithMicroseconds } from '../../core/database/testing/partition-days';
 import { AuditReads } from './audit-reads.repository';
 import { EventRow } from './audit.views';
 
@@ -123,11 +124,7 @@ describe('AuditReads', () => {
   it("looks a page's deliveries, attempts and state changes up in its events' partitions", async () => {
     await db.rows(`SELECT ensure_audit_partitions(7)`);
     // An event four days ahead (a daily partition of its own), its delivery, one attempt and one state change.
-    const day = (k: number) => {
-      const t = new Date(Date.now() + k * 86_400_000);
-      return t.toISOString().slice(0, 10).replace(/-/g, '');
-    };
-    const at = `${new Date(Date.now() + 4 * 86_400_000).toISOString().slice(0, 10)}T12:00:00.123456Z`;
+    const at = noonWithMicroseconds(4);
     const rows = fixtureRows(db.pool);
     const ahead = await rows.event(source, at, 'm-ahead');
     const delivery = await rows.delivery(ahead, at, destination, 'delivered');
@@ -147,12 +144,12 @@ describe('AuditReads', () => {
     await explaining.attemptsOf([delivery], page);
     await explaining.stateChangesOf([delivery], page);
     expect(plans).toHaveLength(3);
-    expect(relationsRead(plans[0], 'deliveries')).toEqual([`deliveries_p${day(4)}`]);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([dailyPartition('deliveries', 4)]);
     // Attempts start after their delivery is logged, less a day for the clocks' skew: none before the day before.
     expect(relationsRead(plans[1], 'delivery_attempts')).toEqual(
-      [3, 4, 5, 6, 7].map((k) => `delivery_attempts_p${day(k)}`),
+      [3, 4, 5, 6, 7].map((k) => dailyPartition('delivery_attempts', k)),
     );
-    expect(relationsRead(plans[2], 'delivery_state_changes')).toEqual([`delivery_state_changes_p${day(4)}`]);
+    expect(relationsRead(plans[2], 'delivery_state_changes')).toEqual([dailyPartition('delivery_state_changes', 4)]);
     expect((await reads.attemptsOf([delivery], page)).map((a) => a.decision)).toEqual(['delivered']);
     expect((await reads.stateChangesOf([delivery], page)).map((c) => c.to_status)).toEqual(['delivered']);
   });

@@ -3,14 +3,7 @@ import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
 import { ReplayReadsRepository, ReplayWindow } from './replay-reads.repository';
 import { ReplaysRepository } from './replays.repository';
-
-const DAY_MS = 86_400_000;
-
-/** Midnight UTC `days` from today. */
-function dayFromToday(days: number): Date {
-  const today = new Date();
-  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) + days * DAY_MS);
-}
+import { DAY_MS, dailyPartition, dayFromToday } from '../../core/database/testing/partition-days';
 
 /**
  * A replay's progress counts its deliveries in the partitions of its window alone (an event's delivery is logged at
@@ -20,7 +13,6 @@ function dayFromToday(days: number): Date {
 describe("a replay's progress count", () => {
   let db: FreshDatabase;
   let replay: ReplayWindow;
-  let windowPartition: string;
 
   beforeAll(async () => {
     db = await freshDatabase('replay_progress_plan');
@@ -30,7 +22,6 @@ describe("a replay's progress count", () => {
     const destination = await rows.destination('fs', { sourceIds: [source] });
     const from = dayFromToday(4);
     const to = new Date(from.getTime() + DAY_MS);
-    windowPartition = `deliveries_p${from.toISOString().slice(0, 10).replace(/-/g, '')}`;
     const filter = { from: from.toISOString(), to: to.toISOString(), status: 'any' as const };
     const id = (
       await db.rows<{ id: string }>(
@@ -78,7 +69,7 @@ describe("a replay's progress count", () => {
     const zeros = { delivered: '0', failed: '0', skipped: '0', in_flight: '0' };
     await new ReplayReadsRepository(explainingPool(db.pool, traced, plans, [zeros])).progressOf(replay);
     expect(plans).toHaveLength(1);
-    expect(relationsRead(plans[0], 'deliveries')).toEqual([windowPartition]);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([dailyPartition('deliveries', 4)]);
   });
 
   it("refreshes the stored counts from the partition of the replay's window alone", async () => {
@@ -86,7 +77,7 @@ describe("a replay's progress count", () => {
     const traced = (sql: string) => sql.includes('UPDATE replays r SET delivered');
     await new ReplaysRepository(explainingPool(db.pool, traced, plans)).refreshStoredProgress();
     expect(plans).toHaveLength(1);
-    expect(relationsRead(plans[0], 'deliveries')).toEqual([windowPartition]);
+    expect(relationsRead(plans[0], 'deliveries')).toEqual([dailyPartition('deliveries', 4)]);
     expect(await new ReplaysRepository(db.pool).refreshStoredProgress()).toBe(1);
     expect(await db.rows(`SELECT delivered::int, failed::int FROM replays WHERE id = $1::bigint`, [replay.id])).toEqual(
       [{ delivered: 100, failed: 100 }],

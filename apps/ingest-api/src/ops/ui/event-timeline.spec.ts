@@ -1,12 +1,8 @@
 import { FreshDatabase, freshDatabase } from '../../core/database/testing/fresh-database';
 import { fixtureRows } from '../../core/database/testing/fixture-rows';
 import { PlanNode, explainingPool, relationsRead } from '../../core/database/testing/explaining-pool';
+import { dailyPartition, noonWithMicroseconds } from '../../core/database/testing/partition-days';
 import { eventTimeline } from './ops-queries.repository';
-
-const DAY_MS = 86_400_000;
-
-/** The daily partition's suffix `days` from today (UTC). */
-const day = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
 
 /**
  * The operations page's event timeline reads its deliveries and their state changes in the event's received_at
@@ -22,8 +18,8 @@ describe("the operations page's event timeline", () => {
     const rows = fixtureRows(db.pool);
     const source = await rows.source('web');
     const destination = await rows.destination('fs', { sourceIds: [source] });
-    // Four days ahead, with microseconds (a Date would round them away): a daily partition of its own.
-    const at = `${new Date(Date.now() + 4 * DAY_MS).toISOString().slice(0, 10)}T12:00:00.123456Z`;
+    // Four days ahead, with microseconds: a daily partition of its own.
+    const at = noonWithMicroseconds(4);
     eventId = await rows.event(source, at, 'm-1', { userId: 'u-1' });
     const delivery = await rows.delivery(eventId, at, destination, 'delivered');
     await db.rows(
@@ -55,9 +51,9 @@ describe("the operations page's event timeline", () => {
     expect(plans).toHaveLength(2);
     // The two statements run at once: their plans come in either order.
     const read = (table: string) => plans.flatMap((plan) => relationsRead(plan, table));
-    expect(read('deliveries')).toEqual([`deliveries_p${day(4)}`, `deliveries_p${day(4)}`]);
-    expect(read('delivery_state_changes')).toEqual([`delivery_state_changes_p${day(4)}`]);
+    expect(read('deliveries')).toEqual([dailyPartition('deliveries', 4), dailyPartition('deliveries', 4)]);
+    expect(read('delivery_state_changes')).toEqual([dailyPartition('delivery_state_changes', 4)]);
     // Attempts start after their delivery is logged, less a day for the clocks' skew.
-    expect(read('delivery_attempts')).toEqual([3, 4, 5, 6, 7].map((k) => `delivery_attempts_p${day(k)}`));
+    expect(read('delivery_attempts')).toEqual([3, 4, 5, 6, 7].map((k) => dailyPartition('delivery_attempts', k)));
   });
 });
