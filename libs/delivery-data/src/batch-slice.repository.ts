@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction, storableText } from '@fsd/platform';
 import { sliceRecordParams } from './slice-record-columns';
-import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
+import { ALL_PARTITIONS, LoggedAtBounds, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
 import { DeletionFloor } from './deletion-floor';
 import type { DeliveryStatus } from '@fsd/platform';
 import { CLAIM_SLICE, DELETED_USERS, OPEN_OF, RECORD_SLICE, RELEASE_SLICE } from './batch-slice.sql';
@@ -72,13 +72,7 @@ export class BatchSliceRepository {
     return this.claim(deliveryIds, token, leaseMs, true, ALL_PARTITIONS);
   }
 
-  private async claim(
-    ids: string[],
-    token: string,
-    leaseMs: number,
-    settledToo: boolean,
-    bounds: readonly [Date | string, Date | string],
-  ) {
+  private async claim(ids: string[], token: string, leaseMs: number, settledToo: boolean, bounds: LoggedAtBounds) {
     const { rows } = await inTransaction(this.pool, 'BEGIN; SET LOCAL enable_seqscan = off', (client) =>
       client.query<LoadedDeliveryRow>(CLAIM_SLICE, [ids, token, leaseMs, settledToo, ...bounds, attemptsFrom(bounds)]),
     );

@@ -5,7 +5,14 @@ import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLA
 import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
 import { DeletionFloor } from './deletion-floor';
-import { ALL_PARTITIONS, attemptsFrom, claimBounds, loggedAtBounds } from './logged-at-bounds';
+import {
+  ALL_PARTITIONS,
+  LoggedAtBounds,
+  attemptsFrom,
+  boundedFirst,
+  claimBounds,
+  loggedAtBounds,
+} from './logged-at-bounds';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
 
@@ -103,13 +110,13 @@ export class DeliveryRepository {
   }
 
   private async claimMany(batch: PendingClaim[]): Promise<ClaimResult[]> {
-    const bounds = claimBounds(batch);
-    const won = await this.claimRows(batch, bounds);
-    const unclaimed = batch.filter((b) => !won.has(claimKey(b.id, b.token)));
     // Held by another run, missing, or named with a wrong logged_at: asked again over every partition.
-    if (unclaimed.length > 0 && bounds !== ALL_PARTITIONS) {
-      for (const [key, row] of await this.claimRows(unclaimed, ALL_PARTITIONS)) won.set(key, row);
-    }
+    const won = await boundedFirst(
+      batch,
+      claimBounds(batch),
+      (b) => claimKey(b.id, b.token),
+      (claims, bounds) => this.claimRows(claims, bounds),
+    );
     const lost = batch.filter((b) => !won.has(claimKey(b.id, b.token)));
     const holders = lost.length === 0 ? new Map<string, Date | null>() : await this.holders(lost);
     return batch.map((b): ClaimResult => {
@@ -120,10 +127,7 @@ export class DeliveryRepository {
   }
 
   /** Claims and loads what it can of `batch` between the bounds: the rows won, by id and token. */
-  private async claimRows(
-    batch: PendingClaim[],
-    bounds: readonly [Date | string, Date | string],
-  ): Promise<Map<string, LoadRow>> {
+  private async claimRows(batch: PendingClaim[], bounds: LoggedAtBounds): Promise<Map<string, LoadRow>> {
     const { rows } = await this.pool.query<LoadRow>({
       // Named: prepared once per connection. Its plans stay custom ones (the bounds prune partitions in those).
       name: 'worker-claim-deliveries',
@@ -154,21 +158,17 @@ export class DeliveryRepository {
    * The current claims of deliveries a claim did not win (busy, or missing): looked up between the bounds their jobs
    * name first, then over every partition for those not found there (missing, or named with a wrong logged_at).
    */
-  private async holders(lost: PendingClaim[]): Promise<Map<string, Date | null>> {
+  private holders(lost: PendingClaim[]): Promise<Map<string, Date | null>> {
     const ids = [...new Set(lost.map((b) => b.id))];
-    const bounds = claimBounds(lost);
-    const holders = await this.claimHolders(ids, bounds);
-    const notFound = ids.filter((id) => !holders.has(id));
-    if (notFound.length > 0 && bounds !== ALL_PARTITIONS) {
-      for (const [id, until] of await this.claimHolders(notFound, ALL_PARTITIONS)) holders.set(id, until);
-    }
-    return holders;
+    return boundedFirst(
+      ids,
+      claimBounds(lost),
+      (id) => id,
+      (some, bounds) => this.claimHolders(some, bounds),
+    );
   }
 
-  private async claimHolders(
-    ids: string[],
-    bounds: readonly [Date | string, Date | string],
-  ): Promise<Map<string, Date | null>> {
+  private async claimHolders(ids: string[], bounds: LoggedAtBounds): Promise<Map<string, Date | null>> {
     const { rows } = await this.pool.query<{ id: string; claimed_until: Date | null }>(CLAIM_HOLDERS, [ids, ...bounds]);
     return new Map(rows.map((r) => [r.id, r.claimed_until]));
   }

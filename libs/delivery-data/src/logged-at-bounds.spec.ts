@@ -1,4 +1,12 @@
-import { ALL_PARTITIONS, attemptsFrom, attemptsFromLoggedTimes, claimBounds, loggedAtBounds } from './logged-at-bounds';
+import {
+  ALL_PARTITIONS,
+  LoggedAtBounds,
+  attemptsFrom,
+  attemptsFromLoggedTimes,
+  boundedFirst,
+  claimBounds,
+  loggedAtBounds,
+} from './logged-at-bounds';
 
 const at = (iso: string) => new Date(iso);
 
@@ -44,5 +52,29 @@ describe('logged_at bounds', () => {
     ['one time that does not parse', ['2026-11-30 10:00:00+00', 'not a time'], '-infinity'],
   ])('attemptsFromLoggedTimes: a day before the earliest, %s', (_name, times, expected) => {
     expect(attemptsFromLoggedTimes(times)).toEqual(expected);
+  });
+
+  it.each([
+    ['all found between the bounds: one lookup', ['a', 'b'], ['a', 'b'], false, [['a', 'b']]],
+    ['one missed: asked again everywhere', ['a', 'b'], ['a'], false, [['a', 'b'], ['b']]],
+    ['bounds already everywhere: never asked twice', ['a', 'b'], ['a'], true, [['a', 'b']]],
+  ])('boundedFirst: %s', async (_name, items, inBounds, everywhere, asked) => {
+    const bounds: LoggedAtBounds = everywhere
+      ? ALL_PARTITIONS
+      : [at('2026-11-30T10:00:00Z'), at('2026-11-30T11:00:00Z')];
+    const lookups: string[][] = [];
+    const found = await boundedFirst(
+      items,
+      bounds,
+      (i) => i,
+      async (some, b) => {
+        lookups.push(some);
+        return new Map(
+          some.filter((i) => b === ALL_PARTITIONS || inBounds.includes(i)).map((i) => [i, i.toUpperCase()]),
+        );
+      },
+    );
+    expect(lookups).toEqual(asked);
+    expect([...found].sort()).toEqual(items.map((i) => [i, i.toUpperCase()]));
   });
 });

@@ -17,12 +17,33 @@ export function loggedAtBounds(group: { loggedAt: Date }[]): [Date, Date] {
   return [new Date(Math.min(...times) - 1), new Date(Math.max(...times) + 1)];
 }
 
+/** Bounds of logged_at as a statement takes them: two times, or ALL_PARTITIONS. */
+export type LoggedAtBounds = readonly [Date | string, Date | string];
+
+/**
+ * Looks `items` up between `bounds`, then over every partition for those not found there (a wrong logged_at in a job,
+ * or a row that is not there): found ones by `keyOf`.
+ */
+export async function boundedFirst<T, V>(
+  items: T[],
+  bounds: LoggedAtBounds,
+  keyOf: (item: T) => string,
+  lookUp: (items: T[], bounds: LoggedAtBounds) => Promise<Map<string, V>>,
+): Promise<Map<string, V>> {
+  const found = await lookUp(items, bounds);
+  const missed = items.filter((item) => !found.has(keyOf(item)));
+  if (missed.length > 0 && bounds !== ALL_PARTITIONS) {
+    for (const [key, value] of await lookUp(missed, ALL_PARTITIONS)) found.set(key, value);
+  }
+  return found;
+}
+
 /**
  * The bounds of the claims' logged_at when every claim carries a valid one (a job's data names it), else every
  * partition. A bound that is wrong (a job changed in Redis) only makes the claim miss: the caller asks again over
  * every partition for what it did not claim.
  */
-export function claimBounds(group: { loggedAt?: Date }[]): readonly [Date | string, Date | string] {
+export function claimBounds(group: { loggedAt?: Date }[]): LoggedAtBounds {
   const named = (g: { loggedAt?: Date }): g is { loggedAt: Date } =>
     g.loggedAt !== undefined && !Number.isNaN(g.loggedAt.getTime());
   return group.length > 0 && group.every(named) ? loggedAtBounds(group) : ALL_PARTITIONS;
@@ -35,7 +56,7 @@ export function claimBounds(group: { loggedAt?: Date }[]): readonly [Date | stri
 const CLOCK_SKEW_MARGIN_MS = 86_400_000;
 
 /** A time no attempt of deliveries logged within `bounds` started before (the audit partitions to look in). */
-export function attemptsFrom(bounds: readonly [Date | string, Date | string]): Date | string {
+export function attemptsFrom(bounds: LoggedAtBounds): Date | string {
   return bounds[0] instanceof Date ? attemptsStartedFrom(bounds[0]) : '-infinity';
 }
 
