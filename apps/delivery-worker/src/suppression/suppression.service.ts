@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GroupCommit, IdentityHasher } from '@fsd/platform';
+import { GroupCommit, IdentityHasher, RecentIdentityHashes } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
 import { SuppressedIdentitiesRepository } from '../data/suppressed-identities.repository';
 
@@ -10,7 +10,7 @@ import { SuppressedIdentitiesRepository } from '../data/suppressed-identities.re
  */
 @Injectable()
 export class SuppressionService {
-  private readonly hasher: IdentityHasher;
+  private readonly hasher: RecentIdentityHashes;
   // Two statements in flight at most: under load, the checks that arrive meanwhile share the next one.
   private readonly checks = new GroupCommit<string[], boolean>((batch) => this.check(batch), {
     collect: 'tick',
@@ -21,7 +21,7 @@ export class SuppressionService {
     private readonly suppressed: SuppressedIdentitiesRepository,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
-    this.hasher = new IdentityHasher(config.secretsKey);
+    this.hasher = new RecentIdentityHashes(new IdentityHasher(config.secretsKey));
   }
 
   isSuppressed(identities: string[]): Promise<boolean> {

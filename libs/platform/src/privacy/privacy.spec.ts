@@ -1,5 +1,5 @@
 import { deriveKey } from '../crypto/derive-key';
-import { IDENTITY_HASH_PREFIX, IdentityHasher } from './identity-hash';
+import { IDENTITY_HASH_PREFIX, IdentityHasher, RecentIdentityHashes } from './identity-hash';
 import { erasedTombstone, isErasedTombstone } from './tombstone';
 
 describe('deriveKey', () => {
@@ -22,6 +22,48 @@ describe('IdentityHasher', () => {
     expect(h.hash('ada@example.com')).toBe(v);
     expect(h.hash('ada@example.org')).not.toBe(v);
     expect(new IdentityHasher('secret-two-0123456789').hash('ada@example.com')).not.toBe(v);
+  });
+});
+
+describe('RecentIdentityHashes', () => {
+  /** The hasher's answers, and how many times each identity was hashed. */
+  function countingHasher() {
+    const real = new IdentityHasher('secret-one-0123456789');
+    const calls = new Map<string, number>();
+    return {
+      calls,
+      hash: (id: string) => {
+        calls.set(id, (calls.get(id) ?? 0) + 1);
+        return real.hash(id);
+      },
+    };
+  }
+
+  it("gives the hasher's hash, computing an identity seen recently once", () => {
+    const hasher = countingHasher();
+    const recent = new RecentIdentityHashes(hasher);
+    const real = new IdentityHasher('secret-one-0123456789');
+    for (let i = 0; i < 3; i++) {
+      expect(recent.hash('ada@example.com')).toBe(real.hash('ada@example.com'));
+      expect(recent.hash('grace@example.com')).toBe(real.hash('grace@example.com'));
+    }
+    expect([...hasher.calls]).toEqual([
+      ['ada@example.com', 1],
+      ['grace@example.com', 1],
+    ]);
+  });
+
+  it('holds at most max identities, dropping the least recently used', () => {
+    const hasher = countingHasher();
+    const recent = new RecentIdentityHashes(hasher, { max: 2, ttlMs: 60_000 });
+    recent.hash('a');
+    recent.hash('b');
+    recent.hash('a');
+    recent.hash('c');
+    expect(recent.size).toBe(2);
+    recent.hash('a');
+    recent.hash('b');
+    expect(Object.fromEntries(hasher.calls)).toEqual({ a: 1, b: 2, c: 1 });
   });
 });
 
