@@ -4,7 +4,8 @@
  * each second, after its warm-up), first alone, then beside destination A (same source, another FullStory key) whose
  * account answers every request in 5 s (a fake fault matching A's key). With one socket pool per destination, B's
  * figures stay the same; with the old shared pool (64 sockets per origin) A's requests held every socket and B's
- * waited, timed out and retried.
+ * waited, timed out and retried. Between the two, B beside A paused (A's events logged and queued, nothing sent):
+ * the same work for ingest as beside slow A, so what is left between those two rows is A's slowness alone.
  */
 import { createHash, randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
@@ -73,32 +74,46 @@ async function main(): Promise<void> {
     const measureB = () => offeredLatency(INGEST_URL, FAKE_URL, seeded.auth, RATE, SECONDS, PHASES, undefined, keyB);
     const alone = await measureB();
 
-    process.stderr.write(`B beside A answering in ${SLOW_MS} ms...\n`);
     await fetch(`http://127.0.0.1:${FAKE_PORT}/__fake/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ match: { apiKey: SLOW_KEY }, latencyMs: SLOW_MS }),
     });
-    // The id is chosen up front: the sealed API key is bound to its row.
+    // The id is chosen up front: the sealed API key is bound to its row. Created paused, so that its events are
+    // logged and queued while nothing is sent.
     const slowA = randomUUID();
-    await pg.query(`INSERT INTO destinations (id, name, api_key_encrypted, presets) VALUES ($1, 'slow A', $2, $3)`, [
-      slowA,
-      new SecretBox(BENCH_SECRETS_KEY).seal(SLOW_KEY, apiKeyBinding(slowA)),
-      JSON.stringify({ trackEvent: true, identifyUser: false }),
-    ]);
+    await pg.query(
+      `INSERT INTO destinations (id, name, api_key_encrypted, presets, paused) VALUES ($1, 'slow A', $2, $3, true)`,
+      [
+        slowA,
+        new SecretBox(BENCH_SECRETS_KEY).seal(SLOW_KEY, apiKeyBinding(slowA)),
+        JSON.stringify({ trackEvent: true, identifyUser: false }),
+      ],
+    );
     await pg.query('INSERT INTO destination_sources (destination_id, source_id) VALUES ($1, $2)', [
       slowA,
       seeded.sourceId,
     ]);
+    process.stderr.write('B beside A paused...\n');
+    const besidePaused = await measureB();
+
+    process.stderr.write(`B beside A answering in ${SLOW_MS} ms...\n`);
+    const resumed = await fetch(`${INGEST_URL}/admin/destinations/${slowA}/resume`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    if (!resumed.ok) throw new Error(`resume of A: HTTP ${resumed.status} ${await resumed.text()}`);
     const beside = await measureB();
 
     console.log(
-      `\nisolation: destination B at ${fmt(RATE)} events/s, alone and beside A (its account answering in ${SLOW_MS} ms)\n`,
+      `\nisolation: destination B at ${fmt(RATE)} events/s, alone, beside A paused (its events logged and queued) and ` +
+        `beside A sending (its account answering in ${SLOW_MS} ms)\n`,
     );
     console.log('| B | rate | ack → received p50 | p99 | ingest answering p50 | p99 | not received within 20 s |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [name, r] of [
       ['alone', alone],
+      ['beside A paused', besidePaused],
       ['beside slow A', beside],
     ] as const) {
       console.log(
