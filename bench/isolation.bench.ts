@@ -96,6 +96,13 @@ async function main(): Promise<void> {
     ]);
     process.stderr.write('B beside A paused...\n');
     const besidePaused = await measureB();
+    // The row is labelled "nothing sent": a request with A's key while paused would make it another measurement.
+    const keyA = captured(SLOW_KEY);
+    const seen = (await (await fetch(`${FAKE_URL}/__fake/requests`)).json()) as {
+      headers: { authorization?: string };
+    }[];
+    const sentByPausedA = seen.filter((r) => r.headers?.authorization === keyA).length;
+    if (sentByPausedA > 0) throw new Error(`A sent ${sentByPausedA} requests while paused`);
 
     process.stderr.write(`B beside A answering in ${SLOW_MS} ms...\n`);
     const resumed = await fetch(`${INGEST_URL}/admin/destinations/${slowA}/resume`, {
