@@ -4,6 +4,8 @@
  */
 import IORedis from 'ioredis';
 import { Pool as PgPool } from 'pg';
+import { readFileSync } from 'fs';
+import { cpus } from 'os';
 import { BenchApp, processCpuSeconds } from './support';
 
 /** CPU seconds so far of each Postgres backend serving the apps (not the bench's own pool) on the bench's database. */
@@ -75,4 +77,47 @@ export async function startStackCpu(pg: PgPool, apps: StackApps, redisUrl: strin
       };
     },
   };
+}
+
+/** A process's main thread: time on a CPU and time runnable but waiting for one (/proc/<pid>/task/<pid>/schedstat). */
+export interface ThreadSchedule {
+  runningSeconds: number;
+  waitingSeconds: number;
+}
+
+/** The main thread's schedule so far; null where the kernel does not keep schedstat. */
+export function mainThreadSchedule(pid: number | undefined): ThreadSchedule | null {
+  try {
+    const [running, waiting] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runningSeconds: running / 1e9, waitingSeconds: waiting / 1e9 };
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the whole machine so far (/proc/stat's first line, in clock ticks). */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...: idle and iowait are the machine's unused time.
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3] - fields[4], total };
+}
+
+/**
+ * Where a thread's time went between two samples, per second of the span: on a CPU, and runnable but queued behind
+ * other processes. A thread queued much of the span while the machine had idle CPU is held by the scheduler, not by
+ * its own work.
+ */
+export function scheduleText(
+  before: ThreadSchedule | null,
+  after: ThreadSchedule | null,
+  machineBefore: { busy: number; total: number },
+  machineAfter: { busy: number; total: number },
+  seconds: number,
+): string {
+  const busy = (100 * (machineAfter.busy - machineBefore.busy)) / Math.max(1, machineAfter.total - machineBefore.total);
+  const machine = `the machine's ${cpus().length} CPUs ${busy.toFixed(0)}% busy`;
+  if (!before || !after) return machine;
+  const perSecond = (s: number) => ((s * 1000) / seconds).toFixed(0);
+  return `worker's main thread on a CPU ${perSecond(after.runningSeconds - before.runningSeconds)} ms/s, runnable but waiting for one ${perSecond(after.waitingSeconds - before.waitingSeconds)} ms/s; ${machine}`;
 }

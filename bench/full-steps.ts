@@ -17,7 +17,15 @@ import {
 import { benchBatchReplay } from './batch-replay.bench';
 import { benchIngest } from './ingest.bench';
 import { BenchApp, fmt } from './support';
-import { StackCpuPerEvent, backendCpu, cpuSince, redisCpuSeconds } from './cpu-meter';
+import {
+  StackCpuPerEvent,
+  backendCpu,
+  cpuSince,
+  machineCpuTicks,
+  mainThreadSchedule,
+  redisCpuSeconds,
+  scheduleText,
+} from './cpu-meter';
 
 export interface Figure {
   name: string;
@@ -141,9 +149,17 @@ export async function deliveryStep(
   const pgBefore = await backendCpu(pg);
   const redisBefore = await redisCpuSeconds(redisUrl);
   const xactBefore = await transactions(pg);
+  const scheduleBefore = { thread: mainThreadSchedule(worker.child.pid), machine: machineCpuTicks(), at: Date.now() };
   await destinationControl(seeded.destinationId, 'resume');
   const drainDeadline = Date.now() + 300_000;
   while ((await deliveredSoFar()) < WARMUP_EVENTS + events && Date.now() < drainDeadline) await sleep(250);
+  const schedule = scheduleText(
+    scheduleBefore.thread,
+    mainThreadSchedule(worker.child.pid),
+    scheduleBefore.machine,
+    machineCpuTicks(),
+    (Date.now() - scheduleBefore.at) / 1000,
+  );
   // One scan of each table. The attempts are the drain's by their start (none starts while the destination is paused),
   // so they need no join (the scalar subqueries run once); a join or a LATERAL subquery, planned on statistics still
   // from before the backlog, became a nested loop re-scanning delivery_attempts per delivered row: minutes at 30,000.
@@ -181,6 +197,7 @@ export async function deliveryStep(
     name: `delivery: CPU per delivery (user + system) of the worker; of Postgres (this database's backends) ${fmt(pgCpuMs, 2)} ms in ${fmt(xactPerDelivery, 2)} transactions, of the fake ${fmt(fakeCpuMs, 2)} ms, of Redis (the whole server) ${fmt(redisCpuMs, 2)} ms`,
     value: workerCpuMs,
     unit: 'ms',
+    note: `over the drain: ${schedule}`,
   });
   return { worker, rate };
 }
