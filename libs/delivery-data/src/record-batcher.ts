@@ -88,7 +88,9 @@ function storableAttempt(a: AttemptRecord) {
  * (loggedAtBounds): constants to the planner, so the statement plans and runs over the deliveries partitions the
  * group is in, not over all of them. `previous` carries each delivery's new state beside its old one, so the update
  * and the state change join it alone: joined with `input` as well, the planner (which expects one row of a CTE
- * join) scanned `input` once per delivery.
+ * join) scanned `input` once per delivery. The headers leave json_to_recordset as json and are cast to jsonb after:
+ * declared jsonb in its column list, they took 5.8-8.1 ms per 99 attempts against 3.7-3.9 ms (pgbench), and the
+ * statement's execution 98 µs per delivery in a drain against 90 (pg_stat_statements, two alternating pairs).
  */
 const RECORD_OUTCOMES = `WITH input AS (
      SELECT * FROM json_to_recordset($1::json) AS i(d bigint, s text, r text, ne boolean, n int, t text, g text, j text)
@@ -99,13 +101,13 @@ const RECORD_OUTCOMES = `WITH input AS (
        request_method, request_url, request_headers, request_body, response_status, response_headers,
        response_body, response_truncated, error_class, error_message, decision, retry_at, skip_reason)
      SELECT x.d, x."attemptNumber", x.trigger, x."subscriptionId", x.action, x."startedAt", x."finishedAt",
-            x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders", COALESCE(x."requestBody", x."requestBodyText"::json),
-            x."responseStatus", x."responseHeaders", x."responseBody", COALESCE(x."responseTruncated", false),
+            x."latencyMs", x."requestMethod", x."requestUrl", x."requestHeaders"::jsonb, COALESCE(x."requestBody", x."requestBodyText"::json),
+            x."responseStatus", x."responseHeaders"::jsonb, x."responseBody", COALESCE(x."responseTruncated", false),
             x."errorClass", x."errorMessage", x.decision, x."retryAt", x."skipReason"
        FROM json_to_recordset($4::json) AS x(
          d bigint, "attemptNumber" int, trigger text, "subscriptionId" text, action text, "startedAt" timestamptz,
          "finishedAt" timestamptz, "latencyMs" int, "requestMethod" text, "requestUrl" text,
-         "requestHeaders" jsonb, "requestBody" json, "requestBodyText" text, "responseStatus" int, "responseHeaders" jsonb,
+         "requestHeaders" json, "requestBody" json, "requestBodyText" text, "responseStatus" int, "responseHeaders" json,
          "responseBody" text, "responseTruncated" boolean, "errorClass" text, "errorMessage" text,
          decision text, "retryAt" timestamptz, "skipReason" text)
      RETURNING 1
