@@ -13,6 +13,15 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Pauses or resumes the destination through the admin API (its queue is paused at once, every worker follows). */
+export async function destinationControl(destinationId: string, action: 'pause' | 'resume'): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${INGEST_PORT}/admin/destinations/${destinationId}/${action}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!res.ok) throw new Error(`${action} of destination ${destinationId}: HTTP ${res.status} ${await res.text()}`);
+}
+
 /** Bare keep-alive HTTP client posting the worker's request bodies to the fake: the delivery ceiling. */
 export async function fakeBaseline(seconds: number): Promise<number> {
   const pool = new HttpPool(`http://127.0.0.1:${FAKE_PORT}`, { connections: 20 });

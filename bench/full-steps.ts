@@ -5,10 +5,10 @@ import { Pool as PgPool } from 'pg';
 import Redis from 'ioredis';
 import { deliveryGroupIndexKey, deliveryQueueName } from '@fsd/platform';
 import {
-  ADMIN_TOKEN,
   FAKE_PORT,
   INGEST_PORT,
   deliveredCount,
+  destinationControl,
   fakeBaseline,
   postBatches,
   sleep,
@@ -72,15 +72,6 @@ async function resetFake(): Promise<void> {
 const WARMUP_EVENTS = Number(process.env.BENCH_WARMUP_EVENTS ?? 5000);
 /** The bare client's unmeasured run before its first baseline (the worker has WARMUP_EVENTS; the fake and client this). */
 const BASELINE_WARMUP_SECONDS = 3;
-
-/** Pauses or resumes the destination through the admin API (its queue is paused at once, every worker follows). */
-async function destinationControl(destinationId: string, action: 'pause' | 'resume'): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${INGEST_PORT}/admin/destinations/${destinationId}/${action}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  if (!res.ok) throw new Error(`${action} of the bench destination: HTTP ${res.status} ${await res.text()}`);
-}
 
 /**
  * A backlog of `events` enqueued with the destination paused, then drained by a warm worker (`startWorker` starts

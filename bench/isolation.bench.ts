@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'crypto';
 import { Pool as PgPool } from 'pg';
 import { apiKeyBinding, prepareDatabase, SecretBox } from '@fsd/platform';
-import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, WORKER_PORT, warmUp } from './full-scenarios';
+import { ADMIN_TOKEN, FAKE_PORT, INGEST_PORT, WORKER_PORT, destinationControl, warmUp } from './full-scenarios';
 import { offeredLatency } from './offered-latency';
 import {
   BENCH_SECRETS_KEY,
@@ -105,11 +105,7 @@ async function main(): Promise<void> {
     if (sentByPausedA > 0) throw new Error(`A sent ${sentByPausedA} requests while paused`);
 
     process.stderr.write(`B beside A answering in ${SLOW_MS} ms...\n`);
-    const resumed = await fetch(`${INGEST_URL}/admin/destinations/${slowA}/resume`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    if (!resumed.ok) throw new Error(`resume of A: HTTP ${resumed.status} ${await resumed.text()}`);
+    await destinationControl(slowA, 'resume');
     const beside = await measureB();
 
     console.log(
