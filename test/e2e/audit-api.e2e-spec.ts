@@ -326,6 +326,16 @@ describe('audit API, export, replay dry run and bulk redrive', () => {
   });
 
   it('bulk redrive: a dry run counts the failed deliveries, a real run delivers them as redrives', async () => {
+    // Nothing sent earlier in this file may still be on its way (the cancelled replay's enqueued deliveries, a retry):
+    // a stray request would take one of the fault's two answers, and the second event would be delivered.
+    await waitFor('earlier deliveries to settle', () =>
+      withDb(
+        env.DATABASE_URL,
+        async (db) =>
+          (await db.query(`SELECT 1 FROM deliveries WHERE status IN ('pending', 'retrying') LIMIT 1`)).rows.length ===
+          0,
+      ),
+    );
     await fake.reset();
     await fake.fault({ match: { method: 'POST', path: '/v2/events' }, status: 400, times: 2 });
     const m1 = `msg-redrive-1-${randomUUID()}`;
