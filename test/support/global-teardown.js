@@ -1,8 +1,9 @@
 // Removes the Redis keys of this run's e2e stacks (queue prefixes fsdtest_<run>_*): Redis outlives the test
-// run, and other runs on the same Redis keep theirs.
+// run, and other runs on the same Redis keep theirs. Then the run's template database (global-setup.js).
 module.exports = async () => {
   const run = process.env.FSD_TEST_RUN;
   if (!run) throw new Error('FSD_TEST_RUN is not set: global-setup.js did not run');
+  await dropTemplateDatabase(process.env.FSD_TEST_TEMPLATE_DB);
   const Redis = require('ioredis');
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
     lazyConnect: true,
@@ -23,3 +24,15 @@ module.exports = async () => {
     redis.disconnect();
   }
 };
+
+async function dropTemplateDatabase(name) {
+  if (!name) return;
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

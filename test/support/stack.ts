@@ -86,8 +86,38 @@ const PORT_VAR: Record<AppName, keyof StackEnv> = {
   'fake-fullstory': 'FAKE_FULLSTORY_PORT',
 };
 
+/** The server whose spec databases are copies of the run's template (global-setup.js); fault tests run their own. */
+const SHARED_SERVER = '127.0.0.1:5432';
+/** Spec databases this process created from the template (forgotten when dropped). */
+const copiedDatabases = new Set<string>();
+
+/**
+ * Creates a spec's database on the shared server as a copy of the run's migrated template, unless it exists (a spec
+ * that set up an older schema itself): the app's own migration step then has nothing to run.
+ */
+async function copyTemplateDatabase(databaseUrl: string | undefined): Promise<void> {
+  const template = process.env.FSD_TEST_TEMPLATE_DB;
+  // A spec that checks how an app refuses a missing or malformed DATABASE_URL gets it as it is.
+  if (!template || !databaseUrl || !URL.canParse(databaseUrl) || copiedDatabases.has(databaseUrl)) return;
+  const url = new URL(databaseUrl);
+  if (url.host !== SHARED_SERVER) return;
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  } catch (e) {
+    if ((e as { code?: string }).code !== '42P04') throw e; // 42P04: it exists
+  } finally {
+    await admin.end();
+  }
+  copiedDatabases.add(databaseUrl);
+}
+
 export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000): Promise<RunningApp> {
   const port = Number(env[PORT_VAR[name]]);
+  await copyTemplateDatabase(env.DATABASE_URL);
   const childEnv = {
     ...process.env,
     ...env,
@@ -142,6 +172,7 @@ export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000):
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   await closeDbPool(databaseUrl);
+  copiedDatabases.delete(databaseUrl);
   const url = new URL(databaseUrl);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
