@@ -4,6 +4,7 @@ import { DestinationDispatchers, FullStoryClient } from '@fsd/fullstory-contract
 import { batchReplayProviders } from './batch-replay/batch-replay.providers';
 import { WORKER_CONFIG, WorkerConfig } from './config/worker.config';
 import { deliveryRepositoryProvider } from './data/delivery-repository.provider';
+import { erasureCheckProvider } from './data/erasure-check.provider';
 import { pgPoolProvider } from './data/pg-pool.provider';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryGroupRunner } from './delivery/delivery-group.runner';
@@ -11,7 +12,6 @@ import { WorkerManager } from './delivery/worker-manager.service';
 import { DestinationCache } from './destinations/destination-cache.service';
 import { DestinationChanges } from './data/destination-changes.service';
 import { DestinationRepository } from './data/destination.repository';
-import { SuppressedIdentitiesRepository } from './data/suppressed-identities.repository';
 import { HealthController } from './health/health.controller';
 import { redisProbeProvider } from './health/redis-probe.provider';
 import { DeliveryMetrics } from './metrics/delivery-metrics.service';
@@ -37,7 +37,7 @@ export class AppModule {
         DeliveryMetrics,
         deliveryRepositoryProvider,
         DestinationRepository,
-        SuppressedIdentitiesRepository,
+        erasureCheckProvider,
         DestinationCache,
         DestinationChanges,
         SuppressionService,

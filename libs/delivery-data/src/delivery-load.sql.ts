@@ -128,3 +128,11 @@ SELECT DISTINCT d.destination_id::text, d.deletion_user_id
   FROM unnest($1::uuid[], $2::text[]) AS i(destination_id, user_id)
   JOIN deliveries d ON d.kind = 'deletion' AND d.destination_id = i.destination_id AND d.deletion_user_id = i.user_id
    AND d.logged_at >= $3 AND d.logged_at < ${DELETION_LOGGED_BEFORE}`;
+
+/**
+ * The deleted-user check (DELETED_USERS, $1-$3) and the suppression list's check ($4 keyed hashes of ids, written by
+ * the ingest API's erasure) in one statement: a deleted pair's row has its destination id, a suppressed hash's none.
+ */
+export const ERASED_IDENTITIES = `${DELETED_USERS}
+UNION ALL
+SELECT NULL, identity_hash FROM suppressed_identities WHERE identity_hash = ANY($4::text[])`;

@@ -364,26 +364,4 @@ describe('DeliveryRepository', () => {
     );
     expect(rows.rows[0].n).toBe(1);
   });
-
-  it.each([
-    ['the deleted user on this destination', 'u-9', true, true],
-    ['another user', 'u-1', true, false],
-    ['the deleted user on another destination', 'u-9', false, false],
-  ])('isDeletedUser: %s', async (_name, userId, sameDestination, expected) => {
-    const other = (await pool.query<{ id: string }>(`SELECT id::text FROM destinations WHERE name = 'other'`)).rows[0]
-      .id;
-    expect(await store.isDeletedUser(sameDestination ? destinationId : other, userId)).toBe(expected);
-  });
-
-  it('isDeletedUser: checks of one tick share a statement and each gets its own answer', async () => {
-    const other = (await pool.query<{ id: string }>(`SELECT id::text FROM destinations WHERE name = 'other'`)).rows[0]
-      .id;
-    const answers = await Promise.all([
-      store.isDeletedUser(destinationId, 'u-9'),
-      store.isDeletedUser(destinationId, 'u-1'),
-      store.isDeletedUser(other, 'u-9'),
-      store.isDeletedUser(destinationId, 'u-9'),
-    ]);
-    expect(answers).toEqual([true, false, false, true]);
-  });
 });

@@ -1,23 +1,15 @@
 import type { Pool } from 'pg';
-import { GroupCommit, isDatabaseUnreachableError, storableText } from '@fsd/platform';
+import { GroupCommit, isDatabaseUnreachableError } from '@fsd/platform';
 import type { DeliveryStatus } from '@fsd/platform';
-import { CLAIM_AND_LOAD, CLAIM_HOLDERS, DELETED_USERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
+import { CLAIM_AND_LOAD, CLAIM_HOLDERS, LOAD_CLAIMED, RELEASE_CLAIM } from './delivery-load.sql';
 import type { AttemptRecord, ClaimResult, DeliveryKey, LoadedDelivery } from './delivery.types';
 import { RecordBatcher } from './record-batcher';
-import { DeletionFloor } from './deletion-floor';
-import {
-  ALL_PARTITIONS,
-  LoggedAtBounds,
-  attemptsFrom,
-  boundedFirst,
-  claimBounds,
-  loggedAtBounds,
-} from './logged-at-bounds';
+import { LoggedAtBounds, attemptsFrom, boundedFirst, claimBounds, loggedAtBounds } from './logged-at-bounds';
 import { LoadedDeliveryRow, loadedDelivery } from './delivery-row';
 import type { FunnelStage } from './delivery-funnel';
 
 /**
- * Statements of one kind (claims, deleted-user checks) in flight at once: what arrives meanwhile waits and goes
+ * Claim statements in flight at once: what arrives meanwhile waits and goes
  * in the next one. Jobs start one at a time, as BullMQ's replies come in, so a tick alone groups few of them; under
  * load this makes one statement serve many jobs, while an idle worker's first job still goes at once.
  */
@@ -57,11 +49,6 @@ interface PendingClaim {
 /** A claim's key among the rows a statement won: one delivery, claimed by one run's token. */
 const claimKey = (id: string, token: string) => `${id}\u0000${token}`;
 
-interface UserCheck {
-  destinationId: string;
-  userId: string;
-}
-
 /**
  * The worker's side of deliveries, delivery_attempts and delivery_state_changes: one round trip to claim and load,
  * one to record an outcome. `leaseMs` is the claim's lease; the worker passes JOB_LOCK_MS, which outlasts the HTTP
@@ -69,15 +56,8 @@ interface UserCheck {
  */
 export class DeliveryRepository {
   private readonly batcher: RecordBatcher;
-  /** Bounds the deleted-user checks to the partitions a deletion in progress can be in. */
-  private readonly deletionFloor: DeletionFloor;
   /** Claims of concurrent jobs, coalesced into one statement per tick. */
   private readonly claims = new GroupCommit<PendingClaim, ClaimResult>((batch) => this.claimMany(batch), {
-    collect: 'tick',
-    maxInFlight: GROUPS_IN_FLIGHT,
-  });
-  /** Deleted-user checks of concurrent jobs, one statement per tick (a round trip per delivery otherwise). */
-  private readonly userChecks = new GroupCommit<UserCheck, boolean>((batch) => this.deletedUsers(batch), {
     collect: 'tick',
     maxInFlight: GROUPS_IN_FLIGHT,
   });
@@ -87,7 +67,6 @@ export class DeliveryRepository {
     private readonly leaseMs: number,
   ) {
     this.batcher = new RecordBatcher(pool);
-    this.deletionFloor = new DeletionFloor(pool);
   }
 
   /**
@@ -227,23 +206,5 @@ export class DeliveryRepository {
       [deliveryId, attempt.attemptNumber, attempt.startedAt],
     );
     return rows.length > 0;
-  }
-
-  /** Users deleted through /admin/deletions on this destination (for suppression). */
-  isDeletedUser(destinationId: string, userId: string): Promise<boolean> {
-    // As text columns hold it: an event's userId may carry NUL or a lone surrogate, which Postgres text refuses.
-    return this.userChecks.submit({ destinationId, userId: storableText(userId) });
-  }
-
-  private async deletedUsers(batch: UserCheck[]): Promise<boolean[]> {
-    const userIds = batch.map((c) => c.userId);
-    const floor = await this.deletionFloor.forUsers(userIds);
-    const { rows } = await this.pool.query<{ destination_id: string; deletion_user_id: string }>({
-      name: 'worker-deleted-users',
-      text: DELETED_USERS,
-      values: [batch.map((c) => c.destinationId), userIds, floor ?? ALL_PARTITIONS[0]],
-    });
-    const deleted = new Set(rows.map((r) => `${r.destination_id}\u0000${r.deletion_user_id}`));
-    return batch.map((c) => deleted.has(`${c.destinationId}\u0000${c.userId}`));
   }
 }

@@ -1,6 +1,7 @@
 // The one data-access library of deliveries, delivery_attempts and delivery_state_changes, used by both apps.
 export * from './delivery.types';
 export * from './delivery.repository';
+export * from './erasure-check';
 export { attemptRow } from './attempt-row';
 export { attemptsFromLoggedTimes } from './logged-at-bounds';
 export { RecordBatcher } from './record-batcher';

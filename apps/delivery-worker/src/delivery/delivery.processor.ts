@@ -101,14 +101,12 @@ export class DeliveryProcessor {
     if (!episode) return NOOP;
     const destination = await this.destinations.get(delivery.destinationId);
     if (!destination) return NOOP;
-    const userId = userToCheck(delivery, destination);
-    // Both checks at once: each is one statement per tick, shared by the concurrent jobs; in turn, a job waited
-    // for two round trips.
-    const [deleted, suppressed] = await Promise.all([
-      userId !== null ? this.deliveries.isDeletedUser(destination.id, userId) : false,
-      this.suppression.isSuppressed(identitiesToCheck(delivery, destination)),
-    ]);
-    const userDeleted = deleted || suppressed;
+    // Deleted on this destination, or suppressed: one statement per tick for both, shared by the concurrent jobs.
+    const userDeleted = await this.suppression.isErased(
+      destination.id,
+      userToCheck(delivery, destination),
+      identitiesToCheck(delivery, destination),
+    );
 
     const plan = planDelivery({ delivery, destination, episode, userDeleted, now });
     if (plan.kind === 'finish') {

@@ -1,37 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GroupCommit, IdentityHasher, RecentIdentityHashes } from '@fsd/platform';
+import { ErasureCheck } from '@fsd/delivery-data';
+import { IdentityHasher, RecentIdentityHashes } from '@fsd/platform';
 import { WORKER_CONFIG, WorkerConfig } from '../config/worker.config';
-import { SuppressedIdentitiesRepository } from '../data/suppressed-identities.repository';
 
 /**
- * Whether any of an event's ids was erased by a deletion: the list holds keyed hashes only. Checks of
- * concurrent jobs are coalesced into one query per tick, as the delivery loads are, so suppression
- * (on by default) adds no round trip per delivery under load.
+ * Whether an event's user was erased: deleted on its destination through /admin/deletions, or any of its ids on
+ * the suppression list (keyed hashes only). The questions of concurrent jobs share one statement per tick
+ * (ErasureCheck), so suppression (on by default) adds no round trip per delivery under load.
  */
 @Injectable()
 export class SuppressionService {
   private readonly hasher: RecentIdentityHashes;
-  // Two statements in flight at most: under load, the checks that arrive meanwhile share the next one.
-  private readonly checks = new GroupCommit<string[], boolean>((batch) => this.check(batch), {
-    collect: 'tick',
-    maxInFlight: 2,
-  });
 
   constructor(
-    private readonly suppressed: SuppressedIdentitiesRepository,
+    private readonly erasure: ErasureCheck,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
     this.hasher = new RecentIdentityHashes(new IdentityHasher(config.secretsKey));
   }
 
-  isSuppressed(identities: string[]): Promise<boolean> {
-    if (identities.length === 0) return Promise.resolve(false);
-    return this.checks.submit(identities.map((i) => this.hasher.hash(i)));
+  /** `userId`: the user to look up among the destination's deletions (null: none); `identities`: the ids to hash. */
+  isErased(destinationId: string, userId: string | null, identities: string[]): Promise<boolean> {
+    return this.erasure.erased({
+      user: userId === null ? null : { destinationId, userId },
+      hashes: identities.map((i) => this.hasher.hash(i)),
+    });
   }
 
-  /** One query for the hashes of every check of the tick; each check is suppressed when any of its hashes is. */
-  private async check(batch: string[][]): Promise<boolean[]> {
-    const found = await this.suppressed.found(batch.flat());
-    return batch.map((hashes) => hashes.some((h) => found.has(h)));
+  /** Whether any of the ids is on the suppression list. */
+  isSuppressed(identities: string[]): Promise<boolean> {
+    return this.erasure.erased({ user: null, hashes: identities.map((i) => this.hasher.hash(i)) });
   }
 }
