@@ -71,4 +71,18 @@ describe('ErasureCheck', () => {
     // The deletion floor's computation (the first check with a user), then the one check.
     expect(sent).toHaveLength(2);
   });
+
+  it('plans no partition of deliveries for questions without a user (hashes only)', async () => {
+    const sent: { text: string; values: unknown[] }[] = [];
+    const capturing = {
+      query: (config: { text: string; values: unknown[] }) => (sent.push(config), pool.query(config)),
+    };
+    expect(await new ErasureCheck(capturing as unknown as Pool).erased({ user: null, hashes: ['h-1'] })).toBe(true);
+    expect(sent).toHaveLength(1);
+    const plan = (
+      await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS off) ${sent[0].text}`, sent[0].values)
+    ).rows.map((r) => r['QUERY PLAN']);
+    expect(plan.join('\n')).toContain('suppressed_identities');
+    expect(plan.filter((line) => line.includes('deliveries'))).toEqual([]);
+  });
 });

@@ -44,8 +44,10 @@ export class ErasureCheck {
 
   private async answer(batch: ErasureQuestion[]): Promise<boolean[]> {
     const users = batch.flatMap((q) => (q.user ? [q.user] : []));
+    // No user to look up (anonymous events, a replay's suppression check): `infinity` leaves the deleted-user half
+    // no partition to plan; -infinity would plan every partition the retention keeps.
     const floor =
-      users.length === 0 ? ALL_PARTITIONS[0] : await this.deletionFloor.forUsers(users.map((u) => u.userId));
+      users.length === 0 ? ALL_PARTITIONS[1] : await this.deletionFloor.forUsers(users.map((u) => u.userId));
     const { rows } = await this.pool.query<{ destination_id: string | null; deletion_user_id: string }>({
       name: 'worker-erased-identities',
       text: ERASED_IDENTITIES,
