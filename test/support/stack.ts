@@ -99,20 +99,29 @@ async function copyTemplateDatabase(databaseUrl: string | undefined): Promise<vo
   const template = process.env.FSD_TEST_TEMPLATE_DB;
   // A spec that checks how an app refuses a missing or malformed DATABASE_URL gets it as it is.
   if (!template || !databaseUrl || !URL.canParse(databaseUrl) || copiedDatabases.has(databaseUrl)) return;
+  if (new URL(databaseUrl).host !== SHARED_SERVER) return;
+  await onServerOf(databaseUrl, async (admin, name) => {
+    try {
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P04') throw e; // 42P04: it exists
+    }
+  });
+  copiedDatabases.add(databaseUrl);
+}
+
+/** Runs `fn` on a connection to the `postgres` database of the database's server, with the database's name. */
+async function onServerOf(databaseUrl: string, fn: (admin: Client, name: string) => Promise<void>): Promise<void> {
   const url = new URL(databaseUrl);
-  if (url.host !== SHARED_SERVER) return;
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } catch (e) {
-    if ((e as { code?: string }).code !== '42P04') throw e; // 42P04: it exists
+    await fn(admin, name);
   } finally {
     await admin.end();
   }
-  copiedDatabases.add(databaseUrl);
 }
 
 export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000): Promise<RunningApp> {
@@ -174,16 +183,9 @@ export async function startApp(name: AppName, env: StackEnv, timeoutMs = 30000):
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   await closeDbPool(databaseUrl);
   copiedDatabases.delete(databaseUrl);
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await onServerOf(databaseUrl, async (admin, name) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
 }
 
 // A few connections per database, kept between calls: a new Postgres connection costs ~20 ms of CPU (a backend

@@ -23,12 +23,16 @@ export class SuppressionService {
   isErased(destinationId: string, userId: string | null, identities: string[]): Promise<boolean> {
     return this.erasure.erased({
       user: userId === null ? null : { destinationId, userId },
-      hashes: identities.map((i) => this.hasher.hash(i)),
+      hashes: this.hashes(identities),
     });
   }
 
   /** Whether any of the ids is on the suppression list. */
   isSuppressed(identities: string[]): Promise<boolean> {
-    return this.erasure.erased({ user: null, hashes: identities.map((i) => this.hasher.hash(i)) });
+    return this.erasure.erased({ user: null, hashes: this.hashes(identities) });
+  }
+
+  private hashes(identities: string[]): string[] {
+    return identities.map((i) => this.hasher.hash(i));
   }
 }
